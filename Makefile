@@ -1,0 +1,48 @@
+# Two commands get you going: `make run` and `make test`. Both bootstrap .venv themselves.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+CONSTRAINTS := $(if $(wildcard constraints.txt),-c constraints.txt)
+
+.PHONY: run test check serve install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(wildcard constraints.txt) | $(BIN)/python
+	$(PIP) install --quiet $(CONSTRAINTS) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install --quiet $(CONSTRAINTS) -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	mkdir -p var
+	$(BIN)/juryo db upgrade
+	$(BIN)/juryo demo
+	@echo
+	@echo "  juryo is starting: open http://$(HOST):$(PORT)/ in your browser"
+	@echo "  API documentation: http://$(HOST):$(PORT)/docs"
+	@echo "  demo logins (login / password):"
+	@$(BIN)/python -c "from service.demo import demo_logins; [print(f'    {l:<11} / {p:<16} ({r})') for l, p, r in demo_logins()]"
+	@echo
+	$(BIN)/juryo serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/pytest
+
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,167 @@
+# ruff: noqa: RUF001  (Japanese messages use full-width punctuation on purpose)
+"""juryo's own intake rules (``JURYO-*``): one catalogue, so every message exists in both languages.
+
+Official rule sets (EN 16931, Peppol, JP PINT) live in ``parsers.validation``; these are about
+whether the bytes can be read at all and what kind of document they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers.findings import Finding, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRule:
+    """A rule id with its severity and message templates (``str.format`` placeholders)."""
+
+    rule_id: str
+    severity: Severity
+    en: str
+    ja: str
+
+    def finding(self, location: str | None = None, **params: object) -> Finding:
+        """A finding for this rule, its messages filled in with ``params``."""
+        return Finding(
+            rule_id=self.rule_id,
+            severity=self.severity,
+            message_en=self.en.format(**params),
+            message_ja=self.ja.format(**params),
+            location=location,
+        )
+
+
+_F, _W, _I = Severity.FATAL, Severity.WARNING, Severity.INFORMATION
+
+INPUT_EMPTY = IntakeRule(
+    "JURYO-INPUT-EMPTY", _F, "The document is empty (0 bytes).", "文書が空です（0バイト）。"
+)
+INPUT_TOO_LARGE = IntakeRule(
+    "JURYO-INPUT-SIZE",
+    _F,
+    "The document is {size} bytes; the limit is {limit} bytes.",
+    "文書のサイズ（{size}バイト）が上限（{limit}バイト）を超えています。",
+)
+FORMAT_UNKNOWN = IntakeRule(
+    "JURYO-FORMAT-UNKNOWN",
+    _F,
+    "Not an e-invoice: expected UBL or CII XML, or a PDF ({detail}).",
+    "電子インボイスではありません。UBL・CIIのXMLまたはPDFが必要です（{detail}）。",
+)
+XML_SYNTAX = IntakeRule(
+    "JURYO-XML-SYNTAX",
+    _F,
+    "The XML is not well-formed: {detail}",
+    "XMLの構文が正しくありません: {detail}",
+)
+XML_DTD = IntakeRule(
+    "JURYO-XML-DTD",
+    _F,
+    "The XML contains a DOCTYPE declaration; e-invoices must not, and it was not processed.",
+    "XMLにDOCTYPE宣言が含まれています。電子インボイスでは使用できないため処理しません。",
+)
+XML_ENTITY = IntakeRule(
+    "JURYO-XML-ENTITY",
+    _F,
+    "The XML declares or references entities; they were neither loaded nor expanded.",
+    "XMLがエンティティを宣言または参照しています。読み込み・展開は行いません。",
+)
+XML_TOO_LARGE = IntakeRule(
+    "JURYO-XML-SIZE",
+    _F,
+    "The XML is {size} bytes; the limit is {limit} bytes.",
+    "XMLのサイズ（{size}バイト）が上限（{limit}バイト）を超えています。",
+)
+PDF_CORRUPT = IntakeRule(
+    "JURYO-PDF-CORRUPT",
+    _F,
+    "The PDF cannot be read ({detail}).",
+    "PDFを読み取れません（{detail}）。",
+)
+PDF_ENCRYPTED = IntakeRule(
+    "JURYO-PDF-ENCRYPTED",
+    _F,
+    "The PDF is password-protected; send it without a password.",
+    "PDFにパスワードが設定されています。パスワードなしで送付してください。",
+)
+PDF_ENCRYPTED_OPEN = IntakeRule(
+    "JURYO-PDF-ENCRYPTED-OPEN",
+    _W,
+    "The PDF is encrypted without a password; PDF/A (Factur-X) forbids encryption.",
+    "PDFが暗号化されています（パスワードなし）。PDF/A（Factur-X）では暗号化は認められません。",
+)
+PDF_ATTACHMENT_EMPTY = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-EMPTY",
+    _F,
+    "The embedded invoice file {name!r} is empty.",
+    "埋め込まれた請求書ファイル「{name}」が空です。",
+)
+PDF_ATTACHMENT_TOO_LARGE = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-SIZE",
+    _F,
+    "The embedded invoice file {name!r} is larger than {limit} bytes.",
+    "埋め込まれた請求書ファイル「{name}」が上限（{limit}バイト）を超えています。",
+)
+PDF_ATTACHMENT_UNREADABLE = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-UNREADABLE",
+    _F,
+    "The embedded invoice file {name!r} cannot be extracted ({detail}).",
+    "埋め込まれた請求書ファイル「{name}」を取り出せません（{detail}）。",
+)
+PDF_ATTACHMENT_NOT_XML = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-NOT-XML",
+    _F,
+    "The embedded invoice file {name!r} is not XML.",
+    "埋め込まれた請求書ファイル「{name}」はXMLではありません。",
+)
+PDF_ATTACHMENT_NOT_INVOICE = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-NOT-INVOICE",
+    _F,
+    "The embedded file {name!r} is XML but neither a UBL nor a CII invoice.",
+    "埋め込まれたファイル「{name}」はXMLですが、UBL・CIIの請求書ではありません。",
+)
+PDF_ATTACHMENTS_AMBIGUOUS = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-AMBIGUOUS",
+    _W,
+    "The PDF carries several XML files and none has a standard name; {name!r} was not used.",
+    "PDFに複数のXMLファイルがあり、標準の名前のものがありません。「{name}」は使用しません。",
+)
+PDF_PLAIN = IntakeRule(
+    "JURYO-PDF-PLAIN",
+    _I,
+    "A PDF without invoice data: it needs data entry, and the values shown are only guesses.",
+    "請求データを含まないPDFです。データ入力が必要です。表示値は推定にすぎません。",
+)
+PDF_NO_TEXT = IntakeRule(
+    "JURYO-PDF-NO-TEXT",
+    _I,
+    "The PDF has no extractable text (a scan?); nothing could be guessed.",
+    "PDFから文字を抽出できません（スキャン画像の可能性）。推定できる値はありません。",
+)
+PROFILE_WITHOUT_CONTENT = IntakeRule(
+    "JURYO-PROFILE-NO-CONTENT",
+    _W,
+    "Profile {profile} carries no invoice lines or tax breakdown: it is not a full invoice "
+    "and needs checking against the PDF.",
+    "プロファイル {profile} は明細・税額内訳を含まないため完全な請求書ではありません。"
+    "PDFとの照合が必要です。",
+)
+VALIDATION_SKIPPED = IntakeRule(
+    "JURYO-VALIDATION-SKIPPED",
+    _W,
+    "The rule validation layer is not installed; only syntax was checked ({detail}).",
+    "検証ルールが導入されていないため、構文のみ確認しました（{detail}）。",
+)
+VALIDATION_FAILED = IntakeRule(
+    "JURYO-VALIDATION-ERROR",
+    _F,
+    "The rule validation could not run ({detail}); the document was not accepted.",
+    "検証処理を実行できませんでした（{detail}）。文書は受理していません。",
+)
+READ_FAILED = IntakeRule(
+    "JURYO-READ-ERROR",
+    _F,
+    "The invoice data could not be read ({detail}).",
+    "請求データを読み取れませんでした（{detail}）。",
+)

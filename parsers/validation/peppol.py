@@ -1,0 +1,648 @@
+# ruff: noqa: RUF001, E501  (rule tables: official messages verbatim, Japanese full-width punctuation)
+"""Layer 3a: Peppol BIS Billing 3.0 rules (PEPPOL-EN16931-*, PEPPOL-COMMON-*) for UBL.
+
+Restated from OpenPEPPOL/peppol-bis-invoice-3 ``rules/sch/PEPPOL-EN16931-UBL.sch`` (3.0.x) with
+the official ids and flags. The national rules (DE-, NO-, SE-, DK-, GR-, IT-, NL-, IS-) are not
+implemented; see :data:`parsers.validation.NOT_IMPLEMENTED`. Code lists are those of BIS 3.0.19
+(``structure/codelist``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from lxml import etree
+
+from parsers.findings import Finding
+from parsers.validation._rules import (
+    FATAL,
+    NS,
+    WARNING,
+    Rule,
+    RuleSet,
+    attr_in_list,
+    codes,
+    decimal,
+    first,
+    in_list,
+    text,
+)
+
+__all__ = ["PEPPOL_BIS3", "validate_peppol"]
+
+# -- code lists (BIS 3.0.19) ---------------------------------------------------------------
+
+EAS = codes(
+    "0002 0007 0009 0037 0060 0088 0096 0097 0106 0130 0135 0142 0147 0151 0154 0158 0170"
+    " 0177 0183 0184 0188 0190 0191 0192 0193 0194 0195 0196 0198 0199 0200 0201 0202 0203"
+    " 0204 0205 0208 0209 0210 0211 0212 0213 0215 0216 0217 0218 0221 0225 0230 0235 0240"
+    " 9910 9913 9914 9915 9918 9919 9920 9922 9923 9924 9925 9926 9927 9928 9929 9930 9931"
+    " 9932 9933 9934 9935 9936 9937 9938 9939 9940 9941 9942 9943 9944 9945 9946 9947 9948"
+    " 9949 9950 9951 9952 9953 9957 9959"
+)
+ISO4217 = codes(
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD"
+    " BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD"
+    " EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD"
+    " IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL"
+    " MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN"
+    " PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN"
+    " SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES"
+    " VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XDR XOF XPD XPF XPT XSU XTS XUA YER ZAR ZMW"
+    " ZWG XXX"
+)
+MIME = codes(
+    "application/pdf image/png image/jpeg text/csv"
+    " application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    " application/vnd.oasis.opendocument.spreadsheet"
+)
+UNCL5189 = codes("41 42 60 62 63 64 65 66 67 68 70 71 88 95 100 102 103 104 105")
+UNCL7161 = codes(
+    "AA AAA AAC AAD AAE AAF AAH AAI AAS AAT AAV AAY AAZ ABA ABB ABC ABD ABF ABK ABL ABN ABR"
+    " ABS ABT ABU ACF ACG ACH ACI ACJ ACK ACL ACM ACS ADC ADE ADJ ADK ADL ADM ADN ADO ADP ADQ"
+    " ADR ADT ADW ADY ADZ AEA AEB AEC AED AEF AEH AEI AEJ AEK AEL AEM AEN AEO AEP AES AET AEU"
+    " AEV AEW AEX AEY AEZ AJ AU CA CAB CAD CAE CAF CAI CAJ CAK CAL CAM CAN CAO CAP CAQ CAR CAS"
+    " CAT CAU CAV CAW CAX CAY CAZ CD CG CS CT DAB DAC DAD DAF DAG DAH DAI DAJ DAK DAL DAM DAN"
+    " DAO DAP DAQ DL EG EP ER FAA FAB FAC FC FH FI GAA HAA HD HH IAA IAB ID IF IR IS KO L1 LA"
+    " LAA LAB LF MAE MI ML NAA OA PA PAA PC PL PRV RAB RAC RAD RAF RE RF RH RV SA SAA SAD SAE"
+    " SAI SG SH SM SU TAB TAC TT TV V1 V2 WH XAA YY ZZZ"
+)
+UNCL2005 = codes("3 35 432")
+INVOICE_TYPES_01 = codes(
+    "71 80 82 84 102 218 219 326 331 380 382 383 384 386 388 389 393 395 553 575 623 780 817"
+    " 870 875 876 877"
+)
+CREDIT_NOTE_TYPES_01 = codes("81 83 381 396 532")
+
+_PROFILE = re.compile(r"urn:fdc:peppol\.eu:2017:poacc:billing:([0-9]{2}):1\.0")
+_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+_SLACK = Decimal("0.02")
+
+_DOC_AC = "/*/cac:AllowanceCharge | /*/cac:InvoiceLine/cac:AllowanceCharge | /*/cac:CreditNoteLine/cac:AllowanceCharge"
+_LINES = "/*/cac:InvoiceLine | /*/cac:CreditNoteLine"
+_AMOUNTS = (
+    "//cbc:Amount | //cbc:BaseAmount | //cbc:PriceAmount | //cac:TaxTotal[cac:TaxSubtotal]/cbc:TaxAmount"
+    " | //cac:TaxSubtotal/cbc:TaxAmount"
+    " | //cbc:TaxableAmount | //cbc:LineExtensionAmount | //cbc:TaxExclusiveAmount"
+    " | //cbc:TaxInclusiveAmount | //cbc:AllowanceTotalAmount | //cbc:ChargeTotalAmount"
+    " | //cbc:PrepaidAmount | //cbc:PayableRoundingAmount | //cbc:PayableAmount"
+)
+
+
+def _scheme(scheme: str, endpoint_only: bool = False) -> str:
+    """Identifiers carrying an ICD/EAS scheme, as the Peppol ICD rules select them."""
+    if endpoint_only:
+        return f"//cbc:EndpointID[@schemeID = '{scheme}']"
+    return (
+        f"//cbc:EndpointID[@schemeID = '{scheme}'] | //cac:PartyIdentification/cbc:ID"
+        f"[@schemeID = '{scheme}'] | //cbc:CompanyID[@schemeID = '{scheme}']"
+    )
+
+
+def _profile_code(root: etree._Element) -> str | None:
+    match = _PROFILE.search(text(first(root, "cbc:ProfileID")))
+    return match.group(1) if match else None
+
+
+# -- Python predicates where XPath 1.0 falls short -----------------------------------------
+
+
+def _r007(node: etree._Element) -> bool:
+    return _profile_code(node) is not None
+
+
+def _r055(node: etree._Element) -> bool:
+    tax_currency = text(first(node, "cbc:TaxCurrencyCode"))
+    if not tax_currency:
+        return True
+    doc_currency = text(first(node, "cbc:DocumentCurrencyCode"))
+    amounts = node.findall("cac:TaxTotal/cbc:TaxAmount", NS)
+
+    def signs(currency: str) -> list[Decimal]:
+        return [
+            d
+            for a in amounts
+            if (a.get("currencyID") or "") == currency and (d := decimal(a)) is not None
+        ]
+
+    in_tax, in_doc = signs(tax_currency), signs(doc_currency)
+    both_le = all(d <= 0 for d in in_tax) and all(d <= 0 for d in in_doc)
+    both_ge = all(d >= 0 for d in in_tax) and all(d >= 0 for d in in_doc)
+    return bool(in_tax and in_doc and (both_le or both_ge)) or not (in_tax and in_doc)
+
+
+def _r040(node: etree._Element) -> bool:
+    base = decimal(first(node, "cbc:BaseAmount"))
+    factor = decimal(first(node, "cbc:MultiplierFactorNumeric"))
+    if base is None or factor is None:
+        return (
+            first(node, "cbc:BaseAmount") is None
+            or first(node, "cbc:MultiplierFactorNumeric") is None
+        )
+    amount = decimal(first(node, "cbc:Amount")) or Decimal(0)
+    return abs(amount - base * factor / 100) <= _SLACK
+
+
+_DOC_START = etree.XPath("../../../cac:InvoicePeriod/cbc:StartDate", namespaces=NS)
+_DOC_END = etree.XPath("../../../cac:InvoicePeriod/cbc:EndDate", namespaces=NS)
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return (
+            dt.date.fromisoformat(value[:10]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+        )
+    except ValueError:
+        return None
+
+
+def _r110(node: etree._Element) -> bool:
+    mine, docs = _date(text(node)), _DOC_START(node)
+    doc = _date(text(docs[0])) if isinstance(docs, list) and docs else None
+    return mine is None or doc is None or mine >= doc
+
+
+def _r111(node: etree._Element) -> bool:
+    mine, docs = _date(text(node)), _DOC_END(node)
+    doc = _date(text(docs[0])) if isinstance(docs, list) and docs else None
+    return mine is None or doc is None or mine <= doc
+
+
+def _ac_sum(line: etree._Element, indicator: str) -> Decimal:
+    total = sum(
+        (
+            decimal(ac.find("cbc:Amount", NS)) or Decimal(0)
+            for ac in line.findall("cac:AllowanceCharge", NS)
+            if text(ac.find("cbc:ChargeIndicator", NS)) == indicator
+        ),
+        Decimal(0),
+    )
+    return total.quantize(Decimal("0.01"))
+
+
+def _r120(line: etree._Element) -> bool:
+    net = decimal(first(line, "cbc:LineExtensionAmount")) or Decimal(0)
+    qty_el = first(line, "cbc:InvoicedQuantity")
+    if qty_el is None:
+        qty_el = first(line, "cbc:CreditedQuantity")
+    qty = decimal(qty_el) if qty_el is not None else Decimal(1)
+    price = decimal(first(line, "cac:Price/cbc:PriceAmount")) or Decimal(0)
+    base = decimal(first(line, "cac:Price/cbc:BaseQuantity"))
+    if not base:
+        base = Decimal(1)
+    if qty is None:
+        return False
+    expected = qty * (price / base) + _ac_sum(line, "true") - _ac_sum(line, "false")
+    return abs(net - expected) <= _SLACK
+
+
+def _r121(line: etree._Element) -> bool:
+    base = first(line, "cac:Price/cbc:BaseQuantity")
+    value = decimal(base) if base is not None else None
+    return base is None or (value is not None and value > 0)
+
+
+def _r046(node: etree._Element) -> bool:
+    if first(node, "cbc:BaseAmount") is None:
+        return True
+    price_el = node.find("../cbc:PriceAmount", NS)
+    price = decimal(price_el) if price_el is not None else None
+    base, amount = decimal(first(node, "cbc:BaseAmount")), decimal(first(node, "cbc:Amount"))
+    return price is not None and base is not None and amount is not None and price == base - amount
+
+
+def _r130(node: etree._Element) -> bool:
+    qty = node.find("../../cbc:InvoicedQuantity", NS)
+    if qty is None:
+        qty = node.find("../../cbc:CreditedQuantity", NS)
+    return qty is None or node.get("unitCode") == qty.get("unitCode")
+
+
+def _f001(node: etree._Element) -> bool:
+    raw = "".join(node.itertext())
+    return len(raw) == 10 and _date(raw) is not None
+
+
+def _digits(value: str) -> list[int]:
+    return [ord(c) - 48 for c in value]
+
+
+def _gln(node: etree._Element) -> bool:
+    value = text(node)
+    if not re.fullmatch(r"[0-9]+", value):
+        return False
+    digits = list(reversed(_digits(value[:-1])))
+    weighted = sum(d * (1 + ((i + 1) % 2) * 2) for i, d in enumerate(digits))
+    return (10 - weighted % 10) % 10 == int(value[-1])
+
+
+def _mod11_no(value: str) -> bool:
+    digits = list(reversed(_digits(value[:-1])))
+    weighted = sum(d * ((i % 6) + 2) for i, d in enumerate(digits))
+    return int(value) > 0 and (11 - weighted % 11) % 11 == int(value[-1])
+
+
+def _no_orgnr(node: etree._Element) -> bool:
+    value = text(node)
+    return bool(re.fullmatch(r"[0-9]{9}", value)) and _mod11_no(value)
+
+
+def _dk_cvr(node: etree._Element) -> bool:
+    """CVR: 8 digits, optionally prefixed ``DK`` (3.0.19 accepts both)."""
+    value = "".join(node.itertext())
+    digits = value[2:] if value[:2] == "DK" else value
+    return len(digits) == 8 and digits.isdigit() and digits.isascii()
+
+
+def _be_kbo(node: etree._Element) -> bool:
+    value = text(node)
+    if not re.fullmatch(r"[0-9]{10}", value):
+        return False
+    return int(value[8:10]) == 97 - int(value[:8]) % 97
+
+
+def _ipa(node: etree._Element) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9]{6}", text(node)))
+
+
+def _cf16(value: str) -> bool:
+    letters = re.compile(r"[A-Za-z]*")
+    return bool(
+        letters.fullmatch(value[0:6])
+        and value[6:8].isdigit()
+        and letters.fullmatch(value[8:9])
+        and value[9:11].isdigit()
+        and value[14:15].isdigit()
+        and letters.fullmatch(value[15:16])
+    )
+
+
+def _cf(node: etree._Element) -> bool:
+    value = text(node)
+    if len(value) == 16:
+        return _cf16(value)
+    return len(value) == 11 and bool(re.fullmatch(r"[+-]?\d+", value))
+
+
+def _piva_checksum(code: str) -> int:
+    if not code.isdigit():
+        return 1
+    total = 0
+    for i, ch in enumerate(code):
+        d = int(ch)
+        total += int("0246813579"[d]) if i % 2 == 1 else d
+    return total % 10
+
+
+def _piva(node: etree._Element) -> bool:
+    value = text(node)
+    if value[:2] not in ("IT", "it"):
+        return True
+    code = value[2:]
+    return len(code) == 11 and _piva_checksum(code) == 0
+
+
+def _se_orgnr(value: str) -> bool:
+    if not re.fullmatch(r"\d+", value):
+        return False
+    main, check = value[:9], value[9:10]
+    total = 0
+    for pos in range(1, len(main) + 1):
+        d = int(main[len(main) - pos])
+        total += (d * 2) % 10 + (d * 2) // 10 if pos % 2 == 1 else d
+    return check.isdigit() and (10 - total % 10) % 10 == int(check)
+
+
+def _se(node: etree._Element) -> bool:
+    value = text(node)
+    return len(value) == 10 and _se_orgnr(value)
+
+
+def _abn(node: etree._Element) -> bool:
+    value = text(node)
+    if not re.fullmatch(r"[0-9]{11}", value):
+        return False
+    weights = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
+    digits = [int(c) for c in value]
+    digits[0] -= 1
+    return sum(d * w for d, w in zip(digits, weights, strict=True)) % 89 == 0
+
+
+def _p0100(node: etree._Element) -> bool:
+    return _profile_code(node.getroottree().getroot()) != "01" or text(node) in INVOICE_TYPES_01
+
+
+def _p0101(node: etree._Element) -> bool:
+    return _profile_code(node.getroottree().getroot()) != "01" or text(node) in CREDIT_NOTE_TYPES_01
+
+
+_SUPPLIER_COUNTRY = etree.XPath(
+    "/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode",
+    namespaces=NS,
+)
+_CUSTOMER_COUNTRY = etree.XPath(
+    "/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode",
+    namespaces=NS,
+)
+
+
+def _is_de(xpath: etree.XPath, node: etree._Element) -> bool:
+    found = xpath(node)
+    return isinstance(found, list) and any(
+        isinstance(e, etree._Element) and text(e).upper() == "DE" for e in found
+    )
+
+
+def _p0112(node: etree._Element) -> bool:
+    if text(node) not in ("326", "384"):
+        return True
+    return _is_de(_SUPPLIER_COUNTRY, node) and _is_de(_CUSTOMER_COUNTRY, node)
+
+
+def _exemption(reason: str) -> str:
+    return f"//cac:TaxCategory[translate(cbc:TaxExemptionReasonCode, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') = '{reason}']"
+
+
+_EXEMPTIONS = (
+    ("P0104", "VATEX-EU-G", "G"),
+    ("P0105", "VATEX-EU-O", "O"),
+    ("P0106", "VATEX-EU-IC", "K"),
+    ("P0107", "VATEX-EU-AE", "AE"),
+    ("P0108", "VATEX-EU-D", "E"),
+    ("P0109", "VATEX-EU-F", "E"),
+    ("P0110", "VATEX-EU-I", "E"),
+    ("P0111", "VATEX-EU-J", "E"),
+)
+
+_ICD = (
+    (
+        "PEPPOL-COMMON-R040",
+        FATAL,
+        "0088",
+        False,
+        _gln,
+        "GLN must have a valid format according to GS1 rules.",
+        "GLN（スキーム 0088）が GS1 の形式に適合していません。",
+    ),
+    (
+        "PEPPOL-COMMON-R041",
+        FATAL,
+        "0192",
+        False,
+        _no_orgnr,
+        "Norwegian organization number MUST be stated in the correct format.",
+        "ノルウェー組織番号（0192）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R042",
+        FATAL,
+        "0184",
+        False,
+        _dk_cvr,
+        "Danish organization number (CVR) MUST be stated in the correct format.",
+        "デンマーク組織番号 CVR（0184）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R043",
+        FATAL,
+        "0208",
+        False,
+        _be_kbo,
+        "Belgian enterprise number MUST be stated in the correct format.",
+        "ベルギー企業番号（0208）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R044",
+        WARNING,
+        "0201",
+        False,
+        _ipa,
+        "IPA Code (Codice Univoco Unità Organizzativa) must be stated in the correct format",
+        "イタリア IPA コード（0201）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R045",
+        WARNING,
+        "0210",
+        False,
+        _cf,
+        "Tax Code (Codice Fiscale) must be stated in the correct format",
+        "イタリア納税者番号 Codice Fiscale（0210）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R046",
+        WARNING,
+        "9907",
+        True,
+        _cf,
+        "Tax Code (Codice Fiscale) must be stated in the correct format",
+        "イタリア納税者番号 Codice Fiscale（9907）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R047",
+        WARNING,
+        "0211",
+        False,
+        _piva,
+        "Italian VAT Code (Partita Iva) must be stated in the correct format",
+        "イタリア VAT 番号 Partita IVA（0211）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R049",
+        FATAL,
+        "0007",
+        False,
+        _se,
+        "Swedish organization number MUST be stated in the correct format.",
+        "スウェーデン組織番号（0007）の形式が正しくありません。",
+    ),
+    (
+        "PEPPOL-COMMON-R050",
+        FATAL,
+        "0151",
+        False,
+        _abn,
+        "Australian Business Number (ABN) MUST be stated in the correct format.",
+        "オーストラリア事業者番号 ABN（0151）の形式が正しくありません。",
+    ),
+)
+
+_AC_BOTH_OR_NEITHER = (
+    "[not(cbc:MultiplierFactorNumeric and not(cbc:BaseAmount))"
+    " and not(not(cbc:MultiplierFactorNumeric) and cbc:BaseAmount)]"
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule("PEPPOL-EN16931-R008", FATAL, "//*[not(*) and not(normalize-space())]", "false()",
+         "Document MUST not contain empty elements.",
+         "空の要素を含めてはなりません。"),
+    Rule("PEPPOL-EN16931-R001", FATAL, "/*", "cbc:ProfileID",
+         "Business process MUST be provided.",
+         "ビジネスプロセス（ProfileID）を指定しなければなりません。", "BT-23"),
+    Rule("PEPPOL-EN16931-R007", FATAL, "/*", _r007,
+         "Business process MUST be in the format 'urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0' where NN indicates the process number.",
+         "ビジネスプロセスは 'urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0' の形式でなければなりません。", "BT-23"),
+    Rule("PEPPOL-EN16931-R002", FATAL, "/*", "count(cbc:Note) <= 1",
+         "No more than one note is allowed on document level.",
+         "文書レベルの注記は1つまでです。", "BT-22"),
+    Rule("PEPPOL-EN16931-R003", FATAL, "/*", "cbc:BuyerReference or cac:OrderReference/cbc:ID",
+         "A buyer reference or purchase order reference MUST be provided.",
+         "買手参照または発注番号を指定しなければなりません。", "BT-10"),
+    Rule("PEPPOL-EN16931-R004", FATAL, "/*",
+         f"starts-with(normalize-space(cbc:CustomizationID/text()), '{_CUSTOMIZATION}')",
+         f"Specification identifier MUST have the value '{_CUSTOMIZATION}'.",
+         f"仕様識別子は '{_CUSTOMIZATION}' でなければなりません。", "BT-24"),
+    Rule("PEPPOL-EN16931-R053", FATAL, "/*", "count(cac:TaxTotal[cac:TaxSubtotal]) = 1",
+         "Only one tax total with tax subtotals MUST be provided.",
+         "内訳付きの税合計（TaxTotal）はちょうど1つでなければなりません。"),
+    Rule("PEPPOL-EN16931-R054", FATAL, "/*",
+         "(cbc:TaxCurrencyCode and count(cac:TaxTotal[not(cac:TaxSubtotal)]) = 1)"
+         " or (not(cbc:TaxCurrencyCode) and count(cac:TaxTotal[not(cac:TaxSubtotal)]) = 0)",
+         "Only one tax total without tax subtotals MUST be provided when tax currency code is provided.",
+         "税会計通貨を指定した場合に限り、内訳なしの税合計を1つ指定しなければなりません。"),
+    Rule("PEPPOL-EN16931-R055", FATAL, "/*", _r055,
+         "Invoice total VAT amount and Invoice total VAT amount in accounting currency MUST have the same operational sign",
+         "請求書の税額合計と会計通貨での税額合計は同じ符号でなければなりません。", "BT-111"),
+    Rule("PEPPOL-EN16931-R006", FATAL, "/*",
+         "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']) <= 1",
+         "Only one invoiced object is allowed on document level",
+         "文書レベルの請求対象識別子は1つまでです。", "BT-18"),
+    Rule("PEPPOL-EN16931-R080", FATAL, "/*",
+         "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']) <= 1",
+         "Only one project reference is allowed on document level",
+         "文書レベルのプロジェクト参照は1つまでです。", "BT-11"),
+    Rule("PEPPOL-EN16931-R005", FATAL, "//cbc:TaxCurrencyCode",
+         "not(normalize-space(text()) = normalize-space(../cbc:DocumentCurrencyCode/text()))",
+         "VAT accounting currency code MUST be different from invoice currency code when provided.",
+         "税会計通貨コードは請求書通貨コードと異なっていなければなりません。", "BT-6"),
+    Rule("PEPPOL-EN16931-R010", FATAL, "//cac:AccountingCustomerParty/cac:Party", "cbc:EndpointID",
+         "Buyer electronic address MUST be provided",
+         "買手の電子アドレスを指定しなければなりません。", "BT-49"),
+    Rule("PEPPOL-EN16931-R020", FATAL, "//cac:AccountingSupplierParty/cac:Party", "cbc:EndpointID",
+         "Seller electronic address MUST be provided",
+         "売手の電子アドレスを指定しなければなりません。", "BT-34"),
+    Rule("PEPPOL-EN16931-R041", FATAL,
+         " | ".join(f"{p}[cbc:MultiplierFactorNumeric and not(cbc:BaseAmount)]" for p in _DOC_AC.split(" | ")),
+         "false()",
+         "Allowance/charge base amount MUST be provided when allowance/charge percentage is provided.",
+         "値引き・追加料金の率を指定した場合は基準額を指定しなければなりません。"),
+    Rule("PEPPOL-EN16931-R042", FATAL,
+         " | ".join(f"{p}[not(cbc:MultiplierFactorNumeric) and cbc:BaseAmount]" for p in _DOC_AC.split(" | ")),
+         "false()",
+         "Allowance/charge percentage MUST be provided when allowance/charge base amount is provided.",
+         "値引き・追加料金の基準額を指定した場合は率を指定しなければなりません。"),
+    Rule("PEPPOL-EN16931-R040", FATAL,
+         " | ".join(f"{p}{_AC_BOTH_OR_NEITHER}" for p in _DOC_AC.split(" | ")), _r040,
+         "Allowance/charge amount must equal base amount * percentage/100 if base amount and percentage exists",
+         "値引き・追加料金の金額は 基準額 × 率 / 100 と一致しなければなりません。"),
+    Rule("PEPPOL-EN16931-R043", FATAL,
+         " | ".join(f"{p}{_AC_BOTH_OR_NEITHER}" for p in _DOC_AC.split(" | ")),
+         "normalize-space(cbc:ChargeIndicator/text()) = 'true' or normalize-space(cbc:ChargeIndicator/text()) = 'false'",
+         "Allowance/charge ChargeIndicator value MUST equal 'true' or 'false'",
+         "ChargeIndicator の値は 'true' または 'false' でなければなりません。"),
+    Rule("PEPPOL-EN16931-R061", FATAL,
+         "//cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '49' or normalize-space(cbc:PaymentMeansCode) = '59']",
+         "cac:PaymentMandate/cbc:ID",
+         "Mandate reference MUST be provided for direct debit.",
+         "口座振替の場合はマンデート参照を指定しなければなりません。", "BT-89"),
+    Rule("PEPPOL-EN16931-R051", FATAL, _AMOUNTS, "@currencyID = /*/cbc:DocumentCurrencyCode",
+         "All currencyID attributes must have the same value as the invoice currency code (BT-5), except for the invoice total VAT amount in accounting currency (BT-111).",
+         "会計通貨での税額合計（BT-111）を除き、すべての currencyID は請求書通貨コード（BT-5）と同じでなければなりません。", "BT-5"),
+    Rule("PEPPOL-EN16931-R110", FATAL,
+         "/*[cac:InvoicePeriod/cbc:StartDate]/cac:InvoiceLine/cac:InvoicePeriod/cbc:StartDate"
+         " | /*[cac:InvoicePeriod/cbc:StartDate]/cac:CreditNoteLine/cac:InvoicePeriod/cbc:StartDate",
+         _r110,
+         "Start date of line period MUST be within invoice period.",
+         "明細の期間開始日は請求期間内でなければなりません。", "BT-134"),
+    Rule("PEPPOL-EN16931-R111", FATAL,
+         "/*[cac:InvoicePeriod/cbc:EndDate]/cac:InvoiceLine/cac:InvoicePeriod/cbc:EndDate"
+         " | /*[cac:InvoicePeriod/cbc:EndDate]/cac:CreditNoteLine/cac:InvoicePeriod/cbc:EndDate",
+         _r111,
+         "End date of line period MUST be within invoice period.",
+         "明細の期間終了日は請求期間内でなければなりません。", "BT-135"),
+    Rule("PEPPOL-EN16931-R120", FATAL, _LINES, _r120,
+         "Invoice line net amount MUST equal (Invoiced quantity * (Item net price/item price base quantity) + Sum of invoice line charge amount - sum of invoice line allowance amount",
+         "明細金額は 数量 ×（単価 / 基準数量）+ 明細追加料金 − 明細値引き と一致しなければなりません。", "BT-131"),
+    Rule("PEPPOL-EN16931-R121", FATAL, _LINES, _r121,
+         "Base quantity MUST be a positive number above zero.",
+         "基準数量は0より大きい数でなければなりません。", "BT-149"),
+    Rule("PEPPOL-EN16931-R100", FATAL, _LINES, "count(cac:DocumentReference) <= 1",
+         "Only one invoiced object is allowed pr line",
+         "明細ごとの請求対象識別子は1つまでです。", "BT-128"),
+    Rule("PEPPOL-EN16931-R101", FATAL, _LINES,
+         "not(cac:DocumentReference) or cac:DocumentReference/cbc:DocumentTypeCode = '130'",
+         "Element Document reference can only be used for Invoice line object",
+         "明細の文書参照は請求対象識別子（130）にのみ使用できます。", "BT-128"),
+    Rule("PEPPOL-EN16931-R044", FATAL, "//cac:Price/cac:AllowanceCharge",
+         "normalize-space(cbc:ChargeIndicator) = 'false'",
+         "Charge on price level is NOT allowed. Only value 'false' allowed.",
+         "単価レベルの追加料金は認められません（'false' のみ）。"),
+    Rule("PEPPOL-EN16931-R046", FATAL, "//cac:Price/cac:AllowanceCharge", _r046,
+         "Item net price MUST equal (Gross price - Allowance amount) when gross price is provided.",
+         "総額単価を指定した場合、正味単価は 総額単価 − 値引き額 と一致しなければなりません。", "BT-146"),
+    Rule("PEPPOL-EN16931-R130", FATAL, "//cac:Price/cbc:BaseQuantity[@unitCode]", _r130,
+         "Unit code of price base quantity MUST be same as invoiced quantity.",
+         "基準数量の単位コードは請求数量の単位コードと同じでなければなりません。", "BT-150"),
+    *(
+        Rule(rule_id, severity, _scheme(scheme, endpoint_only), check, en, ja)
+        for rule_id, severity, scheme, endpoint_only, check, en, ja in _ICD
+    ),
+    Rule("PEPPOL-EN16931-CL001", FATAL, "//cbc:EmbeddedDocumentBinaryObject[@mimeCode]",
+         attr_in_list("mimeCode", MIME),
+         "Mime code must be according to subset of IANA code list.",
+         "MIME コードは IANA コードリストの許容サブセットでなければなりません。", "BT-125"),
+    Rule("PEPPOL-EN16931-CL002", FATAL,
+         "//cac:AllowanceCharge[cbc:ChargeIndicator = 'false']/cbc:AllowanceChargeReasonCode",
+         in_list(UNCL5189),
+         "Reason code MUST be according to subset of UNCL 5189 D.16B.",
+         "値引き理由コードは UNCL 5189 のサブセットでなければなりません。", "BT-98"),
+    Rule("PEPPOL-EN16931-CL003", FATAL,
+         "//cac:AllowanceCharge[cbc:ChargeIndicator = 'true']/cbc:AllowanceChargeReasonCode",
+         in_list(UNCL7161),
+         "Reason code MUST be according to UNCL 7161 D.16B.",
+         "追加料金理由コードは UNCL 7161 でなければなりません。", "BT-105"),
+    Rule("PEPPOL-EN16931-CL006", FATAL, "//cac:InvoicePeriod/cbc:DescriptionCode",
+         in_list(UNCL2005),
+         "Invoice period description code must be according to UNCL 2005 D.16B.",
+         "請求期間の説明コードは UNCL 2005 でなければなりません。", "BT-8"),
+    Rule("PEPPOL-EN16931-CL007", FATAL, _AMOUNTS.replace(
+        "//cac:TaxTotal[cac:TaxSubtotal]/cbc:TaxAmount | //cac:TaxSubtotal/cbc:TaxAmount",
+        "//cbc:TaxAmount"),
+         attr_in_list("currencyID", ISO4217),
+         "Currency code must be according to ISO 4217:2005",
+         "通貨コードは ISO 4217 でなければなりません。"),
+    Rule("PEPPOL-EN16931-P0100", FATAL, "//cbc:InvoiceTypeCode", _p0100,
+         "Invoice type code MUST be set according to the profile.",
+         "請求書タイプコードがプロファイルで許容されていません。", "BT-3"),
+    Rule("PEPPOL-EN16931-P0101", FATAL, "//cbc:CreditNoteTypeCode", _p0101,
+         "Credit note type code MUST be set according to the profile.",
+         "クレジットノートのタイプコードがプロファイルで許容されていません。", "BT-3"),
+    Rule("PEPPOL-EN16931-P0112", FATAL, "//cbc:InvoiceTypeCode", _p0112,
+         "Invoice type code 326 or 384 are only allowed when both buyer and seller are German organizations",
+         "請求書タイプコード 326 と 384 は売手・買手がともにドイツの組織である場合に限り使用できます。", "BT-3"),
+    Rule("PEPPOL-EN16931-F001", FATAL,
+         "//cbc:IssueDate | //cbc:DueDate | //cbc:TaxPointDate | //cbc:StartDate | //cbc:EndDate | //cbc:ActualDeliveryDate",
+         _f001,
+         "A date MUST be formatted YYYY-MM-DD.",
+         "日付は YYYY-MM-DD 形式でなければなりません。"),
+    Rule("PEPPOL-EN16931-CL008", FATAL, "//cbc:EndpointID[@schemeID]",
+         attr_in_list("schemeID", EAS),
+         'Electronic address identifier scheme must be from the codelist "Electronic Address Identifier Scheme"',
+         "電子アドレスのスキーム識別子は EAS コードリストの値でなければなりません。"),
+    *(
+        Rule(f"PEPPOL-EN16931-{rule}", FATAL, _exemption(reason),
+             f"normalize-space(cbc:ID) = '{category}'",
+             f"Tax Category {category} MUST be used when exemption reason code is {reason}",
+             f"免税理由コード {reason} の場合は税区分 {category} を使用しなければなりません。")
+        for rule, reason, category in _EXEMPTIONS
+    ),
+)  # fmt: skip
+
+PEPPOL_BIS3 = RuleSet("peppol-bis-3", RULES)
+
+
+def validate_peppol(root: etree._Element) -> list[Finding]:
+    """Peppol BIS Billing 3.0 rules for a UBL invoice or credit note."""
+    return PEPPOL_BIS3.run(root)

@@ -1,0 +1,75 @@
+"""User accounts: who may sign in, with which role, bound to what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from service.auth.secrets import hash_password
+from service.auth.service import issue_token
+from service.errors import BadRequest, Conflict, NotFound
+from storage import audit
+from storage.audit import Actor
+from storage.models import Department, Role, User
+from storage.repositories import organisation, users
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    """A created user and its first API token (shown once)."""
+
+    user: User
+    token: str
+
+
+def add_user(
+    session: Session,
+    *,
+    actor: Actor,
+    login: str,
+    role: Role,
+    department_codes: list[str],
+    supplier_registration: str | None,
+    password: str | None,
+    display_name: str | None = None,
+) -> NewUser:
+    """Create a user bound as its role requires, and issue its first token."""
+    if users.user_by_login(session, login) is not None:
+        raise Conflict(f"user {login} exists already")
+    if role is Role.CLERK and not department_codes:
+        raise BadRequest("a clerk needs at least one --department")
+    if role is not Role.CLERK and department_codes:
+        raise BadRequest("only clerks are bound to departments")
+    if (role is Role.SUPPLIER) != (supplier_registration is not None):
+        raise BadRequest("a supplier user needs --supplier, and only a supplier user")
+    departments: list[Department] = []
+    for code in department_codes:
+        department = organisation.department_by_code(session, code)
+        if department is None:
+            raise NotFound(f"no department {code}")
+        departments.append(department)
+    supplier = None
+    if supplier_registration is not None:
+        supplier = organisation.supplier_by_registration(session, supplier_registration)
+        if supplier is None:
+            raise NotFound(f"no supplier {supplier_registration}")
+    user = users.add_user(
+        session,
+        login=login,
+        role=role.value,
+        password_hash=hash_password(password) if password else None,
+        departments=departments,
+        supplier=supplier,
+        display_name=display_name,
+    )
+    token = issue_token(session, user)
+    audit.record(
+        session,
+        actor=actor,
+        action="user.add",
+        entity_type="user",
+        entity_id=user.id,
+        details={"login": login, "role": role.value, "departments": department_codes},
+    )
+    return NewUser(user=user, token=token)

@@ -1,0 +1,55 @@
+"""The FastAPI application: routers wired to one runtime built from settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from service.auth import pages as auth_pages
+from service.auth import router as auth_router
+from service.errors import install_error_handlers
+from service.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.ops import router as ops_router
+from service.runtime import Runtime
+from service.settings import Settings, get_settings
+
+API_DESCRIPTION = """\
+juryo receives supplier invoices for the city: UBL 2.1 (Peppol BIS 3, JP PINT, XRechnung),
+UN/CEFACT CII, Factur-X / ZUGFeRD PDFs and plain PDFs.
+
+Authenticate with `Authorization: Bearer <token>` (tokens come from `juryo user add` or the
+supplier's account page). Errors are `{"error": code, "detail": text}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the runtime (database, object store) lives as long as the app."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    runtime = Runtime.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(
+        title="juryo",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.metrics = Metrics()
+    install_error_handlers(app)
+    for module in (ops_router, auth_router, auth_pages):
+        app.include_router(module.router)
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static"
+    )
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    return app

@@ -1,0 +1,215 @@
+"""The ``juryo`` command: serve, migrate, administer, validate, verify."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from service.errors import AppError
+from service.settings import Settings, SettingsError, load_settings
+from storage import audit
+from storage.db import create_db_engine, session_factory, transaction
+from storage.models import Role
+
+app = typer.Typer(help="juryo: receive a city's supplier invoices.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+department_app = typer.Typer(help="Departments and their approval thresholds.", no_args_is_help=True)
+supplier_app = typer.Typer(help="Suppliers (creditors).", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (department_app, "department"),
+    (supplier_app, "supplier"),
+    (user_app, "user"),
+    (audit_app, "audit"),
+):
+    app.add_typer(sub, name=name)
+
+CLI_ACTOR = audit.Actor(login="cli", role="admin")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise _fail(str(exc), 2) from None
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """One transaction against the configured database; app errors become exit 1."""
+    engine = create_db_engine(_settings().database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            yield session
+    except AppError as exc:
+        raise _fail(exc.detail) from None
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web pages and the API."""
+    import uvicorn
+
+    _settings()  # fail fast, naming the bad variable
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply the migrations up to REVISION (default: the newest)."""
+    from storage.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo departments, suppliers and users (safe to run again)."""
+    from service.demo import load_demo
+
+    with _session() as session:
+        created = load_demo(session)
+    typer.echo(f"demo data: {created} new records" if created else "demo data already loaded")
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise typer.BadParameter(f"{text!r} is not an amount") from None
+    return value
+
+
+@department_app.command("add")
+def department_add(
+    code: str,
+    name: str,
+    threshold: Annotated[
+        str | None, typer.Option(help="Two approvals from this payable amount (JPY).")
+    ] = None,
+    works: Annotated[bool, typer.Option(help="Construction works: 40 days to pay.")] = False,
+) -> None:
+    """Add a department with its approval threshold."""
+    from service.organisation.service import add_department
+
+    settings = _settings()
+    limit = _amount(threshold) if threshold else settings.default_approval_threshold
+    with _session() as session:
+        add_department(
+            session, actor=CLI_ACTOR, code=code, name=name, approval_threshold=limit, works=works
+        )
+    typer.echo(f"department {code} added (two approvals from {limit:,} JPY)")
+
+
+@supplier_app.command("add")
+def supplier_add(
+    regno: Annotated[str, typer.Argument(help="Registration number: T + 13 digits.")],
+    name: str,
+    default_department: Annotated[str | None, typer.Option(help="Department code.")] = None,
+    creditor_number: Annotated[str | None, typer.Option(help="Accounting's creditor id.")] = None,
+    force: Annotated[bool, typer.Option(help="Accept a wrong check digit.")] = False,
+) -> None:
+    """Register a supplier; a wrong check digit is refused unless --force."""
+    from service.organisation.service import add_supplier
+
+    with _session() as session:
+        supplier = add_supplier(
+            session,
+            actor=CLI_ACTOR,
+            registration_number=regno,
+            name=name,
+            default_department_code=default_department,
+            creditor_number=creditor_number,
+            force=force,
+        )
+        number = supplier.registration_number
+    typer.echo(f"supplier {number} added")
+
+
+@user_app.command("add")
+def user_add(
+    login: str,
+    role: Annotated[Role, typer.Option(help="What the user may do.")],
+    department: Annotated[
+        list[str] | None, typer.Option(help="Department code (clerks; repeatable).")
+    ] = None,
+    supplier: Annotated[str | None, typer.Option(help="Supplier's registration number.")] = None,
+    password: Annotated[str | None, typer.Option(help="Password for the web pages.")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Add a user and print its first API token (shown only once)."""
+    from service.accounts.service import add_user
+
+    with _session() as session:
+        created = add_user(
+            session,
+            actor=CLI_ACTOR,
+            login=login,
+            role=role,
+            department_codes=department or [],
+            supplier_registration=supplier,
+            password=password,
+            display_name=name,
+        )
+    if as_json:
+        typer.echo(json.dumps({"login": login, "role": role.value, "token": created.token}))
+    else:
+        typer.echo(f"user {login} ({role.value}) added; API token (shown once):")
+        typer.echo(created.token)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain: exit 0 when intact, 1 naming the first broken event."""
+    with _session() as session:
+        result = audit.verify(session)
+    if result.intact:
+        typer.echo(f"audit log intact: {result.checked} events")
+        return
+    raise _fail(f"audit log broken at event {result.broken_event_id}: {result.problem}")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Invoice files (XML or PDF).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    lang: Annotated[str, typer.Option(help="Message language: ja or en.")] = "ja",
+) -> None:
+    """Validate invoices: exit 0 all acceptable, 1 any not, 2 any unreadable."""
+    from parsers.cli import run_validate
+
+    if lang not in ("ja", "en"):
+        raise typer.BadParameter("--lang must be ja or en")
+    raise typer.Exit(run_validate(files, as_json=as_json, lang=lang, out=sys.stdout))

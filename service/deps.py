@@ -1,0 +1,95 @@
+"""FastAPI dependencies: the request's database session and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from service.auth import service as auth
+from service.auth.principal import Principal
+from service.errors import Forbidden, Unauthorized
+from service.runtime import Runtime
+from service.settings import Settings
+from storage.models import Role
+from storage.objects import ObjectStore
+
+SESSION_COOKIE = "juryo_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The process's runtime, built by ``create_app``."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+    """The settings the app was built with."""
+    return runtime.settings
+
+
+def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> ObjectStore:
+    """The object store for originals."""
+    return runtime.store
+
+
+def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent."""
+    with runtime.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[ObjectStore, Depends(get_store)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `juryo user add`.")
+
+
+def api_caller(
+    request: Request,
+    session: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller of an API endpoint: a bearer token, or a web session plus CSRF header."""
+    if credentials is not None:
+        principal = auth.principal_for_token(session, credentials.credentials)
+        if principal is None:
+            raise Unauthorized("the bearer token is unknown or revoked")
+        return principal
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        browser = auth.resume(session, cookie)
+        if browser is None:
+            raise Unauthorized("the session has expired; sign in again")
+        if request.method not in SAFE_METHODS and (
+            request.headers.get(CSRF_HEADER) != browser.csrf_token
+        ):
+            raise Forbidden(f"missing or wrong {CSRF_HEADER} header")
+        return browser.principal
+    raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+
+
+ApiCaller = Annotated[Principal, Depends(api_caller)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only callers with one of ``roles``."""
+    allowed = frozenset(roles)
+
+    def check(caller: ApiCaller) -> Principal:
+        if caller.role not in allowed:
+            raise Forbidden(f"role '{caller.role}' may not do this")
+        return caller
+
+    return check

@@ -1,0 +1,178 @@
+"""One error family for the whole service, rendered as JSON for the API and HTML for pages.
+
+    AppError                    (status, error code, detail)
+    ├── BadRequest              400
+    ├── Unauthorized            401  no or bad credentials
+    ├── Forbidden               403  signed in, but the role may not do this
+    ├── NotFound                404  also for what exists but the caller may not see
+    ├── Conflict                409
+    ├── PayloadTooLarge         413
+    ├── UnsupportedMediaType    415
+    ├── Unprocessable           422
+    └── ServiceUnavailable      503  with Retry-After
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storage.objects import StorageUnavailable
+
+log = logging.getLogger("juryo.errors")
+
+
+class AppError(Exception):
+    """An expected failure with an HTTP status and a stable machine-readable code."""
+
+    status_code = 500
+    error = "internal_error"
+
+    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra or {}
+
+    def headers(self) -> dict[str, str]:
+        """Extra response headers (e.g. Retry-After)."""
+        return {}
+
+
+class BadRequest(AppError):
+    status_code = 400
+    error = "bad_request"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    error = "unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="juryo"'}
+
+
+class Forbidden(AppError):
+    status_code = 403
+    error = "forbidden"
+
+
+class NotFound(AppError):
+    status_code = 404
+    error = "not_found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    error = "conflict"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    error = "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    error = "unsupported_media_type"
+
+
+class Unprocessable(AppError):
+    status_code = 422
+    error = "unprocessable"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    error = "service_unavailable"
+    retry_after_seconds = 30
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class ErrorOut(BaseModel):
+    """Every API error: a stable code and a sentence for people."""
+
+    error: str
+    detail: str
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting the error body for these statuses."""
+    return {status: {"model": ErrorOut} for status in statuses}
+
+
+def error_response(exc: AppError) -> JSONResponse:
+    """The JSON body and headers for an ``AppError``."""
+    return JSONResponse(
+        {"error": exc.error, "detail": exc.detail, **exc.extra},
+        status_code=exc.status_code,
+        headers=exc.headers(),
+    )
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/healthz", "/readyz", "/metrics")) and (
+        "text/html" in request.headers.get("accept", "")
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every failure to a clear response; never leak a stack trace."""
+
+    async def on_app_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, AppError)
+        if _wants_html(request):
+            from service.pages import error_page
+
+            return error_page(request, exc)
+        return error_response(exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        return await on_app_error(request, Unprocessable(problems or "invalid request"))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        mapped: AppError
+        if exc.status_code == 404:
+            mapped = NotFound("no such resource")
+        elif exc.status_code == 405:
+            mapped = AppError("method not allowed")
+            mapped.status_code, mapped.error = 405, "method_not_allowed"
+        else:
+            mapped = AppError(str(exc.detail))
+            mapped.status_code, mapped.error = exc.status_code, "http_error"
+        return await on_app_error(request, mapped)
+
+    async def on_database(request: Request, exc: Exception) -> Response:
+        log.error("database unavailable: %s", type(exc).__name__)
+        return await on_app_error(request, ServiceUnavailable("the database is unavailable"))
+
+    async def on_storage(request: Request, exc: Exception) -> Response:
+        log.error("object store unavailable: %s", exc)
+        return await on_app_error(request, ServiceUnavailable("the object store is unavailable"))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return await on_app_error(request, AppError("an unexpected error occurred"))
+
+    app.add_exception_handler(AppError, on_app_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(OperationalError, on_database)
+    app.add_exception_handler(InterfaceError, on_database)
+    app.add_exception_handler(PoolTimeout, on_database)
+    app.add_exception_handler(StorageUnavailable, on_storage)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,59 @@
+"""Liveness, readiness and metrics for the orchestrator and Prometheus."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from service.deps import get_runtime
+from service.runtime import Runtime
+from storage.objects import StorageError
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """Alive: the process answers (says nothing about its dependencies)."""
+    return {"status": "ok"}
+
+
+def _check_database(runtime: Runtime) -> str:
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return f"down: {type(exc).__name__}"
+    return "ok"
+
+
+def _check_storage(runtime: Runtime) -> str:
+    try:
+        runtime.store.check()
+    except StorageError as exc:
+        return f"down: {exc}"
+    return "ok"
+
+
+@router.get("/readyz", responses={503: {"description": "a dependency is down"}})
+def readyz(runtime: Annotated[Runtime, Depends(get_runtime)]) -> JSONResponse:
+    """Ready: the database and the object store answer; 503 names the one that does not."""
+    checks = {"database": _check_database(runtime), "storage": _check_storage(runtime)}
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus text exposition of this worker's request counters and latencies."""
+    return Response(
+        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )

@@ -1,0 +1,90 @@
+"""What every server-rendered page shares: templates, language, the signed-in user, CSRF."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from service.auth import service as auth
+from service.auth.service import BrowserSession
+from service.deps import SESSION_COOKIE, DbSession
+from service.errors import AppError, Forbidden
+from service.i18n import LANG_COOKIE, language, translator
+
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+LOGIN_CSRF_COOKIE = "juryo_login_csrf"
+
+
+class LoginRequired(AppError):
+    """A page needs a signed-in user; rendered as a redirect to the login page."""
+
+    status_code = 401
+    error = "login_required"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    browser: BrowserSession | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page in the caller's language; remember an explicit ``?lang=`` choice."""
+    lang = language(request)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": lang,
+            "t": translator(lang),
+            "user": browser.principal if browser else None,
+            "csrf_token": browser.csrf_token if browser else None,
+            **(context or {}),
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def error_page(request: Request, exc: AppError) -> Response:
+    """The HTML rendering of an ``AppError``; a missing login becomes a redirect."""
+    if isinstance(exc, LoginRequired):
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    return render(
+        request,
+        "error.html",
+        {"status": exc.status_code, "detail": exc.detail},
+        status_code=exc.status_code,
+    )
+
+
+def page_session(request: Request, session: DbSession) -> BrowserSession:
+    """The signed-in browser, or a redirect to the login page."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    browser = auth.resume(session, cookie) if cookie else None
+    if browser is None:
+        raise LoginRequired("sign in first")
+    return browser
+
+
+PageSession = Annotated[BrowserSession, Depends(page_session)]
+
+
+def checked_form(browser: PageSession, csrf_token: Annotated[str, Form()] = "") -> BrowserSession:
+    """For POSTed forms: the session, after checking the form's CSRF token."""
+    if not secrets.compare_digest(csrf_token, browser.csrf_token):
+        raise Forbidden("the form has expired; reload the page and try again")
+    return browser
+
+
+CheckedForm = Annotated[BrowserSession, Depends(checked_form)]

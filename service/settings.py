@@ -1,0 +1,75 @@
+"""Settings from the environment (prefix ``JURYO_``), validated once at start-up.
+
+A bad value stops start-up with a message that names the variable; see ``load_settings``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """The environment holds a value juryo cannot start with."""
+
+
+class Settings(BaseSettings):
+    """Every knob of juryo; the README's settings table mirrors this class."""
+
+    model_config = SettingsConfigDict(env_prefix="JURYO_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///var/juryo.db"
+    """SQLAlchemy URL: ``sqlite:///PATH`` (embedded) or ``postgresql+psycopg://…``."""
+    storage_url: str = "file:var/objects"
+    """``file:PATH`` for the filesystem store or ``s3://BUCKET`` for any S3 API."""
+    s3_endpoint_url: str | None = None
+    """S3 API endpoint (MinIO, Ceph, moto); unset for AWS itself."""
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    retention_years: int = Field(default=10, ge=1, le=100)
+    """Years originals stay under Object Lock (電子帳簿保存法: at least 7)."""
+    session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
+    cookie_secure: bool = False
+    """Send cookies only over HTTPS; turn on behind TLS."""
+    default_approval_threshold: Decimal = Field(default=Decimal(1_000_000), ge=0)
+    """Payable amount (JPY) at or above which two approvals are needed."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not (value.startswith("file:") and len(value) > 5) and not re.match(
+            r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$", value
+        ):
+            raise ValueError("must be file:PATH or s3://BUCKET")
+        return value
+
+
+def load_settings() -> Settings:
+    """Read the environment; a bad value raises ``SettingsError`` naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"JURYO_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once (a FastAPI dependency; tests override it)."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Persistence: database models, repositories, migrations, the audit log and the object store."""

@@ -1,0 +1,173 @@
+"""The append-only audit log: every event carries the hash of the one before it.
+
+Appends lock the single ``audit_head`` row, so concurrent workers extend one chain instead of
+forking it. Ids are consecutive, so a deleted event leaves a gap; each hash covers the event's
+id and content and the previous hash, so an edited or reordered event breaks the chain; the head
+remembers the newest hash, so a deleted tail is noticed too. Triggers in the migration refuse
+UPDATE and DELETE; ``verify`` catches whoever bypasses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent, AuditHead, utcnow
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did it: a user, or the system itself (``user_id`` None)."""
+
+    login: str
+    role: str
+    user_id: int | None = None
+
+
+SYSTEM = Actor(login="system", role="system")
+
+
+def _jsonable(details: Mapping[str, Any]) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(json.dumps(dict(details), default=str))
+    return loaded
+
+
+def event_hash(
+    *,
+    event_id: int,
+    occurred_at: dt.datetime,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: str | None,
+    reason: str | None,
+    details: Mapping[str, Any],
+    prev_hash: str,
+) -> str:
+    """SHA-256 over a canonical JSON rendering of everything the event says."""
+    payload = {
+        "id": event_id,
+        "at": occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "user_id": actor.user_id,
+        "login": actor.login,
+        "role": actor.role,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "reason": reason,
+        "details": details,
+        "prev": prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: str | int | None = None,
+    reason: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction (it commits or rolls back with the change)."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).scalar_one()
+    clean = _jsonable(details or {})
+    entity = None if entity_id is None else str(entity_id)
+    occurred_at = utcnow()
+    event_id = head.last_event_id + 1
+    digest = event_hash(
+        event_id=event_id,
+        occurred_at=occurred_at,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity,
+        reason=reason,
+        details=clean,
+        prev_hash=head.last_hash,
+    )
+    event = AuditEvent(
+        id=event_id,
+        occurred_at=occurred_at,
+        actor_user_id=actor.user_id,
+        actor_login=actor.login,
+        actor_role=actor.role,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity,
+        reason=reason,
+        details=clean,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    session.add(event)
+    head.last_event_id = event_id
+    head.last_hash = digest
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The outcome of walking the chain."""
+
+    checked: int
+    broken_event_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        """True when every event and the head agree."""
+        return self.problem is None
+
+
+def verify(session: Session) -> Verification:
+    """Walk the whole chain in id order; report the first event that does not fit."""
+    expected_prev = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    events = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    for event in events.yield_per(1000):
+        if event.id != expected_id:
+            return Verification(checked, event.id, f"expected event {expected_id}, found {event.id}")
+        if event.prev_hash != expected_prev:
+            return Verification(checked, event.id, "previous-hash link does not match")
+        digest = event_hash(
+            event_id=event.id,
+            occurred_at=event.occurred_at,
+            actor=Actor(event.actor_login, event.actor_role, event.actor_user_id),
+            action=event.action,
+            entity_type=event.entity_type,
+            entity_id=event.entity_id,
+            reason=event.reason,
+            details=event.details,
+            prev_hash=event.prev_hash,
+        )
+        if digest != event.hash:
+            return Verification(checked, event.id, "content does not match its hash (edited)")
+        expected_prev = event.hash
+        expected_id += 1
+        checked += 1
+    head = session.get(AuditHead, HEAD_ID)
+    if head is None:
+        return Verification(checked, None, "audit head row is missing")
+    if head.last_event_id != checked or head.last_hash != expected_prev:
+        return Verification(
+            checked, head.last_event_id, "newest events are missing (head points past the end)"
+        )
+    return Verification(checked)

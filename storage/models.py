@@ -1,0 +1,373 @@
+"""The database tables (SQLAlchemy 2 declarative); SQL that uses them lives in repositories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(18, 2)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC, aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Role(enum.StrEnum):
+    """What a user may do; see service.auth for the rules."""
+
+    SUPPLIER = "supplier"
+    CLERK = "clerk"
+    ACCOUNTING = "accounting"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class InvoiceStatus(enum.StrEnum):
+    """The life of an invoice, from receipt to payment."""
+
+    INVALID = "invalid"
+    PENDING = "pending"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+    EXPORTED = "exported"
+    PAID = "paid"
+
+
+def _one_of(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the constraint naming convention Alembic relies on."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Department(Base):
+    """A department or ward office with its own approval inbox."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    approval_threshold: Mapped[Decimal] = mapped_column(Money)
+    """Payable amount at or above which two different clerks must approve."""
+    works_contracts: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Construction works: 40 instead of 30 days to pay (支払遅延防止法 art. 6)."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    aliases: Mapped[list[DepartmentAlias]] = relationship(
+        back_populates="department", cascade="all, delete-orphan"
+    )
+
+
+class DepartmentAlias(Base):
+    """Another code suppliers write in the buyer reference (BT-10) for a department."""
+
+    __tablename__ = "department_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(64), unique=True)
+
+    department: Mapped[Department] = relationship(back_populates="aliases")
+
+
+class Supplier(Base):
+    """A supplier company, which is also the city's creditor for payments."""
+
+    __tablename__ = "suppliers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_number: Mapped[str | None] = mapped_column(String(14), unique=True)
+    """Qualified-invoice registration number: ``T`` + 13 digits."""
+    name: Mapped[str] = mapped_column(String(300))
+    creditor_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    default_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    """An admin approved the sign-up; until then the supplier may only dry-run."""
+    bank_code: Mapped[str | None] = mapped_column(String(4))
+    branch_code: Mapped[str | None] = mapped_column(String(3))
+    account_type: Mapped[str | None] = mapped_column(String(1))
+    """Zengin 預金種目: 1 ordinary (普通), 2 current (当座), 4 savings (貯蓄), 9 other."""
+    account_number: Mapped[str | None] = mapped_column(String(7))
+    account_holder: Mapped[str | None] = mapped_column(String(30))
+    """Payee name in half-width katakana, as the bank expects."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    default_department: Mapped[Department | None] = relationship()
+
+
+class UserDepartment(Base):
+    """Which departments a clerk works for."""
+
+    __tablename__ = "user_departments"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class User(Base):
+    """A person or program that signs in; its role decides what it may see."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", Role), name="role"),
+        CheckConstraint("role <> 'supplier' OR supplier_id IS NOT NULL", name="supplier_bound"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """argon2id hash; None for API-only accounts."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    supplier: Mapped[Supplier | None] = relationship()
+    departments: Mapped[list[Department]] = relationship(
+        secondary="user_departments", order_by="Department.code"
+    )
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="default")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class WebSession(Base):
+    """A signed-in browser; the cookie holds a random id whose SHA-256 is stored here."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Original(Base):
+    """The bytes a supplier sent, as stored unchanged in the object store."""
+
+    __tablename__ = "originals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    object_key: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Invoice(Base):
+    """One received document and where it stands; the canonical content is kept as JSON."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", InvoiceStatus), name="status"),
+        Index("ix_invoices_department_status", "department_id", "status"),
+        Index("ix_invoices_supplier_number", "supplier_id", "invoice_number", "issue_date"),
+        Index("ix_invoices_issue_date", "issue_date"),
+        Index("ix_invoices_payable_amount", "payable_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("originals.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Optimistic-locking counter: every change increments it."""
+    format: Mapped[str] = mapped_column(String(32))
+    profile: Mapped[str] = mapped_column(String(32))
+    document_type: Mapped[str] = mapped_column(String(16), default="invoice")
+    invoice_number: Mapped[str | None] = mapped_column(String(200))
+    issue_date: Mapped[dt.date | None] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    payable_amount: Mapped[Decimal | None] = mapped_column(Money)
+    tax_amount: Mapped[Decimal | None] = mapped_column(Money)
+    seller_registration_number: Mapped[str | None] = mapped_column(String(32))
+    buyer_reference: Mapped[str | None] = mapped_column(String(200))
+    order_reference: Mapped[str | None] = mapped_column(String(200))
+    needs_data_entry: Mapped[bool] = mapped_column(Boolean, default=False)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The canonical invoice (or plain-PDF guesses and data entry) as JSON, for display."""
+    preceding_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    payment_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    supplier: Mapped[Supplier] = relationship()
+    original: Mapped[Original] = relationship()
+    department: Mapped[Department | None] = relationship()
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="Finding.id"
+    )
+
+
+class Finding(Base):
+    """A validation finding recorded with the invoice it was found in."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(80))
+    severity: Mapped[str] = mapped_column(String(16))
+    message_en: Mapped[str] = mapped_column(Text)
+    message_ja: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    business_term: Mapped[str | None] = mapped_column(String(16))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="findings")
+
+
+class Batch(Base):
+    """A set of approved invoices that accounting pays together."""
+
+    __tablename__ = "batches"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'paid', 'cancelled')", name="status"),
+        UniqueConstraint("idempotency_key", name="uq_batches_idempotency_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    payment_date: Mapped[dt.date] = mapped_column(Date)
+    invoice_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AuditHead(Base):
+    """One row holding the newest audit hash; locking it serialises appends across workers."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEvent(Base):
+    """An append-only, hash-chained record of who did what, when and why."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_login: Mapped[str] = mapped_column(String(120))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "Batch",
+    "Department",
+    "DepartmentAlias",
+    "Finding",
+    "Invoice",
+    "InvoiceStatus",
+    "Original",
+    "Role",
+    "Supplier",
+    "User",
+    "UserDepartment",
+    "WebSession",
+    "utcnow",
+]

@@ -1,0 +1,61 @@
+"""Departments and suppliers (creditors): the city's side and the suppliers' side."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Department, Supplier
+
+
+def department_by_code(session: Session, code: str) -> Department | None:
+    """The department with this code, if any."""
+    return session.execute(select(Department).where(Department.code == code)).scalar_one_or_none()
+
+
+def list_departments(session: Session) -> list[Department]:
+    """Every department, by code."""
+    return list(session.execute(select(Department).order_by(Department.code)).scalars())
+
+
+def add_department(
+    session: Session, *, code: str, name: str, approval_threshold: Decimal, works: bool = False
+) -> Department:
+    """Insert a department; the caller commits."""
+    department = Department(
+        code=code, name=name, approval_threshold=approval_threshold, works_contracts=works
+    )
+    session.add(department)
+    session.flush()
+    return department
+
+
+def supplier_by_registration(session: Session, registration_number: str) -> Supplier | None:
+    """The supplier with this qualified-invoice registration number, if any."""
+    return session.execute(
+        select(Supplier).where(Supplier.registration_number == registration_number)
+    ).scalar_one_or_none()
+
+
+def add_supplier(
+    session: Session,
+    *,
+    registration_number: str | None,
+    name: str,
+    default_department: Department | None = None,
+    creditor_number: str | None = None,
+    approved: bool = True,
+) -> Supplier:
+    """Insert a supplier; the caller commits."""
+    supplier = Supplier(
+        registration_number=registration_number,
+        name=name,
+        default_department=default_department,
+        creditor_number=creditor_number,
+        approved=approved,
+    )
+    session.add(supplier)
+    session.flush()
+    return supplier
