@@ -13,6 +13,7 @@ from parsers.findings import Finding, Severity, is_acceptable
 from parsers.model import DocumentKind, Guesses, Invoice
 from parsers.profiles import Format, Profile, Syntax
 from parsers.reader import Result, read, read_path
+from parsers.serialize import to_data
 
 __all__ = [
     "DocumentKind",
@@ -31,4 +32,5 @@ __all__ = [
     "is_acceptable",
     "read",
     "read_path",
+    "to_data",
 ]

@@ -21,7 +21,9 @@ from storage.models import Role
 
 app = typer.Typer(help="juryo: receive a city's supplier invoices.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-department_app = typer.Typer(help="Departments and their approval thresholds.", no_args_is_help=True)
+department_app = typer.Typer(
+    help="Departments and their approval thresholds.", no_args_is_help=True
+)
 supplier_app = typer.Typer(help="Suppliers (creditors).", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)

@@ -58,10 +58,21 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from `juryo use
 
 def api_caller(
     request: Request,
-    session: DbSession,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller of an API endpoint: a bearer token, or a web session plus CSRF header."""
+    """The caller of an API endpoint: a bearer token, or a web session plus CSRF header.
+
+    Looked up in a short transaction of its own, so that the request's transaction begins
+    only when the handler first needs it (on SQLite, a write transaction holds the lock).
+    """
+    with runtime.sessions() as session:
+        return _authenticate(request, session, credentials)
+
+
+def _authenticate(
+    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
     if credentials is not None:
         principal = auth.principal_for_token(session, credentials.credentials)
         if principal is None:

@@ -1,15 +1,15 @@
 """One error family for the whole service, rendered as JSON for the API and HTML for pages.
 
-    AppError                    (status, error code, detail)
-    ├── BadRequest              400
-    ├── Unauthorized            401  no or bad credentials
-    ├── Forbidden               403  signed in, but the role may not do this
-    ├── NotFound                404  also for what exists but the caller may not see
-    ├── Conflict                409
-    ├── PayloadTooLarge         413
-    ├── UnsupportedMediaType    415
-    ├── Unprocessable           422
-    └── ServiceUnavailable      503  with Retry-After
+AppError                    (status, error code, detail)
+├── BadRequest              400
+├── Unauthorized            401  no or bad credentials
+├── Forbidden               403  signed in, but the role may not do this
+├── NotFound                404  also for what exists but the caller may not see
+├── Conflict                409
+├── PayloadTooLarge         413
+├── UnsupportedMediaType    415
+├── Unprocessable           422
+└── ServiceUnavailable      503  with Retry-After
 """
 
 from __future__ import annotations

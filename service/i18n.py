@@ -54,4 +54,3 @@ def translator(lang: str) -> Callable[[str], str]:
         return ja if lang == "ja" else en
 
     return translate
-

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     """Send cookies only over HTTPS; turn on behind TLS."""
     default_approval_threshold: Decimal = Field(default=Decimal(1_000_000), ge=0)
     """Payable amount (JPY) at or above which two approvals are needed."""
+    duplicate_numbers: Literal["reject", "warn"] = "reject"
+    """Same supplier, invoice number and issue date with other content: 409, or a warning."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
 

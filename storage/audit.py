@@ -144,7 +144,9 @@ def verify(session: Session) -> Verification:
     events = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
     for event in events.yield_per(1000):
         if event.id != expected_id:
-            return Verification(checked, event.id, f"expected event {expected_id}, found {event.id}")
+            return Verification(
+                checked, event.id, f"expected event {expected_id}, found {event.id}"
+            )
         if event.prev_hash != expected_prev:
             return Verification(checked, event.id, "previous-hash link does not match")
         digest = event_hash(

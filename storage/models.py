@@ -247,6 +247,8 @@ class Invoice(Base):
         Index("ix_invoices_supplier_number", "supplier_id", "invoice_number", "issue_date"),
         Index("ix_invoices_issue_date", "issue_date"),
         Index("ix_invoices_payable_amount", "payable_amount"),
+        UniqueConstraint("supplier_id", "original_id", name="uq_invoices_supplier_original"),
+        UniqueConstraint("supplier_id", "idempotency_key", name="uq_invoices_supplier_idempotency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -270,7 +272,11 @@ class Invoice(Base):
     order_reference: Mapped[str | None] = mapped_column(String(200))
     needs_data_entry: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    """The canonical invoice (or plain-PDF guesses and data entry) as JSON, for display."""
+    """The canonical invoice (for a plain PDF: the parser's guesses) as JSON, for display."""
+    data_entry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Values a person typed or confirmed for a plain PDF, beside the untouched original."""
+    routing_rule: Mapped[str | None] = mapped_column(String(32))
+    """Which routing rule chose the department (see service.routing)."""
     preceding_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     payment_deadline: Mapped[dt.date | None] = mapped_column(Date)
@@ -292,7 +298,9 @@ class Finding(Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
     rule_id: Mapped[str] = mapped_column(String(80))
     severity: Mapped[str] = mapped_column(String(16))
     message_en: Mapped[str] = mapped_column(Text)

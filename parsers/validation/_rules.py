@@ -57,6 +57,10 @@ class _Compiled:
     rule: Rule
     context: etree.XPath
     test: Callable[[etree._Element], bool]
+    guard_tags: frozenset[str] | None
+    """Clark names of which at least one must occur for the context to select anything."""
+    guard_scheme: str | None
+    """A ``schemeID`` value that must occur for the context to select anything."""
     finding: Finding = field(init=False)
 
     def __post_init__(self) -> None:
@@ -80,24 +84,68 @@ def _compile_test(test: str | Predicate) -> Callable[[etree._Element], bool]:
     return run
 
 
+_PREDICATE = re.compile(r"\[[^\[\]]*\]")
+_STEP = re.compile(r"([A-Za-z]+):([A-Za-z0-9_]+)$")
+_SCHEME = re.compile(r"@schemeID = '([^']+)'")
+
+
+def _last_step(branch: str) -> str | None:
+    """Clark name of a branch's last step (``None`` when it is a wildcard or unknown)."""
+    stripped = branch.strip()
+    while True:  # predicates may nest: strip innermost first
+        shorter = _PREDICATE.sub("", stripped)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    match = _STEP.search(stripped)
+    if match is None or match.group(1) not in NS:
+        return None
+    return f"{{{NS[match.group(1)]}}}{match.group(2)}"
+
+
+def _guards(context: str) -> tuple[frozenset[str] | None, str | None]:
+    """Cheap preconditions derived from a context, so absent elements cost no XPath run."""
+    branches = context.split(" | ")
+    tags = [_last_step(branch) for branch in branches]
+    guard_tags = None if any(t is None for t in tags) else frozenset(t for t in tags if t)
+    schemes = {m.group(1) for b in branches for m in _SCHEME.finditer(b)}
+    every_branch = all(_SCHEME.search(b) for b in branches)
+    guard_scheme = schemes.pop() if every_branch and len(schemes) == 1 else None
+    return guard_tags, guard_scheme
+
+
+_SCHEME_VALUES = etree.XPath("//@schemeID")
+
+
 class RuleSet:
     """A named, precompiled list of rules."""
 
     def __init__(self, name: str, rules: Sequence[Rule]) -> None:
         self.name = name
         self.rules = tuple(rules)
-        ids = [r.rule_id for r in self.rules]
         self._compiled = [
-            _Compiled(rule, etree.XPath(rule.context, namespaces=NS), _compile_test(rule.test))
+            _Compiled(
+                rule,
+                etree.XPath(rule.context, namespaces=NS),
+                _compile_test(rule.test),
+                *_guards(rule.context),
+            )
             for rule in self.rules
         ]
-        self.rule_ids: tuple[str, ...] = tuple(dict.fromkeys(ids))
+        self.rule_ids: tuple[str, ...] = tuple(dict.fromkeys(r.rule_id for r in self.rules))
 
     def run(self, root: etree._Element) -> list[Finding]:
         """Findings for every context node whose test fails."""
         tree = root.getroottree()
+        present = {element.tag for element in root.iter()}
+        scheme_values = _SCHEME_VALUES(root)
+        schemes = set(scheme_values) if isinstance(scheme_values, list) else set()
         findings: list[Finding] = []
         for compiled in self._compiled:
+            if compiled.guard_tags is not None and compiled.guard_tags.isdisjoint(present):
+                continue
+            if compiled.guard_scheme is not None and compiled.guard_scheme not in schemes:
+                continue
             nodes = compiled.context(root)
             if not isinstance(nodes, list):
                 continue

@@ -184,7 +184,11 @@ def _categories(paths: _Paths, root: etree._Element) -> Iterable[Finding]:
         else:
             expected = _RATES[code]
             allowed = rate is None or rate == (expected if expected is not None else 0)
-            if code in ("S", "AA") and rate is None and etree.QName(category).localname == "TaxCategory":
+            if (
+                code in ("S", "AA")
+                and rate is None
+                and etree.QName(category).localname == "TaxCategory"
+            ):
                 allowed = True  # the rate lives on the breakdown; checked there
         if not allowed:
             shown = f"{code} {rate} %" if rate is not None else code

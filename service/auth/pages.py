@@ -49,14 +49,14 @@ def login(
     browser = auth.sign_in(session, login, password, settings.session_max_age_seconds)
     if browser is None:
         token = secrets.token_urlsafe(32)
-        response = render(
+        failed = render(
             request,
             "login.html",
             {"login_csrf": token, "next": _safe_next(next), "failed": True, "login": login},
             status_code=401,
         )
-        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return response
+        failed.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return failed
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from storage.audit import Actor
 from storage.models import Role, User
+from storage.repositories.invoices import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,8 @@ class Principal:
     department_ids: frozenset[int]
     department_codes: tuple[str, ...]
     display_name: str | None = None
+    supplier_approved: bool = False
+    """For supplier users: an admin approved the company's sign-up, so it may submit."""
 
     @classmethod
     def of(cls, user: User) -> Principal:
@@ -31,6 +34,7 @@ class Principal:
             department_ids=frozenset(d.id for d in user.departments),
             department_codes=tuple(d.code for d in user.departments),
             display_name=user.display_name,
+            supplier_approved=user.supplier is not None and user.supplier.approved,
         )
 
     @property
@@ -42,3 +46,14 @@ class Principal:
     def sees_everything(self) -> bool:
         """Accounting, auditors and admins see every invoice; others only their own slice."""
         return self.role in (Role.ACCOUNTING, Role.AUDITOR, Role.ADMIN)
+
+    @property
+    def scope(self) -> Scope:
+        """The invoices this caller may see: the filter every query applies."""
+        if self.sees_everything:
+            return Scope(everything=True)
+        if self.role is Role.SUPPLIER:
+            return Scope(supplier_id=self.supplier_id)
+        if self.role is Role.CLERK:
+            return Scope(department_ids=self.department_ids)
+        return Scope()

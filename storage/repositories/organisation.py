@@ -7,12 +7,25 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Department, Supplier
+from storage.models import Department, DepartmentAlias, Supplier
 
 
 def department_by_code(session: Session, code: str) -> Department | None:
     """The department with this code, if any."""
     return session.execute(select(Department).where(Department.code == code)).scalar_one_or_none()
+
+
+def department_by_code_or_alias(session: Session, code: str) -> Department | None:
+    """The department this code or alias names (codes are matched exactly, after trimming)."""
+    code = code.strip()
+    found = department_by_code(session, code)
+    if found is not None:
+        return found
+    return session.execute(
+        select(Department)
+        .join(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+        .where(DepartmentAlias.alias == code)
+    ).scalar_one_or_none()
 
 
 def list_departments(session: Session) -> list[Department]:

@@ -13,7 +13,9 @@ from storage.models import ApiToken, Department, Supplier, User, WebSession, utc
 def user_by_login(session: Session, login: str) -> User | None:
     """The user with this login, departments loaded."""
     return session.execute(
-        select(User).where(User.login == login).options(selectinload(User.departments))
+        select(User)
+        .where(User.login == login)
+        .options(selectinload(User.departments), selectinload(User.supplier))
     ).scalar_one_or_none()
 
 
@@ -55,7 +57,7 @@ def user_by_token_hash(session: Session, token_hash: str) -> User | None:
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active)
-        .options(selectinload(User.departments))
+        .options(selectinload(User.departments), selectinload(User.supplier))
     ).scalar_one_or_none()
 
 
@@ -81,7 +83,10 @@ def live_web_session(session: Session, session_hash: str) -> WebSession | None:
             WebSession.expires_at > utcnow(),
             User.active,
         )
-        .options(selectinload(WebSession.user).selectinload(User.departments))
+        .options(
+            selectinload(WebSession.user).selectinload(User.departments),
+            selectinload(WebSession.user).selectinload(User.supplier),
+        )
     ).scalar_one_or_none()
 
 

@@ -26,6 +26,7 @@ EXPECTED = {
     "is_acceptable",
     "read",
     "read_path",
+    "to_data",
 }
 
 

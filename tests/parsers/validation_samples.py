@@ -54,9 +54,7 @@ def ubl_invoice(
         key = (line.category, line.percent)
         groups[key] = groups.get(key, Decimal(0)) + Decimal(line.amount)
     if taxes is None:
-        taxes = {
-            key: str(int(base * Decimal(key[1] or 0) / 100)) for key, base in groups.items()
-        }
+        taxes = {key: str(int(base * Decimal(key[1] or 0) / 100)) for key, base in groups.items()}
     subtotals = "".join(
         f'<cac:TaxSubtotal><cbc:TaxableAmount currencyID="{currency}">{base}</cbc:TaxableAmount>'
         f'<cbc:TaxAmount currencyID="{currency}">{taxes[key]}</cbc:TaxAmount>'

@@ -1,0 +1,257 @@
+"""Receiving a supplier's document: store the original, judge it, record it, route it.
+
+Two phases, so that the slow part holds no database transaction: ``store_and_judge`` writes
+the original to the object store and runs the parsers; ``record`` then writes the invoice,
+its findings and an audit event in the request's single transaction. The original is always
+stored before the row that points to it; ``juryo reconcile`` removes objects no row claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import parsers
+from parsers import Finding, Result, Severity, is_acceptable, to_data
+from parsers.model import DocumentKind
+from parsers.registration import normalize
+from service.auth.principal import Principal
+from service.errors import Conflict, Forbidden
+from service.invoices.upload import Upload
+from service.routing.service import route
+from storage import audit
+from storage.models import Finding as FindingRow
+from storage.models import Invoice, InvoiceStatus, Original, Supplier
+from storage.objects import ObjectStore, StoredObject
+from storage.repositories import invoices as repo
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A stored original and what the parsers made of it."""
+
+    upload: Upload
+    stored: StoredObject
+    result: Result
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """The recorded invoice; ``created`` is False when the same submission came before."""
+
+    invoice: Invoice
+    created: bool
+
+
+def judge(upload: Upload, max_bytes: int) -> Result:
+    """What the parsers make of a document (the dry run stops here)."""
+    return parsers.read(upload.data, max_bytes=max_bytes)
+
+
+def store_and_judge(store: ObjectStore, upload: Upload, max_bytes: int) -> Judged:
+    """Durably store the original first, then judge it; a store failure stops everything."""
+    stored = store.put(upload.data, media_type=upload.media_type)
+    return Judged(upload, stored, judge(upload, max_bytes))
+
+
+def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:
+    return Finding(rule_id=rule_id, severity=severity, message_en=en, message_ja=ja)
+
+
+def _seller_findings(result: Result, supplier: Supplier) -> list[Finding]:
+    """The seller's registration number must be the authenticated supplier's."""
+    own = supplier.registration_number
+    if result.invoice is not None:
+        claimed, severity = result.invoice.seller.jp_registration_number, Severity.FATAL
+    elif result.guesses is not None:
+        claimed, severity = result.guesses.registration_number, Severity.WARNING
+    else:
+        return []
+    if not claimed or not own or normalize(claimed) == own:
+        return []
+    return [
+        _finding(
+            "JURYO-INTAKE-SELLER",
+            severity,
+            f"The seller's registration number {claimed} is not that of your account ({own}).",
+            f"売手の登録番号 {claimed} は、ご利用アカウントの登録番号（{own}）と異なります。",
+        )
+    ]
+
+
+def _clip(value: str | None, length: int) -> str | None:
+    return value[:length] if value else None
+
+
+def _invoice_row(
+    judged: Judged, supplier: Supplier, original: Original, caller: Principal
+) -> Invoice:
+    result = judged.result
+    invoice, guesses = result.invoice, result.guesses
+    row = Invoice(
+        supplier=supplier,
+        original=original,
+        format=result.format.value,
+        profile=result.profile.value,
+        submitted_by_id=caller.user_id,
+        needs_data_entry=result.needs_data_entry,
+    )
+    if invoice is not None:
+        row.document_type = invoice.kind.value
+        row.invoice_number = _clip(invoice.number, 200)
+        row.issue_date = invoice.issue_date
+        row.due_date = invoice.due_date
+        row.currency = invoice.currency if invoice.currency and len(invoice.currency) == 3 else None
+        row.payable_amount = invoice.totals.payable
+        row.tax_amount = invoice.totals.tax_total
+        row.seller_registration_number = _clip(invoice.seller.jp_registration_number, 32)
+        row.buyer_reference = _clip(invoice.buyer_reference, 200)
+        row.order_reference = _clip(invoice.order_reference, 200)
+        row.content = to_data(invoice)
+    elif guesses is not None:
+        row.invoice_number = _clip(guesses.invoice_number, 200)
+        row.issue_date = guesses.issue_date
+        row.currency = guesses.currency or "JPY"
+        row.payable_amount = guesses.total
+        row.seller_registration_number = _clip(guesses.registration_number, 32)
+        row.content = to_data(guesses)
+    return row
+
+
+def _original(session: Session, judged: Judged) -> Original:
+    """The original's row, created once per content (two suppliers may send the same bytes)."""
+    found = repo.original_by_sha256(session, judged.stored.sha256)
+    if found is not None:
+        return found
+    original = Original(
+        sha256=judged.stored.sha256,
+        size=judged.stored.size,
+        media_type=judged.upload.media_type,
+        object_key=judged.stored.key,
+        filename=judged.upload.filename,
+    )
+    try:
+        with session.begin_nested():
+            session.add(original)
+    except IntegrityError:  # recorded concurrently by another request
+        found = repo.original_by_sha256(session, judged.stored.sha256)
+        if found is None:
+            raise
+        return found
+    return original
+
+
+def _replayed(
+    session: Session, supplier: Supplier, judged: Judged, idempotency_key: str | None
+) -> Invoice | None:
+    """The earlier invoice when this is a repeat (same key or same bytes) of a submission."""
+    if idempotency_key:
+        earlier = repo.by_idempotency_key(session, supplier.id, idempotency_key)
+        if earlier is not None:
+            if earlier.original.sha256 != judged.stored.sha256:
+                raise Conflict(
+                    "this Idempotency-Key was already used for a different document",
+                    extra={"existing_id": earlier.id},
+                )
+            return earlier
+    original = repo.original_by_sha256(session, judged.stored.sha256)
+    if original is None:
+        return None
+    return repo.by_supplier_and_original(session, supplier.id, original.id)
+
+
+def record(
+    session: Session,
+    *,
+    caller: Principal,
+    judged: Judged,
+    idempotency_key: str | None,
+    reject_duplicate_numbers: bool,
+) -> Received:
+    """Record, route and audit a judged document in the caller's transaction."""
+    if caller.supplier_id is None or not caller.supplier_approved:
+        raise Forbidden(
+            "your account is not approved yet: until then use POST /api/v1/validate to check"
+        )
+    supplier = session.get_one(Supplier, caller.supplier_id)
+    earlier = _replayed(session, supplier, judged, idempotency_key)
+    if earlier is not None:
+        return Received(earlier, created=False)
+    result = judged.result
+    findings = [*result.findings, *_seller_findings(result, supplier)]
+    row = _invoice_row(judged, supplier, _original(session, judged), caller)
+    acceptable = is_acceptable(findings)
+    if acceptable and row.invoice_number:
+        duplicate = repo.same_number(session, supplier.id, row.invoice_number, row.issue_date)
+        if duplicate is not None:
+            message = (
+                f"invoice {row.invoice_number} of {row.issue_date} was already received "
+                "with different content"
+            )
+            if reject_duplicate_numbers:
+                raise Conflict(message, extra={"existing_id": duplicate.id})
+            findings.append(
+                _finding(
+                    "JURYO-INTAKE-DUPLICATE",
+                    Severity.WARNING,
+                    message,
+                    f"請求書番号 {row.invoice_number}（{row.issue_date}）は"
+                    "内容の異なるものを受領済みです。",
+                )
+            )
+    row.status = (InvoiceStatus.PENDING if acceptable else InvoiceStatus.INVALID).value
+    row.idempotency_key = _clip(idempotency_key, 200)
+    if acceptable:
+        decision = route(session, buyer_reference=row.buyer_reference, supplier=supplier)
+        row.department, row.routing_rule = decision.department, decision.rule.value
+    if result.invoice is not None and result.invoice.kind is DocumentKind.CREDIT_NOTE:
+        row.preceding_invoice_id = _preceding_id(session, supplier, result)
+    row.findings = [
+        FindingRow(
+            rule_id=f.rule_id[:80],
+            severity=f.severity.value,
+            message_en=f.message_en,
+            message_ja=f.message_ja,
+            location=f.location,
+            business_term=f.business_term,
+        )
+        for f in findings
+    ]
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # the same submission, recorded concurrently
+        earlier = _replayed(session, supplier, judged, idempotency_key)
+        if earlier is None:
+            raise
+        return Received(earlier, created=False)
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="invoice.receive",
+        entity_type="invoice",
+        entity_id=row.id,
+        details={
+            "sha256": judged.stored.sha256,
+            "status": row.status,
+            "format": row.format,
+            "profile": row.profile,
+            "department": row.department.code if row.department else None,
+            "routing_rule": row.routing_rule,
+            "fatal_findings": sum(f.severity is Severity.FATAL for f in findings),
+        },
+    )
+    return Received(row, created=True)
+
+
+def _preceding_id(session: Session, supplier: Supplier, result: Result) -> int | None:
+    """The invoice a credit note corrects (BT-25), when juryo received it from this supplier."""
+    assert result.invoice is not None
+    for preceding in result.invoice.preceding_invoices:
+        if preceding.number:
+            found = repo.live_by_number(session, supplier.id, preceding.number)
+            if found is not None:
+                return found.id
+    return None

@@ -1,0 +1,197 @@
+"""The invoice API: submit, dry-run, read, download the original, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from service.auth.principal import Principal
+from service.deps import ApiCaller, DbSession, SettingsDep, StoreDep, require_role
+from service.errors import NotFound, responses
+from service.invoices import intake
+from service.invoices.schemas import (
+    ConflictOut,
+    InvoiceDetail,
+    InvoiceOut,
+    InvoicePage,
+    ValidationOut,
+)
+from service.invoices.upload import read_upload
+from storage.models import InvoiceStatus, Role
+from storage.repositories import invoices as repo
+from storage.repositories import organisation
+
+router = APIRouter(prefix="/api/v1", tags=["invoices"])
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The document itself, or a multipart form with a `file` field.",
+        "content": {
+            "application/xml": {"schema": {"type": "string", "format": "binary"}},
+            "text/xml": {"schema": {"type": "string", "format": "binary"}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+SupplierCaller = Annotated[Principal, Depends(require_role(Role.SUPPLIER))]
+
+
+@router.post(
+    "/invoices",
+    status_code=201,
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        200: {"model": InvoiceOut, "description": "the same submission again: the earlier record"},
+        201: {"model": InvoiceOut, "description": "received and acceptable: status pending"},
+        409: {"model": ConflictOut, "description": "same number and date, other content"},
+        422: {"model": InvoiceOut, "description": "received but not acceptable: status invalid"},
+        **responses(400, 401, 403, 413, 415, 503),
+    },
+)
+async def submit_invoice(
+    request: Request,
+    caller: SupplierCaller,
+    session: DbSession,
+    settings: SettingsDep,
+    store: StoreDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    """Submit an invoice. The answer comes only after the original and its record are durable."""
+    upload = await read_upload(request, settings.max_upload_bytes)
+    judged = await run_in_threadpool(
+        intake.store_and_judge, store, upload, settings.max_upload_bytes
+    )
+    received = await run_in_threadpool(
+        intake.record,
+        session,
+        caller=caller,
+        judged=judged,
+        idempotency_key=idempotency_key,
+        reject_duplicate_numbers=settings.duplicate_numbers == "reject",
+    )
+    await run_in_threadpool(session.commit)
+    body = InvoiceOut.of(received.invoice).model_dump(mode="json")
+    if not received.created:
+        status = 200
+    else:
+        status = 201 if received.invoice.status == InvoiceStatus.PENDING.value else 422
+    return JSONResponse(
+        body, status_code=status, headers={"Location": f"/api/v1/invoices/{body['id']}"}
+    )
+
+
+@router.post(
+    "/validate",
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        200: {"model": ValidationOut, "description": "acceptable"},
+        422: {"model": ValidationOut, "description": "not acceptable"},
+        **responses(400, 401, 413, 415),
+    },
+)
+async def validate_document(
+    request: Request, caller: ApiCaller, settings: SettingsDep
+) -> JSONResponse:
+    """Dry run for any signed-in user: the verdict and findings; nothing is stored."""
+    upload = await read_upload(request, settings.max_upload_bytes)
+    result = await run_in_threadpool(intake.judge, upload, settings.max_upload_bytes)
+    body = ValidationOut.of(result)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if body.valid else 422)
+
+
+@router.get("/invoices/{invoice_id}", responses=responses(401, 404))
+def get_invoice(invoice_id: int, caller: ApiCaller, session: DbSession) -> InvoiceDetail:
+    """One invoice with its findings, content and history (404 if not yours to see)."""
+    invoice = repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    return InvoiceDetail.with_history(invoice, repo.history(session, invoice.id))
+
+
+@router.get(
+    "/invoices/{invoice_id}/original",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/xml": {}, "application/pdf": {}}},
+        **responses(401, 404, 503),
+    },
+)
+def get_original(
+    invoice_id: int, request: Request, caller: ApiCaller, session: DbSession, store: StoreDep
+) -> Response:
+    """The exact bytes the supplier sent; ETag is their SHA-256."""
+    invoice = repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    original = invoice.original
+    etag = f'"{original.sha256}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    filename = (
+        original.filename
+        or f"invoice-{invoice.id}.{'pdf' if 'pdf' in original.media_type else 'xml'}"
+    )
+    return Response(
+        store.get(original.object_key),
+        media_type=original.media_type,
+        headers={
+            "ETag": etag,
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}",
+            "Cache-Control": "private, max-age=31536000, immutable",
+        },
+    )
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+@router.get("/invoices", responses=responses(401, 422))
+def list_invoices(
+    caller: ApiCaller,
+    session: DbSession,
+    status: Annotated[list[InvoiceStatus] | None, Query()] = None,
+    issue_date_from: dt.date | None = None,
+    issue_date_to: dt.date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    supplier: Annotated[str | None, Query(max_length=300)] = None,
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> InvoicePage:
+    """The invoices the caller may see, newest first, filtered and paginated."""
+    department_ids: tuple[int, ...] = ()
+    if department:
+        found = organisation.department_by_code(session, department)
+        department_ids = (found.id,) if found else (-1,)
+    criteria = repo.InvoiceFilter(
+        status=[s.value for s in status or []],
+        issue_date_from=issue_date_from,
+        issue_date_to=issue_date_to,
+        amount_min=amount_min,
+        amount_max=amount_max,
+        supplier=supplier,
+        department_ids=department_ids,
+        invoice_number=invoice_number,
+    )
+    rows, total = repo.search(session, caller.scope, criteria, limit=limit, offset=offset)
+    return InvoicePage(
+        items=[InvoiceOut.of(row) for row in rows], total=total, limit=limit, offset=offset
+    )

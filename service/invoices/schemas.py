@@ -1,0 +1,188 @@
+"""API shapes for invoices: what a supplier, clerk or accountant sees of one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from parsers import Finding, Result
+from storage.models import AuditEvent, Invoice
+from storage.models import Finding as FindingRow
+
+
+class FindingOut(BaseModel):
+    """One problem, with its official rule id and messages in Japanese and English."""
+
+    rule_id: str
+    severity: str
+    message_en: str
+    message_ja: str
+    location: str | None = None
+    business_term: str | None = None
+
+    @classmethod
+    def of(cls, finding: Finding | FindingRow) -> FindingOut:
+        """From a parser finding or a recorded one."""
+        return cls(
+            rule_id=finding.rule_id,
+            severity=str(finding.severity),
+            message_en=finding.message_en,
+            message_ja=finding.message_ja,
+            location=finding.location,
+            business_term=finding.business_term,
+        )
+
+
+class SupplierRef(BaseModel):
+    """The sending supplier."""
+
+    registration_number: str | None
+    name: str
+
+
+class InvoiceOut(BaseModel):
+    """An invoice as listed and as acknowledged on upload."""
+
+    id: int
+    status: str
+    format: str
+    profile: str
+    document_type: str
+    invoice_number: str | None
+    issue_date: dt.date | None
+    due_date: dt.date | None
+    payable_amount: Decimal | None
+    tax_amount: Decimal | None
+    currency: str | None
+    department: str | None
+    supplier: SupplierRef
+    sha256: str
+    received_at: dt.datetime
+    needs_data_entry: bool
+    preceding_invoice_id: int | None
+    paid_on: dt.date | None
+    findings: list[FindingOut]
+
+    @classmethod
+    def of(cls, invoice: Invoice) -> InvoiceOut:
+        """Render a recorded invoice."""
+        return cls(**_common(invoice))
+
+
+class HistoryEventOut(BaseModel):
+    """One step in an invoice's life."""
+
+    at: dt.datetime
+    action: str
+    actor_role: str
+    reason: str | None
+
+
+class InvoiceDetail(InvoiceOut):
+    """One invoice with its content, data entry and history."""
+
+    version: int
+    routing_rule: str | None
+    content: dict[str, Any] | None
+    data_entry: dict[str, Any] | None
+    history: list[HistoryEventOut]
+
+    @classmethod
+    def with_history(cls, invoice: Invoice, events: list[AuditEvent]) -> InvoiceDetail:
+        """Render an invoice and its audit trail (roles only: people stay anonymous)."""
+        return cls(
+            **_common(invoice),
+            version=invoice.version,
+            routing_rule=invoice.routing_rule,
+            content=invoice.content,
+            data_entry=invoice.data_entry,
+            history=[
+                HistoryEventOut(
+                    at=e.occurred_at, action=e.action, actor_role=e.actor_role, reason=e.reason
+                )
+                for e in events
+            ],
+        )
+
+
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "ISK", "CLP", "VND", "HUF"})
+
+
+def money(amount: Decimal | None, currency: str | None) -> Decimal | None:
+    """An amount with its currency's usual decimals (JPY none), the same on every database."""
+    if amount is None:
+        return None
+    places = 0 if currency in ZERO_DECIMAL_CURRENCIES and amount == amount.to_integral() else 2
+    return amount.quantize(Decimal(1).scaleb(-places))
+
+
+def _common(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.id,
+        "status": invoice.status,
+        "format": invoice.format,
+        "profile": invoice.profile,
+        "document_type": invoice.document_type,
+        "invoice_number": invoice.invoice_number,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "payable_amount": money(invoice.payable_amount, invoice.currency),
+        "tax_amount": money(invoice.tax_amount, invoice.currency),
+        "currency": invoice.currency,
+        "department": invoice.department.code if invoice.department else None,
+        "supplier": SupplierRef(
+            registration_number=invoice.supplier.registration_number, name=invoice.supplier.name
+        ),
+        "sha256": invoice.original.sha256,
+        "received_at": invoice.received_at,
+        "needs_data_entry": invoice.needs_data_entry,
+        "preceding_invoice_id": invoice.preceding_invoice_id,
+        "paid_on": invoice.paid_on,
+        "findings": [FindingOut.of(f) for f in invoice.findings],
+    }
+
+
+class InvoicePage(BaseModel):
+    """One page of a search."""
+
+    items: list[InvoiceOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ValidationOut(BaseModel):
+    """A dry run's verdict: nothing was stored."""
+
+    valid: bool
+    format: str
+    profile: str
+    invoice_number: str | None
+    payable_amount: Decimal | None
+    currency: str | None
+    findings: list[FindingOut]
+
+    @classmethod
+    def of(cls, result: Result) -> ValidationOut:
+        """Render a parser result."""
+        invoice = result.invoice
+        return cls(
+            valid=result.acceptable,
+            format=result.format.value,
+            profile=result.profile.value,
+            invoice_number=invoice.number if invoice else None,
+            payable_amount=invoice.totals.payable if invoice else None,
+            currency=invoice.currency if invoice else None,
+            findings=[FindingOut.of(f) for f in result.findings],
+        )
+
+
+class ConflictOut(BaseModel):
+    """409: the same invoice number was received with other content."""
+
+    error: str
+    detail: str
+    existing_id: int

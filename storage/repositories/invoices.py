@@ -1,0 +1,186 @@
+"""Invoices, their originals and findings. Every query that serves a person takes a ``Scope``.
+
+The scope is the security boundary: a supplier sees its own invoices, a clerk those of its
+departments, accounting, auditors and admins all of them. Anything outside the scope is
+indistinguishable from something that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import AuditEvent, Invoice, InvoiceStatus, Original, Supplier
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a caller may see, independent of the web layer."""
+
+    everything: bool = False
+    supplier_id: int | None = None
+    department_ids: frozenset[int] = frozenset()
+
+    def condition(self) -> ColumnElement[bool]:
+        """The WHERE clause that restricts invoices to this scope."""
+        if self.everything:
+            return true()
+        if self.supplier_id is not None:
+            return Invoice.supplier_id == self.supplier_id
+        if self.department_ids:
+            return Invoice.department_id.in_(sorted(self.department_ids))
+        return false()
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFilter:
+    """Search criteria (電子帳簿保存法: date, amount, counterparty), combined with AND."""
+
+    status: Sequence[str] = ()
+    issue_date_from: dt.date | None = None
+    issue_date_to: dt.date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    supplier: str | None = None
+    """Registration number, or part of the supplier's name."""
+    department_ids: Sequence[int] = field(default_factory=tuple)
+    invoice_number: str | None = None
+
+
+def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[Invoice]:
+    query = select(Invoice).where(scope.condition())
+    if criteria.status:
+        query = query.where(Invoice.status.in_(list(criteria.status)))
+    if criteria.issue_date_from:
+        query = query.where(Invoice.issue_date >= criteria.issue_date_from)
+    if criteria.issue_date_to:
+        query = query.where(Invoice.issue_date <= criteria.issue_date_to)
+    if criteria.amount_min is not None:
+        query = query.where(Invoice.payable_amount >= criteria.amount_min)
+    if criteria.amount_max is not None:
+        query = query.where(Invoice.payable_amount <= criteria.amount_max)
+    if criteria.department_ids:
+        query = query.where(Invoice.department_id.in_(list(criteria.department_ids)))
+    if criteria.invoice_number:
+        query = query.where(Invoice.invoice_number == criteria.invoice_number)
+    if criteria.supplier:
+        needle = criteria.supplier.strip()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.join(Supplier, Supplier.id == Invoice.supplier_id).where(
+            or_(
+                Supplier.registration_number == needle.upper(),
+                Supplier.name.like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def search(
+    session: Session, scope: Scope, criteria: InvoiceFilter, *, limit: int, offset: int
+) -> tuple[list[Invoice], int]:
+    """One page of matching invoices (newest first) and the total count."""
+    query = _filtered(scope, criteria)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.options(selectinload(Invoice.supplier), selectinload(Invoice.department))
+        .order_by(Invoice.received_at.desc(), Invoice.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), total
+
+
+def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
+    """The invoice if it exists and is in scope; None otherwise (callers answer 404)."""
+    return session.execute(
+        select(Invoice)
+        .where(Invoice.id == invoice_id, scope.condition())
+        .options(
+            selectinload(Invoice.findings),
+            selectinload(Invoice.original),
+            selectinload(Invoice.supplier),
+            selectinload(Invoice.department),
+        )
+    ).scalar_one_or_none()
+
+
+def original_by_sha256(session: Session, sha256: str) -> Original | None:
+    """The recorded original with this content hash."""
+    return session.execute(select(Original).where(Original.sha256 == sha256)).scalar_one_or_none()
+
+
+def by_supplier_and_original(
+    session: Session, supplier_id: int, original_id: int
+) -> Invoice | None:
+    """The invoice a supplier made of these exact bytes, if it sent them before."""
+    return session.execute(
+        select(Invoice).where(
+            Invoice.supplier_id == supplier_id, Invoice.original_id == original_id
+        )
+    ).scalar_one_or_none()
+
+
+def by_idempotency_key(session: Session, supplier_id: int, key: str) -> Invoice | None:
+    """The invoice a supplier submitted under this Idempotency-Key."""
+    return session.execute(
+        select(Invoice).where(Invoice.supplier_id == supplier_id, Invoice.idempotency_key == key)
+    ).scalar_one_or_none()
+
+
+def same_number(
+    session: Session, supplier_id: int, number: str, issue_date: dt.date | None
+) -> Invoice | None:
+    """A live invoice (not invalid, not returned) with the same number and issue date."""
+    return session.execute(
+        select(Invoice)
+        .where(
+            Invoice.supplier_id == supplier_id,
+            Invoice.invoice_number == number,
+            Invoice.issue_date == issue_date,
+            Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value]),
+        )
+        .order_by(Invoice.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def live_by_number(session: Session, supplier_id: int, number: str) -> Invoice | None:
+    """The newest valid invoice of a supplier with this number (a credit note's BT-25)."""
+    return session.execute(
+        select(Invoice)
+        .where(
+            Invoice.supplier_id == supplier_id,
+            Invoice.invoice_number == number,
+            Invoice.status != InvoiceStatus.INVALID.value,
+        )
+        .order_by(Invoice.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def history(session: Session, invoice_id: int) -> list[AuditEvent]:
+    """Every audit event about one invoice, oldest first."""
+    return list(
+        session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "invoice", AuditEvent.entity_id == str(invoice_id))
+            .order_by(AuditEvent.id)
+        ).scalars()
+    )
+
+
+def referenced_object_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these object keys a recorded original points to."""
+    if not keys:
+        return set()
+    return set(
+        session.execute(select(Original.object_key).where(Original.object_key.in_(list(keys))))
+        .scalars()
+        .all()
+    )
