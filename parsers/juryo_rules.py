@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Japanese messages use full-width punctuation on purpose)
 """juryo's own intake rules (``JURYO-*``): one catalogue, so every message exists in both languages.
 
 Official rule sets (EN 16931, Peppol, JP PINT) live in ``parsers.validation``; these are about

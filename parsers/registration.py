@@ -38,4 +38,4 @@ def is_valid(number: str) -> bool:
 
 def normalize(number: str) -> str:
     """Strip spaces and hyphens and upper-case the ``T``; suppliers type both."""
-    return re.sub(r"[\s\-‐－]", "", number).upper().replace("Ｔ", "T")  # noqa: RUF001
+    return re.sub(r"[\s\-‐－]", "", number).upper().replace("Ｔ", "T")

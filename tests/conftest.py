@@ -24,7 +24,6 @@ from storage.migrate import upgrade
 from tests.s3server import BucketFactory  # registered by -p in pyproject
 from tests.support import LiveServer, start_live_server
 
-
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 

@@ -26,7 +26,10 @@ def jp_invoice(
         .replace("JRY-2026-0001", number or f"INV-{uuid.uuid4().hex[:10]}")
         .replace("KAIKEI-01", buyer_reference)
         .replace("11月分 事務用品", note)
-        .replace("<cbc:IssueDate>2026-11-26</cbc:IssueDate>", f"<cbc:IssueDate>{issue_date}</cbc:IssueDate>")
+        .replace(
+            "<cbc:IssueDate>2026-11-26</cbc:IssueDate>",
+            f"<cbc:IssueDate>{issue_date}</cbc:IssueDate>",
+        )
     )
     return text.encode("utf-8")
 

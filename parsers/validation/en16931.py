@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Japanese messages use full-width punctuation on purpose)
 """Layer 2: the EN 16931 business rules, executed from the official compiled Schematron.
 
 The CEN artefacts are XSLT 2.0, which lxml (XSLT 1.0) cannot run, so Saxon-HE (``saxonche``)

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Japanese messages use full-width punctuation on purpose)
 """Layer 1: XML Schema validation against the official XSDs.
 
 lxml (libxml2) decides. Measured on a Peppol UBL invoice: lxml compiles UBL 2.1 in ~0.06 s and

@@ -94,7 +94,7 @@ def test_credit_note_by_type_code(cii_xml: bytes) -> None:
 
 
 def test_jp_registration_number_from_tax_registration(cii_xml: bytes) -> None:
-    data = cii_xml.replace(b"FR32123456789", "Ｔ7123-4567-89012".encode())  # noqa: RUF001
+    data = cii_xml.replace(b"FR32123456789", "Ｔ7123-4567-89012".encode())
     assert read(data).seller.jp_registration_number == "T7123456789012"
 
 

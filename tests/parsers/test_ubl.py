@@ -98,7 +98,7 @@ def test_jp_pint_lines_and_attachments(jp_pint_xml: bytes) -> None:
     assert (first.net_amount, first.price, first.item_name) == (
         Decimal("10000"),
         Decimal("1000"),
-        "ボールペン（10本入）",  # noqa: RUF001
+        "ボールペン（10本入）",
     )
     assert (second.tax_category, second.tax_rate) == ("AA", Decimal("8"))
     (attachment,) = invoice.attachments

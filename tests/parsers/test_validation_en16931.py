@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Japanese messages use full-width punctuation on purpose)
 """The EN 16931 layer: the official CEN Schematron run by Saxon, safely from many threads."""
 
 from __future__ import annotations

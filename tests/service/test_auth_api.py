@@ -79,7 +79,8 @@ def test_browser_signs_in_and_the_session_cookie_identifies_it(
     with live_server.client() as client:
         csrf = _login_csrf(client)
         response = client.post(
-            "/login", data={"login": auditor.login, "password": auditor.password, "csrf_token": csrf}
+            "/login",
+            data={"login": auditor.login, "password": auditor.password, "csrf_token": csrf},
         )
         assert response.status_code == 303
         assert "juryo_session" in client.cookies

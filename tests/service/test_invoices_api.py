@@ -161,9 +161,10 @@ def test_multipart_upload_is_accepted(client: httpx.Client, supplier: SupplierAc
     assert response.status_code == 201, response.text
     original = client.get(f"/api/v1/invoices/{response.json()['id']}/original")
     assert original.content == document
-    assert "filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8.xml" in original.headers[
-        "content-disposition"
-    ]
+    assert (
+        "filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8.xml"
+        in original.headers["content-disposition"]
+    )
 
 
 def test_someone_elses_registration_number_is_refused_but_kept(
@@ -272,7 +273,9 @@ def test_dry_run_reports_without_storing(
 
 
 def test_suppliers_see_only_their_own_invoices(
-    live_server: LiveServer, client: httpx.Client, supplier: SupplierAccount,
+    live_server: LiveServer,
+    client: httpx.Client,
+    supplier: SupplierAccount,
     sessions: sessionmaker[Session],
 ) -> None:
     mine = client.post(
@@ -293,7 +296,9 @@ def test_suppliers_see_only_their_own_invoices(
 
 
 def test_clerks_see_their_departments_only_and_cannot_submit(
-    live_server: LiveServer, client: httpx.Client, supplier: SupplierAccount,
+    live_server: LiveServer,
+    client: httpx.Client,
+    supplier: SupplierAccount,
     sessions: sessionmaker[Session],
 ) -> None:
     sent = client.post(

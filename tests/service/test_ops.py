@@ -61,7 +61,10 @@ def test_api_is_unavailable_not_crashing_when_the_database_is_down(settings: Set
     with start_live_server(broken) as server, server.client("jy_whatever") as client:
         response = client.get("/api/v1/me")
     assert response.status_code == 503
-    assert response.json() == {"error": "service_unavailable", "detail": "the database is unavailable"}
+    assert response.json() == {
+        "error": "service_unavailable",
+        "detail": "the database is unavailable",
+    }
     assert response.headers["retry-after"]
 
 
