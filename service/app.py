@@ -9,9 +9,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from service.accounts import pages as accounts_pages
+from service.accounts import router as accounts_router
 from service.auth import pages as auth_pages
 from service.auth import router as auth_router
 from service.errors import install_error_handlers
+from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
 from service.ops import router as ops_router
@@ -47,7 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.metrics = Metrics()
     install_error_handlers(app)
-    for module in (ops_router, auth_router, invoices_router, auth_pages):
+    for module in (
+        ops_router,
+        auth_router,
+        invoices_router,
+        accounts_router,
+        auth_pages,
+        invoice_pages,
+        accounts_pages,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

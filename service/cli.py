@@ -204,6 +204,41 @@ def audit_verify() -> None:
 
 
 @app.command()
+def reconcile(
+    dry_run: Annotated[bool, typer.Option(help="Only list the orphans.")] = False,
+    grace_minutes: Annotated[
+        int, typer.Option(min=0, help="Spare objects younger than this (uploads in flight).")
+    ] = 60,
+) -> None:
+    """List and remove stored objects that no invoice row references."""
+    import datetime as dt
+
+    from service.invoices.reconcile import reconcile as run
+    from service.runtime import Runtime
+
+    runtime = Runtime.from_settings(_settings())
+    try:
+        report = run(
+            runtime.sessions,
+            runtime.store,
+            grace=dt.timedelta(minutes=grace_minutes),
+            remove=not dry_run,
+        )
+    finally:
+        runtime.close()
+    for key in report.orphans:
+        state = (
+            "locked" if key in report.locked else ("removed" if key in report.removed else "orphan")
+        )
+        typer.echo(f"{state}\t{key}")
+    typer.echo(
+        f"scanned {report.scanned}, referenced {report.referenced}, "
+        f"orphans {len(report.orphans)}, removed {len(report.removed)}, "
+        f"locked {len(report.locked)}, younger than grace {report.too_young}"
+    )
+
+
+@app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Invoice files (XML or PDF).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,

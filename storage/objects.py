@@ -86,6 +86,14 @@ class StoredObject:
     created: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ListedObject:
+    """A stored key and when it was written; the reconciler spares objects still in flight."""
+
+    key: str
+    modified: datetime
+
+
 @runtime_checkable
 class ObjectStore(Protocol):
     """Write-once store of byte strings keyed by their lowercase hex SHA-256."""
@@ -106,8 +114,8 @@ class ObjectStore(Protocol):
         """Delete an orphan (reconciler only); a missing key is not an error."""
         ...
 
-    def keys(self) -> Iterator[str]:
-        """Yield every stored key, for the reconciler."""
+    def listing(self) -> Iterator[ListedObject]:
+        """Yield every stored object, for the reconciler."""
         ...
 
     def check(self) -> None:
@@ -216,12 +224,13 @@ class FileObjectStore:
             raise StorageError(f"cannot delete object {key} under {self.root}: {exc}") from exc
         _fsync_dir(path.parent)
 
-    def keys(self) -> Iterator[str]:
+    def listing(self) -> Iterator[ListedObject]:
         for level1 in _sorted_dirs(self.root):
             for level2 in _sorted_dirs(level1):
                 for entry in sorted(os.scandir(level2), key=lambda e: e.name):
                     if _is_key(entry.name) and entry.is_file():
-                        yield entry.name
+                        modified = datetime.fromtimestamp(entry.stat().st_mtime, UTC)
+                        yield ListedObject(entry.name, modified)
 
     def check(self) -> None:
         try:
@@ -422,14 +431,14 @@ class S3ObjectStore:
                             ) from exc
                         raise
 
-    def keys(self) -> Iterator[str]:
+    def listing(self) -> Iterator[ListedObject]:
         paginator = self._client.get_paginator("list_objects_v2")
         with self._translate("list objects"):
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
                 for entry in page.get("Contents", []):
                     key = entry["Key"].removeprefix(self.prefix)
                     if _is_key(key):
-                        yield key
+                        yield ListedObject(key, entry["LastModified"])
 
     def check(self) -> None:
         try:

@@ -128,4 +128,5 @@ def make_user(
             supplier_registration=supplier,
             password=password,
         )
+    assert created.token is not None
     return Account(login=login, password=password, token=created.token, role=role)

@@ -17,10 +17,10 @@ from storage.repositories import organisation, users
 
 @dataclass(frozen=True, slots=True)
 class NewUser:
-    """A created user and its first API token (shown once)."""
+    """A created user and its first API token (shown once), if one was asked for."""
 
     user: User
-    token: str
+    token: str | None
 
 
 def add_user(
@@ -33,8 +33,9 @@ def add_user(
     supplier_registration: str | None,
     password: str | None,
     display_name: str | None = None,
+    with_token: bool = True,
 ) -> NewUser:
-    """Create a user bound as its role requires, and issue its first token."""
+    """Create a user bound as its role requires, and issue its first token if asked."""
     if users.user_by_login(session, login) is not None:
         raise Conflict(f"user {login} exists already")
     if role is Role.CLERK and not department_codes:
@@ -63,7 +64,7 @@ def add_user(
         supplier=supplier,
         display_name=display_name,
     )
-    token = issue_token(session, user)
+    token = issue_token(session, user) if with_token else None
     audit.record(
         session,
         actor=actor,

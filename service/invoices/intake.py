@@ -56,6 +56,12 @@ def store_and_judge(store: ObjectStore, upload: Upload, max_bytes: int) -> Judge
     return Judged(upload, stored, judge(upload, max_bytes))
 
 
+def ensure_stored(store: ObjectStore, judged: Judged) -> None:
+    """Store the original again if it vanished (a reconciler raced this upload)."""
+    if not store.exists(judged.stored.key):
+        store.put(judged.upload.data, media_type=judged.upload.media_type)
+
+
 def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:
     return Finding(rule_id=rule_id, severity=severity, message_en=en, message_ja=ja)
 

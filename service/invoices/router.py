@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from service.auth.principal import Principal
 from service.deps import ApiCaller, DbSession, SettingsDep, StoreDep, require_role
 from service.errors import NotFound, responses
-from service.invoices import intake
+from service.invoices import data_entry, intake
+from service.invoices.data_entry import DataEntry
 from service.invoices.schemas import (
     ConflictOut,
     InvoiceDetail,
@@ -83,6 +84,10 @@ async def submit_invoice(
         reject_duplicate_numbers=settings.duplicate_numbers == "reject",
     )
     await run_in_threadpool(session.commit)
+    if received.created and not judged.stored.created:
+        # The bytes were stored before this upload, maybe as an orphan the reconciler is
+        # removing right now: make sure the original exists before acknowledging.
+        await run_in_threadpool(intake.ensure_stored, store, judged)
     body = InvoiceOut.of(received.invoice).model_dump(mode="json")
     if not received.created:
         status = 200
@@ -159,6 +164,15 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name, safe="")
+
+
+@router.put("/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 404, 409, 422))
+def put_data_entry(
+    invoice_id: int, entry: DataEntry, caller: ApiCaller, session: DbSession
+) -> InvoiceDetail:
+    """Confirm or correct the fields of a plain-PDF invoice; the original stays untouched."""
+    invoice = data_entry.enter_data(session, caller=caller, invoice_id=invoice_id, entry=entry)
+    return InvoiceDetail.with_history(invoice, repo.history(session, invoice.id))
 
 
 @router.get("/invoices", responses=responses(401, 422))

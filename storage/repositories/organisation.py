@@ -72,3 +72,19 @@ def add_supplier(
     session.add(supplier)
     session.flush()
     return supplier
+
+
+def pending_suppliers(session: Session) -> list[Supplier]:
+    """Suppliers waiting for an administrator's approval, oldest first."""
+    return list(
+        session.execute(
+            select(Supplier).where(Supplier.approved.is_(False)).order_by(Supplier.id)
+        ).scalars()
+    )
+
+
+def supplier_by_creditor_number(session: Session, creditor_number: str) -> Supplier | None:
+    """The supplier with this creditor number, if any."""
+    return session.execute(
+        select(Supplier).where(Supplier.creditor_number == creditor_number)
+    ).scalar_one_or_none()

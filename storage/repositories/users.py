@@ -93,3 +93,25 @@ def live_web_session(session: Session, session_hash: str) -> WebSession | None:
 def end_web_session(session: Session, session_hash: str) -> None:
     """Forget a browser session (logout)."""
     session.execute(delete(WebSession).where(WebSession.session_hash == session_hash))
+
+
+def tokens_of_supplier(session: Session, supplier_id: int) -> list[ApiToken]:
+    """Every token of every user of a supplier, newest first."""
+    return list(
+        session.execute(
+            select(ApiToken)
+            .join(User, ApiToken.user_id == User.id)
+            .where(User.supplier_id == supplier_id)
+            .options(selectinload(ApiToken.user))
+            .order_by(ApiToken.id.desc())
+        ).scalars()
+    )
+
+
+def token_of_supplier(session: Session, supplier_id: int, token_id: int) -> ApiToken | None:
+    """One token, only if it belongs to a user of this supplier."""
+    return session.execute(
+        select(ApiToken)
+        .join(User, ApiToken.user_id == User.id)
+        .where(ApiToken.id == token_id, User.supplier_id == supplier_id)
+    ).scalar_one_or_none()

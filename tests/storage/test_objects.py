@@ -83,7 +83,7 @@ def test_put_of_existing_content_is_a_no_op(store: ObjectStore) -> None:
 
     assert second.key == first.key
     assert (first.created, second.created) == (True, False)
-    assert list(store.keys()) == [first.key]
+    assert [o.key for o in store.listing()] == [first.key]
 
 
 def test_get_missing_raises_object_not_found(store: ObjectStore) -> None:
@@ -105,14 +105,17 @@ def test_exists(store: ObjectStore) -> None:
     assert not store.exists(hashlib.sha256(b"absent").hexdigest())
 
 
-def test_keys_lists_every_object(store: ObjectStore) -> None:
+def test_listing_shows_every_object(store: ObjectStore) -> None:
     keys = {store.put(f"invoice {i}".encode(), media_type=XML).key for i in range(5)}
 
-    assert set(store.keys()) == keys
+    listed = list(store.listing())
+    assert {o.key for o in listed} == keys
+    now = datetime.now(UTC)
+    assert all(abs((now - o.modified).total_seconds()) < 120 for o in listed)
 
 
-def test_keys_of_empty_store(store: ObjectStore) -> None:
-    assert list(store.keys()) == []
+def test_listing_of_empty_store(store: ObjectStore) -> None:
+    assert [o.key for o in store.listing()] == []
 
 
 def test_delete_removes_object(store: ObjectStore) -> None:
@@ -122,7 +125,7 @@ def test_delete_removes_object(store: ObjectStore) -> None:
     store.delete(key)  # the reconciler may race with itself: deleting twice is fine
 
     assert not store.exists(key)
-    assert list(store.keys()) == []
+    assert [o.key for o in store.listing()] == []
 
 
 def test_check_passes(store: ObjectStore) -> None:
@@ -176,7 +179,7 @@ def test_file_concurrent_puts_from_threads(tmp_path: Path) -> None:
     assert sum(r.created for r in results) == 1
     assert {r.key for r in results} == {hashlib.sha256(data).hexdigest()}
     assert store.get(results[0].key) == data
-    assert list(store.keys()) == [results[0].key]
+    assert [o.key for o in store.listing()] == [results[0].key]
 
 
 def _put_in_process(root: str, data: bytes) -> bool:
@@ -236,7 +239,7 @@ def test_s3_prefix_keeps_keys_apart(s3_endpoint: str, s3_bucket: str, s3_client:
     key = store.put(b"<Invoice/>", media_type=XML).key
 
     assert s3_client.head_object(Bucket=s3_bucket, Key=f"originals/{key}")
-    assert list(store.keys()) == [key]
+    assert [o.key for o in store.listing()] == [key]
 
 
 def test_s3_object_lock_retains_in_compliance_mode(
@@ -263,7 +266,7 @@ def test_s3_deleting_a_locked_original_is_refused(s3_endpoint: str, s3_locked_bu
 
     assert store.exists(key)
     assert store.get(key) == data
-    assert list(store.keys()) == [key]
+    assert [o.key for o in store.listing()] == [key]
 
 
 def test_s3_plain_bucket_is_not_locked(
@@ -349,5 +352,5 @@ def test_delete_keeps_other_objects(tmp_path: Path) -> None:
 
     store.delete(gone)
 
-    assert list(store.keys()) == [kept]
+    assert [o.key for o in store.listing()] == [kept]
     assert os.listdir(tmp_path)  # shard directories may stay; they cost nothing

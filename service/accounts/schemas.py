@@ -1,0 +1,94 @@
+"""API shapes for supplier accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from storage.models import ApiToken, Supplier
+
+
+class TokenCreate(BaseModel):
+    """A name for the new token, to recognise it later."""
+
+    name: str = Field(min_length=1, max_length=120)
+
+
+class TokenCreated(BaseModel):
+    """The new token, shown only this once."""
+
+    token: str
+
+
+class TokenOut(BaseModel):
+    """A token as listed (never its value)."""
+
+    id: int
+    name: str
+    login: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        """Render a token row."""
+        return cls(
+            id=token.id,
+            name=token.name,
+            login=token.user.login,
+            created_at=token.created_at,
+            revoked_at=token.revoked_at,
+        )
+
+
+class ColleagueCreate(BaseModel):
+    """Another user for the same supplier company."""
+
+    login: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@\-]+$")
+    password: str = Field(min_length=10, max_length=200)
+    display_name: str | None = Field(default=None, max_length=200)
+
+
+class SignUp(BaseModel):
+    """A supplier company signing itself up."""
+
+    registration_number: str = Field(max_length=20)
+    company_name: str = Field(min_length=1, max_length=300)
+    contact_email: str = Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    login: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@\-]+$")
+    password: str = Field(min_length=10, max_length=200)
+
+
+class Approval(BaseModel):
+    """An administrator's approval, linking the creditor record."""
+
+    creditor_number: str | None = Field(default=None, max_length=32)
+    default_department: str | None = Field(default=None, max_length=64)
+
+
+class SupplierOut(BaseModel):
+    """A supplier (creditor) record."""
+
+    id: int
+    registration_number: str | None
+    name: str
+    approved: bool
+    creditor_number: str | None
+    default_department: str | None
+    contact_email: str | None
+
+    @classmethod
+    def of(cls, supplier: Supplier) -> SupplierOut:
+        """Render a supplier row."""
+        return cls(
+            id=supplier.id,
+            registration_number=supplier.registration_number,
+            name=supplier.name,
+            approved=supplier.approved,
+            creditor_number=supplier.creditor_number,
+            default_department=(
+                supplier.default_department.code if supplier.default_department else None
+            ),
+            contact_email=supplier.contact_email,
+        )

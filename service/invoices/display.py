@@ -1,0 +1,166 @@
+"""How invoices read on a page: yen, Tokyo time, parties, and the data-entry form's values.
+
+Kept apart from the routes so templates get plain, already-formatted values and the
+formatting rules (JPY without decimals, times in Asia/Tokyo) live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from parsers import registration
+from service.invoices.data_entry import DataEntry, TaxEntry
+from storage.models import Invoice
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+RATES = (Decimal(10), Decimal(8))
+"""The consumption tax rates a Japanese invoice shows: standard and reduced (軽減税率)."""
+
+
+def _decimal(value: Decimal | str | int | None) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def money(value: Decimal | str | int | None, currency: str | None = "JPY") -> str:
+    """``16,150`` for yen (no decimals), ``1,234.50 EUR`` for other currencies."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    if currency in (None, "JPY") and amount == amount.to_integral():
+        return f"¥{amount:,.0f}"
+    return f"{amount:,.2f} {currency or ''}".strip()
+
+
+def tokyo(when: dt.datetime | None) -> str:
+    """A timestamp as people in the city hall read it."""
+    return when.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def percent(value: Decimal | str | None) -> str:
+    """``10%`` rather than ``10.00``."""
+    rate = _decimal(value)
+    return "" if rate is None else f"{rate.normalize():f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    """A seller or buyer as shown: name, registration number and whether it checks out."""
+
+    name: str | None
+    registration_number: str | None
+    registration_valid: bool
+    address: str
+    contact: str
+
+
+def _joined(values: list[Any], separator: str = " ") -> str:
+    return separator.join(str(v) for v in values if v)
+
+
+def party(data: dict[str, Any] | None) -> PartyView | None:
+    """A party of the canonical model (as stored JSON) in display form."""
+    if not data:
+        return None
+    number = data.get("jp_registration_number")
+    address = data.get("address") or {}
+    contact = data.get("contact") or {}
+    return PartyView(
+        name=data.get("name") or data.get("trading_name"),
+        registration_number=number,
+        registration_valid=isinstance(number, str) and registration.is_valid(number),
+        address=_joined(
+            [
+                address.get("postal_zone") and f"〒{address['postal_zone']}",
+                address.get("subdivision"),
+                address.get("city"),
+                address.get("line1"),
+                address.get("line2"),
+                address.get("line3"),
+                address.get("country_code"),
+            ]
+        ),
+        contact=_joined([contact.get("name"), contact.get("telephone"), contact.get("email")]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EntryForm:
+    """The data-entry form's field values, as strings a person can correct."""
+
+    registration_number: str = ""
+    invoice_number: str = ""
+    issue_date: str = ""
+    total: str = ""
+    taxable_10: str = ""
+    tax_10: str = ""
+    taxable_8: str = ""
+    tax_8: str = ""
+
+
+def _plain(value: Any) -> str:
+    """A stored amount without trailing ``.00`` (people type yen as whole numbers)."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else str(value)
+    return f"{amount:f}" if amount != amount.to_integral() else f"{amount.to_integral():f}"
+
+
+def entry_form(invoice: Invoice) -> EntryForm:
+    """Prefill: what was entered before, else what the parser guessed from the PDF."""
+    source = invoice.data_entry or invoice.content or {}
+    taxes = {_decimal(t.get("rate")): t for t in source.get("taxes") or []}
+    ten, eight = taxes.get(Decimal(10)) or {}, taxes.get(Decimal(8)) or {}
+    return EntryForm(
+        registration_number=source.get("registration_number")
+        or invoice.seller_registration_number
+        or invoice.supplier.registration_number
+        or "",
+        invoice_number=source.get("invoice_number") or "",
+        issue_date=source.get("issue_date") or "",
+        total=_plain(source.get("total")),
+        taxable_10=_plain(ten.get("taxable_amount")),
+        tax_10=_plain(ten.get("tax_amount")),
+        taxable_8=_plain(eight.get("taxable_amount")),
+        tax_8=_plain(eight.get("tax_amount")),
+    )
+
+
+def _amount_text(value: str) -> str | None:
+    """What a person typed, without the separators and yen signs they naturally add."""
+    cleaned = re.sub(r"[,\s¥￥円，]", "", value)
+    return cleaned or None
+
+
+def to_entry(form: EntryForm) -> DataEntry:
+    """The form as the service's ``DataEntry``; raises pydantic's ValidationError when wrong."""
+    taxes = []
+    for rate, taxable, tax in (
+        (RATES[0], form.taxable_10, form.tax_10),
+        (RATES[1], form.taxable_8, form.tax_8),
+    ):
+        taxable_text, tax_text = _amount_text(taxable), _amount_text(tax)
+        if taxable_text or tax_text:
+            taxes.append(
+                TaxEntry.model_validate(
+                    {"rate": rate, "taxable_amount": taxable_text, "tax_amount": tax_text}
+                )
+            )
+    return DataEntry.model_validate(
+        {
+            "registration_number": form.registration_number.strip() or None,
+            "invoice_number": form.invoice_number.strip(),
+            "issue_date": form.issue_date.strip(),
+            "total": _amount_text(form.total),
+            "taxes": taxes,
+        }
+    )

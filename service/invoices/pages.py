@@ -1,0 +1,398 @@
+"""Invoice pages: upload (with data entry for plain PDFs), the list, one invoice, its original.
+
+Routes translate HTTP only: intake, data entry and the scoped queries are the same services
+the JSON API uses, so a page can never see or do more than the API would allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from parsers.pdf import is_pdf
+from parsers.safexml import looks_like_xml
+from service.auth.principal import Principal
+from service.auth.service import BrowserSession
+from service.deps import DbSession, StoreDep, get_runtime
+from service.errors import AppError, Forbidden, NotFound
+from service.i18n import TEXTS, language, translator
+from service.invoices import display, intake
+from service.invoices.data_entry import enter_data
+from service.invoices.schemas import FindingOut
+from service.invoices.upload import Upload
+from service.pages import CheckedForm, PageSession, render
+from service.runtime import Runtime
+from storage.db import transaction
+from storage.models import Invoice, InvoiceStatus, Role
+from storage.repositories import invoices as repo
+
+router = APIRouter(include_in_schema=False)
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+PAGE_SIZE = 50
+HELPERS: dict[str, Any] = {
+    "money": display.money,
+    "tokyo": display.tokyo,
+    "percent": display.percent,
+    "statuses": [s.value for s in InvoiceStatus],
+}
+
+
+def _supplier(browser: BrowserSession) -> Principal:
+    """Uploading and data entry are the supplier's own acts."""
+    if browser.principal.role is not Role.SUPPLIER:
+        raise Forbidden("only supplier accounts submit invoices")
+    return browser.principal
+
+
+def _visible(session: DbSession, browser: BrowserSession, invoice_id: int) -> Invoice:
+    """The invoice, or 404 whether it is missing or simply not the caller's to see."""
+    invoice = repo.visible(session, browser.principal.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    return invoice
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+@dataclass
+class FileResult:
+    """What became of one uploaded file."""
+
+    filename: str
+    error: str | None = None
+    invoice_id: int | None = None
+    status: str | None = None
+    invoice_number: str | None = None
+    payable_amount: Decimal | None = None
+    currency: str | None = None
+    acceptable: bool = False
+    repeated: bool = False
+    findings: list[FindingOut] = field(default_factory=list)
+    entry: display.EntryForm | None = None
+
+
+def _received(filename: str, received: intake.Received) -> FileResult:
+    invoice = received.invoice
+    return FileResult(
+        filename=filename,
+        invoice_id=invoice.id,
+        status=invoice.status,
+        invoice_number=invoice.invoice_number,
+        payable_amount=invoice.payable_amount,
+        currency=invoice.currency,
+        acceptable=invoice.status != InvoiceStatus.INVALID.value,
+        repeated=not received.created,
+        findings=[FindingOut.of(f) for f in invoice.findings],
+        entry=display.entry_form(invoice) if invoice.needs_data_entry else None,
+    )
+
+
+def _receive_one(
+    runtime: Runtime, caller: Principal, upload: Upload, *, validate_only: bool
+) -> FileResult:
+    """Intake as the API does it, in a transaction of its own so one failure spares the rest."""
+    name = upload.filename or "-"
+    settings = runtime.settings
+    try:
+        if validate_only:
+            result = intake.judge(upload, settings.max_upload_bytes)
+            return FileResult(
+                filename=name,
+                acceptable=result.acceptable,
+                invoice_number=result.invoice.number if result.invoice else None,
+                findings=[FindingOut.of(f) for f in result.findings],
+            )
+        judged = intake.store_and_judge(runtime.store, upload, settings.max_upload_bytes)
+        with transaction(runtime.sessions) as session:
+            received = intake.record(
+                session,
+                caller=caller,
+                judged=judged,
+                idempotency_key=None,
+                reject_duplicate_numbers=settings.duplicate_numbers == "reject",
+            )
+            session.flush()
+            return _received(name, received)
+    except AppError as exc:
+        return FileResult(filename=name, error=exc.detail)
+
+
+def _read_part(part: UploadFile, max_bytes: int, t: Any) -> Upload | str:
+    """The part as an ``Upload``, or the reason it cannot be one."""
+    data = part.file.read(max_bytes + 1)
+    if not data:
+        return str(t("upload.empty"))
+    if len(data) > max_bytes:
+        return str(t("upload.too_large"))
+    if is_pdf(data):
+        media_type = "application/pdf"
+    elif looks_like_xml(data):
+        media_type = "application/xml"
+    else:
+        return str(t("upload.not_invoice"))
+    return Upload(data, media_type, (part.filename or None) and part.filename[-255:])
+
+
+@router.get("/invoices/upload", response_class=HTMLResponse)
+def upload_form(request: Request, browser: PageSession) -> Response:
+    """The upload form: a drop zone over an ordinary file input (works without JS)."""
+    _supplier(browser)
+    return render(request, "invoices/upload.html", HELPERS, browser=browser)
+
+
+@router.post("/invoices/upload", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    browser: CheckedForm,
+    runtime: RuntimeDep,
+    files: Annotated[list[UploadFile] | None, File()] = None,
+    mode: Annotated[str, Form()] = "submit",
+) -> Response:
+    """Receive several files; each gets its own verdict, findings and, for PDFs, a form."""
+    caller = _supplier(browser)
+    t = translator(language(request))
+    validate_only = mode == "validate"
+    chosen = [part for part in files or [] if part.filename]
+    page_error, status_code = None, 200
+    if not chosen:
+        page_error, status_code = t("upload.no_files"), 400
+    elif not validate_only and not caller.supplier_approved:
+        page_error, status_code = t("upload.not_approved"), 403
+    results: list[FileResult] = []
+    if page_error is None:
+        for part in chosen:
+            read = _read_part(part, runtime.settings.max_upload_bytes, t)
+            if isinstance(read, str):
+                results.append(FileResult(filename=part.filename or "-", error=read))
+            else:
+                results.append(_receive_one(runtime, caller, read, validate_only=validate_only))
+    return render(
+        request,
+        "invoices/upload.html",
+        {**HELPERS, "results": results, "validate_only": validate_only, "page_error": page_error},
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+# --- data entry -----------------------------------------------------------------------------
+
+
+def _entry_page(
+    request: Request,
+    browser: BrowserSession,
+    invoice: Invoice,
+    form: display.EntryForm,
+    errors: list[str],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "invoices/data_entry.html",
+        {**HELPERS, "invoice": invoice, "form": form, "errors": errors},
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
+def data_entry_form(
+    request: Request, invoice_id: int, browser: PageSession, session: DbSession
+) -> Response:
+    """The data-entry form for a plain PDF, prefilled with earlier entry or the guesses."""
+    invoice = _visible(session, browser, invoice_id)
+    if invoice.format != "pdf":
+        raise NotFound(f"invoice {invoice_id} carries its data; there is nothing to enter")
+    return _entry_page(request, browser, invoice, display.entry_form(invoice), [])
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    return [f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()]
+
+
+@router.post("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
+def data_entry(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    registration_number: Annotated[str, Form(max_length=40)] = "",
+    invoice_number: Annotated[str, Form(max_length=200)] = "",
+    issue_date: Annotated[str, Form(max_length=20)] = "",
+    total: Annotated[str, Form(max_length=40)] = "",
+    taxable_10: Annotated[str, Form(max_length=40)] = "",
+    tax_10: Annotated[str, Form(max_length=40)] = "",
+    taxable_8: Annotated[str, Form(max_length=40)] = "",
+    tax_8: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Record what the person confirmed; on a mistake show the form again with the reason."""
+    invoice = _visible(session, browser, invoice_id)
+    form = display.EntryForm(
+        registration_number, invoice_number, issue_date, total, taxable_10, tax_10, taxable_8, tax_8
+    )
+    try:
+        entry = display.to_entry(form)
+        enter_data(session, caller=browser.principal, invoice_id=invoice_id, entry=entry)
+    except ValidationError as exc:
+        return _entry_page(request, browser, invoice, form, _validation_messages(exc), 400)
+    except AppError as exc:
+        session.rollback()
+        return _entry_page(request, browser, invoice, form, [exc.detail], exc.status_code)
+    return RedirectResponse(f"/invoices/{invoice_id}?saved=1", status_code=303)
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+def _date(value: str | None, problems: list[str]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(value)
+        return None
+
+
+def _amount(value: str | None, problems: list[str]) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        return Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        problems.append(value)
+        return None
+
+
+@router.get("/invoices", response_class=HTMLResponse)
+def invoice_list(
+    request: Request,
+    browser: PageSession,
+    session: DbSession,
+    status: Annotated[list[str] | None, Query()] = None,
+    issue_date_from: Annotated[str | None, Query(max_length=10)] = None,
+    issue_date_to: Annotated[str | None, Query(max_length=10)] = None,
+    amount_min: Annotated[str | None, Query(max_length=20)] = None,
+    amount_max: Annotated[str | None, Query(max_length=20)] = None,
+    supplier: Annotated[str | None, Query(max_length=300)] = None,
+    invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """The invoices the signed-in user may see, newest first, filtered like the API."""
+    problems: list[str] = []
+    statuses = [s for s in status or [] if s in InvoiceStatus.__members__.values()]
+    criteria = repo.InvoiceFilter(
+        status=statuses,
+        issue_date_from=_date(issue_date_from, problems),
+        issue_date_to=_date(issue_date_to, problems),
+        amount_min=_amount(amount_min, problems),
+        amount_max=_amount(amount_max, problems),
+        supplier=supplier or None,
+        invoice_number=invoice_number or None,
+    )
+    rows, total = repo.search(
+        session,
+        browser.principal.scope,
+        criteria,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
+
+    def page_link(number: int) -> str:
+        return "/invoices?" + urlencode([*kept, ("page", str(number))])
+
+    return render(
+        request,
+        "invoices/list.html",
+        {
+            **HELPERS,
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "prev_link": page_link(page - 1) if page > 1 else None,
+            "next_link": page_link(page + 1) if page * PAGE_SIZE < total else None,
+            "problems": problems,
+            "filters": {
+                "status": statuses,
+                "issue_date_from": issue_date_from or "",
+                "issue_date_to": issue_date_to or "",
+                "amount_min": amount_min or "",
+                "amount_max": amount_max or "",
+                "supplier": supplier or "",
+                "invoice_number": invoice_number or "",
+            },
+        },
+        browser=browser,
+    )
+
+
+# --- one invoice ------------------------------------------------------------------------------
+
+
+def _action_label(action: str, lang: str) -> str:
+    key = f"action.{action}"
+    return translator(lang)(key) if key in TEXTS else action
+
+
+@router.get("/invoices/{invoice_id}", response_class=HTMLResponse)
+def invoice_detail(
+    request: Request, invoice_id: int, browser: PageSession, session: DbSession
+) -> Response:
+    """One invoice in human terms: parties, lines, tax, totals, findings and its history."""
+    invoice = _visible(session, browser, invoice_id)
+    content = invoice.content or {}
+    structured = "seller" in content
+    lang = language(request)
+    history = [
+        {
+            "at": display.tokyo(e.occurred_at),
+            "action": _action_label(e.action, lang),
+            "actor_role": e.actor_role,
+            "reason": e.reason,
+        }
+        for e in repo.history(session, invoice.id)
+    ]
+    return render(
+        request,
+        "invoices/detail.html",
+        {
+            **HELPERS,
+            "invoice": invoice,
+            "content": content if structured else None,
+            "guesses": None if structured else content,
+            "seller": display.party(content.get("seller")) if structured else None,
+            "buyer": display.party(content.get("buyer")) if structured else None,
+            "findings": [FindingOut.of(f) for f in invoice.findings],
+            "history": history,
+            "saved": request.query_params.get("saved") == "1",
+        },
+        browser=browser,
+    )
+
+
+@router.get("/invoices/{invoice_id}/original")
+def invoice_original(
+    invoice_id: int, browser: PageSession, session: DbSession, store: StoreDep
+) -> Response:
+    """The exact bytes the supplier sent, as a download."""
+    original = _visible(session, browser, invoice_id).original
+    extension = "pdf" if "pdf" in original.media_type else "xml"
+    filename = original.filename or f"invoice-{invoice_id}.{extension}"
+    return Response(
+        store.get(original.object_key),
+        media_type=original.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}",
+            "Cache-Control": "private, no-store",
+        },
+    )
