@@ -49,7 +49,14 @@ def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Se
             raise
 
 
+def read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+    """A transaction for handlers that only read."""
+    with runtime.read_sessions() as session:
+        yield session
+
+
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[ObjectStore, Depends(get_store)]
 
@@ -66,7 +73,7 @@ def api_caller(
     Looked up in a short transaction of its own, so that the request's transaction begins
     only when the handler first needs it (on SQLite, a write transaction holds the lock).
     """
-    with runtime.sessions() as session:
+    with runtime.read_sessions() as session:
         return _authenticate(request, session, credentials)
 
 

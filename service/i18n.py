@@ -207,6 +207,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "account.add_colleague": ("追加する", "Add"),
     "account.colleague_added": ("同僚を追加しました", "Colleague added"),
     "account.active": ("有効", "Active"),
+    "signup.password_short": (
+        "パスワードは10文字以上にしてください。",
+        "The password needs at least 10 characters.",
+    ),
+    "signup.have_account": ("アカウントをお持ちの方はログイン", "Have an account? Sign in"),
+    "account.company_pending": ("承認待ち", "Awaiting approval"),
+    "detail.not_found": ("請求書が見つかりません。", "No such invoice."),
 }
 
 

@@ -76,7 +76,7 @@ def page_session(
     cookie = request.cookies.get(SESSION_COOKIE)
     browser = None
     if cookie:
-        with runtime.sessions() as session:
+        with runtime.read_sessions() as session:
             browser = auth.resume(session, cookie)
     if browser is None:
         raise LoginRequired("sign in first")

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
-from storage.db import create_db_engine, session_factory
+from storage.db import create_db_engine, read_only, session_factory
 from storage.objects import ObjectStore, open_object_store
 
 
@@ -19,6 +19,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+    """For transactions that only read (on SQLite: without taking the write lock)."""
     store: ObjectStore
 
     @classmethod
@@ -30,7 +32,13 @@ class Runtime:
             endpoint_url=settings.s3_endpoint_url,
             retention_years=settings.retention_years,
         )
-        return cls(settings, engine, session_factory(engine), store)
+        return cls(
+            settings,
+            engine,
+            session_factory(engine),
+            session_factory(read_only(engine)),
+            store,
+        )
 
     def close(self) -> None:
         """Release pooled connections."""

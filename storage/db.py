@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,38 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     )
 
 
+SQLITE_BEGIN = "juryo_sqlite_begin"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
+    """Take SQLite's write lock, retrying every fraction of a millisecond.
+
+    SQLite's own busy handler sleeps in steps of up to 100 ms, which turns a few concurrent
+    writers into long queues; the write lock is only ever held for a few milliseconds here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.0002
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 1.5, 0.005)
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for transactions that only read: on SQLite they need no write lock."""
+    return engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+
+
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -46,13 +80,17 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+        if mode == "IMMEDIATE":
+            _begin_immediate(connection.connection.dbapi_connection)
+        else:
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,5 +1,262 @@
-"""(being written)"""
+"""Account pages: supplier sign-up, the administrator's approvals, a supplier's tokens and team.
 
-from fastapi import APIRouter
+The rules (who may approve, which supplier may issue tokens) live in ``service.accounts``;
+these routes only read forms, call those services and show their answers.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from service.accounts import signup, tokens
+from service.auth.service import BrowserSession
+from service.deps import DbSession, ReadSession
+from service.errors import AppError, Forbidden
+from service.i18n import language, translator
+from service.invoices.display import tokyo
+from service.pages import CheckedForm, PageSession, render
+from storage.models import Role
+from storage.repositories import organisation
+
+router = APIRouter(include_in_schema=False)
+
+SIGNUP_CSRF_COOKIE = "juryo_signup_csrf"
+MIN_PASSWORD_LENGTH = 10
+
+
+def _require(browser: BrowserSession, role: Role) -> None:
+    if browser.principal.role is not role:
+        raise Forbidden(f"only the role '{role.value}' may use this page")
+
+
+# --- sign-up ----------------------------------------------------------------------------------
+
+
+def _signup_page(
+    request: Request,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The form with a fresh double-submit token (no session exists yet to bind one to)."""
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request,
+        "accounts/signup.html",
+        {"signup_csrf": token, "values": values or {}, "error": error},
+        status_code=status_code,
+    )
+    response.set_cookie(SIGNUP_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request) -> Response:
+    """A supplier company asks for an account."""
+    return _signup_page(request)
+
+
+@router.post("/signup", response_class=HTMLResponse)
+def signup_submit(
+    request: Request,
+    session: DbSession,
+    registration_number: Annotated[str, Form(max_length=40)],
+    company_name: Annotated[str, Form(min_length=1, max_length=300)],
+    contact_email: Annotated[str, Form(min_length=3, max_length=320)],
+    login: Annotated[str, Form(min_length=1, max_length=120)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Create the pending supplier and its first user, or show the form with the reason."""
+    expected = request.cookies.get(SIGNUP_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(csrf_token, expected):
+        raise Forbidden("the form has expired; reload the page and try again")
+    values = {
+        "registration_number": registration_number,
+        "company_name": company_name,
+        "contact_email": contact_email,
+        "login": login,
+    }
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = translator(language(request))("signup.password_short")
+        return _signup_page(request, values, message, 400)
+    try:
+        user = signup.sign_up(
+            session,
+            registration_number=registration_number,
+            company_name=company_name.strip(),
+            contact_email=contact_email.strip(),
+            login=login.strip(),
+            password=password,
+        )
+    except AppError as exc:
+        session.rollback()
+        return _signup_page(request, values, exc.detail, exc.status_code)
+    response = render(request, "accounts/signup_done.html", {"login": user.login}, status_code=201)
+    response.delete_cookie(SIGNUP_CSRF_COOKIE)
+    return response
+
+
+# --- administrator: approve sign-ups --------------------------------------------------------
+
+
+def _pending_page(
+    request: Request,
+    session: DbSession,
+    browser: BrowserSession,
+    *,
+    error: str | None = None,
+    error_for: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "accounts/admin_suppliers.html",
+        {
+            "suppliers": signup.pending_suppliers(session),
+            "departments": organisation.list_departments(session),
+            "approved": request.query_params.get("approved"),
+            "error": error,
+            "error_for": error_for,
+            "tokyo": tokyo,
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/suppliers", response_class=HTMLResponse)
+def pending_suppliers(request: Request, browser: PageSession, session: ReadSession) -> Response:
+    """Sign-ups waiting for an administrator."""
+    _require(browser, Role.ADMIN)
+    return _pending_page(request, session, browser)
+
+
+@router.post("/admin/suppliers/{supplier_id}/approve", response_class=HTMLResponse)
+def approve_supplier(
+    request: Request,
+    supplier_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    creditor_number: Annotated[str, Form(max_length=32)] = "",
+    default_department: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Approve one sign-up, linking the creditor number and default department."""
+    _require(browser, Role.ADMIN)
+    try:
+        supplier = signup.approve(
+            session,
+            actor=browser.principal,
+            supplier_id=supplier_id,
+            creditor_number=creditor_number.strip() or None,
+            default_department=default_department or None,
+        )
+    except AppError as exc:
+        session.rollback()
+        return _pending_page(
+            request,
+            session,
+            browser,
+            error=exc.detail,
+            error_for=supplier_id,
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(
+        f"/admin/suppliers?approved={supplier.registration_number or supplier.id}",
+        status_code=303,
+    )
+
+
+# --- supplier: tokens and colleagues ----------------------------------------------------------
+
+
+def _account_page(
+    request: Request,
+    session: DbSession,
+    browser: BrowserSession,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    """The account page; an unapproved supplier sees why the sections are not there yet."""
+    try:
+        listed = tokens.list_tokens(session, browser.principal)
+        refused = None
+    except Forbidden as exc:
+        listed, refused = [], exc.detail
+    return render(
+        request,
+        "accounts/account.html",
+        {"tokens": listed, "refused": refused, "tokyo": tokyo, **extra},
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, browser: PageSession, session: ReadSession) -> Response:
+    """The supplier's API tokens and the form to add colleagues."""
+    _require(browser, Role.SUPPLIER)
+    return _account_page(request, session, browser)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    name: Annotated[str, Form(min_length=1, max_length=120)],
+) -> Response:
+    """Issue a token and show it this once."""
+    _require(browser, Role.SUPPLIER)
+    try:
+        token = tokens.create_token(session, caller=browser.principal, name=name.strip())
+    except AppError as exc:
+        session.rollback()
+        return _account_page(request, session, browser, exc.status_code, error=exc.detail)
+    return _account_page(request, session, browser, 201, new_token=token, new_token_name=name)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, token_id: int, browser: CheckedForm, session: DbSession
+) -> Response:
+    """Revoke one of the company's tokens."""
+    _require(browser, Role.SUPPLIER)
+    try:
+        tokens.revoke_token(session, caller=browser.principal, token_id=token_id)
+    except AppError as exc:
+        session.rollback()
+        return _account_page(request, session, browser, exc.status_code, error=exc.detail)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/users", response_class=HTMLResponse)
+def add_colleague(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    login: Annotated[str, Form(min_length=1, max_length=120)],
+    password: Annotated[str, Form(max_length=200)],
+    display_name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Another person of the same company gets a login."""
+    _require(browser, Role.SUPPLIER)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = translator(language(request))("signup.password_short")
+        return _account_page(request, session, browser, 400, error=message)
+    try:
+        user = tokens.add_colleague(
+            session,
+            caller=browser.principal,
+            login=login.strip(),
+            password=password,
+            display_name=display_name.strip() or None,
+        )
+    except AppError as exc:
+        session.rollback()
+        return _account_page(request, session, browser, exc.status_code, error=exc.detail)
+    return _account_page(request, session, browser, 201, added=user.login)

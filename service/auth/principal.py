@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from storage.audit import Actor
 from storage.models import Role, User
 from storage.repositories.invoices import Scope
+from storage.repositories.users import Identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,20 @@ class Principal:
             department_codes=tuple(d.code for d in user.departments),
             display_name=user.display_name,
             supplier_approved=user.supplier is not None and user.supplier.approved,
+        )
+
+    @classmethod
+    def of_identity(cls, identity: Identity) -> Principal:
+        """From the per-request identity lookup."""
+        return cls(
+            user_id=identity.user_id,
+            login=identity.login,
+            role=Role(identity.role),
+            supplier_id=identity.supplier_id,
+            department_ids=frozenset(d for d, _ in identity.departments),
+            department_codes=tuple(code for _, code in identity.departments),
+            display_name=identity.display_name,
+            supplier_approved=identity.supplier_approved,
         )
 
     @property

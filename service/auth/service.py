@@ -16,8 +16,8 @@ from storage.repositories import users
 
 def principal_for_token(session: Session, token: str) -> Principal | None:
     """The caller owning this bearer token, or None."""
-    user = users.user_by_token_hash(session, token_hash(token))
-    return None if user is None else Principal.of(user)
+    identity = users.identity_by_token_hash(session, token_hash(token))
+    return None if identity is None else Principal.of_identity(identity)
 
 
 def issue_token(session: Session, user: User, *, name: str = "default") -> str:
@@ -55,11 +55,11 @@ def sign_in(session: Session, login: str, password: str, max_age: int) -> Browse
 
 def resume(session: Session, cookie: str) -> BrowserSession | None:
     """The live session behind a cookie, or None when unknown or expired."""
-    web_session = users.live_web_session(session, token_hash(cookie))
-    if web_session is None:
+    identity = users.identity_by_session_hash(session, token_hash(cookie))
+    if identity is None or identity.csrf_token is None:
         return None
     return BrowserSession(
-        cookie=cookie, csrf_token=web_session.csrf_token, principal=Principal.of(web_session.user)
+        cookie=cookie, csrf_token=identity.csrf_token, principal=Principal.of_identity(identity)
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 import parsers
 from parsers import Finding, Result, Severity, is_acceptable, to_data
@@ -54,12 +54,6 @@ def store_and_judge(store: ObjectStore, upload: Upload, max_bytes: int) -> Judge
     """Durably store the original first, then judge it; a store failure stops everything."""
     stored = store.put(upload.data, media_type=upload.media_type)
     return Judged(upload, stored, judge(upload, max_bytes))
-
-
-def ensure_stored(store: ObjectStore, judged: Judged) -> None:
-    """Store the original again if it vanished (a reconciler raced this upload)."""
-    if not store.exists(judged.stored.key):
-        store.put(judged.upload.data, media_type=judged.upload.media_type)
 
 
 def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:
@@ -126,9 +120,8 @@ def _invoice_row(
     return row
 
 
-def _original(session: Session, judged: Judged) -> Original:
+def _original(session: Session, judged: Judged, found: Original | None) -> Original:
     """The original's row, created once per content (two suppliers may send the same bytes)."""
-    found = repo.original_by_sha256(session, judged.stored.sha256)
     if found is not None:
         return found
     original = Original(
@@ -138,21 +131,15 @@ def _original(session: Session, judged: Judged) -> Original:
         object_key=judged.stored.key,
         filename=judged.upload.filename,
     )
-    try:
-        with session.begin_nested():
-            session.add(original)
-    except IntegrityError:  # recorded concurrently by another request
-        found = repo.original_by_sha256(session, judged.stored.sha256)
-        if found is None:
-            raise
-        return found
+    session.add(original)
     return original
 
 
 def _replayed(
     session: Session, supplier: Supplier, judged: Judged, idempotency_key: str | None
-) -> Invoice | None:
-    """The earlier invoice when this is a repeat (same key or same bytes) of a submission."""
+) -> tuple[Invoice | None, Original | None]:
+    """The earlier invoice when this repeats a submission (same key or same bytes), and the
+    original's row if these bytes were recorded before (by anyone)."""
     if idempotency_key:
         earlier = repo.by_idempotency_key(session, supplier.id, idempotency_key)
         if earlier is not None:
@@ -161,11 +148,11 @@ def _replayed(
                     "this Idempotency-Key was already used for a different document",
                     extra={"existing_id": earlier.id},
                 )
-            return earlier
+            return earlier, earlier.original
     original = repo.original_by_sha256(session, judged.stored.sha256)
     if original is None:
-        return None
-    return repo.by_supplier_and_original(session, supplier.id, original.id)
+        return None, None
+    return repo.by_supplier_and_original(session, supplier.id, original.id), original
 
 
 def record(
@@ -181,13 +168,56 @@ def record(
         raise Forbidden(
             "your account is not approved yet: until then use POST /api/v1/validate to check"
         )
-    supplier = session.get_one(Supplier, caller.supplier_id)
-    earlier = _replayed(session, supplier, judged, idempotency_key)
+    with session.no_autoflush:  # read everything first, then write in one flush
+        row, findings = _prepare(
+            session,
+            caller=caller,
+            judged=judged,
+            idempotency_key=idempotency_key,
+            reject_duplicate_numbers=reject_duplicate_numbers,
+        )
+    if findings is None:
+        return Received(row, created=False)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="invoice.receive",
+        entity_type="invoice",
+        entity_id=row.id,
+        details={
+            "sha256": judged.stored.sha256,
+            "status": row.status,
+            "format": row.format,
+            "profile": row.profile,
+            "department": row.department.code if row.department else None,
+            "routing_rule": row.routing_rule,
+            "fatal_findings": sum(f.severity is Severity.FATAL for f in findings),
+        },
+    )
+    return Received(row, created=True)
+
+
+def _prepare(
+    session: Session,
+    *,
+    caller: Principal,
+    judged: Judged,
+    idempotency_key: str | None,
+    reject_duplicate_numbers: bool,
+) -> tuple[Invoice, list[Finding] | None]:
+    """The new invoice row and its findings, or (the earlier row, None) for a repeat."""
+    assert caller.supplier_id is not None
+    supplier = session.get_one(
+        Supplier, caller.supplier_id, options=[joinedload(Supplier.default_department)]
+    )
+    earlier, original = _replayed(session, supplier, judged, idempotency_key)
     if earlier is not None:
-        return Received(earlier, created=False)
+        return earlier, None
     result = judged.result
     findings = [*result.findings, *_seller_findings(result, supplier)]
-    row = _invoice_row(judged, supplier, _original(session, judged), caller)
+    row = _invoice_row(judged, supplier, _original(session, judged, original), caller)
     acceptable = is_acceptable(findings)
     if acceptable and row.invoice_number:
         duplicate = repo.same_number(session, supplier.id, row.invoice_number, row.issue_date)
@@ -225,31 +255,7 @@ def record(
         )
         for f in findings
     ]
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # the same submission, recorded concurrently
-        earlier = _replayed(session, supplier, judged, idempotency_key)
-        if earlier is None:
-            raise
-        return Received(earlier, created=False)
-    audit.record(
-        session,
-        actor=caller.actor,
-        action="invoice.receive",
-        entity_type="invoice",
-        entity_id=row.id,
-        details={
-            "sha256": judged.stored.sha256,
-            "status": row.status,
-            "format": row.format,
-            "profile": row.profile,
-            "department": row.department.code if row.department else None,
-            "routing_rule": row.routing_rule,
-            "fatal_findings": sum(f.severity is Severity.FATAL for f in findings),
-        },
-    )
-    return Received(row, created=True)
+    return row, findings
 
 
 def _preceding_id(session: Session, supplier: Supplier, result: Result) -> int | None:
@@ -261,3 +267,39 @@ def _preceding_id(session: Session, supplier: Supplier, result: Result) -> int |
             if found is not None:
                 return found.id
     return None
+
+
+def receive(
+    session: Session,
+    store: ObjectStore,
+    *,
+    caller: Principal,
+    judged: Judged,
+    idempotency_key: str | None,
+    reject_duplicate_numbers: bool,
+) -> Received:
+    """``record`` and commit, so the answer follows durability (one hop, short lock).
+
+    Two requests with the same bytes or key can race past the checks; the database's unique
+    constraints stop the second, which then starts over and finds the first one's record.
+    """
+    for attempt in range(2):
+        try:
+            received = record(
+                session,
+                caller=caller,
+                judged=judged,
+                idempotency_key=idempotency_key,
+                reject_duplicate_numbers=reject_duplicate_numbers,
+            )
+            session.commit()
+            break
+        except IntegrityError:
+            session.rollback()
+            if attempt == 1:
+                raise
+    if received.created and not judged.stored.created and not store.exists(judged.stored.key):
+        # The bytes were stored before this upload, perhaps as an orphan that the reconciler
+        # removed meanwhile: store them again before acknowledging.
+        store.put(judged.upload.data, media_type=judged.upload.media_type)
+    return received

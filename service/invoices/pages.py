@@ -20,7 +20,7 @@ from parsers.pdf import is_pdf
 from parsers.safexml import looks_like_xml
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
-from service.deps import DbSession, StoreDep, get_runtime
+from service.deps import DbSession, ReadSession, StoreDep, get_runtime
 from service.errors import AppError, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, intake
@@ -52,11 +52,13 @@ def _supplier(browser: BrowserSession) -> Principal:
     return browser.principal
 
 
-def _visible(session: DbSession, browser: BrowserSession, invoice_id: int) -> Invoice:
+def _visible(
+    request: Request, session: DbSession, browser: BrowserSession, invoice_id: int
+) -> Invoice:
     """The invoice, or 404 whether it is missing or simply not the caller's to see."""
     invoice = repo.visible(session, browser.principal.scope, invoice_id)
     if invoice is None:
-        raise NotFound(f"no invoice {invoice_id}")
+        raise NotFound(f"{translator(language(request))('detail.not_found')} (#{invoice_id})")
     return invoice
 
 
@@ -206,10 +208,10 @@ def _entry_page(
 
 @router.get("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
 def data_entry_form(
-    request: Request, invoice_id: int, browser: PageSession, session: DbSession
+    request: Request, invoice_id: int, browser: PageSession, session: ReadSession
 ) -> Response:
     """The data-entry form for a plain PDF, prefilled with earlier entry or the guesses."""
-    invoice = _visible(session, browser, invoice_id)
+    invoice = _visible(request, session, browser, invoice_id)
     if invoice.format != "pdf":
         raise NotFound(f"invoice {invoice_id} carries its data; there is nothing to enter")
     return _entry_page(request, browser, invoice, display.entry_form(invoice), [])
@@ -235,7 +237,7 @@ def data_entry(
     tax_8: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Record what the person confirmed; on a mistake show the form again with the reason."""
-    invoice = _visible(session, browser, invoice_id)
+    invoice = _visible(request, session, browser, invoice_id)
     form = display.EntryForm(
         registration_number, invoice_number, issue_date, total, taxable_10, tax_10, taxable_8, tax_8
     )
@@ -277,7 +279,7 @@ def _amount(value: str | None, problems: list[str]) -> Decimal | None:
 def invoice_list(
     request: Request,
     browser: PageSession,
-    session: DbSession,
+    session: ReadSession,
     status: Annotated[list[str] | None, Query()] = None,
     issue_date_from: Annotated[str | None, Query(max_length=10)] = None,
     issue_date_to: Annotated[str | None, Query(max_length=10)] = None,
@@ -346,10 +348,10 @@ def _action_label(action: str, lang: str) -> str:
 
 @router.get("/invoices/{invoice_id}", response_class=HTMLResponse)
 def invoice_detail(
-    request: Request, invoice_id: int, browser: PageSession, session: DbSession
+    request: Request, invoice_id: int, browser: PageSession, session: ReadSession
 ) -> Response:
     """One invoice in human terms: parties, lines, tax, totals, findings and its history."""
-    invoice = _visible(session, browser, invoice_id)
+    invoice = _visible(request, session, browser, invoice_id)
     content = invoice.content or {}
     structured = "seller" in content
     lang = language(request)
@@ -382,10 +384,10 @@ def invoice_detail(
 
 @router.get("/invoices/{invoice_id}/original")
 def invoice_original(
-    invoice_id: int, browser: PageSession, session: DbSession, store: StoreDep
+    request: Request, invoice_id: int, browser: PageSession, session: ReadSession, store: StoreDep
 ) -> Response:
     """The exact bytes the supplier sent, as a download."""
-    original = _visible(session, browser, invoice_id).original
+    original = _visible(request, session, browser, invoice_id).original
     extension = "pdf" if "pdf" in original.media_type else "xml"
     filename = original.filename or f"invoice-{invoice_id}.{extension}"
     return Response(

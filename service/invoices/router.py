@@ -11,7 +11,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.auth.principal import Principal
-from service.deps import ApiCaller, DbSession, SettingsDep, StoreDep, require_role
+from service.deps import (
+    ApiCaller,
+    DbSession,
+    ReadSession,
+    SettingsDep,
+    StoreDep,
+    require_role,
+)
 from service.errors import NotFound, responses
 from service.invoices import data_entry, intake
 from service.invoices.data_entry import DataEntry
@@ -76,18 +83,14 @@ async def submit_invoice(
         intake.store_and_judge, store, upload, settings.max_upload_bytes
     )
     received = await run_in_threadpool(
-        intake.record,
+        intake.receive,
         session,
+        store,
         caller=caller,
         judged=judged,
         idempotency_key=idempotency_key,
         reject_duplicate_numbers=settings.duplicate_numbers == "reject",
     )
-    await run_in_threadpool(session.commit)
-    if received.created and not judged.stored.created:
-        # The bytes were stored before this upload, maybe as an orphan the reconciler is
-        # removing right now: make sure the original exists before acknowledging.
-        await run_in_threadpool(intake.ensure_stored, store, judged)
     body = InvoiceOut.of(received.invoice).model_dump(mode="json")
     if not received.created:
         status = 200
@@ -118,7 +121,7 @@ async def validate_document(
 
 
 @router.get("/invoices/{invoice_id}", responses=responses(401, 404))
-def get_invoice(invoice_id: int, caller: ApiCaller, session: DbSession) -> InvoiceDetail:
+def get_invoice(invoice_id: int, caller: ApiCaller, session: ReadSession) -> InvoiceDetail:
     """One invoice with its findings, content and history (404 if not yours to see)."""
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
@@ -135,7 +138,7 @@ def get_invoice(invoice_id: int, caller: ApiCaller, session: DbSession) -> Invoi
     },
 )
 def get_original(
-    invoice_id: int, request: Request, caller: ApiCaller, session: DbSession, store: StoreDep
+    invoice_id: int, request: Request, caller: ApiCaller, session: ReadSession, store: StoreDep
 ) -> Response:
     """The exact bytes the supplier sent; ETag is their SHA-256."""
     invoice = repo.visible(session, caller.scope, invoice_id)
@@ -178,7 +181,7 @@ def put_data_entry(
 @router.get("/invoices", responses=responses(401, 422))
 def list_invoices(
     caller: ApiCaller,
-    session: DbSession,
+    session: ReadSession,
     status: Annotated[list[InvoiceStatus] | None, Query()] = None,
     issue_date_from: dt.date | None = None,
     issue_date_to: dt.date | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Department, DepartmentAlias, Supplier
@@ -18,13 +18,12 @@ def department_by_code(session: Session, code: str) -> Department | None:
 def department_by_code_or_alias(session: Session, code: str) -> Department | None:
     """The department this code or alias names (codes are matched exactly, after trimming)."""
     code = code.strip()
-    found = department_by_code(session, code)
-    if found is not None:
-        return found
     return session.execute(
         select(Department)
-        .join(DepartmentAlias, DepartmentAlias.department_id == Department.id)
-        .where(DepartmentAlias.alias == code)
+        .outerjoin(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+        .where(or_(Department.code == code, DepartmentAlias.alias == code))
+        .order_by(Department.code != code)  # an exact code beats someone else's alias
+        .limit(1)
     ).scalar_one_or_none()
 
 

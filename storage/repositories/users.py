@@ -3,11 +3,100 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import ApiToken, Department, Supplier, User, WebSession, utcnow
+from storage.models import (
+    ApiToken,
+    Department,
+    Role,
+    Supplier,
+    User,
+    UserDepartment,
+    WebSession,
+    utcnow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a token or session belongs to, read in one or two queries (every request does it)."""
+
+    user_id: int
+    login: str
+    role: str
+    display_name: str | None
+    supplier_id: int | None
+    supplier_approved: bool
+    departments: tuple[tuple[int, str], ...]
+    """(id, code) of a clerk's departments."""
+    csrf_token: str | None = None
+    """For a browser session: the token its forms must carry."""
+
+
+_IDENTITY_COLUMNS = (
+    User.id,
+    User.login,
+    User.role,
+    User.display_name,
+    User.supplier_id,
+    Supplier.approved,
+)
+
+
+def _identity(session: Session, source: Any, *conditions: ColumnElement[bool]) -> Identity | None:
+    extra = (WebSession.csrf_token,) if source is WebSession else ()
+    row = session.execute(
+        select(*_IDENTITY_COLUMNS, *extra)
+        .select_from(source)
+        .join(User, source.user_id == User.id)
+        .outerjoin(Supplier, Supplier.id == User.supplier_id)
+        .where(User.active, *conditions)
+    ).first()
+    if row is None:
+        return None
+    user_id, login, role, display_name, supplier_id, approved = row[:6]
+    departments: tuple[tuple[int, str], ...] = ()
+    if role == Role.CLERK.value:
+        departments = tuple(
+            (department_id, code)
+            for department_id, code in session.execute(
+                select(Department.id, Department.code)
+                .join(UserDepartment, UserDepartment.department_id == Department.id)
+                .where(UserDepartment.user_id == user_id)
+                .order_by(Department.code)
+            ).all()
+        )
+    return Identity(
+        user_id=user_id,
+        login=login,
+        role=role,
+        display_name=display_name,
+        supplier_id=supplier_id,
+        supplier_approved=bool(approved),
+        departments=departments,
+        csrf_token=row[6] if extra else None,
+    )
+
+
+def identity_by_token_hash(session: Session, token_hash: str) -> Identity | None:
+    """The active user owning an unrevoked token with this hash."""
+    return _identity(
+        session, ApiToken, ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)
+    )
+
+
+def identity_by_session_hash(session: Session, session_hash: str) -> Identity | None:
+    """The active user of an unexpired browser session with this hash."""
+    return _identity(
+        session,
+        WebSession,
+        WebSession.session_hash == session_hash,
+        WebSession.expires_at > utcnow(),
+    )
 
 
 def user_by_login(session: Session, login: str) -> User | None:
@@ -51,16 +140,6 @@ def add_token(session: Session, *, user: User, token_hash: str, name: str) -> Ap
     return token
 
 
-def user_by_token_hash(session: Session, token_hash: str) -> User | None:
-    """The active user owning an unrevoked token with this hash."""
-    return session.execute(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active)
-        .options(selectinload(User.departments), selectinload(User.supplier))
-    ).scalar_one_or_none()
-
-
 def add_web_session(
     session: Session, *, user: User, session_hash: str, csrf_token: str, expires_at: dt.datetime
 ) -> WebSession:
@@ -71,23 +150,6 @@ def add_web_session(
     session.add(web_session)
     session.flush()
     return web_session
-
-
-def live_web_session(session: Session, session_hash: str) -> WebSession | None:
-    """The unexpired session with this hash, its active user and departments loaded."""
-    return session.execute(
-        select(WebSession)
-        .join(User, WebSession.user_id == User.id)
-        .where(
-            WebSession.session_hash == session_hash,
-            WebSession.expires_at > utcnow(),
-            User.active,
-        )
-        .options(
-            selectinload(WebSession.user).selectinload(User.departments),
-            selectinload(WebSession.user).selectinload(User.supplier),
-        )
-    ).scalar_one_or_none()
 
 
 def end_web_session(session: Session, session_hash: str) -> None:
