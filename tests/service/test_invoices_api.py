@@ -376,3 +376,21 @@ def test_object_store_down_means_503_and_no_row(
     assert response.headers["retry-after"]
     assert response.json()["detail"] == "the object store is unavailable"
     assert _count_invoices(sessions) == before
+
+
+def test_credit_note_is_linked_to_the_invoice_it_corrects(
+    client: httpx.Client, supplier: SupplierAccount
+) -> None:
+    from tests.documents import FIXTURES
+
+    invoice = client.post(
+        "/api/v1/invoices",
+        content=jp_invoice(seller=supplier.registration_number, number="INV-8"),
+        headers=XML,
+    ).json()
+    credit_note = (FIXTURES / "ubl_credit_note.xml").read_bytes()
+    response = client.post("/api/v1/invoices", content=credit_note, headers=XML)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["document_type"] == "credit-note"
+    assert body["preceding_invoice_id"] == invoice["id"]
