@@ -244,6 +244,7 @@ class Invoice(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", InvoiceStatus), name="status"),
         Index("ix_invoices_department_status", "department_id", "status"),
+        Index("ix_invoices_inbox", "department_id", "status", "payment_deadline", "id"),
         Index("ix_invoices_supplier_number", "supplier_id", "invoice_number", "issue_date"),
         Index("ix_invoices_issue_date", "issue_date"),
         Index("ix_invoices_payable_amount", "payable_amount"),
@@ -280,6 +281,14 @@ class Invoice(Base):
     preceding_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     payment_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    """Statutory last day to pay (支払遅延防止法): receipt + 30 or 40 days + paused days."""
+    works_contract: Mapped[bool | None] = mapped_column(Boolean)
+    """Per-invoice override of the department's works setting (40 days); None: as department."""
+    clock_paused_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Days the invoice spent returned to the supplier (art. 7: they do not count)."""
+    returned_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    replaces_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    """The returned invoice this corrected one replaces."""
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -290,6 +299,53 @@ class Invoice(Base):
     findings: Mapped[list[Finding]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="Finding.id"
     )
+
+
+class PurchaseOrder(Base):
+    """The purchase-order register: an order number (BT-13) names the ordering department."""
+
+    __tablename__ = "purchase_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    po_number: Mapped[str] = mapped_column(String(200), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    department: Mapped[Department] = relationship()
+
+
+class Approval(Base):
+    """One clerk's approval; large amounts need two from different clerks."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("invoice_id", "user_id", name="uq_approvals_invoice_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """Set when a substitute approved for an absent clerk."""
+    comment: Mapped[str | None] = mapped_column(Text)
+    approved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Delegation(Base):
+    """A clerk names a substitute in the same department for a date range."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    substitute_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Finding(Base):
@@ -362,16 +418,19 @@ class AuditEvent(Base):
 
 __all__ = [
     "ApiToken",
+    "Approval",
     "AuditEvent",
     "AuditHead",
     "Base",
     "Batch",
     "Department",
+    "Delegation",
     "DepartmentAlias",
     "Finding",
     "Invoice",
     "InvoiceStatus",
     "Original",
+    "PurchaseOrder",
     "Role",
     "Supplier",
     "User",

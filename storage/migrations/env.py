@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from storage.db import create_db_engine
 from storage.models import Base
 
 config = context.config
+
+
+def _render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+    """Render our own column types by name (migrations import them from storage.models)."""
+    if kind == "type" and type(item).__module__ == "storage.models":
+        autogen_context.imports.add(f"from storage.models import {type(item).__name__}")
+        return f"{type(item).__name__}()"
+    return False
 
 
 def run_migrations() -> None:
@@ -23,6 +33,7 @@ def run_migrations() -> None:
                 target_metadata=Base.metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                render_item=_render_item,
             )
             with context.begin_transaction():
                 context.run_migrations()
