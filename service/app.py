@@ -9,11 +9,17 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from service.accounting import pages as accounting_pages
+from service.accounting import router as accounting_router
 from service.accounts import pages as accounts_pages
 from service.accounts import router as accounts_router
 from service.auth import pages as auth_pages
+from service.admin import pages as admin_pages
+from service.admin import router as admin_router
 from service.auth import router as auth_router
 from service.errors import install_error_handlers
+from service.inbox import pages as inbox_pages
+from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
@@ -54,10 +60,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ops_router,
         auth_router,
         invoices_router,
+        inbox_router,
+        accounting_router,
         accounts_router,
+        admin_router,
         auth_pages,
         invoice_pages,
+        inbox_pages,
+        accounting_pages,
         accounts_pages,
+        admin_pages,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
