@@ -27,12 +27,14 @@ department_app = typer.Typer(
 supplier_app = typer.Typer(help="Suppliers (creditors).", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
+po_app = typer.Typer(help="The purchase-order register used for routing.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
     (supplier_app, "supplier"),
     (user_app, "user"),
     (audit_app, "audit"),
+    (po_app, "po"),
 ):
     app.add_typer(sub, name=name)
 
@@ -132,6 +134,30 @@ def department_add(
             session, actor=CLI_ACTOR, code=code, name=name, approval_threshold=limit, works=works
         )
     typer.echo(f"department {code} added (two approvals from {limit:,} JPY)")
+
+
+@department_app.command("alias")
+def department_alias(code: str, alias: str) -> None:
+    """Route invoices whose buyer reference (BT-10) is ALIAS to department CODE."""
+    from service.organisation.service import add_alias
+
+    with _session() as session:
+        add_alias(session, actor=CLI_ACTOR, code=code, alias=alias)
+    typer.echo(f"{alias} now routes to {code}")
+
+
+@po_app.command("import")
+def po_import(
+    file: Annotated[Path, typer.Argument(help="CSV: po_number,department_code", exists=True)],
+) -> None:
+    """Load the purchase-order register from CSV (all rows or none)."""
+    from service.organisation.service import import_purchase_orders
+
+    with _session() as session:
+        count = import_purchase_orders(
+            session, actor=CLI_ACTOR, csv_text=file.read_text(encoding="utf-8-sig")
+        )
+    typer.echo(f"{count} purchase orders imported")
 
 
 @supplier_app.command("add")

@@ -89,6 +89,11 @@ class Unprocessable(AppError):
     error = "unprocessable"
 
 
+class PreconditionRequired(AppError):
+    status_code = 428
+    error = "precondition_required"
+
+
 class ServiceUnavailable(AppError):
     status_code = 503
     error = "service_unavailable"

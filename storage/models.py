@@ -282,6 +282,8 @@ class Invoice(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     payment_deadline: Mapped[dt.date | None] = mapped_column(Date)
     """Statutory last day to pay (支払遅延防止法): receipt + 30 or 40 days + paused days."""
+    clock_started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """When the payment clock started: receipt, or for a corrected invoice the first receipt."""
     works_contract: Mapped[bool | None] = mapped_column(Boolean)
     """Per-invoice override of the department's works setting (40 days); None: as department."""
     clock_paused_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -385,6 +387,13 @@ class Batch(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    """The department filter the batch was made with (None: every department)."""
+    due_before: Mapped[dt.date | None] = mapped_column(Date)
+    """The due-date filter the batch was made with: invoices due on or before this day."""
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    department: Mapped[Department | None] = relationship()
 
 
 class AuditHead(Base):
@@ -416,6 +425,25 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class BatchItem(Base):
+    """An invoice in a batch; the unique invoice id keeps it in at most one batch at a time.
+
+    Rows are deleted when a batch is cancelled (the audit log keeps the history).
+    """
+
+    __tablename__ = "batch_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("batches.id", ondelete="CASCADE"), index=True
+    )
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), unique=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    """The creditor paid (denormalised so a transfer file groups without touching invoices)."""
+    amount: Mapped[Decimal] = mapped_column(Money)
+    """The payable amount when the invoice was taken into the batch."""
+
+
 __all__ = [
     "ApiToken",
     "Approval",
@@ -423,8 +451,9 @@ __all__ = [
     "AuditHead",
     "Base",
     "Batch",
-    "Department",
+    "BatchItem",
     "Delegation",
+    "Department",
     "DepartmentAlias",
     "Finding",
     "Invoice",

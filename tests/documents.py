@@ -19,6 +19,7 @@ def jp_invoice(
     buyer_reference: str = "NO-SUCH-DEPT",
     note: str = "11月分 事務用品",
     issue_date: str = "2026-11-26",
+    order_reference: str = "PO-778",
 ) -> bytes:
     """A valid JP PINT invoice (payable 16,150 JPY) from ``seller`` (a T-number)."""
     text = (
@@ -30,6 +31,7 @@ def jp_invoice(
             "<cbc:IssueDate>2026-11-26</cbc:IssueDate>",
             f"<cbc:IssueDate>{issue_date}</cbc:IssueDate>",
         )
+        .replace("<cbc:ID>PO-778</cbc:ID>", f"<cbc:ID>{order_reference}</cbc:ID>")
     )
     return text.encode("utf-8")
 

@@ -1,5 +1,159 @@
-"""(being written)"""
+"""Administration over the API: departments, routing aliases, the purchase-order register,
+users. Every change is an audit event."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from service.accounts.service import add_user
+from service.admin.schemas import (
+    AliasIn,
+    DepartmentIn,
+    DepartmentOut,
+    DepartmentPatch,
+    ImportOut,
+    PurchaseOrderOut,
+    UserCreated,
+    UserIn,
+    UserOut,
+)
+from service.auth.principal import Principal
+from service.deps import DbSession, ReadSession, SettingsDep, require_role
+from service.errors import BadRequest, UnsupportedMediaType, responses
+from service.organisation import service as organisation_service
+from storage.models import Role
+from storage.repositories import organisation, users
+
+router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
+AdminCaller = Annotated[Principal, Depends(require_role(Role.ADMIN))]
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+
+@router.get("/departments", responses=responses(401, 403))
+def list_departments(caller: AdminCaller, session: ReadSession) -> list[DepartmentOut]:
+    """Every department with its threshold, works setting and aliases."""
+    return [DepartmentOut.of(d) for d in organisation.list_departments(session)]
+
+
+@router.post("/departments", status_code=201, responses=responses(401, 403, 409))
+def create_department(
+    body: DepartmentIn, caller: AdminCaller, session: DbSession, settings: SettingsDep
+) -> DepartmentOut:
+    """Add a department (threshold defaults to JURYO_DEFAULT_APPROVAL_THRESHOLD)."""
+    department = organisation_service.add_department(
+        session,
+        actor=caller.actor,
+        code=body.code,
+        name=body.name,
+        approval_threshold=body.approval_threshold
+        if body.approval_threshold is not None
+        else settings.default_approval_threshold,
+        works=body.works,
+    )
+    return DepartmentOut(
+        code=department.code,
+        name=department.name,
+        approval_threshold=department.approval_threshold,
+        works=department.works_contracts,
+        aliases=[],
+    )
+
+
+@router.patch("/departments/{code}", responses=responses(401, 403, 404))
+def update_department(
+    code: str, body: DepartmentPatch, caller: AdminCaller, session: DbSession
+) -> DepartmentOut:
+    """Change a department's name, threshold or works setting."""
+    department = organisation_service.update_department(
+        session,
+        actor=caller.actor,
+        code=code,
+        name=body.name,
+        approval_threshold=body.approval_threshold,
+        works=body.works,
+    )
+    return DepartmentOut.of(department)
+
+
+@router.post(
+    "/departments/{code}/aliases", status_code=204, responses=responses(401, 403, 404, 409)
+)
+def add_alias(code: str, body: AliasIn, caller: AdminCaller, session: DbSession) -> Response:
+    """Route invoices whose BT-10 is this alias to the department."""
+    organisation_service.add_alias(session, actor=caller.actor, code=code, alias=body.alias)
+    return Response(status_code=204)
+
+
+@router.delete("/aliases/{alias}", status_code=204, responses=responses(401, 403, 404))
+def remove_alias(alias: str, caller: AdminCaller, session: DbSession) -> Response:
+    """Stop routing by this alias."""
+    organisation_service.remove_alias(session, actor=caller.actor, alias=alias)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/purchase-orders",
+    responses=responses(400, 401, 403, 413, 415),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "CSV rows `po_number,department_code` (header optional), UTF-8.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_purchase_orders(
+    request: Request, caller: AdminCaller, session: DbSession
+) -> ImportOut:
+    """Load the purchase-order register from CSV; all rows or none."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "text/csv":
+        raise UnsupportedMediaType("send text/csv")
+    body = await request.body()
+    if len(body) > MAX_CSV_BYTES:
+        raise BadRequest("the CSV is larger than 20 MiB; split it")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the CSV must be UTF-8") from None
+    from starlette.concurrency import run_in_threadpool
+
+    count = await run_in_threadpool(
+        organisation_service.import_purchase_orders, session, actor=caller.actor, csv_text=text
+    )
+    return ImportOut(imported=count)
+
+
+@router.get("/purchase-orders", responses=responses(401, 403))
+def list_purchase_orders(
+    caller: AdminCaller,
+    session: ReadSession,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[PurchaseOrderOut]:
+    """The register, by order number."""
+    rows = organisation.list_purchase_orders(session, limit=limit, offset=offset)
+    return [PurchaseOrderOut.of(row) for row in rows]
+
+
+@router.get("/users", responses=responses(401, 403))
+def list_users(caller: AdminCaller, session: ReadSession) -> list[UserOut]:
+    """Every user with role and bindings."""
+    return [UserOut.of(user) for user in users.list_users(session)]
+
+
+@router.post("/users", status_code=201, responses=responses(400, 401, 403, 404, 409))
+def create_user(body: UserIn, caller: AdminCaller, session: DbSession) -> UserCreated:
+    """Add a user bound as its role requires; its first API token is returned once."""
+    created = add_user(
+        session,
+        actor=caller.actor,
+        login=body.login,
+        role=body.role,
+        department_codes=body.departments,
+        supplier_registration=body.supplier,
+        password=body.password,
+        display_name=body.display_name,
+    )
+    return UserCreated(**UserOut.of(created.user).model_dump(), token=created.token)

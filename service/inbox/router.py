@@ -1,5 +1,279 @@
-"""(being written)"""
+"""The clerk's inbox and decisions, the routing explanation, delegations, overdue invoices."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from service.auth.principal import Principal
+from service.deps import ApiCaller, DbSession, ReadSession, require_role
+from service.errors import BadRequest, NotFound, PreconditionRequired, responses
+from service.inbox import clock
+from service.inbox import service as decisions
+from service.inbox.schemas import (
+    ApproveIn,
+    DecisionOut,
+    DelegationIn,
+    DelegationOut,
+    ForwardIn,
+    InboxItem,
+    InboxPage,
+    ReasonIn,
+    RoutingOut,
+    Versioned,
+    WorksIn,
+)
+from service.invoices.schemas import InvoiceOut
+from service.routing.service import RoutingRule, explain
+from storage import audit
+from storage.models import Role
+from storage.repositories import inbox as repo
+from storage.repositories import invoices as invoice_repo
+from storage.repositories import organisation
+
+router = APIRouter(prefix="/api/v1", tags=["inbox"])
+ClerkCaller = Annotated[Principal, Depends(require_role(Role.CLERK))]
+LedgerCaller = Annotated[
+    Principal, Depends(require_role(Role.ACCOUNTING, Role.AUDITOR, Role.ADMIN))
+]
+IfMatch = Annotated[str | None, Header(description='the version, e.g. "3"')]
+DECISION_ERRORS = responses(400, 401, 403, 404, 409, 422, 428)
+
+
+def version_of(body: Versioned, if_match: str | None) -> int:
+    """The version from the body, else from ``If-Match``; a decision without one is refused."""
+    if body.version is not None:
+        return body.version
+    if if_match:
+        text = if_match.strip().removeprefix("W/").strip('"')
+        if text.isdigit():
+            return int(text)
+        raise BadRequest('If-Match must be the invoice version, e.g. "3"')
+    raise PreconditionRequired("send the invoice version you decided on (body or If-Match)")
+
+
+@router.get("/inbox", responses=responses(401, 403, 422))
+def inbox(
+    caller: ClerkCaller,
+    session: ReadSession,
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    supplier: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> InboxPage:
+    """Pending invoices of the caller's departments, by days left to pay (default) or other."""
+    department_ids = sorted(caller.department_ids)
+    if department:
+        found = organisation.department_by_code(session, department)
+        if found is None or found.id not in caller.department_ids:
+            raise NotFound(f"no department {department} among yours")
+        department_ids = [found.id]
+    rows, total = repo.inbox(
+        session,
+        department_ids,
+        sort=sort,
+        descending=order == "desc",
+        supplier=supplier,
+        limit=limit,
+        offset=offset,
+    )
+    return InboxPage(
+        items=[InboxItem.with_state(invoice, count) for invoice, count in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post("/invoices/{invoice_id}/approve", responses=DECISION_ERRORS)
+def approve(
+    invoice_id: int,
+    body: ApproveIn,
+    caller: ClerkCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> DecisionOut:
+    """Approve; from the department's threshold a second, different clerk must approve too."""
+    outcome = decisions.approve(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(body, if_match),
+        comment=body.comment,
+    )
+    return DecisionOut.of(outcome)
+
+
+@router.post("/invoices/{invoice_id}/return", responses=DECISION_ERRORS)
+def return_invoice(
+    invoice_id: int,
+    body: ReasonIn,
+    caller: ClerkCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> DecisionOut:
+    """Send back to the supplier for correction (the reason is shown to the supplier)."""
+    outcome = decisions.return_to_supplier(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(body, if_match),
+        reason=body.reason,
+    )
+    return DecisionOut.of(outcome)
+
+
+@router.post("/invoices/{invoice_id}/reject", responses=DECISION_ERRORS)
+def reject(
+    invoice_id: int,
+    body: ReasonIn,
+    caller: ClerkCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> DecisionOut:
+    """Refuse the invoice for good."""
+    outcome = decisions.reject(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(body, if_match),
+        reason=body.reason,
+    )
+    return DecisionOut.of(outcome)
+
+
+@router.post("/invoices/{invoice_id}/forward", responses=DECISION_ERRORS)
+def forward(
+    invoice_id: int,
+    body: ForwardIn,
+    caller: ClerkCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> DecisionOut:
+    """Hand the invoice to another department."""
+    outcome = decisions.forward(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(body, if_match),
+        department_code=body.department,
+        comment=body.comment,
+    )
+    return DecisionOut.of(outcome)
+
+
+@router.post("/invoices/{invoice_id}/works", responses=DECISION_ERRORS)
+def set_works(
+    invoice_id: int,
+    body: WorksIn,
+    caller: ApiCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> InboxItem:
+    """Override whether the invoice is for construction works (40 days to pay)."""
+    invoice = decisions.set_works(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(body, if_match),
+        works=body.works,
+    )
+    return InboxItem.with_state(invoice, len(repo.approvals_of(session, invoice.id)))
+
+
+@router.get("/invoices/{invoice_id}/routing", responses=responses(401, 404))
+def routing(invoice_id: int, caller: ApiCaller, session: ReadSession) -> RoutingOut:
+    """Which rule placed the invoice in its department, and why."""
+    invoice = invoice_repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    department = invoice.department.code if invoice.department else None
+    if invoice.routing_rule is None or department is None:
+        return RoutingOut(
+            rule=None,
+            department=None,
+            buyer_reference=invoice.buyer_reference,
+            order_reference=invoice.order_reference,
+            explanation_ja="受付不可のため配付していません。",
+            explanation_en="Not routed: the invoice was not acceptable.",
+        )
+    ja, en = explain(
+        RoutingRule(invoice.routing_rule),
+        department=department,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+    )
+    return RoutingOut(
+        rule=invoice.routing_rule,
+        department=department,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+        explanation_ja=ja,
+        explanation_en=en,
+    )
+
+
+@router.get("/overdue", responses=responses(401, 403))
+def overdue(
+    caller: LedgerCaller,
+    session: ReadSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[InvoiceOut]:
+    """Unpaid invoices past the statutory payment deadline, most overdue first."""
+    rows = repo.overdue(session, clock.today(), limit=limit, offset=offset)
+    return [InvoiceOut.of(invoice) for invoice in rows]
+
+
+@router.post("/delegations", status_code=201, responses=responses(400, 401, 403, 404))
+def add_delegation(body: DelegationIn, caller: ClerkCaller, session: DbSession) -> DelegationOut:
+    """Name a substitute in one of your departments for a date range."""
+    if body.ends_on < body.starts_on:
+        raise BadRequest("the range ends before it starts")
+    department = organisation.department_by_code(session, body.department)
+    if department is None or department.id not in caller.department_ids:
+        raise NotFound(f"no department {body.department} among yours")
+    substitute = repo.clerk_in_department(session, body.substitute, department.id)
+    if substitute is None or substitute.id == caller.user_id:
+        raise BadRequest(f"{body.substitute} is not another clerk of {body.department}")
+    delegation = repo.add_delegation(
+        session,
+        clerk_id=caller.user_id,
+        substitute_id=substitute.id,
+        department_id=department.id,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+    )
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="delegation.add",
+        entity_type="delegation",
+        entity_id=delegation.id,
+        details=body.model_dump(mode="json"),
+    )
+    return DelegationOut.of(delegation)
+
+
+@router.get("/delegations", responses=responses(401, 403))
+def list_delegations(caller: ClerkCaller, session: ReadSession) -> list[DelegationOut]:
+    """Delegations you gave or received."""
+    return [DelegationOut.of(d) for d in repo.delegations_of(session, caller.user_id)]
+
+
+@router.delete("/delegations/{delegation_id}", status_code=204, responses=responses(401, 403, 404))
+def delete_delegation(delegation_id: int, caller: ClerkCaller, session: DbSession) -> Response:
+    """Withdraw a delegation you gave."""
+    if not repo.delete_delegation(session, delegation_id, caller.user_id):
+        raise NotFound(f"no delegation {delegation_id} of yours")
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="delegation.delete",
+        entity_type="delegation",
+        entity_id=delegation_id,
+    )
+    return Response(status_code=204)

@@ -18,12 +18,13 @@ from parsers import Finding, Result, Severity, is_acceptable, to_data
 from parsers.model import DocumentKind
 from parsers.registration import normalize
 from service.auth.principal import Principal
-from service.errors import Conflict, Forbidden
+from service.errors import Conflict, Forbidden, NotFound
+from service.inbox.service import start_clock
 from service.invoices.upload import Upload
 from service.routing.service import route
 from storage import audit
 from storage.models import Finding as FindingRow
-from storage.models import Invoice, InvoiceStatus, Original, Supplier
+from storage.models import Invoice, InvoiceStatus, Original, Supplier, utcnow
 from storage.objects import ObjectStore, StoredObject
 from storage.repositories import invoices as repo
 
@@ -97,6 +98,7 @@ def _invoice_row(
         profile=result.profile.value,
         submitted_by_id=caller.user_id,
         needs_data_entry=result.needs_data_entry,
+        received_at=utcnow(),
     )
     if invoice is not None:
         row.document_type = invoice.kind.value
@@ -135,6 +137,18 @@ def _original(session: Session, judged: Judged, found: Original | None) -> Origi
     return original
 
 
+def _returned_invoice(session: Session, caller: Principal, invoice_id: int) -> Invoice:
+    """The caller's own returned invoice that a corrected one replaces."""
+    returned = repo.visible(session, caller.scope, invoice_id)
+    if returned is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    if returned.status != InvoiceStatus.RETURNED.value:
+        raise Conflict(
+            f"invoice {invoice_id} is {returned.status}; only a returned one is replaced"
+        )
+    return returned
+
+
 def _replayed(
     session: Session, supplier: Supplier, judged: Judged, idempotency_key: str | None
 ) -> tuple[Invoice | None, Original | None]:
@@ -162,6 +176,7 @@ def record(
     judged: Judged,
     idempotency_key: str | None,
     reject_duplicate_numbers: bool,
+    replaces: int | None = None,
 ) -> Received:
     """Record, route and audit a judged document in the caller's transaction."""
     if caller.supplier_id is None or not caller.supplier_approved:
@@ -175,6 +190,7 @@ def record(
             judged=judged,
             idempotency_key=idempotency_key,
             reject_duplicate_numbers=reject_duplicate_numbers,
+            replaces=replaces,
         )
     if findings is None:
         return Received(row, created=False)
@@ -206,9 +222,11 @@ def _prepare(
     judged: Judged,
     idempotency_key: str | None,
     reject_duplicate_numbers: bool,
+    replaces: int | None,
 ) -> tuple[Invoice, list[Finding] | None]:
     """The new invoice row and its findings, or (the earlier row, None) for a repeat."""
     assert caller.supplier_id is not None
+    replaced = _returned_invoice(session, caller, replaces) if replaces is not None else None
     supplier = session.get_one(
         Supplier, caller.supplier_id, options=[joinedload(Supplier.default_department)]
     )
@@ -238,10 +256,17 @@ def _prepare(
                 )
             )
     row.status = (InvoiceStatus.PENDING if acceptable else InvoiceStatus.INVALID).value
+    row.replaces_invoice_id = replaced.id if replaced is not None else None
     row.idempotency_key = _clip(idempotency_key, 200)
     if acceptable:
-        decision = route(session, buyer_reference=row.buyer_reference, supplier=supplier)
-        row.department, row.routing_rule = decision.department, decision.rule.value
+        decision = route(
+            session,
+            buyer_reference=row.buyer_reference,
+            order_reference=row.order_reference,
+            supplier=supplier,
+        )
+        row.routing_rule = decision.rule.value
+        start_clock(row, decision.department, replaced)
     if result.invoice is not None and result.invoice.kind is DocumentKind.CREDIT_NOTE:
         row.preceding_invoice_id = _preceding_id(session, supplier, result)
     row.findings = [
@@ -277,6 +302,7 @@ def receive(
     judged: Judged,
     idempotency_key: str | None,
     reject_duplicate_numbers: bool,
+    replaces: int | None = None,
 ) -> Received:
     """``record`` and commit, so the answer follows durability (one hop, short lock).
 
@@ -291,6 +317,7 @@ def receive(
                 judged=judged,
                 idempotency_key=idempotency_key,
                 reject_duplicate_numbers=reject_duplicate_numbers,
+                replaces=replaces,
             )
             session.commit()
             break

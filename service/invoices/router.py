@@ -76,6 +76,9 @@ async def submit_invoice(
     settings: SettingsDep,
     store: StoreDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    replaces: Annotated[
+        int | None, Query(description="id of your returned invoice this one corrects")
+    ] = None,
 ) -> JSONResponse:
     """Submit an invoice. The answer comes only after the original and its record are durable."""
     upload = await read_upload(request, settings.max_upload_bytes)
@@ -90,6 +93,7 @@ async def submit_invoice(
         judged=judged,
         idempotency_key=idempotency_key,
         reject_duplicate_numbers=settings.duplicate_numbers == "reject",
+        replaces=replaces,
     )
     body = InvoiceOut.of(received.invoice).model_dump(mode="json")
     if not received.created:

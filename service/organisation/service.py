@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -91,3 +93,112 @@ def add_supplier(
         details={"registration_number": number, "name": name},
     )
     return supplier
+
+
+def add_alias(session: Session, *, actor: Actor, code: str, alias: str) -> None:
+    """Let suppliers name a department by another code in BT-10."""
+    department = repo.department_by_code(session, code)
+    if department is None:
+        raise NotFound(f"no department {code}")
+    alias = alias.strip()
+    if not alias:
+        raise BadRequest("the alias is empty")
+    if repo.alias_row(session, alias) is not None or repo.department_by_code(session, alias):
+        raise Conflict(f"{alias} already names a department")
+    repo.add_alias(session, department, alias)
+    audit.record(
+        session,
+        actor=actor,
+        action="routing.alias.add",
+        entity_type="department",
+        entity_id=department.id,
+        details={"code": code, "alias": alias},
+    )
+
+
+def remove_alias(session: Session, *, actor: Actor, alias: str) -> None:
+    """Stop routing by an alias."""
+    row = repo.alias_row(session, alias)
+    if row is None:
+        raise NotFound(f"no alias {alias}")
+    department_id = row.department_id
+    session.delete(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="routing.alias.remove",
+        entity_type="department",
+        entity_id=department_id,
+        details={"alias": alias},
+    )
+
+
+def update_department(
+    session: Session,
+    *,
+    actor: Actor,
+    code: str,
+    name: str | None,
+    approval_threshold: Decimal | None,
+    works: bool | None,
+) -> Department:
+    """Change a department's name, threshold or works setting."""
+    department = repo.department_by_code(session, code)
+    if department is None:
+        raise NotFound(f"no department {code}")
+    changes: dict[str, str] = {}
+    if name is not None:
+        department.name, changes["name"] = name, name
+    if approval_threshold is not None:
+        if approval_threshold < 0:
+            raise BadRequest("the approval threshold cannot be negative")
+        department.approval_threshold = approval_threshold
+        changes["threshold"] = str(approval_threshold)
+    if works is not None:
+        department.works_contracts, changes["works"] = works, str(works)
+    audit.record(
+        session,
+        actor=actor,
+        action="department.update",
+        entity_type="department",
+        entity_id=department.id,
+        details=changes,
+    )
+    return department
+
+
+def import_purchase_orders(session: Session, *, actor: Actor, csv_text: str) -> int:
+    """Load ``po_number,department_code`` rows into the register; all or nothing."""
+    rows: list[tuple[str, Department]] = []
+    problems: list[str] = []
+    departments = {d.code: d for d in repo.list_departments(session)}
+    reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
+    for line_number, fields in enumerate(reader, start=1):
+        if not fields or not any(f.strip() for f in fields):
+            continue
+        if line_number == 1 and [f.strip().lower() for f in fields] == [
+            "po_number",
+            "department_code",
+        ]:
+            continue
+        if len(fields) != 2:
+            problems.append(f"line {line_number}: expected po_number,department_code")
+            continue
+        number, code = fields[0].strip(), fields[1].strip()
+        if not number or len(number) > 200:
+            problems.append(f"line {line_number}: bad order number")
+        elif code not in departments:
+            problems.append(f"line {line_number}: no department {code}")
+        else:
+            rows.append((number, departments[code]))
+    if problems:
+        raise BadRequest("; ".join(problems[:20]))
+    count = repo.upsert_purchase_orders(session, rows) if rows else 0
+    audit.record(
+        session,
+        actor=actor,
+        action="routing.purchase_orders.import",
+        entity_type="purchase_orders",
+        details={"rows": count},
+    )
+    return count

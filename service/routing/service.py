@@ -14,11 +14,59 @@ TRIAGE_CODE = "triage"
 
 
 class RoutingRule(enum.StrEnum):
-    """The rules, in the order they are tried."""
+    """The rules, in the order they are tried (and ``forwarded`` for a clerk's hand)."""
 
     BUYER_REFERENCE = "buyer_reference"
+    PURCHASE_ORDER = "purchase_order"
     SUPPLIER_DEFAULT = "supplier_default"
     TRIAGE = "triage"
+    FORWARDED = "forwarded"
+
+
+EXPLANATIONS: dict[RoutingRule, tuple[str, str]] = {
+    # rule: (Japanese, English); {department}, {buyer_reference}, {order_reference} filled in
+    RoutingRule.BUYER_REFERENCE: (
+        "買手参照（BT-10）「{buyer_reference}」が部署コード {department} を指しています。",
+        "The buyer reference (BT-10) '{buyer_reference}' names department {department}.",
+    ),
+    RoutingRule.PURCHASE_ORDER: (
+        "注文番号（BT-13）「{order_reference}」が発注台帳で部署 {department} に登録されています。",
+        "The order reference (BT-13) '{order_reference}' is registered to {department} in the "
+        "purchase-order register.",
+    ),
+    RoutingRule.SUPPLIER_DEFAULT: (
+        "買手参照・注文番号で部署を特定できないため、"
+        "事業者の既定部署 {department} に配付しました。",
+        "Neither buyer reference nor order reference named a department, so the invoice went "
+        "to the supplier's default department {department}.",
+    ),
+    RoutingRule.TRIAGE: (
+        "部署を特定できないため、振分け（{department}）に配付しました。会計課が手作業で転送します。",
+        "No rule named a department, so the invoice waits in the triage inbox ({department}) "
+        "for central accounting to forward it.",
+    ),
+    RoutingRule.FORWARDED: (
+        "担当職員が部署 {department} に転送しました。",
+        "A clerk forwarded the invoice to {department}.",
+    ),
+}
+
+
+def explain(
+    rule: RoutingRule,
+    *,
+    department: str,
+    buyer_reference: str | None,
+    order_reference: str | None,
+) -> tuple[str, str]:
+    """Why the invoice is where it is, in Japanese and English."""
+    ja, en = EXPLANATIONS[rule]
+    values = {
+        "department": department,
+        "buyer_reference": buyer_reference or "",
+        "order_reference": order_reference or "",
+    }
+    return ja.format(**values), en.format(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +77,23 @@ class RoutingDecision:
     rule: RoutingRule
 
 
-def route(session: Session, *, buyer_reference: str | None, supplier: Supplier) -> RoutingDecision:
-    """BT-10 naming a department, else the supplier's default, else the triage inbox."""
+def route(
+    session: Session,
+    *,
+    buyer_reference: str | None,
+    order_reference: str | None,
+    supplier: Supplier,
+) -> RoutingDecision:
+    """BT-10 naming a department, else BT-13 in the purchase-order register, else the
+    supplier's default department, else the triage inbox."""
     if buyer_reference:
         department = organisation.department_by_code_or_alias(session, buyer_reference)
         if department is not None:
             return RoutingDecision(department, RoutingRule.BUYER_REFERENCE)
+    if order_reference:
+        department = organisation.department_by_purchase_order(session, order_reference)
+        if department is not None:
+            return RoutingDecision(department, RoutingRule.PURCHASE_ORDER)
     if supplier.default_department is not None:
         return RoutingDecision(supplier.default_department, RoutingRule.SUPPLIER_DEFAULT)
     triage = organisation.department_by_code(session, TRIAGE_CODE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -12,7 +12,7 @@ from storage.models import Base
 config = context.config
 
 
-def _render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+def _render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[False]:
     """Render our own column types by name (migrations import them from storage.models)."""
     if kind == "type" and type(item).__module__ == "storage.models":
         autogen_context.imports.add(f"from storage.models import {type(item).__name__}")

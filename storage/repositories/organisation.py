@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Department, DepartmentAlias, Supplier
+from storage.models import Department, DepartmentAlias, PurchaseOrder, Supplier
 
 
 def department_by_code(session: Session, code: str) -> Department | None:
@@ -28,8 +28,12 @@ def department_by_code_or_alias(session: Session, code: str) -> Department | Non
 
 
 def list_departments(session: Session) -> list[Department]:
-    """Every department, by code."""
-    return list(session.execute(select(Department).order_by(Department.code)).scalars())
+    """Every department, by code, aliases loaded."""
+    return list(
+        session.execute(
+            select(Department).order_by(Department.code).options(selectinload(Department.aliases))
+        ).scalars()
+    )
 
 
 def add_department(
@@ -86,4 +90,55 @@ def supplier_by_creditor_number(session: Session, creditor_number: str) -> Suppl
     """The supplier with this creditor number, if any."""
     return session.execute(
         select(Supplier).where(Supplier.creditor_number == creditor_number)
+    ).scalar_one_or_none()
+
+
+def department_by_purchase_order(session: Session, po_number: str) -> Department | None:
+    """The department that placed this purchase order, per the register."""
+    return session.execute(
+        select(Department)
+        .join(PurchaseOrder, PurchaseOrder.department_id == Department.id)
+        .where(PurchaseOrder.po_number == po_number.strip())
+    ).scalar_one_or_none()
+
+
+def upsert_purchase_orders(session: Session, rows: list[tuple[str, Department]]) -> int:
+    """Register (or re-assign) purchase orders; returns how many rows were written."""
+    existing = {
+        po.po_number: po
+        for po in session.execute(
+            select(PurchaseOrder).where(PurchaseOrder.po_number.in_([n for n, _ in rows]))
+        ).scalars()
+    }
+    for number, department in rows:
+        found = existing.get(number)
+        if found is None:
+            session.add(PurchaseOrder(po_number=number, department=department))
+        else:
+            found.department = department
+    session.flush()
+    return len(rows)
+
+
+def list_purchase_orders(session: Session, *, limit: int, offset: int) -> list[PurchaseOrder]:
+    """The register, by number."""
+    return list(
+        session.execute(
+            select(PurchaseOrder).order_by(PurchaseOrder.po_number).limit(limit).offset(offset)
+        ).scalars()
+    )
+
+
+def add_alias(session: Session, department: Department, alias: str) -> DepartmentAlias:
+    """Another code that names the department in BT-10."""
+    row = DepartmentAlias(department=department, alias=alias)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def alias_row(session: Session, alias: str) -> DepartmentAlias | None:
+    """The alias row, if any."""
+    return session.execute(
+        select(DepartmentAlias).where(DepartmentAlias.alias == alias)
     ).scalar_one_or_none()

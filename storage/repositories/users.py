@@ -177,3 +177,14 @@ def token_of_supplier(session: Session, supplier_id: int, token_id: int) -> ApiT
         .join(User, ApiToken.user_id == User.id)
         .where(ApiToken.id == token_id, User.supplier_id == supplier_id)
     ).scalar_one_or_none()
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by login, with bindings loaded."""
+    return list(
+        session.execute(
+            select(User)
+            .order_by(User.login)
+            .options(selectinload(User.departments), selectinload(User.supplier))
+        ).scalars()
+    )

@@ -97,6 +97,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_approvals_invoice_id"), ["invoice_id"], unique=False)
 
     with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("clock_started_at", UtcDateTime(), nullable=True))
         batch_op.add_column(sa.Column("works_contract", sa.Boolean(), nullable=True))
         batch_op.add_column(
             sa.Column("clock_paused_days", sa.Integer(), nullable=False, server_default="0")
@@ -124,6 +125,7 @@ def downgrade() -> None:
         batch_op.drop_column("returned_at")
         batch_op.drop_column("clock_paused_days")
         batch_op.drop_column("works_contract")
+        batch_op.drop_column("clock_started_at")
 
     with op.batch_alter_table("approvals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_approvals_invoice_id"))

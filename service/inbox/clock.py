@@ -1,0 +1,42 @@
+"""The statutory payment clock (政府契約の支払遅延防止等に関する法律, applied to local
+governments by art. 14): pay within 30 days of receiving a proper invoice (40 days for
+construction works, art. 6); the days an invoice spends returned as improper, from the return
+to the receipt of the corrected invoice, do not count (art. 7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+DAYS_TO_PAY = 30
+DAYS_TO_PAY_WORKS = 40
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Japan of an instant (the law counts Japanese days)."""
+    return moment.astimezone(TOKYO).date()
+
+
+def today() -> dt.date:
+    """Today in Japan."""
+    return dt.datetime.now(TOKYO).date()
+
+
+def deadline(received: dt.datetime, *, works: bool, paused_days: int = 0) -> dt.date:
+    """The last day to pay an invoice received at ``received``."""
+    days = DAYS_TO_PAY_WORKS if works else DAYS_TO_PAY
+    return local_date(received) + dt.timedelta(days=days + paused_days)
+
+
+def paused_days(returned_at: dt.datetime, corrected_received: dt.datetime) -> int:
+    """Whole days from the return to the receipt of the corrected invoice (art. 7)."""
+    return max(0, (local_date(corrected_received) - local_date(returned_at)).days)
+
+
+def days_left(payment_deadline: dt.date | None, on: dt.date | None = None) -> int | None:
+    """Days until the deadline (negative when overdue)."""
+    if payment_deadline is None:
+        return None
+    return (payment_deadline - (on or today())).days

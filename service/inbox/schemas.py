@@ -1,0 +1,161 @@
+"""API shapes for the clerk's inbox and decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from service.inbox import clock
+from service.inbox.service import Outcome, approvals_needed
+from service.invoices.schemas import InvoiceOut
+from storage.models import Delegation, Invoice
+
+Urgency = Literal["overdue", "due-soon", "ok", "unknown"]
+DUE_SOON_DAYS = 7
+
+
+def urgency(days_left: int | None) -> Urgency:
+    """How the inbox colours a row."""
+    if days_left is None:
+        return "unknown"
+    if days_left < 0:
+        return "overdue"
+    return "due-soon" if days_left <= DUE_SOON_DAYS else "ok"
+
+
+class InboxItem(InvoiceOut):
+    """A pending invoice with its payment clock and approval state."""
+
+    version: int
+    payment_deadline: dt.date | None
+    days_left: int | None
+    urgency: Urgency
+    approvals: int
+    approvals_needed: int
+
+    @classmethod
+    def with_state(cls, invoice: Invoice, approvals: int) -> InboxItem:
+        """Render an inbox row."""
+        left = clock.days_left(invoice.payment_deadline)
+        return cls(
+            **InvoiceOut.of(invoice).model_dump(),
+            version=invoice.version,
+            payment_deadline=invoice.payment_deadline,
+            days_left=left,
+            urgency=urgency(left),
+            approvals=approvals,
+            approvals_needed=approvals_needed(invoice),
+        )
+
+
+class InboxPage(BaseModel):
+    """One page of the inbox."""
+
+    items: list[InboxItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class Versioned(BaseModel):
+    """Every decision names the version it was taken on (or sends it as If-Match)."""
+
+    version: int | None = Field(default=None, ge=1)
+
+
+class ApproveIn(Versioned):
+    """Approve, with an optional comment."""
+
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ReasonIn(Versioned):
+    """Return or reject: the reason is required and shown to the supplier."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ForwardIn(Versioned):
+    """Forward to another department."""
+
+    department: str = Field(min_length=1, max_length=64)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class WorksIn(Versioned):
+    """Override the works setting (40 days) for one invoice; null inherits the department's."""
+
+    works: bool | None
+
+
+class DecisionOut(BaseModel):
+    """The invoice's state after a decision."""
+
+    id: int
+    status: str
+    version: int
+    action: str
+    approvals: int
+    approvals_needed: int
+    department: str | None
+    payment_deadline: dt.date | None
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> DecisionOut:
+        """Render an outcome."""
+        invoice = outcome.invoice
+        return cls(
+            id=invoice.id,
+            status=invoice.status,
+            version=invoice.version,
+            action=outcome.action,
+            approvals=outcome.approvals,
+            approvals_needed=outcome.approvals_needed,
+            department=invoice.department.code if invoice.department else None,
+            payment_deadline=invoice.payment_deadline,
+        )
+
+
+class RoutingOut(BaseModel):
+    """Why an invoice is in the inbox it is in."""
+
+    rule: str | None
+    department: str | None
+    buyer_reference: str | None
+    order_reference: str | None
+    explanation_ja: str | None
+    explanation_en: str | None
+
+
+class DelegationIn(BaseModel):
+    """Name a substitute in the same department for a date range."""
+
+    substitute: str = Field(min_length=1, max_length=120)
+    department: str = Field(min_length=1, max_length=64)
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class DelegationOut(BaseModel):
+    """A delegation."""
+
+    id: int
+    clerk_id: int
+    substitute_id: int
+    department_id: int
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @classmethod
+    def of(cls, delegation: Delegation) -> DelegationOut:
+        """Render a delegation row."""
+        return cls(
+            id=delegation.id,
+            clerk_id=delegation.clerk_id,
+            substitute_id=delegation.substitute_id,
+            department_id=delegation.department_id,
+            starts_on=delegation.starts_on,
+            ends_on=delegation.ends_on,
+        )

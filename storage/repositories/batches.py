@@ -1,0 +1,316 @@
+"""Payment batches: approved invoices taken exactly once, released, paid.
+
+Exactly once is the database's job, not the code's: ``batch_items.invoice_id`` is unique, and
+invoices move with one guarded ``UPDATE … WHERE status = 'approved' … RETURNING``. On
+PostgreSQL the rows are locked in id order first, so concurrent requests queue instead of
+deadlocking, and a request that waited re-checks the status and simply skips what the other
+took. On SQLite every writing transaction holds the database lock (``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, not_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Batch, BatchItem, Invoice, InvoiceStatus, Supplier
+
+APPROVED = InvoiceStatus.APPROVED.value
+EXPORTED = InvoiceStatus.EXPORTED.value
+PAID = InvoiceStatus.PAID.value
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which approved invoices a new batch takes."""
+
+    department_id: int | None = None
+    due_before: dt.date | None = None
+    """Due (or, without a due date, statutorily payable) on or before this day."""
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """WHERE clauses on ``invoices`` for this selection."""
+        found: list[ColumnElement[bool]] = [Invoice.status == APPROVED]
+        if self.department_id is not None:
+            found.append(Invoice.department_id == self.department_id)
+        if self.due_before is not None:
+            found.append(
+                func.coalesce(Invoice.due_date, Invoice.payment_deadline) <= self.due_before
+            )
+        return found
+
+
+def payable() -> ColumnElement[bool]:
+    """An invoice a bank transfer can pay: JPY, positive, and the creditor has an account."""
+    return and_(
+        Invoice.document_type == "invoice",
+        Invoice.currency == "JPY",
+        Invoice.payable_amount > 0,
+        Supplier.bank_code.is_not(None),
+        Supplier.branch_code.is_not(None),
+        Supplier.account_type.is_not(None),
+        Supplier.account_number.is_not(None),
+        Supplier.account_holder.is_not(None),
+    )
+
+
+def by_id(session: Session, batch_id: int) -> Batch | None:
+    """The batch with this id."""
+    return session.execute(
+        select(Batch).where(Batch.id == batch_id).options(selectinload(Batch.department))
+    ).scalar_one_or_none()
+
+
+def by_id_for_update(session: Session, batch_id: int) -> Batch | None:
+    """The batch, locked until the transaction ends (status changes serialise on it)."""
+    return session.execute(
+        select(Batch).where(Batch.id == batch_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def by_idempotency_key(session: Session, key: str) -> Batch | None:
+    """The batch created under this Idempotency-Key."""
+    return session.execute(select(Batch).where(Batch.idempotency_key == key)).scalar_one_or_none()
+
+
+def list_batches(session: Session, *, limit: int, offset: int) -> tuple[list[Batch], int]:
+    """Newest first, with the total count."""
+    total = session.execute(select(func.count()).select_from(Batch)).scalar_one()
+    rows = session.execute(
+        select(Batch)
+        .options(selectinload(Batch.department))
+        .order_by(Batch.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), total
+
+
+def add_batch(session: Session, batch: Batch) -> Batch | None:
+    """Insert the batch; None when its Idempotency-Key is taken (by a concurrent request)."""
+    try:
+        with session.begin_nested():
+            session.add(batch)
+            session.flush()
+    except IntegrityError:
+        return None
+    return batch
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """An invoice a batch took."""
+
+    invoice_id: int
+    supplier_id: int
+    amount: Decimal
+
+
+def take(session: Session, batch_id: int, selection: Selection) -> list[Taken]:
+    """Move every payable approved invoice of the selection into the batch (status exported)."""
+    eligible = (
+        select(Invoice.id)
+        .join(Supplier, Supplier.id == Invoice.supplier_id)
+        .where(*selection.conditions(), payable())
+        .order_by(Invoice.id)
+        .with_for_update(of=Invoice)
+    )
+    moved = session.execute(
+        update(Invoice)
+        .where(Invoice.id.in_(eligible.scalar_subquery()), Invoice.status == APPROVED)
+        .values(status=EXPORTED, version=Invoice.version + 1)
+        .returning(Invoice.id, Invoice.supplier_id, Invoice.payable_amount),
+        execution_options={"synchronize_session": False},
+    ).all()
+    taken = sorted(
+        (Taken(row[0], row[1], row[2]) for row in moved), key=lambda t: t.invoice_id
+    )
+    if taken:
+        # the unique invoice_id refuses an invoice already in another batch
+        session.execute(
+            insert(BatchItem),
+            [
+                {
+                    "batch_id": batch_id,
+                    "invoice_id": t.invoice_id,
+                    "supplier_id": t.supplier_id,
+                    "amount": t.amount,
+                }
+                for t in taken
+            ],
+        )
+    return taken
+
+
+def blocked(session: Session, selection: Selection, *, limit: int = 1000) -> list[Invoice]:
+    """Approved invoices of the selection that a transfer cannot pay (reported, not skipped)."""
+    return list(
+        session.execute(
+            select(Invoice)
+            .join(Supplier, Supplier.id == Invoice.supplier_id)
+            .where(*selection.conditions(), not_(payable()))
+            .options(selectinload(Invoice.supplier))
+            .order_by(Invoice.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def approved_queue(
+    session: Session, selection: Selection, *, limit: int, offset: int
+) -> tuple[list[Invoice], int]:
+    """Approved invoices waiting for a batch, oldest first, with the total count."""
+    query = select(Invoice).where(*selection.conditions())
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.options(selectinload(Invoice.supplier), selectinload(Invoice.department))
+        .order_by(Invoice.id)
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), total
+
+
+def invoice_ids(session: Session, batch_id: int) -> list[int]:
+    """The invoices in the batch, by id."""
+    return list(
+        session.execute(
+            select(BatchItem.invoice_id)
+            .where(BatchItem.batch_id == batch_id)
+            .order_by(BatchItem.invoice_id)
+        ).scalars()
+    )
+
+
+def _in_batch(batch_id: int) -> ColumnElement[bool]:
+    return Invoice.id.in_(
+        select(BatchItem.invoice_id).where(BatchItem.batch_id == batch_id).scalar_subquery()
+    )
+
+
+def release(session: Session, batch_id: int) -> list[int]:
+    """Cancel: the batch's invoices go back to approved and leave the batch; returns their ids."""
+    released = session.execute(
+        update(Invoice)
+        .where(_in_batch(batch_id), Invoice.status == EXPORTED)
+        .values(status=APPROVED, version=Invoice.version + 1)
+        .returning(Invoice.id),
+        execution_options={"synchronize_session": False},
+    ).scalars()
+    ids = sorted(released)
+    session.execute(delete(BatchItem).where(BatchItem.batch_id == batch_id))
+    return ids
+
+
+def mark_paid(session: Session, batch_id: int, paid_on: dt.date) -> int:
+    """The batch's invoices become paid on ``paid_on``; returns how many."""
+    result = session.execute(
+        update(Invoice)
+        .where(_in_batch(batch_id), Invoice.status == EXPORTED)
+        .values(status=PAID, paid_on=paid_on, version=Invoice.version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditorTotal:
+    """What one creditor gets from a batch: its account and the sum of its invoices."""
+
+    supplier_id: int
+    registration_number: str | None
+    name: str
+    creditor_number: str | None
+    bank_code: str | None
+    branch_code: str | None
+    account_type: str | None
+    account_number: str | None
+    account_holder: str | None
+    amount: Decimal
+    invoice_count: int
+
+
+def creditor_totals(session: Session, batch_id: int) -> list[CreditorTotal]:
+    """One row per creditor of the batch (by supplier id), amounts summed."""
+    rows = session.execute(
+        select(
+            Supplier.id,
+            Supplier.registration_number,
+            Supplier.name,
+            Supplier.creditor_number,
+            Supplier.bank_code,
+            Supplier.branch_code,
+            Supplier.account_type,
+            Supplier.account_number,
+            Supplier.account_holder,
+            func.sum(BatchItem.amount),
+            func.count(BatchItem.id),
+        )
+        .join(Supplier, Supplier.id == BatchItem.supplier_id)
+        .where(BatchItem.batch_id == batch_id)
+        .group_by(Supplier.id)
+        .order_by(Supplier.id)
+    ).all()
+    return [CreditorTotal(*row) for row in rows]
+
+
+EXPORT_COLUMNS: Sequence[Any] = (
+    Invoice.id,
+    Invoice.invoice_number,
+    Invoice.document_type,
+    Invoice.issue_date,
+    Invoice.due_date,
+    Invoice.currency,
+    Invoice.payable_amount,
+    Invoice.tax_amount,
+    Invoice.content,
+    Invoice.data_entry,
+    BatchItem.amount,
+    Supplier.id,
+    Supplier.registration_number,
+    Supplier.name,
+    Supplier.creditor_number,
+    Supplier.bank_code,
+    Supplier.branch_code,
+    Supplier.account_type,
+    Supplier.account_number,
+    Supplier.account_holder,
+)
+
+
+def export_rows(session: Session, batch_id: int) -> Iterator[Any]:
+    """The batch's invoices with their creditors, by creditor then invoice, fetched in chunks."""
+    result = session.execute(
+        select(*EXPORT_COLUMNS)
+        .select_from(BatchItem)
+        .join(Invoice, Invoice.id == BatchItem.invoice_id)
+        .join(Supplier, Supplier.id == BatchItem.supplier_id)
+        .where(BatchItem.batch_id == batch_id)
+        .order_by(Supplier.id, Invoice.id)
+        .execution_options(yield_per=2000)
+    )
+    yield from result
+
+
+def supplier_for_update(session: Session, registration_number: str) -> Supplier | None:
+    """The supplier with this registration number, locked for a change."""
+    return session.execute(
+        select(Supplier)
+        .where(Supplier.registration_number == registration_number)
+        .with_for_update()
+    ).scalar_one_or_none()
+
+
+def creditors(session: Session, *, limit: int, offset: int) -> tuple[list[Supplier], int]:
+    """Suppliers by name, with their bank accounts."""
+    total = session.execute(select(func.count()).select_from(Supplier)).scalar_one()
+    rows = session.execute(
+        select(Supplier).order_by(Supplier.name, Supplier.id).limit(limit).offset(offset)
+    ).scalars()
+    return list(rows), total
