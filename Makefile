@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 CONSTRAINTS := $(if $(wildcard constraints.txt),-c constraints.txt)
 
+# sample values for the city's own account in the demo (a real deployment sets its own)
+DEMO_ZENGIN := JURYO_ZENGIN_REQUESTER_CODE=1234567890 JURYO_ZENGIN_REQUESTER_NAME='ｼﾞﾕﾘﾖｳｼ ｶｲｹｲｶ' \
+	JURYO_ZENGIN_BANK_CODE=0001 JURYO_ZENGIN_BRANCH_CODE=001 JURYO_ZENGIN_ACCOUNT_TYPE=1 \
+	JURYO_ZENGIN_ACCOUNT_NUMBER=7654321
+
 .PHONY: run test check serve install install-dev clean
 
 $(BIN)/python:
@@ -34,7 +39,7 @@ run: install
 	@echo "  demo logins (login / password):"
 	@$(BIN)/python -c "from service.demo import demo_logins; [print(f'    {l:<11} / {p:<16} ({r})') for l, p, r in demo_logins()]"
 	@echo
-	$(BIN)/juryo serve --host $(HOST) --port $(PORT)
+	$(DEMO_ZENGIN) $(BIN)/juryo serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/pytest

@@ -126,6 +126,26 @@ PDF_ATTACHMENTS_AMBIGUOUS = IntakeRule(
     "The PDF carries several XML files and none has a standard name; {name!r} was not used.",
     "PDFに複数のXMLファイルがあり、標準の名前のものがありません。「{name}」は使用しません。",
 )
+PDF_ATTACHMENTS_TOO_MANY = IntakeRule(
+    "JURYO-PDF-ATTACHMENT-COUNT",
+    _F,
+    "The PDF carries more than {limit} attached files; send the invoice with fewer attachments.",
+    "PDFの添付ファイルが上限（{limit}個）を超えています。添付を減らして送付してください。",
+)
+PDF_JAVASCRIPT = IntakeRule(
+    "JURYO-PDF-JAVASCRIPT",
+    _F,
+    "The PDF contains JavaScript; documents with scripts are not accepted (PDF/A forbids them).",
+    "PDFにJavaScriptが含まれています。スクリプトを含む文書は受け付けません（PDF/Aでも禁止）。",
+)
+PDF_TEXT_LIMIT = IntakeRule(
+    "JURYO-PDF-TEXT-LIMIT",
+    _I,
+    "The PDF's page content is too large to read in full; guesses come from the first "
+    "{limit} bytes of it at most.",
+    "PDFのページ内容が大きすぎるため全体は読み取っていません。推定は先頭の最大{limit}バイト"
+    "に基づきます。",
+)
 PDF_PLAIN = IntakeRule(
     "JURYO-PDF-PLAIN",
     _I,

@@ -8,6 +8,7 @@ few kilobytes of Flate can expand to gigabytes.
 from __future__ import annotations
 
 import io
+import itertools
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,10 @@ INVOICE_XML_NAMES = (
 """Names the Factur-X / ZUGFeRD specifications give the embedded XML (compared case-blind)."""
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 100
+"""An invoice carries one XML and a few supporting files; a thousand is an attack on the reader."""
+MAX_SCRIPT_SCAN = 1_000
+"""Pages, and annotations per page, looked at for JavaScript."""
 
 
 def is_pdf(data: bytes) -> bool:
@@ -58,9 +63,61 @@ def open_pdf(data: bytes) -> OpenedPdf:
             findings.append(rules.PDF_ENCRYPTED_OPEN.finding())
         # Touch the page tree now so that structural damage shows up here, not later.
         len(reader.pages)
+        attachments = sum(1 for _ in itertools.islice(reader.attachment_list, MAX_ATTACHMENTS + 1))
     except Exception as exc:  # pypdf's errors are many and not all PyPdfError
         return OpenedPdf(None, (rules.PDF_CORRUPT.finding(detail=_describe(exc)),))
+    if attachments > MAX_ATTACHMENTS:
+        findings.append(rules.PDF_ATTACHMENTS_TOO_MANY.finding(limit=MAX_ATTACHMENTS))
+    if where := script_location(reader):
+        findings.append(rules.PDF_JAVASCRIPT.finding(location=where))
     return OpenedPdf(reader, tuple(findings))
+
+
+def _runs_script(action: Any, depth: int = 0) -> bool:
+    """An action (or array of them, as in ``/Next``) that is or chains JavaScript."""
+    action = action.get_object() if action is not None else None
+    if depth > 32:  # /Next chains may loop; a script that deep is refused all the same
+        return True
+    if isinstance(action, list):
+        return any(_runs_script(item, depth + 1) for item in action[:MAX_SCRIPT_SCAN])
+    if not isinstance(action, dict):
+        return False
+    if action.get("/S") == "/JavaScript" or "/JS" in action:
+        return True
+    return _runs_script(action.get("/Next"), depth + 1)
+
+
+def _triggers_script(actions: Any) -> bool:
+    """An additional-actions (``/AA``) dictionary with a JavaScript trigger."""
+    actions = actions.get_object() if actions is not None else None
+    return isinstance(actions, dict) and any(_runs_script(a) for a in actions.values())
+
+
+def script_location(reader: PdfReader) -> str | None:
+    """Where the PDF would run JavaScript (on opening, a page or a link), if anywhere."""
+    try:
+        catalog: Any = reader.trailer["/Root"].get_object()
+        if _runs_script(catalog.get("/OpenAction")):
+            return "/OpenAction"
+        if _triggers_script(catalog.get("/AA")):
+            return "/AA"
+        names = catalog.get("/Names")
+        if names is not None and "/JavaScript" in names.get_object():
+            return "/Names/JavaScript"
+        for number, page in enumerate(itertools.islice(reader.pages, MAX_SCRIPT_SCAN), 1):
+            if _triggers_script(page.get("/AA")):
+                return f"page {number} /AA"
+            annotations = page.get("/Annots")
+            annotations = annotations.get_object() if annotations is not None else []
+            for annotation in list(annotations)[:MAX_SCRIPT_SCAN]:
+                annotation = annotation.get_object()
+                if isinstance(annotation, dict) and (
+                    _runs_script(annotation.get("/A")) or _triggers_script(annotation.get("/AA"))
+                ):
+                    return f"page {number} /Annots"
+    except Exception:  # a damaged structure hides no script that a reader could run from it
+        return None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +136,11 @@ def _is_flate_only(stream: StreamObject) -> bool:
     if isinstance(filters, list) and len(filters) == 1:
         filters = filters[0]
     return filters in ("/FlateDecode", "/Fl") and "/DecodeParms" not in stream
+
+
+def decoded_size(stream: StreamObject, cap: int) -> int:
+    """The decoded length of ``stream``, inflating no more than ``cap + 1`` bytes when Flate."""
+    return len(_stream_bytes(stream, cap))
 
 
 def _stream_bytes(stream: StreamObject, cap: int) -> bytes:
@@ -101,6 +163,11 @@ def _embedded_stream(filespec: Any) -> StreamObject:
     return stream
 
 
+def _text(name: object) -> str:
+    """An attachment name as text: pypdf hands over undecodable PDF strings as bytes."""
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
 def _choose(names: list[str]) -> tuple[str | None, bool, list[Finding]]:
     """The attachment to read: a standard name first, else the only ``*.xml``."""
     for standard in INVOICE_XML_NAMES:
@@ -116,7 +183,8 @@ def _choose(names: list[str]) -> tuple[str | None, bool, list[Finding]]:
 def find_invoice_xml(reader: PdfReader, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> EmbeddedXml:
     """The embedded invoice XML of ``reader``, capped at ``max_bytes``."""
     try:
-        attachments = {f.name: f for f in reader.attachment_list}
+        listed = itertools.islice(reader.attachment_list, MAX_ATTACHMENTS + 1)
+        attachments = {_text(f.name): f for f in listed}
     except Exception as exc:
         return EmbeddedXml(findings=(rules.PDF_CORRUPT.finding(detail=_describe(exc)),))
     name, standard, findings = _choose(list(attachments))

@@ -9,12 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import StreamObject
 
 from parsers import registration
 from parsers.model import Guesses, TaxGuess
+from parsers.pdf import decoded_size
 
 MAX_PAGES = 20
 """Invoices are short; extracting text from a 5,000-page PDF is a denial of service."""
@@ -48,15 +53,97 @@ _RATE = re.compile(r"(\d{1,2}(?:\.\d+)?)\s*%")
 _ERA_BASE = {"令和": 2018, "平成": 1988}
 
 
-def extract_text(reader: PdfReader, *, max_pages: int = MAX_PAGES) -> str:
-    """Text of the first ``max_pages`` pages; a page that fails to extract is skipped."""
-    parts = []
+MAX_CONTENT_BYTES = 500_000
+"""Decoded page content read per document. pypdf parses content at ~0.5 MB/s, so a 12 KB Flate
+bomb of text operators held a worker for minutes before this cap."""
+MAX_OPERATORS = 50_000
+"""Content operators interpreted per document: a form XObject drawn 10^5 times is re-parsed
+each time, which the byte cap alone does not see."""
+MAX_XOBJECTS = 1_000
+
+
+class _OverBudget(Exception):
+    """Raised from pypdf's operator callback to stop extraction."""
+
+
+@dataclass(frozen=True, slots=True)
+class PdfText:
+    """The text of the first pages, and whether a budget stopped the reading early."""
+
+    text: str
+    truncated: bool = False
+
+
+def _content_bytes(page: PageObject, cap: int) -> int:
+    """Decoded size of the page's content and every form XObject it can draw (> cap: stop)."""
+    total = 0
+    seen: set[int] = set()
+
+    def add(stream: Any) -> None:
+        nonlocal total
+        stream = stream.get_object() if stream is not None else None
+        if not isinstance(stream, StreamObject) or id(stream) in seen:
+            return
+        seen.add(id(stream))
+        if len(seen) > MAX_XOBJECTS:
+            raise _OverBudget
+        total += decoded_size(stream, cap - total)
+        if total > cap:
+            raise _OverBudget
+        walk(stream.get("/Resources"))
+
+    def walk(resources: Any) -> None:
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if isinstance(resources, dict) else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if isinstance(xobjects, dict):
+            for value in xobjects.values():
+                obj = value.get_object()
+                if isinstance(obj, StreamObject) and obj.get("/Subtype") == "/Form":
+                    add(obj)
+
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    for stream in contents if isinstance(contents, list) else [contents]:
+        add(stream)
+    walk(page.get("/Resources"))
+    return total
+
+
+def read_text(
+    reader: PdfReader,
+    *,
+    max_pages: int = MAX_PAGES,
+    max_bytes: int = MAX_CONTENT_BYTES,
+    max_operators: int = MAX_OPERATORS,
+) -> PdfText:
+    """Text of the first ``max_pages`` pages within the byte and operator budgets."""
+    parts: list[str] = []
+    remaining = max_bytes
+    operators = 0
+
+    def count(*_: object) -> None:
+        nonlocal operators
+        operators += 1
+        if operators > max_operators:
+            raise _OverBudget
+
+    visitor: Callable[[Any, Any, Any, Any], None] = count
     for index in range(min(len(reader.pages), max_pages)):
         try:
-            parts.append(reader.pages[index].extract_text())
+            page = reader.pages[index]
+            remaining -= _content_bytes(page, remaining)
+            parts.append(page.extract_text(visitor_operand_before=visitor))
+        except _OverBudget:
+            return PdfText("\n".join(parts), truncated=True)
         except Exception:  # one broken content stream must not lose the other pages
             continue
-    return "\n".join(parts)
+    return PdfText("\n".join(parts))
+
+
+def extract_text(reader: PdfReader, *, max_pages: int = MAX_PAGES) -> str:
+    """Text of the first ``max_pages`` pages; a page that fails to extract is skipped."""
+    return read_text(reader, max_pages=max_pages).text
 
 
 def _normalise(text: str) -> str:

@@ -185,9 +185,11 @@ def _read_embedded_xml(name: str | None, data: bytes, *, max_bytes: int) -> Resu
 
 
 def _read_plain_pdf(reader: PdfReader, findings: tuple[Finding, ...]) -> Result:
-    text = plainpdf.extract_text(reader)
-    guesses = plainpdf.guess(text)
+    text = plainpdf.read_text(reader)
+    guesses = plainpdf.guess(text.text)
     notes = [juryo_rules.PDF_PLAIN.finding()]
-    if not guesses.text_found:
+    if text.truncated:
+        notes.append(juryo_rules.PDF_TEXT_LIMIT.finding(limit=plainpdf.MAX_CONTENT_BYTES))
+    elif not guesses.text_found:
         notes.append(juryo_rules.PDF_NO_TEXT.finding())
     return Result(Format.PDF, findings=findings + tuple(notes), guesses=guesses)

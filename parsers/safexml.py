@@ -108,6 +108,8 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedXml:
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         detail = f"line {line}, column {column}: {exc.msg}"
+        if "encoding" in exc.msg.lower():
+            detail += _encoding_hint(data)
         finding = rules.XML_SYNTAX.finding(location=f"{line}:{column}", detail=detail)
         return ParsedXml(None, (finding,))
     except (ValueError, LookupError) as exc:
@@ -120,6 +122,19 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedXml:
     if refusal := _tree_declaration(root):
         return ParsedXml(None, (refusal,))
     return ParsedXml(root)
+
+
+_DECLARED_ENCODING = re.compile(r"""<\?xml\s[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""")
+
+
+def _encoding_hint(data: bytes) -> str:
+    """Which encoding the bytes had to be in: the mismatch is the usual cause, so say it."""
+    declared = _DECLARED_ENCODING.match(_markup_view(data[:400]).lstrip("\ufeff"))
+    if declared is None:
+        return " (no encoding is declared, so the bytes must be UTF-8 or UTF-16)"
+    return (
+        f' (the XML declaration says encoding="{declared[1]}"; the bytes must be in that encoding)'
+    )
 
 
 def looks_like_xml(data: bytes) -> bool:

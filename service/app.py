@@ -13,9 +13,9 @@ from service.accounting import pages as accounting_pages
 from service.accounting import router as accounting_router
 from service.accounts import pages as accounts_pages
 from service.accounts import router as accounts_router
-from service.auth import pages as auth_pages
 from service.admin import pages as admin_pages
 from service.admin import router as admin_router
+from service.auth import pages as auth_pages
 from service.auth import router as auth_router
 from service.errors import install_error_handlers
 from service.inbox import pages as inbox_pages

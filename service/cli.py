@@ -185,6 +185,33 @@ def supplier_add(
     typer.echo(f"supplier {number} added")
 
 
+@supplier_app.command("bank")
+def supplier_bank(
+    regno: Annotated[str, typer.Argument(help="Registration number: T + 13 digits.")],
+    bank: Annotated[str, typer.Option(help="Bank code (4 digits).")],
+    branch: Annotated[str, typer.Option(help="Branch code (3 digits).")],
+    account: Annotated[str, typer.Option(help="Account number (up to 7 digits).")],
+    holder: Annotated[str, typer.Option(help="Account holder, in kana.")],
+    type_: Annotated[str, typer.Option("--type", help="1 普通, 2 当座, 4 貯蓄, 9 その他.")] = "1",
+) -> None:
+    """Set the bank account a creditor is paid into (the holder becomes half-width kana)."""
+    from service.accounting.service import checked_bank_account, set_bank_account
+
+    with _session() as session:
+        checked = checked_bank_account(
+            bank_code=bank,
+            branch_code=branch,
+            account_type=type_,
+            account_number=account,
+            holder=holder,
+        )
+        set_bank_account(session, actor=CLI_ACTOR, registration_number=regno, account=checked)
+    typer.echo(
+        f"{regno}: {checked.bank_code}-{checked.branch_code} {checked.account_type} "
+        f"{checked.account_number} {checked.account_holder}"
+    )
+
+
 @user_app.command("add")
 def user_add(
     login: str,

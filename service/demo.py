@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from service.accounting.service import checked_bank_account, set_bank_account
 from service.accounts.service import add_user
 from service.organisation.service import add_department, add_supplier
 from storage.audit import Actor
@@ -24,6 +25,11 @@ SUPPLIERS = (
     # registration number, name, default department
     ("T7123456789012", "株式会社サンプル文具", "KYOIKU-01"),
     ("T9234567890123", "ミナト建設株式会社", "DOBOKU-01"),
+)
+BANK_ACCOUNTS = (
+    # registration number, bank, branch, type, account number, holder (sample values)
+    ("T7123456789012", "0001", "001", "1", "1234567", "ｶ)ｻﾝﾌﾟﾙﾌﾞﾝｸﾞ"),
+    ("T9234567890123", "0005", "123", "2", "7654321", "ﾐﾅﾄｹﾝｾﾂ(ｶ"),
 )
 USERS = (
     # login, password, role, departments, supplier, display name
@@ -58,6 +64,22 @@ def load_demo(session: Session) -> int:
                 registration_number=number,
                 name=name,
                 default_department_code=department,
+            )
+            created += 1
+    for number, bank, branch, kind, account, holder in BANK_ACCOUNTS:
+        supplier_row = organisation.supplier_by_registration(session, number)
+        if supplier_row is not None and supplier_row.account_number is None:
+            set_bank_account(
+                session,
+                actor=DEMO_ACTOR,
+                registration_number=number,
+                account=checked_bank_account(
+                    bank_code=bank,
+                    branch_code=branch,
+                    account_type=kind,
+                    account_number=account,
+                    holder=holder,
+                ),
             )
             created += 1
     for login, password, role, departments, supplier, display in USERS:

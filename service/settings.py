@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     """Same supplier, invoice number and issue date with other content: 409, or a warning."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
+    zengin_requester_code: str | None = Field(default=None, pattern=r"^[0-9]{10}$")
+    """The city's 振込依頼人コード (10 digits, from its bank); unset: no Zengin files."""
+    zengin_requester_name: str | None = None
+    """振込依頼人名, converted to half-width katakana (at most 40 characters)."""
+    zengin_bank_code: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+    zengin_branch_code: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+    zengin_account_type: str | None = Field(default=None, pattern=r"^[129]$")
+    """預金種目 of the city's account: 1 普通, 2 当座, 9 その他."""
+    zengin_account_number: str | None = Field(default=None, pattern=r"^[0-9]{7}$")
 
     @field_validator("database_url")
     @classmethod
@@ -57,6 +66,34 @@ class Settings(BaseSettings):
         ):
             raise ValueError("must be file:PATH or s3://BUCKET")
         return value
+
+
+    @field_validator("zengin_requester_name")
+    @classmethod
+    def _zengin_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from service.accounting.zengin import ZenginError, to_zengin_text
+
+        try:
+            converted = to_zengin_text(value)
+        except ZenginError as exc:
+            raise ValueError(str(exc)) from None
+        if not converted or len(converted) > 40:
+            raise ValueError("must be 1 to 40 half-width characters")
+        return converted
+
+    @property
+    def zengin_configured(self) -> bool:
+        """All six JURYO_ZENGIN_* values are set, so transfer files can be written."""
+        return None not in (
+            self.zengin_requester_code,
+            self.zengin_requester_name,
+            self.zengin_bank_code,
+            self.zengin_branch_code,
+            self.zengin_account_type,
+            self.zengin_account_number,
+        )
 
 
 def load_settings() -> Settings:

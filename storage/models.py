@@ -434,9 +434,7 @@ class BatchItem(Base):
     __tablename__ = "batch_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(
-        ForeignKey("batches.id", ondelete="CASCADE"), index=True
-    )
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), unique=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     """The creditor paid (denormalised so a transfer file groups without touching invoices)."""

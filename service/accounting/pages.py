@@ -1,5 +1,264 @@
-"""(being written)"""
+"""Accounting pages: the approved queue, creating a batch, a batch with its downloads, marking
+it paid or cancelling it; creditors' bank accounts. The same services as the JSON API.
+"""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from service.accounting import service
+from service.auth.service import BrowserSession
+from service.deps import DbSession, ReadSession
+from service.errors import AppError, Forbidden, NotFound, Unprocessable
+from service.invoices import display
+from service.pages import CheckedForm, PageSession, render
+from storage.models import Role
+from storage.repositories import batches as repo
+from storage.repositories import organisation
+
+router = APIRouter(include_in_schema=False)
+SHOWN = 200
+HELPERS: dict[str, Any] = {"money": display.money, "tokyo": display.tokyo}
+
+
+def _accountant(browser: BrowserSession) -> BrowserSession:
+    if browser.principal.role is not Role.ACCOUNTING:
+        raise Forbidden("only accounting may do this")
+    return browser
+
+
+def _date(value: str, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Unprocessable(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _queue_page(
+    request: Request,
+    browser: BrowserSession,
+    session: Any,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    waiting, total = repo.approved_queue(session, repo.Selection(), limit=SHOWN, offset=0)
+    batches, _ = repo.list_batches(session, limit=50, offset=0)
+    return render(
+        request,
+        "accounting/queue.html",
+        {
+            **HELPERS,
+            "waiting": [(i, service.exclusion_reason(i)) for i in waiting],
+            "waiting_total": total,
+            "batches": batches,
+            "departments": organisation.list_departments(session),
+            "default_date": (service.tokyo_today() + dt.timedelta(days=1)).isoformat(),
+            "error": error,
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/accounting", response_class=HTMLResponse)
+def queue(request: Request, browser: PageSession, session: ReadSession) -> Response:
+    """Approved invoices waiting for a batch, the form to make one, and the batches so far."""
+    _accountant(browser)
+    return _queue_page(request, browser, session)
+
+
+@router.post("/accounting/batches", response_class=HTMLResponse)
+def create(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    payment_date: Annotated[str, Form(max_length=10)] = "",
+    department: Annotated[str, Form(max_length=64)] = "",
+    due_before: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Create a batch; on a refusal show the queue again with the reason."""
+    _accountant(browser)
+    try:
+        pay = _date(payment_date, "payment date")
+        if pay is None:
+            raise Unprocessable("payment date: required")
+        created = service.create_batch(
+            session,
+            actor=browser.principal.actor,
+            payment_date=pay,
+            department=department or None,
+            due_before=_date(due_before, "due date"),
+        )
+        session.flush()
+    except AppError as exc:
+        session.rollback()
+        return _queue_page(request, browser, session, error=exc.detail, status_code=exc.status_code)
+    return RedirectResponse(f"/accounting/batches/{created.batch.id}", status_code=303)
+
+
+def _batch_page(
+    request: Request,
+    browser: BrowserSession,
+    session: Any,
+    batch_id: int,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    batch = repo.by_id(session, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}")
+    return render(
+        request,
+        "accounting/batch.html",
+        {
+            **HELPERS,
+            "batch": batch,
+            "invoices": repo.invoices_of(session, batch.id, limit=SHOWN),
+            "today": service.tokyo_today().isoformat(),
+            "error": error,
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/accounting/batches/{batch_id}", response_class=HTMLResponse)
+def batch_detail(
+    request: Request, batch_id: int, browser: PageSession, session: ReadSession
+) -> Response:
+    """One batch: totals, invoices, downloads (JSON, CSV, Zengin), paid and cancel buttons."""
+    _accountant(browser)
+    return _batch_page(request, browser, session, batch_id)
+
+
+@router.post("/accounting/batches/{batch_id}/paid", response_class=HTMLResponse)
+def paid(
+    request: Request,
+    batch_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    paid_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Mark the batch paid on the given day."""
+    _accountant(browser)
+    try:
+        day = _date(paid_on, "paid on") or service.tokyo_today()
+        service.mark_paid(session, actor=browser.principal.actor, batch_id=batch_id, paid_on=day)
+        session.flush()
+    except AppError as exc:
+        session.rollback()
+        return _batch_page(
+            request, browser, session, batch_id, error=exc.detail, status_code=exc.status_code
+        )
+    return RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303)
+
+
+@router.post("/accounting/batches/{batch_id}/cancel", response_class=HTMLResponse)
+def cancel(request: Request, batch_id: int, browser: CheckedForm, session: DbSession) -> Response:
+    """Cancel an unpaid batch; its invoices go back to the queue."""
+    _accountant(browser)
+    try:
+        service.cancel_batch(session, actor=browser.principal.actor, batch_id=batch_id)
+        session.flush()
+    except AppError as exc:
+        session.rollback()
+        return _batch_page(
+            request, browser, session, batch_id, error=exc.detail, status_code=exc.status_code
+        )
+    return RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303)
+
+
+# --- creditors ---------------------------------------------------------------------------------
+
+
+def _creditor_reader(browser: BrowserSession) -> BrowserSession:
+    if browser.principal.role not in (Role.ADMIN, Role.ACCOUNTING):
+        raise Forbidden("only administrators and accounting see bank accounts")
+    return browser
+
+
+def _creditors_page(
+    request: Request,
+    browser: BrowserSession,
+    session: Any,
+    page: int,
+    *,
+    message: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    rows, total = repo.creditors(session, limit=SHOWN, offset=(page - 1) * SHOWN)
+    return render(
+        request,
+        "accounting/creditors.html",
+        {
+            "creditors": rows,
+            "total": total,
+            "page": page,
+            "more": page * SHOWN < total,
+            "editable": browser.principal.role is Role.ADMIN,
+            "message": message,
+            "error": error,
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/accounting/creditors", response_class=HTMLResponse)
+def creditors(
+    request: Request, browser: PageSession, session: ReadSession, page: int = 1
+) -> Response:
+    """Suppliers as creditors with their bank accounts; administrators edit them here."""
+    _creditor_reader(browser)
+    return _creditors_page(request, browser, session, max(page, 1))
+
+
+@router.post("/accounting/creditors/{registration_number}/bank", response_class=HTMLResponse)
+def save_bank_account(
+    request: Request,
+    registration_number: str,
+    browser: CheckedForm,
+    session: DbSession,
+    bank_code: Annotated[str, Form(max_length=4)] = "",
+    branch_code: Annotated[str, Form(max_length=3)] = "",
+    account_type: Annotated[str, Form(max_length=1)] = "",
+    account_number: Annotated[str, Form(max_length=7)] = "",
+    account_holder: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    """Save one creditor's account (administrators only)."""
+    if browser.principal.role is not Role.ADMIN:
+        raise Forbidden("only administrators maintain bank accounts")
+    try:
+        account = service.checked_bank_account(
+            bank_code=bank_code,
+            branch_code=branch_code,
+            account_type=account_type,
+            account_number=account_number,
+            holder=account_holder,
+        )
+        service.set_bank_account(
+            session,
+            actor=browser.principal.actor,
+            registration_number=registration_number,
+            account=account,
+        )
+    except AppError as exc:
+        session.rollback()
+        return _creditors_page(
+            request,
+            browser,
+            session,
+            1,
+            error=f"{registration_number}: {exc.detail}",
+            status_code=exc.status_code,
+        )
+    return _creditors_page(request, browser, session, 1, message=registration_number)

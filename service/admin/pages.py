@@ -1,5 +1,372 @@
-"""(being written)"""
+"""Administrator pages: departments and aliases, the purchase-order register, users.
 
-from fastapi import APIRouter
+The same services as the JSON admin API (``service.organisation``, ``service.accounts``) and its
+request schemas, so a form can do exactly what the API allows; a refusal is shown in place.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from service.accounts.service import add_user
+from service.admin.router import MAX_CSV_BYTES
+from service.admin.schemas import DepartmentIn, UserIn
+from service.auth.principal import Principal
+from service.auth.service import BrowserSession
+from service.deps import DbSession, ReadSession, SettingsDep
+from service.errors import AppError, BadRequest, Forbidden
+from service.i18n import language, translator
+from service.organisation import service as organisation_service
+from service.pages import CheckedForm, PageSession, render
+from storage.models import Role
+from storage.repositories import organisation, users
+
+router = APIRouter(include_in_schema=False)
+
+REGISTER_SHOWN = 200
+ROLES = [role.value for role in Role]
+
+
+def _admin(request: Request, browser: BrowserSession) -> Principal:
+    """Only administrators use these pages."""
+    if browser.principal.role is not Role.ADMIN:
+        raise Forbidden(translator(language(request))("admin.forbidden"))
+    return browser.principal
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()
+    )
+
+
+def _amount(value: str) -> Decimal | None:
+    """A yen amount as typed (``1,000,000``); None when empty; BadRequest when not a number."""
+    text = value.replace(",", "").replace("¥", "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise BadRequest(f"{value!r} is not an amount") from None
+
+
+# --- departments ------------------------------------------------------------------------------
+
+
+def _departments_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+    values: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "admin/departments.html",
+        {
+            "departments": organisation.list_departments(session),
+            "saved": request.query_params.get("saved"),
+            "error": error,
+            "values": values or {},
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/departments", response_class=HTMLResponse)
+def departments(request: Request, browser: PageSession, session: ReadSession) -> Response:
+    """Every department with its threshold, works setting and aliases; forms to change them."""
+    _admin(request, browser)
+    return _departments_page(request, session, browser)
+
+
+def _on_departments(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    change: Callable[[Principal], str],
+    values: dict[str, str] | None = None,
+) -> Response:
+    """Apply one change and go back to the list, or show the list with the refusal."""
+    caller = _admin(request, browser)
+    try:
+        saved = change(caller)
+    except ValidationError as exc:
+        session.rollback()
+        return _departments_page(
+            request, session, browser, error=_problems(exc), status_code=400, values=values
+        )
+    except AppError as exc:
+        session.rollback()
+        return _departments_page(
+            request, session, browser, error=exc.detail, status_code=exc.status_code, values=values
+        )
+    return RedirectResponse(f"/admin/departments?saved={saved}", status_code=303)
+
+
+@router.post("/admin/departments", response_class=HTMLResponse)
+def create_department(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    settings: SettingsDep,
+    code: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[str, Form(max_length=400)] = "",
+    approval_threshold: Annotated[str, Form(max_length=40)] = "",
+    works: Annotated[bool, Form()] = False,
+) -> Response:
+    """Add a department (the threshold defaults to the configured one)."""
+
+    def create(caller: Principal) -> str:
+        body = DepartmentIn.model_validate(
+            {
+                "code": code.strip(),
+                "name": name.strip(),
+                "approval_threshold": _amount(approval_threshold),
+                "works": works,
+            }
+        )
+        organisation_service.add_department(
+            session,
+            actor=caller.actor,
+            code=body.code,
+            name=body.name,
+            approval_threshold=body.approval_threshold
+            if body.approval_threshold is not None
+            else settings.default_approval_threshold,
+            works=body.works,
+        )
+        return body.code
+
+    values = {"code": code, "name": name, "approval_threshold": approval_threshold}
+    return _on_departments(request, session, browser, create, values)
+
+
+@router.post("/admin/departments/{code}", response_class=HTMLResponse)
+def update_department(
+    request: Request,
+    code: str,
+    browser: CheckedForm,
+    session: DbSession,
+    name: Annotated[str, Form(max_length=200)] = "",
+    approval_threshold: Annotated[str, Form(max_length=40)] = "",
+    works: Annotated[bool, Form()] = False,
+) -> Response:
+    """Change a department's name, threshold and works setting."""
+
+    def update(caller: Principal) -> str:
+        organisation_service.update_department(
+            session,
+            actor=caller.actor,
+            code=code,
+            name=name.strip() or None,
+            approval_threshold=_amount(approval_threshold),
+            works=works,
+        )
+        return code
+
+    return _on_departments(request, session, browser, update)
+
+
+@router.post("/admin/departments/{code}/aliases", response_class=HTMLResponse)
+def add_alias(
+    request: Request,
+    code: str,
+    browser: CheckedForm,
+    session: DbSession,
+    alias: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Route invoices whose buyer reference (BT-10) is this alias to the department."""
+
+    def add(caller: Principal) -> str:
+        organisation_service.add_alias(session, actor=caller.actor, code=code, alias=alias)
+        return code
+
+    return _on_departments(request, session, browser, add)
+
+
+@router.post("/admin/aliases/remove", response_class=HTMLResponse)
+def remove_alias(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    alias: Annotated[str, Form(min_length=1, max_length=64)],
+) -> Response:
+    """Stop routing by an alias."""
+
+    def remove(caller: Principal) -> str:
+        organisation_service.remove_alias(session, actor=caller.actor, alias=alias)
+        return alias
+
+    return _on_departments(request, session, browser, remove)
+
+
+# --- the purchase-order register --------------------------------------------------------------
+
+
+def _routing_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    *,
+    imported: int | None = None,
+    errors: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "admin/routing.html",
+        {
+            "orders": organisation.list_purchase_orders(session, limit=REGISTER_SHOWN, offset=0),
+            "shown": REGISTER_SHOWN,
+            "imported": imported,
+            "errors": errors or [],
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/routing", response_class=HTMLResponse)
+def routing(request: Request, browser: PageSession, session: ReadSession) -> Response:
+    """The purchase-order register (first 200 entries) and the CSV import form."""
+    _admin(request, browser)
+    return _routing_page(request, session, browser)
+
+
+@router.post("/admin/routing/purchase-orders", response_class=HTMLResponse)
+def import_purchase_orders(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Load the register from a CSV file; all rows or none, with every problem listed."""
+    caller = _admin(request, browser)
+    try:
+        data = file.file.read(MAX_CSV_BYTES + 1) if file is not None else b""
+        if not data:
+            raise BadRequest(translator(language(request))("upload.no_files"))
+        if len(data) > MAX_CSV_BYTES:
+            raise BadRequest("the CSV is larger than 20 MiB; split it")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("the CSV must be UTF-8") from None
+        count = organisation_service.import_purchase_orders(
+            session, actor=caller.actor, csv_text=text
+        )
+    except AppError as exc:
+        session.rollback()
+        return _routing_page(
+            request,
+            session,
+            browser,
+            errors=exc.detail.split("; "),
+            status_code=exc.status_code,
+        )
+    session.flush()
+    return _routing_page(request, session, browser, imported=count)
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def _users_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    *,
+    created: dict[str, Any] | None = None,
+    error: str | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "users": users.list_users(session),
+            "departments": organisation.list_departments(session),
+            "roles": ROLES,
+            "created": created,
+            "error": error,
+            "values": values or {},
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def user_list(request: Request, browser: PageSession, session: ReadSession) -> Response:
+    """Every user with role and bindings, and the form to add one."""
+    _admin(request, browser)
+    return _users_page(request, session, browser)
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def create_user(
+    request: Request,
+    browser: CheckedForm,
+    session: DbSession,
+    login: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=20)] = "",
+    departments: Annotated[list[str] | None, Form()] = None,
+    supplier: Annotated[str, Form(max_length=40)] = "",
+    password: Annotated[str, Form(max_length=400)] = "",
+    display_name: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """Add a user bound as its role requires; its first API token is shown this once."""
+    caller = _admin(request, browser)
+    values = {
+        "login": login,
+        "role": role,
+        "departments": departments or [],
+        "supplier": supplier,
+        "display_name": display_name,
+    }
+    try:
+        body = UserIn.model_validate(
+            {
+                "login": login.strip(),
+                "role": role,
+                "departments": [d for d in departments or [] if d],
+                "supplier": supplier.strip() or None,
+                "password": password or None,
+                "display_name": display_name.strip() or None,
+            }
+        )
+        new = add_user(
+            session,
+            actor=caller.actor,
+            login=body.login,
+            role=body.role,
+            department_codes=body.departments,
+            supplier_registration=body.supplier,
+            password=body.password,
+            display_name=body.display_name,
+        )
+        session.flush()
+    except ValidationError as exc:
+        return _users_page(
+            request, session, browser, error=_problems(exc), values=values, status_code=400
+        )
+    except AppError as exc:
+        session.rollback()
+        return _users_page(
+            request, session, browser, error=exc.detail, values=values, status_code=exc.status_code
+        )
+    created = {"login": new.user.login, "token": new.token}
+    return _users_page(request, session, browser, created=created, status_code=201)

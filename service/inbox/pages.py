@@ -1,5 +1,359 @@
-"""(being written)"""
+"""Clerk pages: the inbox of pending invoices and the decision page for one invoice.
 
-from fastapi import APIRouter
+Decisions are the services the JSON API calls (``service.inbox.service``); these routes read
+the forms, call them, and redirect back with a flash message or show the refusal in place.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from service.auth.principal import Principal
+from service.auth.service import BrowserSession
+from service.deps import DbSession, ReadSession
+from service.errors import AppError, BadRequest, Forbidden, NotFound
+from service.i18n import TEXTS, language, translator
+from service.inbox import service as decisions
+from service.inbox.schemas import InboxItem
+from service.invoices.pages import HELPERS, invoice_view
+from service.pages import CheckedForm, PageSession, render
+from service.routing.service import RoutingRule, explain
+from storage.models import Invoice, InvoiceStatus, Role
+from storage.repositories import inbox as repo
+from storage.repositories import invoices as invoice_repo
+from storage.repositories import organisation
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+Version = Annotated[int, Form(ge=1)]
+Text = Annotated[str, Form(max_length=2000)]
+WORKS_CHOICES: dict[str, bool | None] = {"inherit": None, "yes": True, "no": False}
+
+
+def _clerk(browser: BrowserSession) -> Principal:
+    """Inboxes and decisions belong to clerks."""
+    if browser.principal.role is not Role.CLERK:
+        raise Forbidden("only clerks have an inbox")
+    return browser.principal
+
+
+def _flash(request: Request) -> str | None:
+    """The message for ``?done=<outcome>`` after a decision."""
+    key = f"decide.done.{request.query_params.get('done', '')}"
+    return translator(language(request))(key) if key in TEXTS else None
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(
+    request: Request,
+    browser: PageSession,
+    session: ReadSession,
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    supplier: Annotated[str | None, Query(max_length=300)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Pending invoices of the clerk's departments, most urgent first unless sorted otherwise."""
+    caller = _clerk(browser)
+    own = [d for d in organisation.list_departments(session) if d.id in caller.department_ids]
+    department_ids = [d.id for d in own]
+    if department:
+        chosen = [d.id for d in own if d.code == department]
+        if not chosen:
+            raise NotFound(f"no department {department} among yours")
+        department_ids = chosen
+    rows, total = repo.inbox(
+        session,
+        department_ids,
+        sort=sort,
+        descending=order == "desc",
+        supplier=supplier or None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    kept = {"department": department or "", "supplier": supplier or ""}
+
+    def link(**changes: str | int) -> str:
+        query = {**kept, "sort": sort.value, "order": order, "page": page, **changes}
+        return "/inbox?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
+
+    sort_links = {
+        column.value: link(
+            sort=column.value,
+            order="desc" if column is sort and order == "asc" else "asc",
+            page=1,
+        )
+        for column in repo.InboxSort
+    }
+    return render(
+        request,
+        "inbox/list.html",
+        {
+            **HELPERS,
+            "rows": [(invoice, InboxItem.with_state(invoice, count)) for invoice, count in rows],
+            "total": total,
+            "departments": own,
+            "filters": kept,
+            "sort": sort.value,
+            "order": order,
+            "sort_links": sort_links,
+            "prev_link": link(page=page - 1) if page > 1 else None,
+            "next_link": link(page=page + 1) if page * PAGE_SIZE < total else None,
+            "done": _flash(request),
+        },
+        browser=browser,
+    )
+
+
+# --- one invoice: everything needed to decide -------------------------------------------------
+
+
+def _routing_explanation(invoice: Invoice, lang: str) -> str | None:
+    if invoice.routing_rule is None or invoice.department is None:
+        return None
+    ja, en = explain(
+        RoutingRule(invoice.routing_rule),
+        department=invoice.department.code,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+    )
+    return ja if lang == "ja" else en
+
+
+def _decision_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    invoice_id: int,
+    *,
+    error: AppError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The decision page; after a refused decision, with the reason in place."""
+    caller = _clerk(browser)
+    lang = language(request)
+    t = translator(lang)
+    invoice = invoice_repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"{t('detail.not_found')} (#{invoice_id})")
+    view = invoice_view(request, session, invoice)
+    logins = {e["actor_user_id"]: e["actor_login"] for e in view["history"]}
+    approvals = repo.approvals_of(session, invoice.id)
+    stale = error is not None and "current_version" in error.extra
+    return render(
+        request,
+        "inbox/decide.html",
+        {
+            **view,
+            "item": InboxItem.with_state(invoice, len(approvals)),
+            "approvals": [
+                {
+                    "at": HELPERS["tokyo"](a.approved_at),
+                    "login": logins.get(a.user_id, f"#{a.user_id}"),
+                    "mine": a.user_id == caller.user_id,
+                    "on_behalf_of": logins.get(a.on_behalf_of_id, a.on_behalf_of_id)
+                    if a.on_behalf_of_id
+                    else None,
+                    "comment": a.comment,
+                }
+                for a in approvals
+            ],
+            "routing": _routing_explanation(invoice, lang),
+            "works": decisions.effective_works(invoice),
+            "works_choice": {None: "inherit", True: "yes", False: "no"}[invoice.works_contract],
+            "pending": invoice.status == InvoiceStatus.PENDING.value,
+            "forward_to": [
+                d for d in organisation.list_departments(session) if d.id != invoice.department_id
+            ],
+            "done": _flash(request),
+            "error": None if error is None or stale else error.detail,
+            "stale": stale,
+            "values": values or {},
+        },
+        browser=browser,
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/inbox/{invoice_id}", response_class=HTMLResponse)
+def decision_page(
+    request: Request, invoice_id: int, browser: PageSession, session: ReadSession
+) -> Response:
+    """One invoice with its findings, routing, history and approvals, and the decisions."""
+    return _decision_page(request, session, browser, invoice_id)
+
+
+def _decide(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    invoice_id: int,
+    decide: Callable[[Principal], str],
+    values: dict[str, str] | None = None,
+) -> Response:
+    """Run one decision; redirect back with its outcome, or show why it was refused."""
+    caller = _clerk(browser)
+    try:
+        done = decide(caller)
+    except AppError as exc:
+        session.rollback()
+        return _decision_page(request, session, browser, invoice_id, error=exc, values=values)
+    # a forwarded invoice may have left the clerk's sight: back to the inbox then
+    target = "/inbox" if done == "forwarded" else f"/inbox/{invoice_id}"
+    return RedirectResponse(f"{target}?{urlencode({'done': done})}", status_code=303)
+
+
+def _reason(request: Request, reason: str) -> str:
+    """A return or a rejection needs a reason: the supplier reads it."""
+    if not reason.strip():
+        raise BadRequest(translator(language(request))("decide.reason_required"))
+    return reason.strip()
+
+
+@router.post("/inbox/{invoice_id}/approve", response_class=HTMLResponse)
+def approve(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    version: Version,
+    comment: Text = "",
+) -> Response:
+    """Approve (the first of two from the department's threshold)."""
+    return _decide(
+        request,
+        session,
+        browser,
+        invoice_id,
+        lambda caller: (
+            decisions.approve(
+                session,
+                caller=caller,
+                invoice_id=invoice_id,
+                version=version,
+                comment=comment.strip() or None,
+            ).action
+        ),
+        {"comment": comment},
+    )
+
+
+@router.post("/inbox/{invoice_id}/return", response_class=HTMLResponse)
+def return_invoice(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    version: Version,
+    reason: Text = "",
+) -> Response:
+    """Return to the supplier for correction, with the reason the supplier will read."""
+    return _decide(
+        request,
+        session,
+        browser,
+        invoice_id,
+        lambda caller: (
+            decisions.return_to_supplier(
+                session,
+                caller=caller,
+                invoice_id=invoice_id,
+                version=version,
+                reason=_reason(request, reason),
+            ).action
+        ),
+        {"return_reason": reason},
+    )
+
+
+@router.post("/inbox/{invoice_id}/reject", response_class=HTMLResponse)
+def reject(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    version: Version,
+    reason: Text = "",
+) -> Response:
+    """Refuse the invoice for good."""
+    return _decide(
+        request,
+        session,
+        browser,
+        invoice_id,
+        lambda caller: (
+            decisions.reject(
+                session,
+                caller=caller,
+                invoice_id=invoice_id,
+                version=version,
+                reason=_reason(request, reason),
+            ).action
+        ),
+        {"reject_reason": reason},
+    )
+
+
+@router.post("/inbox/{invoice_id}/forward", response_class=HTMLResponse)
+def forward(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    version: Version,
+    department: Annotated[str, Form(min_length=1, max_length=64)],
+    comment: Text = "",
+) -> Response:
+    """Hand the invoice to another department."""
+    return _decide(
+        request,
+        session,
+        browser,
+        invoice_id,
+        lambda caller: (
+            decisions.forward(
+                session,
+                caller=caller,
+                invoice_id=invoice_id,
+                version=version,
+                department_code=department,
+                comment=comment.strip() or None,
+            ).action
+        ),
+        {"forward_comment": comment},
+    )
+
+
+@router.post("/inbox/{invoice_id}/works", response_class=HTMLResponse)
+def set_works(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    session: DbSession,
+    version: Version,
+    works: Annotated[str, Form(pattern="^(inherit|yes|no)$")] = "inherit",
+) -> Response:
+    """Override whether the invoice is for construction works (40 days to pay)."""
+
+    def change(caller: Principal) -> str:
+        decisions.set_works(
+            session,
+            caller=caller,
+            invoice_id=invoice_id,
+            version=version,
+            works=WORKS_CHOICES[works],
+        )
+        return "works"
+
+    return _decide(request, session, browser, invoice_id, change)

@@ -15,13 +15,14 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from parsers.pdf import is_pdf
 from parsers.safexml import looks_like_xml
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, StoreDep, get_runtime
-from service.errors import AppError, Forbidden, NotFound
+from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, intake
 from service.invoices.data_entry import enter_data
@@ -32,6 +33,7 @@ from service.runtime import Runtime
 from storage.db import transaction
 from storage.models import Invoice, InvoiceStatus, Role
 from storage.repositories import invoices as repo
+from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
 
@@ -287,11 +289,16 @@ def invoice_list(
     amount_max: Annotated[str | None, Query(max_length=20)] = None,
     supplier: Annotated[str | None, Query(max_length=300)] = None,
     invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+    department: Annotated[str | None, Query(max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """The invoices the signed-in user may see, newest first, filtered like the API."""
     problems: list[str] = []
     statuses = [s for s in status or [] if s in InvoiceStatus.__members__.values()]
+    department_ids: tuple[int, ...] = ()
+    if department:
+        found = organisation.department_by_code(session, department)
+        department_ids = (found.id,) if found else (-1,)
     criteria = repo.InvoiceFilter(
         status=statuses,
         issue_date_from=_date(issue_date_from, problems),
@@ -300,6 +307,7 @@ def invoice_list(
         amount_max=_amount(amount_max, problems),
         supplier=supplier or None,
         invoice_number=invoice_number or None,
+        department_ids=department_ids,
     )
     rows, total = repo.search(
         session,
@@ -313,6 +321,24 @@ def invoice_list(
     def page_link(number: int) -> str:
         return "/invoices?" + urlencode([*kept, ("page", str(number))])
 
+    csv_query = [("status", s) for s in statuses] + [
+        (name, value)
+        for name, value in (
+            ("issue_date_from", criteria.issue_date_from and criteria.issue_date_from.isoformat()),
+            ("issue_date_to", criteria.issue_date_to and criteria.issue_date_to.isoformat()),
+            ("amount_min", criteria.amount_min is not None and str(criteria.amount_min)),
+            ("amount_max", criteria.amount_max is not None and str(criteria.amount_max)),
+            ("supplier", supplier),
+            ("department", department),
+            ("invoice_number", invoice_number),
+        )
+        if value
+    ]
+    if browser.principal.sees_everything:
+        departments = [d.code for d in organisation.list_departments(session)]
+    else:
+        departments = list(browser.principal.department_codes)
+
     return render(
         request,
         "invoices/list.html",
@@ -324,6 +350,8 @@ def invoice_list(
             "prev_link": page_link(page - 1) if page > 1 else None,
             "next_link": page_link(page + 1) if page * PAGE_SIZE < total else None,
             "problems": problems,
+            "departments": departments,
+            "csv_link": "/api/v1/invoices/export.csv?" + urlencode(csv_query),
             "filters": {
                 "status": statuses,
                 "issue_date_from": issue_date_from or "",
@@ -332,6 +360,7 @@ def invoice_list(
                 "amount_max": amount_max or "",
                 "supplier": supplier or "",
                 "invoice_number": invoice_number or "",
+                "department": department or "",
             },
         },
         browser=browser,
@@ -346,37 +375,49 @@ def _action_label(action: str, lang: str) -> str:
     return translator(lang)(key) if key in TEXTS else action
 
 
+def invoice_view(request: Request, session: Session, invoice: Invoice) -> dict[str, Any]:
+    """The template values that render one invoice (shared with the clerk's decision page)."""
+    content = invoice.content or {}
+    structured = "seller" in content
+    lang = language(request)
+    events = repo.history(session, invoice.id)
+    returns = [e.reason for e in events if e.action == "invoice.return"]
+    return {
+        **HELPERS,
+        "invoice": invoice,
+        "content": content if structured else None,
+        "guesses": None if structured else content,
+        "seller": display.party(content.get("seller")) if structured else None,
+        "buyer": display.party(content.get("buyer")) if structured else None,
+        "findings": [FindingOut.of(f) for f in invoice.findings],
+        "history": [
+            {
+                "at": display.tokyo(e.occurred_at),
+                "action": _action_label(e.action, lang),
+                "actor_role": e.actor_role,
+                "actor_login": e.actor_login,
+                "actor_user_id": e.actor_user_id,
+                "reason": e.reason,
+            }
+            for e in events
+        ],
+        "returned_reason": returns[-1] if returns else None,
+    }
+
+
 @router.get("/invoices/{invoice_id}", response_class=HTMLResponse)
 def invoice_detail(
     request: Request, invoice_id: int, browser: PageSession, session: ReadSession
 ) -> Response:
     """One invoice in human terms: parties, lines, tax, totals, findings and its history."""
     invoice = _visible(request, session, browser, invoice_id)
-    content = invoice.content or {}
-    structured = "seller" in content
-    lang = language(request)
-    history = [
-        {
-            "at": display.tokyo(e.occurred_at),
-            "action": _action_label(e.action, lang),
-            "actor_role": e.actor_role,
-            "reason": e.reason,
-        }
-        for e in repo.history(session, invoice.id)
-    ]
     return render(
         request,
         "invoices/detail.html",
         {
-            **HELPERS,
-            "invoice": invoice,
-            "content": content if structured else None,
-            "guesses": None if structured else content,
-            "seller": display.party(content.get("seller")) if structured else None,
-            "buyer": display.party(content.get("buyer")) if structured else None,
-            "findings": [FindingOut.of(f) for f in invoice.findings],
-            "history": history,
+            **invoice_view(request, session, invoice),
             "saved": request.query_params.get("saved") == "1",
+            "correction_error": None,
         },
         browser=browser,
     )
@@ -398,3 +439,48 @@ def invoice_original(
             "Cache-Control": "private, no-store",
         },
     )
+
+
+# --- corrected invoice (a returned one, sent again) -------------------------------------------
+
+
+@router.post("/invoices/{invoice_id}/correct", response_class=HTMLResponse)
+def correct(
+    request: Request,
+    invoice_id: int,
+    browser: CheckedForm,
+    runtime: RuntimeDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Receive the corrected invoice for a returned one; it continues the returned one's clock."""
+    caller = _supplier(browser)
+    t = translator(language(request))
+    read: Upload | str = t("upload.no_files")
+    if file is not None and file.filename:
+        read = _read_part(file, runtime.settings.max_upload_bytes, t)
+    try:
+        if isinstance(read, str):
+            raise BadRequest(read)
+        judged = intake.store_and_judge(runtime.store, read, runtime.settings.max_upload_bytes)
+        with transaction(runtime.sessions) as session:
+            received = intake.record(
+                session,
+                caller=caller,
+                judged=judged,
+                idempotency_key=None,
+                reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
+                replaces=invoice_id,
+            )
+            session.flush()
+            new_id = received.invoice.id
+    except AppError as exc:
+        with runtime.read_sessions() as session:
+            invoice = _visible(request, session, browser, invoice_id)
+            return render(
+                request,
+                "invoices/detail.html",
+                {**invoice_view(request, session, invoice), "correction_error": exc.detail},
+                browser=browser,
+                status_code=exc.status_code,
+            )
+    return RedirectResponse(f"/invoices/{new_id}?corrected={invoice_id}", status_code=303)

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from service.accounting.exports import search_csv
 from service.auth.principal import Principal
 from service.deps import (
     ApiCaller,
@@ -17,6 +18,7 @@ from service.deps import (
     ReadSession,
     SettingsDep,
     StoreDep,
+    get_runtime,
     require_role,
 )
 from service.errors import NotFound, responses
@@ -30,6 +32,7 @@ from service.invoices.schemas import (
     ValidationOut,
 )
 from service.invoices.upload import read_upload
+from service.runtime import Runtime
 from storage.models import InvoiceStatus, Role
 from storage.repositories import invoices as repo
 from storage.repositories import organisation
@@ -122,6 +125,49 @@ async def validate_document(
     result = await run_in_threadpool(intake.judge, upload, settings.max_upload_bytes)
     body = ValidationOut.of(result)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if body.valid else 422)
+
+
+@router.get(
+    "/invoices/export.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **responses(401, 422)},
+)
+def export_invoices_csv(
+    caller: ApiCaller,
+    session: ReadSession,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    status: Annotated[list[InvoiceStatus] | None, Query()] = None,
+    issue_date_from: dt.date | None = None,
+    issue_date_to: dt.date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    supplier: Annotated[str | None, Query(max_length=300)] = None,
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+) -> StreamingResponse:
+    """Every invoice of a search (filters as `GET /invoices`) as CSV, UTF-8 with BOM, streamed."""
+    department_ids: tuple[int, ...] = ()
+    if department:
+        found = organisation.department_by_code(session, department)
+        department_ids = (found.id,) if found else (-1,)
+    criteria = repo.InvoiceFilter(
+        status=[s.value for s in status or []],
+        issue_date_from=issue_date_from,
+        issue_date_to=issue_date_to,
+        amount_min=amount_min,
+        amount_max=amount_max,
+        supplier=supplier,
+        department_ids=department_ids,
+        invoice_number=invoice_number,
+    )
+    return StreamingResponse(
+        search_csv(runtime.read_sessions, caller.scope, criteria),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="invoices.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/invoices/{invoice_id}", responses=responses(401, 404))

@@ -129,7 +129,8 @@ def take(session: Session, batch_id: int, selection: Selection) -> list[Taken]:
         execution_options={"synchronize_session": False},
     ).all()
     taken = sorted(
-        (Taken(row[0], row[1], row[2]) for row in moved), key=lambda t: t.invoice_id
+        (Taken(row[0], row[1], row[2] or Decimal(0)) for row in moved),
+        key=lambda t: t.invoice_id,
     )
     if taken:
         # the unique invoice_id refuses an invoice already in another batch
@@ -314,3 +315,17 @@ def creditors(session: Session, *, limit: int, offset: int) -> tuple[list[Suppli
         select(Supplier).order_by(Supplier.name, Supplier.id).limit(limit).offset(offset)
     ).scalars()
     return list(rows), total
+
+
+def invoices_of(session: Session, batch_id: int, *, limit: int) -> list[Invoice]:
+    """The first invoices of a batch (by id), with their suppliers, for display."""
+    return list(
+        session.execute(
+            select(Invoice)
+            .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+            .where(BatchItem.batch_id == batch_id)
+            .options(selectinload(Invoice.supplier))
+            .order_by(Invoice.id)
+            .limit(limit)
+        ).scalars()
+    )

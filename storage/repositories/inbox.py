@@ -72,7 +72,12 @@ def inbox(
     )
     rows = session.execute(
         base.add_columns(approvals)
-        .options(selectinload(Invoice.supplier), selectinload(Invoice.department))
+        .options(
+            selectinload(Invoice.supplier),
+            selectinload(Invoice.department),
+            selectinload(Invoice.original),
+            selectinload(Invoice.findings),
+        )
         .order_by(ordered, Invoice.id)
         .limit(limit)
         .offset(offset)

@@ -88,7 +88,12 @@ def search(
     query = _filtered(scope, criteria)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
-        query.options(selectinload(Invoice.supplier), selectinload(Invoice.department))
+        query.options(
+            selectinload(Invoice.supplier),
+            selectinload(Invoice.department),
+            selectinload(Invoice.original),
+            selectinload(Invoice.findings),
+        )
         .order_by(Invoice.received_at.desc(), Invoice.id.desc())
         .limit(limit)
         .offset(offset)

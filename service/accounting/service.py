@@ -1,0 +1,291 @@
+"""Accounting: batches of approved invoices (taken exactly once), cancelled or paid; creditors'
+bank accounts. Services flush; the caller's transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from service.accounting.zengin import ACCOUNT_TYPES, ZenginError, is_digits, to_zengin_text
+from service.errors import Conflict, NotFound, Unprocessable
+from storage import audit
+from storage.audit import Actor
+from storage.models import Batch, Invoice, Supplier, utcnow
+from storage.repositories import batches as repo
+from storage.repositories import organisation
+
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+"""Japan keeps no daylight saving time, so a fixed offset is exact."""
+
+
+def tokyo_today() -> dt.date:
+    """Today's date in Japan: payment dates are Japanese banking days."""
+    return dt.datetime.now(JST).date()
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """An approved invoice the batch could not take, and why."""
+
+    invoice_id: int
+    registration_number: str | None
+    supplier: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedBatch:
+    """A new batch (or the earlier one, replayed by its Idempotency-Key)."""
+
+    batch: Batch
+    invoice_ids: list[int]
+    created: bool
+    excluded: list[Excluded] = field(default_factory=list)
+
+
+def exclusion_reason(invoice: Invoice) -> str:
+    """Why a bank transfer cannot pay this approved invoice."""
+    supplier = invoice.supplier
+    if invoice.document_type != "invoice":
+        return "credit_note"
+    if invoice.currency != "JPY":
+        return "not_jpy"
+    if invoice.payable_amount is None or invoice.payable_amount <= 0:
+        return "no_amount"
+    if None in (
+        supplier.bank_code,
+        supplier.branch_code,
+        supplier.account_type,
+        supplier.account_number,
+        supplier.account_holder,
+    ):
+        return "no_bank_account"
+    return "unknown"
+
+
+def _department_id(session: Session, code: str | None) -> int | None:
+    if not code:
+        return None
+    department = organisation.department_by_code(session, code)
+    if department is None:
+        raise Unprocessable(f"no department {code}")
+    return department.id
+
+
+def _replay(
+    session: Session,
+    batch: Batch,
+    payment_date: dt.date,
+    department_id: int | None,
+    due_before: dt.date | None,
+) -> CreatedBatch:
+    if (batch.payment_date, batch.department_id, batch.due_before) != (
+        payment_date,
+        department_id,
+        due_before,
+    ):
+        raise Conflict("this Idempotency-Key was used for a batch with other parameters")
+    return CreatedBatch(batch, repo.invoice_ids(session, batch.id), created=False)
+
+
+def create_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    payment_date: dt.date,
+    department: str | None = None,
+    due_before: dt.date | None = None,
+    idempotency_key: str | None = None,
+) -> CreatedBatch:
+    """Take every payable approved invoice (of the department, due by the day) into a batch."""
+    department_id = _department_id(session, department)
+    if idempotency_key:
+        existing = repo.by_idempotency_key(session, idempotency_key)
+        if existing is not None:
+            return _replay(session, existing, payment_date, department_id, due_before)
+    if payment_date < tokyo_today():
+        raise Unprocessable(f"the payment date {payment_date} is in the past")
+    batch = Batch(
+        status="open",
+        payment_date=payment_date,
+        department_id=department_id,
+        due_before=due_before,
+        idempotency_key=idempotency_key,
+        created_by_id=actor.user_id,
+        invoice_count=0,
+        total_amount=Decimal(0),
+    )
+    if repo.add_batch(session, batch) is None:  # a concurrent request with the same key won
+        assert idempotency_key is not None
+        winner = repo.by_idempotency_key(session, idempotency_key)
+        if winner is None:  # pragma: no cover - the unique key exists by definition
+            raise Conflict("the batch could not be created; try again")
+        return _replay(session, winner, payment_date, department_id, due_before)
+    selection = repo.Selection(department_id=department_id, due_before=due_before)
+    taken = repo.take(session, batch.id, selection)
+    excluded = [
+        Excluded(
+            invoice.id,
+            invoice.supplier.registration_number,
+            invoice.supplier.name,
+            exclusion_reason(invoice),
+        )
+        for invoice in repo.blocked(session, selection)
+    ]
+    if not taken:
+        detail = "no approved invoice is waiting for payment"
+        if excluded:
+            detail += f"; {len(excluded)} approved invoice(s) cannot be paid by transfer"
+        raise Conflict(
+            detail, extra={"excluded": [asdict(e) for e in excluded]} if excluded else None
+        )
+    batch.invoice_count = len(taken)
+    batch.total_amount = sum((t.amount for t in taken), Decimal(0))
+    ids = [t.invoice_id for t in taken]
+    audit.record(
+        session,
+        actor=actor,
+        action="batch.create",
+        entity_type="batch",
+        entity_id=batch.id,
+        details={
+            "payment_date": payment_date.isoformat(),
+            "department": department,
+            "due_before": due_before.isoformat() if due_before else None,
+            "invoice_count": len(ids),
+            "total_amount": str(batch.total_amount),
+            "invoice_ids": ids,
+            "excluded": [e.invoice_id for e in excluded],
+        },
+    )
+    return CreatedBatch(batch, ids, created=True, excluded=excluded)
+
+
+def _locked(session: Session, batch_id: int) -> Batch:
+    batch = repo.by_id_for_update(session, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}")
+    return batch
+
+
+def cancel_batch(session: Session, *, actor: Actor, batch_id: int) -> Batch:
+    """Before payment: the invoices go back to approved and may join another batch."""
+    batch = _locked(session, batch_id)
+    if batch.status != "open":
+        raise Conflict(f"batch {batch_id} is {batch.status} and cannot be cancelled")
+    released = repo.release(session, batch_id)
+    batch.status = "cancelled"
+    batch.cancelled_at = utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="batch.cancel",
+        entity_type="batch",
+        entity_id=batch.id,
+        details={"invoice_ids": released},
+    )
+    return batch
+
+
+def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date) -> Batch:
+    """The bank paid the batch: its invoices become paid on that day (suppliers see it)."""
+    batch = _locked(session, batch_id)
+    if batch.status != "open":
+        raise Conflict(f"batch {batch_id} is {batch.status}; only an open batch can be paid")
+    if paid_on > tokyo_today():
+        raise Unprocessable(f"the payment day {paid_on} is in the future")
+    count = repo.mark_paid(session, batch_id, paid_on)
+    batch.status = "paid"
+    batch.paid_on = paid_on
+    audit.record(
+        session,
+        actor=actor,
+        action="batch.paid",
+        entity_type="batch",
+        entity_id=batch.id,
+        details={"paid_on": paid_on.isoformat(), "invoice_count": count},
+    )
+    return batch
+
+
+# --- creditors' bank accounts -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccount:
+    """A creditor's account as the Zengin file needs it."""
+
+    bank_code: str
+    branch_code: str
+    account_type: str
+    account_number: str
+    account_holder: str
+
+
+def checked_bank_account(
+    *, bank_code: str, branch_code: str, account_type: str, account_number: str, holder: str
+) -> BankAccount:
+    """Normalise and check an account; every problem is named in one 422."""
+    problems: list[str] = []
+    bank_code, branch_code = bank_code.strip(), branch_code.strip()
+    account_type, number = account_type.strip(), account_number.strip()
+    if not is_digits(bank_code, 4):
+        problems.append("bank code must be 4 digits")
+    if not is_digits(branch_code, 3):
+        problems.append("branch code must be 3 digits")
+    if account_type not in ACCOUNT_TYPES:
+        problems.append("account type must be 1 (普通), 2 (当座), 4 (貯蓄) or 9 (その他)")
+    if is_digits(number, len(number)) and 0 < len(number) <= 7:
+        number = number.rjust(7, "0")
+    else:
+        problems.append("account number must be 1 to 7 digits")
+    name = ""
+    try:
+        name = to_zengin_text(holder)
+    except ZenginError as exc:
+        problems.append(f"account holder {exc}")
+    else:
+        if not name or len(name) > 30:
+            problems.append("account holder must be 1 to 30 half-width characters")
+    if problems:
+        raise Unprocessable("; ".join(problems))
+    return BankAccount(bank_code, branch_code, account_type, number, name)
+
+
+def set_bank_account(
+    session: Session, *, actor: Actor, registration_number: str, account: BankAccount
+) -> Supplier:
+    """Record the account a creditor is paid into (admins only; audited)."""
+    supplier = repo.supplier_for_update(session, registration_number.strip().upper())
+    if supplier is None:
+        raise NotFound(f"no supplier {registration_number}")
+    before = _account_of(supplier)
+    supplier.bank_code = account.bank_code
+    supplier.branch_code = account.branch_code
+    supplier.account_type = account.account_type
+    supplier.account_number = account.account_number
+    supplier.account_holder = account.account_holder
+    audit.record(
+        session,
+        actor=actor,
+        action="supplier.bank_account",
+        entity_type="supplier",
+        entity_id=supplier.id,
+        details={"before": before, "after": _account_of(supplier)},
+    )
+    session.flush()
+    return supplier
+
+
+def _account_of(supplier: Supplier) -> dict[str, str | None]:
+    return {
+        "bank_code": supplier.bank_code,
+        "branch_code": supplier.branch_code,
+        "account_type": supplier.account_type,
+        "account_number": supplier.account_number,
+        "account_holder": supplier.account_holder,
+    }

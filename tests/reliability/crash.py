@@ -1,0 +1,200 @@
+"""Crash consistency: uploaders keep sending while the server is SIGKILLed and restarted.
+
+Afterwards every acknowledged upload must have its row and its original (same SHA-256), no
+row may point to a missing object, orphans are for ``juryo reconcile``, and every upload that
+got no answer is accepted exactly once when retried with its Idempotency-Key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.invoices.reconcile import reconcile
+from storage.models import Invoice, Original, Supplier
+from storage.objects import ObjectStore
+from tests.documents import jp_invoice
+from tests.reliability.server import ServerProcess
+
+
+@dataclass
+class CrashReport:
+    """What happened and what was found."""
+
+    sent: int = 0
+    acknowledged: int = 0
+    unanswered: int = 0
+    kills: int = 0
+    found: int = 0
+    missing: list[str] = field(default_factory=list)
+    rows_without_object: int = 0
+    retried_accepted: int = 0
+    """Uploads that got no answer at first and were accepted when sent again."""
+    duplicates: list[str] = field(default_factory=list)
+    orphans: int = 0
+    orphans_removed: int = 0
+    orphans_locked: int = 0
+
+    def lines(self) -> list[str]:
+        """A printable summary."""
+        return [
+            f"sent {self.sent}, acknowledged {self.acknowledged}, unanswered {self.unanswered}, "
+            f"server kills {self.kills}",
+            f"acknowledged and found (row + original, SHA-256 match): {self.found}; "
+            f"missing: {len(self.missing)}; rows without object: {self.rows_without_object}",
+            f"unanswered retried and accepted exactly once: {self.retried_accepted}; "
+            f"duplicates: {len(self.duplicates)}",
+            f"orphan objects: {self.orphans} (removed {self.orphans_removed}, "
+            f"locked by retention {self.orphans_locked})",
+        ]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One distinct invoice and the key it is sent under."""
+
+    number: str
+    data: bytes
+
+
+RETRIES = 100
+
+
+def _send(client: httpx.Client, upload: Upload) -> httpx.Response | None:
+    try:
+        return client.post(
+            "/api/v1/invoices",
+            content=upload.data,
+            headers={"Content-Type": "application/xml", "Idempotency-Key": upload.number},
+        )
+    except httpx.HTTPError:
+        return None
+
+
+def run_campaign(
+    server: ServerProcess,
+    *,
+    token: str,
+    seller: str,
+    uploaders: int,
+    per_uploader: int,
+    kills: int,
+    sessions: sessionmaker[Session],
+    store: ObjectStore,
+    seed: int = 7,
+) -> CrashReport:
+    """Upload under fire, then check every promise."""
+    report = CrashReport()
+    rng = random.Random(seed)
+    run = hashlib.sha256(f"{seed}{time.time()}".encode()).hexdigest()[:6]
+    batches = [
+        [
+            Upload(number, jp_invoice(seller=seller, number=number))
+            for number in (f"CR{run}-{u:02d}-{i:04d}" for i in range(per_uploader))
+        ]
+        for u in range(uploaders)
+    ]
+    acknowledged: dict[str, tuple[int, str]] = {}
+    unanswered: list[Upload] = []
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def uploader(mine: list[Upload]) -> None:
+        """Like a supplier's software: retry what got no answer, with the same key."""
+        with httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ) as client:
+            for upload in mine:
+                with lock:
+                    report.sent += 1
+                for attempt in range(RETRIES):
+                    response = _send(client, upload)
+                    if response is not None and response.status_code in (200, 201):
+                        body = response.json()
+                        with lock:
+                            acknowledged[upload.number] = (body["id"], body["sha256"])
+                            if attempt:
+                                report.retried_accepted += 1
+                        break
+                    if attempt == 0:
+                        with lock:
+                            unanswered.append(upload)
+                    time.sleep(0.2)
+
+    def killer() -> None:
+        for _ in range(kills):
+            if done.wait(rng.uniform(0.3, 1.2)):
+                return
+            server.kill()
+            report.kills += 1
+            time.sleep(rng.uniform(0.0, 0.3))
+            server.start()
+
+    threads = [threading.Thread(target=uploader, args=(batch,)) for batch in batches]
+    chaos = threading.Thread(target=killer)
+    chaos.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    chaos.join()
+    report.acknowledged = len(acknowledged)
+    report.unanswered = len(unanswered)
+
+    _check(report, acknowledged, batches, seller, sessions, store)
+    return report
+
+
+def _check(
+    report: CrashReport,
+    acknowledged: dict[str, tuple[int, str]],
+    batches: list[list[Upload]],
+    seller: str,
+    sessions: sessionmaker[Session],
+    store: ObjectStore,
+) -> None:
+    with sessions() as session:
+        for number, (invoice_id, sha256) in acknowledged.items():
+            row = session.get(Invoice, invoice_id)
+            original = session.get(Original, row.original_id) if row else None
+            if row is None or original is None or original.sha256 != sha256:
+                report.missing.append(number)
+                continue
+            try:
+                stored = store.get(original.object_key)
+            except Exception:
+                report.missing.append(number)
+                continue
+            if hashlib.sha256(stored).hexdigest() == sha256:
+                report.found += 1
+            else:
+                report.missing.append(number)
+        numbers = [upload.number for batch in batches for upload in batch]
+        rows = session.execute(
+            select(Invoice.invoice_number, func.count())
+            .join(Supplier, Supplier.id == Invoice.supplier_id)
+            .where(Supplier.registration_number == seller, Invoice.invoice_number.in_(numbers))
+            .group_by(Invoice.invoice_number)
+        ).all()
+        counts: dict[str | None, int] = dict(rows)
+        report.duplicates = [n for n in numbers if counts.get(n, 0) != 1]
+        keys = session.execute(
+            select(Original.object_key)
+            .join(Invoice, Invoice.original_id == Original.id)
+            .join(Supplier, Supplier.id == Invoice.supplier_id)
+            .where(Supplier.registration_number == seller)
+        ).scalars()
+        report.rows_without_object = sum(not store.exists(key) for key in keys)
+    swept = reconcile(sessions, store, grace=dt.timedelta(0), remove=True)
+    report.orphans = len(swept.orphans)
+    report.orphans_removed = len(swept.removed)
+    report.orphans_locked = len(swept.locked)
