@@ -367,6 +367,7 @@ def translator(lang: str) -> Callable[[str], str]:
 
     return translate
 
+
 # accounting: batches, transfer files, creditors' accounts (service/accounting/pages.py)
 TEXTS.update(
     {

@@ -67,7 +67,6 @@ class Settings(BaseSettings):
             raise ValueError("must be file:PATH or s3://BUCKET")
         return value
 
-
     @field_validator("zengin_requester_name")
     @classmethod
     def _zengin_name(cls, value: str | None) -> str | None:

@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
