@@ -47,6 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.approved": ("承認済み", "Approved"),
     "status.exported": ("支払手続中", "Sent for payment"),
     "status.paid": ("支払済み", "Paid"),
+    "detail.paid_on": ("支払日", "Paid on"),
     "severity.fatal": ("エラー", "Error"),
     "severity.warning": ("警告", "Warning"),
     "severity.information": ("情報", "Information"),

@@ -410,6 +410,7 @@ class AuditEvent(Base):
     """An append-only, hash-chained record of who did what, when and why."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import AuditEvent, Invoice, InvoiceStatus, Original, Supplier
+from storage.models import AuditEvent, BatchItem, Invoice, InvoiceStatus, Original, Supplier
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +170,27 @@ def live_by_number(session: Session, supplier_id: int, number: str) -> Invoice |
 
 
 def history(session: Session, invoice_id: int) -> list[AuditEvent]:
-    """Every audit event about one invoice, oldest first."""
+    """Every audit event about one invoice, and about the payment batch it is in, oldest first."""
+    batch_id = session.execute(
+        select(BatchItem.batch_id).where(BatchItem.invoice_id == invoice_id)
+    ).scalar_one_or_none()
+    about_batch = (
+        and_(AuditEvent.entity_type == "batch", AuditEvent.entity_id == str(batch_id))
+        if batch_id is not None
+        else false()
+    )
     return list(
         session.execute(
             select(AuditEvent)
-            .where(AuditEvent.entity_type == "invoice", AuditEvent.entity_id == str(invoice_id))
+            .where(
+                or_(
+                    and_(
+                        AuditEvent.entity_type == "invoice",
+                        AuditEvent.entity_id == str(invoice_id),
+                    ),
+                    about_batch,
+                )
+            )
             .order_by(AuditEvent.id)
         ).scalars()
     )

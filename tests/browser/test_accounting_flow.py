@@ -39,7 +39,7 @@ def test_accounting_pays_a_batch_and_the_supplier_sees_it(
     admin = make_user(sessions, Role.ADMIN)
     creditor = make_creditor(sessions, server, admin, department)
     invoice_ids = submit(server, creditor, 2)
-    approve(sessions, invoice_ids)
+    approve(sessions, server, department, invoice_ids)
     accountant = make_user(sessions, Role.ACCOUNTING)
 
     context = chromium.new_context(

@@ -49,12 +49,18 @@ def server(settings: Settings) -> Iterator[LiveServer]:
         yield live
 
 
-def approve(sessions: sessionmaker[Session], invoice_ids: list[int]) -> None:
-    """Stand-in for the clerk approval workflow (service/inbox): mark invoices approved."""
-    with transaction(sessions) as session:
-        session.execute(
-            update(Invoice).where(Invoice.id.in_(invoice_ids)).values(status="approved")
-        )
+def approve(
+    sessions: sessionmaker[Session], server: LiveServer, department: str, invoice_ids: list[int]
+) -> None:
+    """A clerk of the department approves the invoices through the API."""
+    clerk = make_user(sessions, Role.CLERK, departments=(department,))
+    with server.client(clerk.token) as client:
+        for invoice_id in invoice_ids:
+            version = client.get(f"/api/v1/invoices/{invoice_id}").json()["version"]
+            response = client.post(
+                f"/api/v1/invoices/{invoice_id}/approve", json={"version": version}
+            )
+            assert response.json()["status"] == "approved", response.text
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def scenario(sessions: sessionmaker[Session], server: LiveServer) -> Scenario:
     first = make_creditor(sessions, server, admin, department)
     second = make_creditor(sessions, server, admin, department, holder="ミナト（カ")
     ids = submit(server, first, 2) + submit(server, second, 1)
-    approve(sessions, ids)
+    approve(sessions, server, department, ids)
     return Scenario(department, make_user(sessions, Role.ACCOUNTING), admin, first, second, ids)
 
 
@@ -188,7 +194,7 @@ def test_racing_requests_never_share_an_invoice(
     server: LiveServer, scenario: Scenario, sessions: sessionmaker[Session]
 ) -> None:
     more = submit(server, scenario.first, 5)
-    approve(sessions, more)
+    approve(sessions, server, scenario.department, more)
     everything = sorted(scenario.invoice_ids + more)
     body = {"payment_date": _payday(), "department": scenario.department}
     start = threading.Barrier(2)
@@ -357,6 +363,9 @@ def test_cancel_returns_invoices_to_approved_and_paid_batches_stay(
     with server.client(scenario.first.user.token) as supplier:
         seen = supplier.get(f"/api/v1/invoices/{scenario.invoice_ids[0]}").json()
     assert (seen["status"], seen["paid_on"]) == ("paid", today)
+    actions = [event["action"] for event in seen["history"]]
+    assert actions[:2] == ["invoice.receive", "invoice.approve"]
+    assert actions[-2:] == ["batch.create", "batch.paid"]
 
 
 def test_creditor_without_account_is_reported_not_skipped(
@@ -364,7 +373,7 @@ def test_creditor_without_account_is_reported_not_skipped(
 ) -> None:
     unpaid = make_creditor(sessions, server, scenario.admin, scenario.department, holder=None)
     blocked = submit(server, unpaid)
-    approve(sessions, blocked)
+    approve(sessions, server, scenario.department, blocked)
     with server.client(scenario.accountant.token) as client:
         response = client.post(
             "/api/v1/batches",
