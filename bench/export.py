@@ -17,22 +17,19 @@ import datetime as dt
 import sys
 import tempfile
 import time
-import uuid
-from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import insert, select  # noqa: E402
 
 from service.accounting import exports, service  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from storage.audit import Actor  # noqa: E402
 from storage.db import create_db_engine, session_factory, transaction  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import Invoice, Original, Supplier, utcnow  # noqa: E402
 from tests.conftest import _create_postgres_database  # noqa: E402
+from tests.reliability.seed import seed_approved  # noqa: E402
 
 ACTOR = Actor(login="bench", role="accounting")
 ZENGIN = {
@@ -43,86 +40,6 @@ ZENGIN = {
     "zengin_account_type": "1",
     "zengin_account_number": "7654321",
 }
-CONTENT = {
-    "tax_breakdown": [
-        {"category": "S", "rate": "10", "taxable_amount": "10000", "tax_amount": "1000"},
-        {"category": "AA", "rate": "8", "taxable_amount": "5000", "tax_amount": "400"},
-    ]
-}
-
-
-def _seed(url: str, invoices: int, creditors: int) -> None:
-    engine = create_db_engine(url)
-    sessions = session_factory(engine)
-    now = utcnow()
-    run = uuid.uuid4().hex[:6]
-    with transaction(sessions) as session:
-        session.execute(
-            insert(Supplier),
-            [
-                {
-                    "registration_number": f"T{run}{i:07d}"[:14],
-                    "name": f"株式会社ベンチ {i}",
-                    "approved": True,
-                    "bank_code": f"{i % 9000 + 1:04d}",
-                    "branch_code": f"{i % 900 + 1:03d}",
-                    "account_type": "1",
-                    "account_number": f"{i:07d}",
-                    "account_holder": f"ｶ)ﾍﾞﾝﾁ{i}",
-                    "created_at": now,
-                }
-                for i in range(creditors)
-            ],
-        )
-        supplier_ids = list(
-            session.execute(
-                select(Supplier.id).order_by(Supplier.id.desc()).limit(creditors)
-            ).scalars()
-        )
-        session.execute(
-            insert(Original),
-            [
-                {
-                    "sha256": f"{run}{i:058d}",
-                    "size": 1,
-                    "media_type": "application/xml",
-                    "object_key": f"bench/{run}/{i}",
-                    "received_at": now,
-                }
-                for i in range(invoices)
-            ],
-        )
-        original_ids = list(
-            session.execute(
-                select(Original.id).order_by(Original.id.desc()).limit(invoices)
-            ).scalars()
-        )
-        session.execute(
-            insert(Invoice),
-            [
-                {
-                    "supplier_id": supplier_ids[i % creditors],
-                    "original_id": original_ids[i],
-                    "status": "approved",
-                    "version": 1,
-                    "format": "ubl-invoice",
-                    "profile": "jp-pint",
-                    "document_type": "invoice",
-                    "invoice_number": f"B-{i}",
-                    "issue_date": dt.date(2026, 11, 1),
-                    "due_date": dt.date(2026, 12, 31),
-                    "currency": "JPY",
-                    "payable_amount": Decimal(16_150),
-                    "tax_amount": Decimal(1_400),
-                    "content": CONTENT,
-                    "received_at": now,
-                    "needs_data_entry": False,
-                    "clock_paused_days": 0,
-                }
-                for i in range(invoices)
-            ],
-        )
-    engine.dispose()
 
 
 def main() -> None:
@@ -134,15 +51,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = _create_postgres_database(args.postgres) if args.postgres else f"sqlite:///{tmp}/b.db"
         upgrade(url)
+        engine = create_db_engine(url)
+        sessions = session_factory(engine)
         started = time.perf_counter()
-        _seed(url, args.invoices, args.creditors)
+        seed_approved(sessions, args.invoices, args.creditors)
         print(
             f"seeded {args.invoices:,} approved invoices from {args.creditors:,} creditors "
             f"in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})"
         )
         settings = Settings(database_url=url, storage_url=f"file:{tmp}/o", **ZENGIN)
-        engine = create_db_engine(url)
-        sessions = session_factory(engine)
 
         started = time.perf_counter()
         with transaction(sessions) as session:
