@@ -72,6 +72,7 @@ def main() -> None:
         not report.missing
         and report.rows_without_object == 0
         and not report.duplicates
+        and not report.never_accepted
         and report.acknowledged == report.sent
         and report.kills >= 5
     )

@@ -17,7 +17,7 @@ from service.admin import pages as admin_pages
 from service.admin import router as admin_router
 from service.auth import pages as auth_pages
 from service.auth import router as auth_router
-from service.errors import install_error_handlers
+from service.errors import document_validation_errors, install_error_handlers
 from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.metrics = Metrics()
     install_error_handlers(app)
+    document_validation_errors(app)
     for module in (
         ops_router,
         auth_router,

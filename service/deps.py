@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,11 @@ from storage.objects import ObjectStore
 SESSION_COOKIE = "juryo_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are 32-bit on PostgreSQL; a larger number can name nothing."""
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+"""A row id in the path: out of range is a 422, never a database error."""
 
 
 def get_runtime(request: Request) -> Runtime:

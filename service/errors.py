@@ -115,6 +115,31 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorOut} for status in statuses}
 
 
+def document_validation_errors(app: FastAPI) -> None:
+    """Document 422 as the ``ErrorOut`` body ``on_validation`` sends, not FastAPI's own shape."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        ours = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                body = operation.get("responses", {}).get("422", {}).get("content", {})
+                json_body = body.get("application/json", {})
+                if json_body.get("schema") == {"$ref": "#/components/schemas/HTTPValidationError"}:
+                    json_body["schema"] = ours
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def error_response(exc: AppError) -> JSONResponse:
     """The JSON body and headers for an ``AppError``."""
     return JSONResponse(

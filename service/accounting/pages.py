@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from service.accounting import service
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession
+from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden, NotFound, Unprocessable
 from service.invoices import display
 from service.pages import CheckedForm, PageSession, render
@@ -132,7 +132,7 @@ def _batch_page(
 
 @router.get("/accounting/batches/{batch_id}", response_class=HTMLResponse)
 def batch_detail(
-    request: Request, batch_id: int, browser: PageSession, session: ReadSession
+    request: Request, batch_id: RowId, browser: PageSession, session: ReadSession
 ) -> Response:
     """One batch: totals, invoices, downloads (JSON, CSV, Zengin), paid and cancel buttons."""
     _accountant(browser)
@@ -142,7 +142,7 @@ def batch_detail(
 @router.post("/accounting/batches/{batch_id}/paid", response_class=HTMLResponse)
 def paid(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     paid_on: Annotated[str, Form(max_length=10)] = "",
@@ -162,7 +162,7 @@ def paid(
 
 
 @router.post("/accounting/batches/{batch_id}/cancel", response_class=HTMLResponse)
-def cancel(request: Request, batch_id: int, browser: CheckedForm, session: DbSession) -> Response:
+def cancel(request: Request, batch_id: RowId, browser: CheckedForm, session: DbSession) -> Response:
     """Cancel an unpaid batch; its invoices go back to the queue."""
     _accountant(browser)
     try:

@@ -21,7 +21,15 @@ from service.accounting.schemas import (
     PaidIn,
 )
 from service.auth.principal import Principal
-from service.deps import DbSession, ReadSession, SettingsDep, get_runtime, require_role
+from service.deps import (
+    MAX_ROW_ID,
+    DbSession,
+    ReadSession,
+    RowId,
+    SettingsDep,
+    get_runtime,
+    require_role,
+)
 from service.errors import BadRequest, NotFound, responses
 from service.runtime import Runtime
 from storage.models import Batch, Role
@@ -87,7 +95,7 @@ def list_batches(
     caller: BatchReader,
     session: ReadSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> BatchPage:
     """Payment batches, newest first."""
     rows, total = repo.list_batches(session, limit=limit, offset=offset)
@@ -97,7 +105,7 @@ def list_batches(
 
 
 @router.get("/batches/{batch_id}", responses=responses(401, 403, 404))
-def get_batch(batch_id: int, caller: BatchReader, session: ReadSession) -> BatchOut:
+def get_batch(batch_id: RowId, caller: BatchReader, session: ReadSession) -> BatchOut:
     """One batch with its invoice ids."""
     batch = _batch(session, batch_id)
     return BatchOut.of(batch, repo.invoice_ids(session, batch.id))
@@ -126,7 +134,7 @@ def _streamed(
     },
 )
 def export_batch(
-    batch_id: int,
+    batch_id: RowId,
     caller: BatchReader,
     session: ReadSession,
     runtime: RuntimeDep,
@@ -162,7 +170,7 @@ def export_batch(
 
 
 @router.post("/batches/{batch_id}/cancel", responses=responses(401, 403, 404, 409))
-def cancel_batch(batch_id: int, caller: Accountant, session: DbSession) -> BatchOut:
+def cancel_batch(batch_id: RowId, caller: Accountant, session: DbSession) -> BatchOut:
     """Before payment only: the invoices go back to approved (409 once paid or cancelled)."""
     batch = service.cancel_batch(session, actor=caller.actor, batch_id=batch_id)
     session.flush()
@@ -170,7 +178,7 @@ def cancel_batch(batch_id: int, caller: Accountant, session: DbSession) -> Batch
 
 
 @router.post("/batches/{batch_id}/paid", responses=responses(401, 403, 404, 409, 422))
-def pay_batch(batch_id: int, body: PaidIn, caller: Accountant, session: DbSession) -> BatchOut:
+def pay_batch(batch_id: RowId, body: PaidIn, caller: Accountant, session: DbSession) -> BatchOut:
     """The bank paid the batch: its invoices become paid, and suppliers see the day."""
     batch = service.mark_paid(session, actor=caller.actor, batch_id=batch_id, paid_on=body.paid_on)
     session.flush()

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from service.accounts import signup, tokens
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession
+from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
 from service.i18n import language, translator
 from service.invoices.display import tokyo
@@ -139,7 +139,7 @@ def pending_suppliers(request: Request, browser: PageSession, session: ReadSessi
 @router.post("/admin/suppliers/{supplier_id}/approve", response_class=HTMLResponse)
 def approve_supplier(
     request: Request,
-    supplier_id: int,
+    supplier_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     creditor_number: Annotated[str, Form(max_length=32)] = "",
@@ -222,7 +222,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    request: Request, token_id: int, browser: CheckedForm, session: DbSession
+    request: Request, token_id: RowId, browser: CheckedForm, session: DbSession
 ) -> Response:
     """Revoke one of the company's tokens."""
     _require(browser, Role.SUPPLIER)

@@ -18,7 +18,7 @@ from service.accounts.schemas import (
 )
 from service.auth.principal import Principal
 from service.auth.schemas import MeOut
-from service.deps import DbSession, require_role
+from service.deps import DbSession, RowId, require_role
 from service.errors import responses
 from storage.models import Role
 
@@ -42,7 +42,7 @@ def list_pending(caller: AdminCaller, session: DbSession) -> list[SupplierOut]:
 
 @router.post("/admin/suppliers/{supplier_id}/approve", responses=responses(401, 403, 404, 409))
 def approve_supplier(
-    supplier_id: int, body: Approval, caller: AdminCaller, session: DbSession
+    supplier_id: RowId, body: Approval, caller: AdminCaller, session: DbSession
 ) -> SupplierOut:
     """Approve a sign-up and link the creditor number and default department."""
     supplier = signup.approve(
@@ -70,7 +70,7 @@ def create_token(body: TokenCreate, caller: SupplierCaller, session: DbSession) 
 @router.post(
     "/account/tokens/{token_id}/revoke", status_code=204, responses=responses(401, 403, 404)
 )
-def revoke_token(token_id: int, caller: SupplierCaller, session: DbSession) -> Response:
+def revoke_token(token_id: RowId, caller: SupplierCaller, session: DbSession) -> Response:
     """Revoke one of the company's tokens."""
     tokens.revoke_token(session, caller=caller, token_id=token_id)
     return Response(status_code=204)

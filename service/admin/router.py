@@ -20,7 +20,7 @@ from service.admin.schemas import (
     UserOut,
 )
 from service.auth.principal import Principal
-from service.deps import DbSession, ReadSession, SettingsDep, require_role
+from service.deps import MAX_ROW_ID, DbSession, ReadSession, SettingsDep, require_role
 from service.errors import BadRequest, UnsupportedMediaType, responses
 from service.organisation import service as organisation_service
 from storage.models import Role
@@ -130,7 +130,7 @@ def list_purchase_orders(
     caller: AdminCaller,
     session: ReadSession,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> list[PurchaseOrderOut]:
     """The register, by order number."""
     rows = organisation.list_purchase_orders(session, limit=limit, offset=offset)

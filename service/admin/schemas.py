@@ -14,7 +14,7 @@ class DepartmentIn(BaseModel):
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-]+$")
     name: str = Field(min_length=1, max_length=200)
-    approval_threshold: Decimal | None = Field(default=None, ge=0)
+    approval_threshold: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
     works: bool = False
 
 
@@ -22,7 +22,7 @@ class DepartmentPatch(BaseModel):
     """Changes to a department."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    approval_threshold: Decimal | None = Field(default=None, ge=0)
+    approval_threshold: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
     works: bool | None = None
 
 

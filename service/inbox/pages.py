@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession
+from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.inbox import service as decisions
@@ -188,7 +188,7 @@ def _decision_page(
 
 @router.get("/inbox/{invoice_id}", response_class=HTMLResponse)
 def decision_page(
-    request: Request, invoice_id: int, browser: PageSession, session: ReadSession
+    request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
 ) -> Response:
     """One invoice with its findings, routing, history and approvals, and the decisions."""
     return _decision_page(request, session, browser, invoice_id)
@@ -224,7 +224,7 @@ def _reason(request: Request, reason: str) -> str:
 @router.post("/inbox/{invoice_id}/approve", response_class=HTMLResponse)
 def approve(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     version: Version,
@@ -252,7 +252,7 @@ def approve(
 @router.post("/inbox/{invoice_id}/return", response_class=HTMLResponse)
 def return_invoice(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     version: Version,
@@ -280,7 +280,7 @@ def return_invoice(
 @router.post("/inbox/{invoice_id}/reject", response_class=HTMLResponse)
 def reject(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     version: Version,
@@ -308,7 +308,7 @@ def reject(
 @router.post("/inbox/{invoice_id}/forward", response_class=HTMLResponse)
 def forward(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     version: Version,
@@ -338,7 +338,7 @@ def forward(
 @router.post("/inbox/{invoice_id}/works", response_class=HTMLResponse)
 def set_works(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     version: Version,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from service.auth.principal import Principal
-from service.deps import ApiCaller, DbSession, ReadSession, require_role
+from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId, require_role
 from service.errors import BadRequest, NotFound, PreconditionRequired, responses
 from service.inbox import clock
 from service.inbox import service as decisions
@@ -62,7 +62,7 @@ def inbox(
     department: Annotated[str | None, Query(max_length=64)] = None,
     supplier: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> InboxPage:
     """Pending invoices of the caller's departments, by days left to pay (default) or other."""
     department_ids = sorted(caller.department_ids)
@@ -90,7 +90,7 @@ def inbox(
 
 @router.post("/invoices/{invoice_id}/approve", responses=DECISION_ERRORS)
 def approve(
-    invoice_id: int,
+    invoice_id: RowId,
     body: ApproveIn,
     caller: ClerkCaller,
     session: DbSession,
@@ -109,7 +109,7 @@ def approve(
 
 @router.post("/invoices/{invoice_id}/return", responses=DECISION_ERRORS)
 def return_invoice(
-    invoice_id: int,
+    invoice_id: RowId,
     body: ReasonIn,
     caller: ClerkCaller,
     session: DbSession,
@@ -128,7 +128,7 @@ def return_invoice(
 
 @router.post("/invoices/{invoice_id}/reject", responses=DECISION_ERRORS)
 def reject(
-    invoice_id: int,
+    invoice_id: RowId,
     body: ReasonIn,
     caller: ClerkCaller,
     session: DbSession,
@@ -147,7 +147,7 @@ def reject(
 
 @router.post("/invoices/{invoice_id}/forward", responses=DECISION_ERRORS)
 def forward(
-    invoice_id: int,
+    invoice_id: RowId,
     body: ForwardIn,
     caller: ClerkCaller,
     session: DbSession,
@@ -167,7 +167,7 @@ def forward(
 
 @router.post("/invoices/{invoice_id}/works", responses=DECISION_ERRORS)
 def set_works(
-    invoice_id: int,
+    invoice_id: RowId,
     body: WorksIn,
     caller: ApiCaller,
     session: DbSession,
@@ -185,7 +185,7 @@ def set_works(
 
 
 @router.get("/invoices/{invoice_id}/routing", responses=responses(401, 404))
-def routing(invoice_id: int, caller: ApiCaller, session: ReadSession) -> RoutingOut:
+def routing(invoice_id: RowId, caller: ApiCaller, session: ReadSession) -> RoutingOut:
     """Which rule placed the invoice in its department, and why."""
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
@@ -221,7 +221,7 @@ def overdue(
     caller: LedgerCaller,
     session: ReadSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> list[InvoiceOut]:
     """Unpaid invoices past the statutory payment deadline, most overdue first."""
     rows = repo.overdue(session, clock.today(), limit=limit, offset=offset)
@@ -265,7 +265,7 @@ def list_delegations(caller: ClerkCaller, session: ReadSession) -> list[Delegati
 
 
 @router.delete("/delegations/{delegation_id}", status_code=204, responses=responses(401, 403, 404))
-def delete_delegation(delegation_id: int, caller: ClerkCaller, session: DbSession) -> Response:
+def delete_delegation(delegation_id: RowId, caller: ClerkCaller, session: DbSession) -> Response:
     """Withdraw a delegation you gave."""
     if not repo.delete_delegation(session, delegation_id, caller.user_id):
         raise NotFound(f"no delegation {delegation_id} of yours")

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from service.deps import MAX_ROW_ID
 from service.inbox import clock
 from service.inbox.service import Outcome, approvals_needed
 from service.invoices.schemas import InvoiceOut
@@ -62,7 +63,7 @@ class InboxPage(BaseModel):
 class Versioned(BaseModel):
     """Every decision names the version it was taken on (or sends it as If-Match)."""
 
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 class ApproveIn(Versioned):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from parsers import registration
 from service.auth.principal import Principal
-from service.errors import BadRequest, Conflict, NotFound
+from service.errors import BadRequest, Conflict, Forbidden, NotFound
 from storage import audit
 from storage.models import Invoice, InvoiceStatus, Role
 from storage.repositories import invoices as repo
@@ -54,6 +54,8 @@ def enter_data(
     Suppliers enter their own (before a clerk looks); clerks confirm or correct, which clears
     ``needs_data_entry`` so the invoice can be approved.
     """
+    if caller.role not in (Role.SUPPLIER, Role.CLERK):
+        raise Forbidden("only the supplier or a clerk of the department enters data")
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
@@ -61,8 +63,6 @@ def enter_data(
         raise BadRequest("only plain PDF invoices take data entry; structured ones carry data")
     if invoice.status not in EDITABLE:
         raise Conflict(f"invoice {invoice_id} is {invoice.status} and can no longer be changed")
-    if caller.role not in (Role.SUPPLIER, Role.CLERK):
-        raise BadRequest("only the supplier or a clerk of the department enters data")
     if (
         caller.role is Role.SUPPLIER
         and entry.registration_number

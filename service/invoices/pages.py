@@ -21,7 +21,7 @@ from parsers.pdf import is_pdf
 from parsers.safexml import looks_like_xml
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession, StoreDep, get_runtime
+from service.deps import DbSession, ReadSession, RowId, StoreDep, get_runtime
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, intake
@@ -210,7 +210,7 @@ def _entry_page(
 
 @router.get("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
 def data_entry_form(
-    request: Request, invoice_id: int, browser: PageSession, session: ReadSession
+    request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
 ) -> Response:
     """The data-entry form for a plain PDF, prefilled with earlier entry or the guesses."""
     invoice = _visible(request, session, browser, invoice_id)
@@ -226,7 +226,7 @@ def _validation_messages(exc: ValidationError) -> list[str]:
 @router.post("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
 def data_entry(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     session: DbSession,
     registration_number: Annotated[str, Form(max_length=40)] = "",
@@ -407,7 +407,7 @@ def invoice_view(request: Request, session: Session, invoice: Invoice) -> dict[s
 
 @router.get("/invoices/{invoice_id}", response_class=HTMLResponse)
 def invoice_detail(
-    request: Request, invoice_id: int, browser: PageSession, session: ReadSession
+    request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
 ) -> Response:
     """One invoice in human terms: parties, lines, tax, totals, findings and its history."""
     invoice = _visible(request, session, browser, invoice_id)
@@ -425,7 +425,7 @@ def invoice_detail(
 
 @router.get("/invoices/{invoice_id}/original")
 def invoice_original(
-    request: Request, invoice_id: int, browser: PageSession, session: ReadSession, store: StoreDep
+    request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession, store: StoreDep
 ) -> Response:
     """The exact bytes the supplier sent, as a download."""
     original = _visible(request, session, browser, invoice_id).original
@@ -447,7 +447,7 @@ def invoice_original(
 @router.post("/invoices/{invoice_id}/correct", response_class=HTMLResponse)
 def correct(
     request: Request,
-    invoice_id: int,
+    invoice_id: RowId,
     browser: CheckedForm,
     runtime: RuntimeDep,
     file: Annotated[UploadFile | None, File()] = None,

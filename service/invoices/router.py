@@ -13,9 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from service.accounting.exports import search_csv
 from service.auth.principal import Principal
 from service.deps import (
+    MAX_ROW_ID,
     ApiCaller,
     DbSession,
     ReadSession,
+    RowId,
     SettingsDep,
     StoreDep,
     get_runtime,
@@ -69,7 +71,7 @@ SupplierCaller = Annotated[Principal, Depends(require_role(Role.SUPPLIER))]
         201: {"model": InvoiceOut, "description": "received and acceptable: status pending"},
         409: {"model": ConflictOut, "description": "same number and date, other content"},
         422: {"model": InvoiceOut, "description": "received but not acceptable: status invalid"},
-        **responses(400, 401, 403, 413, 415, 503),
+        **responses(400, 401, 403, 404, 413, 415, 503),
     },
 )
 async def submit_invoice(
@@ -80,7 +82,8 @@ async def submit_invoice(
     store: StoreDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     replaces: Annotated[
-        int | None, Query(description="id of your returned invoice this one corrects")
+        int | None,
+        Query(ge=1, le=MAX_ROW_ID, description="id of your returned invoice this one corrects"),
     ] = None,
 ) -> JSONResponse:
     """Submit an invoice. The answer comes only after the original and its record are durable."""
@@ -171,7 +174,7 @@ def export_invoices_csv(
 
 
 @router.get("/invoices/{invoice_id}", responses=responses(401, 404))
-def get_invoice(invoice_id: int, caller: ApiCaller, session: ReadSession) -> InvoiceDetail:
+def get_invoice(invoice_id: RowId, caller: ApiCaller, session: ReadSession) -> InvoiceDetail:
     """One invoice with its findings, content and history (404 if not yours to see)."""
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
@@ -188,7 +191,7 @@ def get_invoice(invoice_id: int, caller: ApiCaller, session: ReadSession) -> Inv
     },
 )
 def get_original(
-    invoice_id: int, request: Request, caller: ApiCaller, session: ReadSession, store: StoreDep
+    invoice_id: RowId, request: Request, caller: ApiCaller, session: ReadSession, store: StoreDep
 ) -> Response:
     """The exact bytes the supplier sent; ETag is their SHA-256."""
     invoice = repo.visible(session, caller.scope, invoice_id)
@@ -219,9 +222,9 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
-@router.put("/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 404, 409, 422))
+@router.put("/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 403, 404, 409, 422))
 def put_data_entry(
-    invoice_id: int, entry: DataEntry, caller: ApiCaller, session: DbSession
+    invoice_id: RowId, entry: DataEntry, caller: ApiCaller, session: DbSession
 ) -> InvoiceDetail:
     """Confirm or correct the fields of a plain-PDF invoice; the original stays untouched."""
     invoice = data_entry.enter_data(session, caller=caller, invoice_id=invoice_id, entry=entry)
@@ -241,7 +244,7 @@ def list_invoices(
     department: Annotated[str | None, Query(max_length=64)] = None,
     invoice_number: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> InvoicePage:
     """The invoices the caller may see, newest first, filtered and paginated."""
     department_ids: tuple[int, ...] = ()

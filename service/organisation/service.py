@@ -172,8 +172,11 @@ def import_purchase_orders(session: Session, *, actor: Actor, csv_text: str) -> 
     rows: list[tuple[str, Department]] = []
     problems: list[str] = []
     departments = {d.code: d for d in repo.list_departments(session)}
-    reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
-    for line_number, fields in enumerate(reader, start=1):
+    try:
+        lines = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"), newline="")))
+    except csv.Error as exc:
+        raise BadRequest(f"not readable as CSV: {exc}") from None
+    for line_number, fields in enumerate(lines, start=1):
         if not fields or not any(f.strip() for f in fields):
             continue
         if line_number == 1 and [f.strip().lower() for f in fields] == [

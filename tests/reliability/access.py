@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,16 +62,8 @@ CALLERS = (
     ADMIN,
 )
 
-# Not the app's own routes: FastAPI's documentation and the static files.
-EXCLUDED = frozenset(
-    {
-        ("GET", "/openapi.json"),
-        ("GET", "/docs"),
-        ("GET", "/docs/oauth2-redirect"),
-        ("GET", "/redoc"),
-        ("GET", "/static"),
-    }
-)
+# Not the app's own routes: FastAPI's documentation and the static files (paths).
+EXCLUDED = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"})
 
 XML = {"Content-Type": "application/xml"}
 BANK_ACCOUNT = {
@@ -147,7 +138,9 @@ class World:
         """A new, exported payment batch of department D's approved invoices."""
         invoice_id = self.invoice()
         with transaction(self.sessions) as session:
-            session.execute(update(Invoice).where(Invoice.id == invoice_id).values(status="approved"))
+            session.execute(
+                update(Invoice).where(Invoice.id == invoice_id).values(status="approved")
+            )
         payday = (tokyo_today() + dt.timedelta(days=3)).isoformat()
         response = self.api[ACCOUNTING].post(
             "/api/v1/batches", json={"payment_date": payday, "department": self.department}
@@ -299,9 +292,7 @@ def build_world(server: LiveServer, sessions: sessionmaker[Session]) -> Iterator
         for name, account in accounts.items():
             world.api[name] = server.client(account.token)
             world.browsers[name], world.csrf[name] = sign_in(server, account)
-        bank = world.api[ADMIN].put(
-            f"/api/v1/creditors/{supplier}/bank-account", json=BANK_ACCOUNT
-        )
+        bank = world.api[ADMIN].put(f"/api/v1/creditors/{supplier}/bank-account", json=BANK_ACCOUNT)
         assert bank.status_code == 200, bank.text
         returned, returned_number = world.returned_invoice()
         world.shared.update(
@@ -364,7 +355,7 @@ SIGNED_IN = row(401, OK, OK, OK, OK, OK, OK, OK)
 SCOPED = row(401, OK, 404, OK, 404, OK, OK, OK)
 SUPPLIERS = row(401, OK, OK, 403, 403, 403, 403, 403)
 CLERKS = row(401, 403, 403, OK, OK, 403, 403, 403)
-DECISION = row(401, 403, 404, OK, 404, 403, 403, 403)
+DECISION = row(401, 403, 403, OK, 404, 403, 403, 403)
 ENTRY = row(401, OK, 404, OK, 404, 403, 403, 403)
 ACCOUNTANTS = row(401, 403, 403, 403, 403, OK, 403, 403)
 BATCH_READERS = row(401, 403, 403, 403, 403, OK, OK, 403)
@@ -564,9 +555,7 @@ def _signup(world: World, caller: str, target: Target) -> dict[str, Any]:
 
 
 def _fresh_browser(world: World) -> httpx.Client:
-    return httpx.Client(
-        base_url=world.server.base_url, timeout=30, headers={"Accept": "text/html"}
-    )
+    return httpx.Client(base_url=world.server.base_url, timeout=30, headers={"Accept": "text/html"})
 
 
 def _send_login(world: World, caller: str, method: str, target: Target) -> httpx.Response:
@@ -586,8 +575,10 @@ def _send_logout(world: World, caller: str, method: str, target: Target) -> http
     if caller == ANONYMOUS:
         return world.browsers[ANONYMOUS].post("/logout", data={"csrf_token": "none"})
     browser, csrf = sign_in(world.server, world.accounts[caller])
-    with browser:
+    try:
         return browser.post("/logout", data={"csrf_token": csrf})
+    finally:
+        browser.close()
 
 
 def _send_signup(world: World, caller: str, method: str, target: Target) -> httpx.Response:
@@ -654,9 +645,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/batches"): Case(BATCH_READERS),
     ("GET", "/api/v1/batches/{batch_id}"): Case(BATCH_READERS, _batch),
     ("GET", "/api/v1/batches/{batch_id}/export"): Case(BATCH_READERS, _batch),
-    ("POST", "/api/v1/batches/{batch_id}/cancel"): Case(
-        ACCOUNTANTS, _batch, observe=_batch_state
-    ),
+    ("POST", "/api/v1/batches/{batch_id}/cancel"): Case(ACCOUNTANTS, _batch, observe=_batch_state),
     ("POST", "/api/v1/batches/{batch_id}/paid"): Case(ACCOUNTANTS, _batch, _paid, _batch_state),
     ("GET", "/api/v1/creditors/{registration_number}"): Case(CREDITOR_READERS, _creditor),
     ("PUT", "/api/v1/creditors/{registration_number}/bank-account"): Case(
@@ -772,12 +761,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     # --- pages: administration ---
     ("GET", "/admin/departments"): Case(PAGE_ADMINS),
     ("POST", "/admin/departments"): Case(PAGE_ADMINS, body=_new_department_form),
-    ("POST", "/admin/departments/{code}"): Case(
-        PAGE_ADMINS, _department, _form(name="予備の課")
-    ),
-    ("POST", "/admin/departments/{code}/aliases"): Case(
-        PAGE_ADMINS, _department, _new_alias_form
-    ),
+    ("POST", "/admin/departments/{code}"): Case(PAGE_ADMINS, _department, _form(name="予備の課")),
+    ("POST", "/admin/departments/{code}/aliases"): Case(PAGE_ADMINS, _department, _new_alias_form),
     ("POST", "/admin/aliases/remove"): Case(
         PAGE_ADMINS, _alias, _alias_form, lambda world, target: world.alias_state(target["alias"])
     ),

@@ -39,6 +39,10 @@ class CrashReport:
     retried_accepted: int = 0
     """Uploads that got no answer at first and were accepted when sent again."""
     duplicates: list[str] = field(default_factory=list)
+    """Invoice numbers recorded more than once (must be none)."""
+    restart_failures: list[str] = field(default_factory=list)
+    never_accepted: dict[str, str] = field(default_factory=dict)
+    """Uploads that were still refused after every retry, with the last answer."""
     orphans: int = 0
     orphans_removed: int = 0
     orphans_locked: int = 0
@@ -51,9 +55,11 @@ class CrashReport:
             f"acknowledged and found (row + original, SHA-256 match): {self.found}; "
             f"missing: {len(self.missing)}; rows without object: {self.rows_without_object}",
             f"unanswered retried and accepted exactly once: {self.retried_accepted}; "
-            f"duplicates: {len(self.duplicates)}",
+            f"duplicates: {len(self.duplicates)}; never accepted: {len(self.never_accepted)} "
+            f"{sorted(set(self.never_accepted.values()))}",
             f"orphan objects: {self.orphans} (removed {self.orphans_removed}, "
-            f"locked by retention {self.orphans_locked})",
+            f"locked by retention {self.orphans_locked}); failed restarts: "
+            f"{len(self.restart_failures)}",
         ]
 
 
@@ -115,8 +121,11 @@ def run_campaign(
             for upload in mine:
                 with lock:
                     report.sent += 1
+                answer = "no answer"
                 for attempt in range(RETRIES):
                     response = _send(client, upload)
+                    if response is not None:
+                        answer = f"{response.status_code} {response.text[:120]}"
                     if response is not None and response.status_code in (200, 201):
                         body = response.json()
                         with lock:
@@ -128,6 +137,9 @@ def run_campaign(
                         with lock:
                             unanswered.append(upload)
                     time.sleep(0.2)
+                else:
+                    with lock:
+                        report.never_accepted[upload.number] = answer
 
     def killer() -> None:
         for _ in range(kills):
@@ -136,7 +148,11 @@ def run_campaign(
             server.kill()
             report.kills += 1
             time.sleep(rng.uniform(0.0, 0.3))
-            server.start()
+            try:
+                server.start()
+            except RuntimeError as exc:  # a restart that fails must fail the run, loudly
+                report.restart_failures.append(str(exc))
+                server.start(timeout=60)
 
     threads = [threading.Thread(target=uploader, args=(batch,)) for batch in batches]
     chaos = threading.Thread(target=killer)
@@ -186,7 +202,7 @@ def _check(
             .group_by(Invoice.invoice_number)
         ).all()
         counts: dict[str | None, int] = dict(rows)
-        report.duplicates = [n for n in numbers if counts.get(n, 0) != 1]
+        report.duplicates = [n for n in numbers if counts.get(n, 0) > 1]
         keys = session.execute(
             select(Original.object_key)
             .join(Invoice, Invoice.original_id == Original.id)

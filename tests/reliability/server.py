@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -46,7 +47,8 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, timeout: float = 30) -> None:
-        """Start and wait until ``/healthz`` answers."""
+        """Start and wait until ``/healthz`` answers (after the port is free again)."""
+        _wait_for_free_port(self.port, timeout)
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [
@@ -117,6 +119,21 @@ class ServerProcess:
                 if line.startswith("VmHWM:"):
                     total_kb += int(line.split()[1])
         return total_kb / 1024
+
+
+def _wait_for_free_port(port: int, seconds: float) -> None:
+    """Killed workers may hold the listening socket for a moment after the parent is gone."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"port {port} is still taken") from None
+        time.sleep(0.05)
 
 
 def wait_until_answering(url: str, seconds: float = 30) -> None:
@@ -196,15 +213,19 @@ def bench_stack(postgres_admin_url: str | None, work: Path) -> Iterator[dict[str
     moto = MotoProcess()
     moto.start()
     moto.create_bucket("juryo-bench")
+    credentials = {
+        "AWS_ACCESS_KEY_ID": AWS_KEY,
+        "AWS_SECRET_ACCESS_KEY": AWS_KEY,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    os.environ.update(credentials)  # for the calling process's own boto3 clients too
     env.update(
+        credentials,
         JURYO_DATABASE_URL=make_url(postgres_admin_url)
         .set(database=name)
         .render_as_string(hide_password=False),
         JURYO_STORAGE_URL="s3://juryo-bench",
         JURYO_S3_ENDPOINT_URL=moto.endpoint,
-        AWS_ACCESS_KEY_ID=AWS_KEY,
-        AWS_SECRET_ACCESS_KEY=AWS_KEY,
-        AWS_DEFAULT_REGION="us-east-1",
     )
     try:
         yield env

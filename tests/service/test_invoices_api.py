@@ -218,6 +218,29 @@ def test_plain_pdf_waits_for_data_entry(client: httpx.Client, supplier: Supplier
     assert detail["content"]["registration_number"] == supplier.registration_number
 
 
+@pytest.mark.parametrize("role", [Role.ACCOUNTING, Role.AUDITOR, Role.ADMIN])
+def test_data_entry_by_a_role_that_may_not_is_403_and_changes_nothing(
+    live_server: LiveServer,
+    client: httpx.Client,
+    supplier: SupplierAccount,
+    sessions: sessionmaker[Session],
+    role: Role,
+) -> None:
+    # found by tests/reliability/test_authorization_matrix.py: this used to be a 400
+    document = plain_pdf(registration_number=supplier.registration_number)
+    sent = client.post(
+        "/api/v1/invoices", content=document, headers={"Content-Type": "application/pdf"}
+    ).json()
+    before = client.get(f"/api/v1/invoices/{sent['id']}").json()
+    entry = {"invoice_number": "B-1", "issue_date": "2026-11-20", "total": "1", "taxes": []}
+    with live_server.client(make_user(sessions, role).token) as other:
+        refused = other.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"] == "forbidden"
+    after = client.get(f"/api/v1/invoices/{sent['id']}").json()
+    assert (after["version"], after["data_entry"]) == (before["version"], before["data_entry"])
+
+
 @pytest.mark.parametrize(
     ("content", "headers", "status", "error"),
     [
