@@ -74,15 +74,16 @@ class Upload:
 RETRIES = 100
 
 
-def _send(client: httpx.Client, upload: Upload) -> httpx.Response | None:
+def _send(client: httpx.Client, upload: Upload) -> httpx.Response | str:
+    """The answer, or the name of the transport error when there was none."""
     try:
         return client.post(
             "/api/v1/invoices",
             content=upload.data,
             headers={"Content-Type": "application/xml", "Idempotency-Key": upload.number},
         )
-    except httpx.HTTPError:
-        return None
+    except httpx.HTTPError as exc:
+        return type(exc).__name__
 
 
 def run_campaign(
@@ -121,12 +122,14 @@ def run_campaign(
             for upload in mine:
                 with lock:
                     report.sent += 1
-                answer = "no answer"
+                answer = ""
                 for attempt in range(RETRIES):
                     response = _send(client, upload)
-                    if response is not None:
+                    if isinstance(response, str):
+                        answer = response
+                    else:
                         answer = f"{response.status_code} {response.text[:120]}"
-                    if response is not None and response.status_code in (200, 201):
+                    if not isinstance(response, str) and response.status_code in (200, 201):
                         body = response.json()
                         with lock:
                             acknowledged[upload.number] = (body["id"], body["sha256"])
@@ -163,6 +166,18 @@ def run_campaign(
         thread.join()
     done.set()
     chaos.join()
+    # What got no answer while the server kept dying is sent again now that it stays up.
+    uploads = {upload.number: upload for batch in batches for upload in batch}
+    with httpx.Client(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as client:
+        for number in list(report.never_accepted):
+            response = _send(client, uploads[number])
+            if not isinstance(response, str) and response.status_code in (200, 201):
+                body = response.json()
+                acknowledged[number] = (body["id"], body["sha256"])
+                report.retried_accepted += 1
+                del report.never_accepted[number]
     report.acknowledged = len(acknowledged)
     report.unanswered = len(unanswered)
 
