@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -108,10 +108,14 @@ def demo() -> None:
 
 
 def _amount(text: str) -> Decimal:
+    from service import forms
+
     try:
-        value = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        raise typer.BadParameter(f"{text!r} is not an amount") from None
+        value = forms.amount(text)
+    except forms.FormValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if value is None:
+        raise typer.BadParameter("the amount is empty")
     return value
 
 

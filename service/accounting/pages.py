@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from service import forms
 from service.accounting import service
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
@@ -32,12 +33,10 @@ def _accountant(browser: BrowserSession) -> BrowserSession:
 
 
 def _date(value: str, label: str) -> dt.date | None:
-    if not value:
-        return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Unprocessable(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
+        return forms.date(value)
+    except forms.FormValueError as exc:
+        raise Unprocessable(f"{label}: {exc}") from None
 
 
 def _queue_page(

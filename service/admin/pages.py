@@ -7,7 +7,7 @@ request schemas, so a form can do exactly what the API allows; a refusal is show
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from service import forms
 from service.accounts.service import add_user
 from service.admin.router import MAX_CSV_BYTES
 from service.admin.schemas import DepartmentIn, UserIn
@@ -48,14 +49,11 @@ def _problems(exc: ValidationError) -> str:
 
 
 def _amount(value: str) -> Decimal | None:
-    """A yen amount as typed (``1,000,000``); None when empty; BadRequest when not a number."""
-    text = value.replace(",", "").replace("¥", "").strip()
-    if not text:
-        return None
+    """A typed yen amount; BadRequest when it is not one."""
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise BadRequest(f"{value!r} is not an amount") from None
+        return forms.amount(value)
+    except forms.FormValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 # --- departments ------------------------------------------------------------------------------

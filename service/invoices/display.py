@@ -7,13 +7,13 @@ formatting rules (JPY without decimals, times in Asia/Tokyo) live in one place.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from parsers import registration
+from service import forms
 from service.invoices.data_entry import DataEntry, TaxEntry
 from storage.models import Invoice
 
@@ -135,12 +135,6 @@ def entry_form(invoice: Invoice) -> EntryForm:
     )
 
 
-def _amount_text(value: str) -> str | None:
-    """What a person typed, without the separators and yen signs they naturally add."""
-    cleaned = re.sub(r"[,\s¥￥円，]", "", value)
-    return cleaned or None
-
-
 def to_entry(form: EntryForm) -> DataEntry:
     """The form as the service's ``DataEntry``; raises pydantic's ValidationError when wrong."""
     taxes = []
@@ -148,7 +142,7 @@ def to_entry(form: EntryForm) -> DataEntry:
         (RATES[0], form.taxable_10, form.tax_10),
         (RATES[1], form.taxable_8, form.tax_8),
     ):
-        taxable_text, tax_text = _amount_text(taxable), _amount_text(tax)
+        taxable_text, tax_text = forms.amount_text(taxable), forms.amount_text(tax)
         if taxable_text or tax_text:
             taxes.append(
                 TaxEntry.model_validate(
@@ -160,7 +154,7 @@ def to_entry(form: EntryForm) -> DataEntry:
             "registration_number": form.registration_number.strip() or None,
             "invoice_number": form.invoice_number.strip(),
             "issue_date": form.issue_date.strip(),
-            "total": _amount_text(form.total),
+            "total": forms.amount_text(form.total),
             "taxes": taxes,
         }
     )

@@ -6,10 +6,10 @@ the JSON API uses, so a page can never see or do more than the API would allow.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from parsers.pdf import is_pdf
 from parsers.safexml import looks_like_xml
+from service import forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId, StoreDep, get_runtime
@@ -257,23 +258,17 @@ def data_entry(
 # --- list -------------------------------------------------------------------------------------
 
 
-def _date(value: str | None, problems: list[str]) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        problems.append(value)
-        return None
+T = TypeVar("T")
 
 
-def _amount(value: str | None, problems: list[str]) -> Decimal | None:
-    if not value:
-        return None
+def _typed(
+    parse: Callable[[str | None], T | None], value: str | None, problems: list[str]
+) -> T | None:
+    """A filter value as typed; a wrong one is noted for the page and ignored."""
     try:
-        return Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        problems.append(value)
+        return parse(value)
+    except forms.FormValueError:
+        problems.append(value or "")
         return None
 
 
@@ -301,10 +296,10 @@ def invoice_list(
         department_ids = (found.id,) if found else (-1,)
     criteria = repo.InvoiceFilter(
         status=statuses,
-        issue_date_from=_date(issue_date_from, problems),
-        issue_date_to=_date(issue_date_to, problems),
-        amount_min=_amount(amount_min, problems),
-        amount_max=_amount(amount_max, problems),
+        issue_date_from=_typed(forms.date, issue_date_from, problems),
+        issue_date_to=_typed(forms.date, issue_date_to, problems),
+        amount_min=_typed(forms.amount, amount_min, problems),
+        amount_max=_typed(forms.amount, amount_max, problems),
         supplier=supplier or None,
         invoice_number=invoice_number or None,
         department_ids=department_ids,

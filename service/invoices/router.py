@@ -62,6 +62,39 @@ UPLOAD_BODY: dict[str, Any] = {
 SupplierCaller = Annotated[Principal, Depends(require_role(Role.SUPPLIER))]
 
 
+def search_criteria(
+    session: ReadSession,
+    status: Annotated[list[InvoiceStatus] | None, Query()] = None,
+    issue_date_from: dt.date | None = None,
+    issue_date_to: dt.date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    supplier: Annotated[
+        str | None, Query(max_length=300, description="registration number or part of the name")
+    ] = None,
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+) -> repo.InvoiceFilter:
+    """The search filters (電子帳簿保存法: date, amount, counterparty), combined with AND."""
+    department_ids: tuple[int, ...] = ()
+    if department:
+        found = organisation.department_by_code(session, department)
+        department_ids = (found.id,) if found else (-1,)
+    return repo.InvoiceFilter(
+        status=[s.value for s in status or []],
+        issue_date_from=issue_date_from,
+        issue_date_to=issue_date_to,
+        amount_min=amount_min,
+        amount_max=amount_max,
+        supplier=supplier,
+        department_ids=department_ids,
+        invoice_number=invoice_number,
+    )
+
+
+SearchCriteria = Annotated[repo.InvoiceFilter, Depends(search_criteria)]
+
+
 @router.post(
     "/invoices",
     status_code=201,
@@ -137,32 +170,10 @@ async def validate_document(
 )
 def export_invoices_csv(
     caller: ApiCaller,
-    session: ReadSession,
     runtime: Annotated[Runtime, Depends(get_runtime)],
-    status: Annotated[list[InvoiceStatus] | None, Query()] = None,
-    issue_date_from: dt.date | None = None,
-    issue_date_to: dt.date | None = None,
-    amount_min: Decimal | None = None,
-    amount_max: Decimal | None = None,
-    supplier: Annotated[str | None, Query(max_length=300)] = None,
-    department: Annotated[str | None, Query(max_length=64)] = None,
-    invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+    criteria: SearchCriteria,
 ) -> StreamingResponse:
     """Every invoice of a search (filters as `GET /invoices`) as CSV, UTF-8 with BOM, streamed."""
-    department_ids: tuple[int, ...] = ()
-    if department:
-        found = organisation.department_by_code(session, department)
-        department_ids = (found.id,) if found else (-1,)
-    criteria = repo.InvoiceFilter(
-        status=[s.value for s in status or []],
-        issue_date_from=issue_date_from,
-        issue_date_to=issue_date_to,
-        amount_min=amount_min,
-        amount_max=amount_max,
-        supplier=supplier,
-        department_ids=department_ids,
-        invoice_number=invoice_number,
-    )
     return StreamingResponse(
         search_csv(runtime.read_sessions, caller.scope, criteria),
         media_type="text/csv; charset=utf-8",
@@ -235,32 +246,11 @@ def put_data_entry(
 def list_invoices(
     caller: ApiCaller,
     session: ReadSession,
-    status: Annotated[list[InvoiceStatus] | None, Query()] = None,
-    issue_date_from: dt.date | None = None,
-    issue_date_to: dt.date | None = None,
-    amount_min: Decimal | None = None,
-    amount_max: Decimal | None = None,
-    supplier: Annotated[str | None, Query(max_length=300)] = None,
-    department: Annotated[str | None, Query(max_length=64)] = None,
-    invoice_number: Annotated[str | None, Query(max_length=200)] = None,
+    criteria: SearchCriteria,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> InvoicePage:
     """The invoices the caller may see, newest first, filtered and paginated."""
-    department_ids: tuple[int, ...] = ()
-    if department:
-        found = organisation.department_by_code(session, department)
-        department_ids = (found.id,) if found else (-1,)
-    criteria = repo.InvoiceFilter(
-        status=[s.value for s in status or []],
-        issue_date_from=issue_date_from,
-        issue_date_to=issue_date_to,
-        amount_min=amount_min,
-        amount_max=amount_max,
-        supplier=supplier,
-        department_ids=department_ids,
-        invoice_number=invoice_number,
-    )
     rows, total = repo.search(session, caller.scope, criteria, limit=limit, offset=offset)
     return InvoicePage(
         items=[InvoiceOut.of(row) for row in rows], total=total, limit=limit, offset=offset

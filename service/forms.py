@@ -1,0 +1,47 @@
+"""Reading what people type into forms and command lines: amounts and dates, one way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_SEPARATORS = re.compile(r"[,\s¥円_]")
+
+
+class FormValueError(ValueError):
+    """A typed value that is not what the field needs; the message quotes it."""
+
+
+def amount_text(value: str | None) -> str | None:
+    """The digits of a typed amount: full-width folded, separators and yen signs dropped."""
+    if value is None:
+        return None
+    cleaned = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    return cleaned or None
+
+
+def amount(value: str | None) -> Decimal | None:
+    """A typed amount (``1,000,000``, ``¥16,150``, ``１６１５０円``); None when left empty."""
+    text = amount_text(value)
+    if text is None:
+        return None
+    try:
+        parsed = Decimal(text)
+    except InvalidOperation:
+        raise FormValueError(f"{value!r} is not an amount") from None
+    if not parsed.is_finite():
+        raise FormValueError(f"{value!r} is not an amount")
+    return parsed
+
+
+def date(value: str | None) -> dt.date | None:
+    """A typed date ``YYYY-MM-DD`` (what date inputs send); None when left empty."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(unicodedata.normalize("NFKC", text))
+    except ValueError:
+        raise FormValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
