@@ -269,6 +269,23 @@ def test_s3_deleting_a_locked_original_is_refused(s3_endpoint: str, s3_locked_bu
     assert [o.key for o in store.listing()] == [key]
 
 
+def test_s3_overwriting_a_locked_original_leaves_it_readable(
+    s3_endpoint: str, s3_locked_bucket: str, s3_client: S3Client
+) -> None:
+    store = S3ObjectStore(s3_locked_bucket, endpoint_url=s3_endpoint)
+    data = b"<Invoice>amount=100</Invoice>"
+    key = store.put(data, media_type=XML).key
+
+    s3_client.put_object(Bucket=s3_locked_bucket, Key=key, Body=b"<Invoice>amount=900</Invoice>")
+
+    assert store.get(key) == data  # the retained original version, not the overwrite
+    versions = s3_client.list_object_versions(Bucket=s3_locked_bucket, Prefix=key)["Versions"]
+    assert len(versions) == 2
+    with pytest.raises(ObjectLocked):
+        store.delete(key)
+    assert store.get(key) == data
+
+
 def test_s3_plain_bucket_is_not_locked(
     s3_endpoint: str, s3_bucket: str, s3_client: S3Client
 ) -> None:
