@@ -48,6 +48,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.exported": ("支払手続中", "Sent for payment"),
     "status.paid": ("支払済み", "Paid"),
     "detail.paid_on": ("支払日", "Paid on"),
+    "acct.overdue": (
+        "支払期限超過（支払遅延防止法）",
+        "Overdue (statutory payment deadline passed)",
+    ),
+    "acct.overdue_none": (
+        "期限を過ぎた未払いの請求書はありません。",
+        "No unpaid invoice is past its deadline.",
+    ),
+    "acct.deadline": ("支払期限", "Payment deadline"),
     "severity.fatal": ("エラー", "Error"),
     "severity.warning": ("警告", "Warning"),
     "severity.information": ("情報", "Information"),

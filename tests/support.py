@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -25,6 +26,28 @@ from storage.models import Role
 from tests.s3server import free_port
 
 TEST_ACTOR = Actor(login="test", role="admin")
+
+HTML = {"Accept": "text/html"}
+
+
+def form_token(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match is not None, html
+    return match.group(1)
+
+
+@contextmanager
+def signed_in(live_server: LiveServer, login: str, password: str) -> Iterator[httpx.Client]:
+    """A browser-like client signed in through the login form."""
+    with live_server.client() as client:
+        client.headers.update(HTML)
+        csrf = form_token(client.get("/login").text)
+        response = client.post(
+            "/login", data={"login": login, "password": password, "csrf_token": csrf}
+        )
+        assert response.status_code == 303, response.text
+        yield client
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from service.accounting import service
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden, NotFound, Unprocessable
+from service.inbox import clock
 from service.invoices import display
 from service.pages import CheckedForm, PageSession, render
 from storage.models import Role
 from storage.repositories import batches as repo
+from storage.repositories import inbox as inbox_repo
 from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +59,7 @@ def _queue_page(
             "waiting": [(i, service.exclusion_reason(i)) for i in waiting],
             "waiting_total": total,
             "batches": batches,
+            "overdue": inbox_repo.overdue(session, clock.today(), limit=SHOWN, offset=0),
             "departments": organisation.list_departments(session),
             "default_date": (service.tokyo_today() + dt.timedelta(days=1)).isoformat(),
             "error": error,

@@ -10,8 +10,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Role
 from tests.documents import jp_invoice
-from tests.service.test_invoice_pages import HTML, form_token, signed_in
-from tests.support import LiveServer, make_department, make_supplier, make_user, registration_number
+from tests.support import (
+    HTML,
+    LiveServer,
+    form_token,
+    make_department,
+    make_supplier,
+    make_user,
+    registration_number,
+    signed_in,
+)
 
 
 def _signup(client: httpx.Client, number: str, login: str) -> httpx.Response:

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.db import transaction
 from storage.models import Role
 from storage.repositories import organisation
-from tests.service.test_invoice_pages import form_token, signed_in
-from tests.support import LiveServer, make_department, make_user, unique
+from tests.support import LiveServer, form_token, make_department, make_user, signed_in, unique
 
 
 @pytest.fixture

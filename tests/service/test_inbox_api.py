@@ -23,6 +23,7 @@ from tests.support import (
     make_department,
     make_supplier,
     make_user,
+    signed_in,
     unique,
 )
 
@@ -400,6 +401,10 @@ def test_overdue_list_is_for_accounting(
     with live_server.client(accounting.token) as client:
         overdue = client.get("/api/v1/overdue").json()
     assert sent["id"] in [i["id"] for i in overdue]
+    with signed_in(live_server, accounting.login, accounting.password) as browser:
+        page = browser.get("/accounting").text
+    overdue_section = page.split("支払期限超過", 1)[1].split("<h2>", 1)[0]
+    assert f'href="/invoices/{sent["id"]}"' in overdue_section
     with live_server.client(office.clerk.token) as client:
         assert client.get("/api/v1/overdue").status_code == 403
 

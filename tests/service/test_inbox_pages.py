@@ -13,8 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.db import transaction
 from storage.models import Invoice, Role
 from tests.documents import jp_invoice, plain_pdf
-from tests.service.test_invoice_pages import form_token, signed_in
-from tests.support import Account, LiveServer, make_department, make_supplier, make_user
+from tests.support import (
+    Account,
+    LiveServer,
+    form_token,
+    make_department,
+    make_supplier,
+    make_user,
+    signed_in,
+)
 
 
 @dataclass(frozen=True)

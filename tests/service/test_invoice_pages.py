@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -13,29 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Role
 from tests.documents import jp_invoice, plain_pdf
-from tests.support import Account, LiveServer, make_department, make_supplier, make_user
-
-HTML = {"Accept": "text/html"}
-
-
-def form_token(html: str) -> str:
-    """The CSRF token a page's forms carry."""
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match is not None, html
-    return match.group(1)
-
-
-@contextmanager
-def signed_in(live_server: LiveServer, login: str, password: str) -> Iterator[httpx.Client]:
-    """A browser-like client signed in through the login form."""
-    with live_server.client() as client:
-        client.headers.update(HTML)
-        csrf = form_token(client.get("/login").text)
-        response = client.post(
-            "/login", data={"login": login, "password": password, "csrf_token": csrf}
-        )
-        assert response.status_code == 303, response.text
-        yield client
+from tests.support import (
+    HTML,
+    Account,
+    LiveServer,
+    form_token,
+    make_department,
+    make_supplier,
+    make_user,
+    signed_in,
+)
 
 
 @dataclass(frozen=True)
