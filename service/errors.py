@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -190,6 +190,18 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("database unavailable: %s", type(exc).__name__)
         return await on_app_error(request, ServiceUnavailable("the database is unavailable"))
 
+    async def on_unstorable(request: Request, exc: Exception) -> Response:
+        # PostgreSQL refuses what SQLite takes (a NUL character in text, a number beyond its
+        # column); the transaction is rolled back, so nothing half-written remains.
+        log.warning("value refused by the database: %s", type(exc.__cause__ or exc).__name__)
+        return await on_app_error(
+            request,
+            Unprocessable(
+                "a value in the request cannot be stored (for example a NUL character or a "
+                "number too large for its field)"
+            ),
+        )
+
     async def on_storage(request: Request, exc: Exception) -> Response:
         log.error("object store unavailable: %s", exc)
         return await on_app_error(request, ServiceUnavailable("the object store is unavailable"))
@@ -201,6 +213,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DataError, on_unstorable)
     app.add_exception_handler(OperationalError, on_database)
     app.add_exception_handler(InterfaceError, on_database)
     app.add_exception_handler(PoolTimeout, on_database)
