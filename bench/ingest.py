@@ -134,7 +134,10 @@ def _upload_all(
     queue = list(documents)
 
     def uploader() -> None:
-        with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
+        # A new connection per request, as behind a load balancer: with keep-alive each
+        # connection stays with the worker that accepted it, and the workers get uneven shares.
+        limits = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(base_url=base, timeout=60, headers=headers, limits=limits) as client:
             while True:
                 with lock:
                     if not queue:

@@ -12,6 +12,7 @@ import hashlib
 import random
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -98,28 +99,35 @@ def run_campaign(
     store: ObjectStore,
     seed: int = 7,
 ) -> CrashReport:
-    """Upload under fire, then check every promise."""
+    """Upload under fire, then check every promise.
+
+    Each uploader sends at least ``per_uploader`` invoices and goes on until every kill has
+    happened, so that a fast or a slow machine sees the same number of crashes.
+    """
     report = CrashReport()
     rng = random.Random(seed)
     run = hashlib.sha256(f"{seed}{time.time()}".encode()).hexdigest()[:6]
-    batches = [
-        [
-            Upload(number, jp_invoice(seller=seller, number=number))
-            for number in (f"CR{run}-{u:02d}-{i:04d}" for i in range(per_uploader))
-        ]
-        for u in range(uploaders)
-    ]
+    batches: list[list[Upload]] = [[] for _ in range(uploaders)]
     acknowledged: dict[str, tuple[int, str]] = {}
     unanswered: list[Upload] = []
     lock = threading.Lock()
-    done = threading.Event()
+    killing_over = threading.Event()
 
-    def uploader(mine: list[Upload]) -> None:
+    def invoices(u: int) -> Iterator[Upload]:
+        for i in range(per_uploader * 50):
+            if i >= per_uploader and killing_over.is_set():
+                return
+            number = f"CR{run}-{u:02d}-{i:04d}"
+            upload = Upload(number, jp_invoice(seller=seller, number=number))
+            batches[u].append(upload)
+            yield upload
+
+    def uploader(u: int) -> None:
         """Like a supplier's software: retry what got no answer, with the same key."""
         with httpx.Client(
             base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         ) as client:
-            for upload in mine:
+            for upload in invoices(u):
                 with lock:
                     report.sent += 1
                 answer = ""
@@ -146,8 +154,7 @@ def run_campaign(
 
     def killer() -> None:
         for _ in range(kills):
-            if done.wait(rng.uniform(0.3, 1.2)):
-                return
+            time.sleep(rng.uniform(0.3, 1.2))
             server.kill()
             report.kills += 1
             time.sleep(rng.uniform(0.0, 0.3))
@@ -156,16 +163,16 @@ def run_campaign(
             except RuntimeError as exc:  # a restart that fails must fail the run, loudly
                 report.restart_failures.append(str(exc))
                 server.start(timeout=60)
+        killing_over.set()
 
-    threads = [threading.Thread(target=uploader, args=(batch,)) for batch in batches]
+    threads = [threading.Thread(target=uploader, args=(u,)) for u in range(uploaders)]
     chaos = threading.Thread(target=killer)
     chaos.start()
     for thread in threads:
         thread.start()
+    chaos.join()
     for thread in threads:
         thread.join()
-    done.set()
-    chaos.join()
     # What got no answer while the server kept dying is sent again now that it stays up.
     uploads = {upload.number: upload for batch in batches for upload in batch}
     with httpx.Client(

@@ -60,7 +60,7 @@ def test_sigkill_loses_no_acknowledged_upload(
     )
     print("\n".join(report.lines()))
     assert report.kills == 5
-    assert report.sent == 100
+    assert report.sent >= 100
     assert report.acknowledged == report.sent
     assert report.unanswered > 0
     assert report.missing == []
