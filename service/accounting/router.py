@@ -108,7 +108,7 @@ def list_batches(
 def get_batch(batch_id: RowId, caller: BatchReader, session: ReadSession) -> BatchOut:
     """One batch with its invoice ids."""
     batch = _batch(session, batch_id)
-    return BatchOut.of(batch, repo.invoice_ids(session, batch.id))
+    return BatchOut.of_batch(batch, repo.invoice_ids(session, batch.id))
 
 
 def _streamed(
@@ -174,7 +174,7 @@ def cancel_batch(batch_id: RowId, caller: Accountant, session: DbSession) -> Bat
     """Before payment only: the invoices go back to approved (409 once paid or cancelled)."""
     batch = service.cancel_batch(session, actor=caller.actor, batch_id=batch_id)
     session.flush()
-    return BatchOut.of(_batch(session, batch.id), [])
+    return BatchOut.of_batch(_batch(session, batch.id), [])
 
 
 @router.post("/batches/{batch_id}/paid", responses=responses(401, 403, 404, 409, 422))
@@ -182,7 +182,7 @@ def pay_batch(batch_id: RowId, body: PaidIn, caller: Accountant, session: DbSess
     """The bank paid the batch: its invoices become paid, and suppliers see the day."""
     batch = service.mark_paid(session, actor=caller.actor, batch_id=batch_id, paid_on=body.paid_on)
     session.flush()
-    return BatchOut.of(_batch(session, batch.id), repo.invoice_ids(session, batch.id))
+    return BatchOut.of_batch(_batch(session, batch.id), repo.invoice_ids(session, batch.id))
 
 
 @router.get("/creditors/{registration_number}", responses=responses(401, 403, 404))

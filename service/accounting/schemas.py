@@ -48,60 +48,12 @@ class ExcludedOut(BaseModel):
         )
 
 
-class BatchOut(BaseModel):
-    """A payment batch."""
-
-    id: int
-    status: str
-    """``open``, ``paid`` or ``cancelled``."""
-    invoice_count: int
-    total_amount: Decimal
-    payment_date: dt.date
-    paid_on: dt.date | None
-    department: str | None
-    due_before: dt.date | None
-    created_at: dt.datetime
-    cancelled_at: dt.datetime | None
-    invoices: list[int]
-    """Invoice ids (empty once cancelled: the audit log keeps what it held)."""
-
-    @classmethod
-    def of(cls, batch: Batch, invoice_ids: list[int]) -> BatchOut:
-        """Render a batch with its invoice ids."""
-        return cls(
-            id=batch.id,
-            status=batch.status,
-            invoice_count=batch.invoice_count,
-            total_amount=money(batch.total_amount, "JPY") or Decimal(0),
-            payment_date=batch.payment_date,
-            paid_on=batch.paid_on,
-            department=batch.department.code if batch.department else None,
-            due_before=batch.due_before,
-            created_at=batch.created_at,
-            cancelled_at=batch.cancelled_at,
-            invoices=invoice_ids,
-        )
-
-
-class BatchCreated(BatchOut):
-    """A new batch, with the approved invoices it could not take."""
-
-    excluded: list[ExcludedOut]
-
-    @classmethod
-    def of_created(cls, created: CreatedBatch) -> BatchCreated:
-        """Render the service's result."""
-        return cls(
-            **BatchOut.of(created.batch, created.invoice_ids).model_dump(),
-            excluded=[ExcludedOut.of(e) for e in created.excluded],
-        )
-
-
 class BatchSummary(BaseModel):
     """A batch as listed (without its invoice ids)."""
 
     id: int
     status: str
+    """``open``, ``paid`` or ``cancelled``."""
     invoice_count: int
     total_amount: Decimal
     payment_date: dt.date
@@ -121,6 +73,39 @@ class BatchSummary(BaseModel):
             paid_on=batch.paid_on,
             department=batch.department.code if batch.department else None,
             created_at=batch.created_at,
+        )
+
+
+class BatchOut(BatchSummary):
+    """A payment batch with the invoices it holds."""
+
+    due_before: dt.date | None
+    cancelled_at: dt.datetime | None
+    invoices: list[int]
+    """Invoice ids (empty once cancelled: the audit log keeps what it held)."""
+
+    @classmethod
+    def of_batch(cls, batch: Batch, invoice_ids: list[int]) -> BatchOut:
+        """Render a batch with its invoice ids."""
+        return cls(
+            **BatchSummary.of(batch).model_dump(),
+            due_before=batch.due_before,
+            cancelled_at=batch.cancelled_at,
+            invoices=invoice_ids,
+        )
+
+
+class BatchCreated(BatchOut):
+    """A new batch, with the approved invoices it could not take."""
+
+    excluded: list[ExcludedOut]
+
+    @classmethod
+    def of_created(cls, created: CreatedBatch) -> BatchCreated:
+        """Render the service's result."""
+        return cls(
+            **BatchOut.of_batch(created.batch, created.invoice_ids).model_dump(),
+            excluded=[ExcludedOut.of(e) for e in created.excluded],
         )
 
 
