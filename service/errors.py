@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -202,6 +202,14 @@ def install_error_handlers(app: FastAPI) -> None:
             ),
         )
 
+    async def on_conflicting_write(request: Request, exc: Exception) -> Response:
+        # Two requests raced past a check (same login, same number…): the database's unique
+        # constraint stopped the second; its transaction was rolled back.
+        log.info("write refused by a unique constraint: %s", type(exc.__cause__ or exc).__name__)
+        return await on_app_error(
+            request, Conflict("a record with these values was saved at the same moment; reload")
+        )
+
     async def on_storage(request: Request, exc: Exception) -> Response:
         log.error("object store unavailable: %s", exc)
         return await on_app_error(request, ServiceUnavailable("the object store is unavailable"))
@@ -214,6 +222,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(DataError, on_unstorable)
+    app.add_exception_handler(IntegrityError, on_conflicting_write)
     app.add_exception_handler(OperationalError, on_database)
     app.add_exception_handler(InterfaceError, on_database)
     app.add_exception_handler(PoolTimeout, on_database)

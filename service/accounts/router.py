@@ -18,7 +18,7 @@ from service.accounts.schemas import (
 )
 from service.auth.principal import Principal
 from service.auth.schemas import MeOut
-from service.deps import DbSession, RowId, require_role
+from service.deps import DbSession, ReadSession, RowId, require_role
 from service.errors import responses
 from storage.models import Role
 
@@ -35,7 +35,7 @@ def sign_up(body: SignUp, session: DbSession) -> MeOut:
 
 
 @router.get("/admin/suppliers", responses=responses(401, 403))
-def list_pending(caller: AdminCaller, session: DbSession) -> list[SupplierOut]:
+def list_pending(caller: AdminCaller, session: ReadSession) -> list[SupplierOut]:
     """Sign-ups waiting for approval."""
     return [SupplierOut.of(s) for s in signup.pending_suppliers(session)]
 
@@ -56,7 +56,7 @@ def approve_supplier(
 
 
 @router.get("/account/tokens", responses=responses(401, 403))
-def list_tokens(caller: SupplierCaller, session: DbSession) -> list[TokenOut]:
+def list_tokens(caller: SupplierCaller, session: ReadSession) -> list[TokenOut]:
     """The API tokens of the caller's company (names and dates, never values)."""
     return [TokenOut.of(t) for t in tokens.list_tokens(session, caller)]
 

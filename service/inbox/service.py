@@ -220,6 +220,8 @@ def set_works(
         raise NotFound(f"no invoice {invoice_id}")
     if caller.role not in (Role.CLERK, Role.ADMIN):
         raise Forbidden("only the department's clerks or an administrator change this")
+    if invoice.status not in (InvoiceStatus.PENDING.value, InvoiceStatus.APPROVED.value):
+        raise Conflict(f"invoice {invoice_id} is {invoice.status}: its payment clock is over")
     department_works = bool(invoice.department and invoice.department.works_contracts)
     deadline = payment_deadline(invoice, works=department_works if works is None else works)
     _apply(session, invoice, version, works_contract=works, payment_deadline=deadline)

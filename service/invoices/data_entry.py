@@ -14,6 +14,7 @@ from service.errors import BadRequest, Conflict, Forbidden, NotFound
 from storage import audit
 from storage.models import Invoice, InvoiceStatus, Role
 from storage.repositories import invoices as repo
+from storage.repositories.inbox import clear_approvals
 
 EDITABLE = frozenset({InvoiceStatus.PENDING.value, InvoiceStatus.RETURNED.value})
 
@@ -82,6 +83,9 @@ def enter_data(
     invoice.seller_registration_number = entry.registration_number
     if caller.role is Role.CLERK:
         invoice.needs_data_entry = False
+    else:  # the supplier changed the figures: a clerk must look again, earlier approvals lapse
+        invoice.needs_data_entry = True
+        clear_approvals(session, invoice.id)
     invoice.version += 1
     audit.record(
         session,

@@ -146,6 +146,12 @@ def _returned_invoice(session: Session, caller: Principal, invoice_id: int) -> I
         raise Conflict(
             f"invoice {invoice_id} is {returned.status}; only a returned one is replaced"
         )
+    correction = repo.correction_of(session, returned.id)
+    if correction is not None:
+        raise Conflict(
+            f"invoice {invoice_id} was already replaced by invoice {correction.id}",
+            extra={"existing_id": correction.id},
+        )
     return returned
 
 

@@ -31,7 +31,6 @@ from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
 from service.pages import CheckedForm, PageSession, render
 from service.runtime import Runtime
-from storage.db import transaction
 from storage.models import Invoice, InvoiceStatus, Role
 from storage.repositories import invoices as repo
 from storage.repositories import organisation
@@ -117,15 +116,15 @@ def _receive_one(
                 findings=[FindingOut.of(f) for f in result.findings],
             )
         judged = intake.store_and_judge(runtime.store, upload, settings.max_upload_bytes)
-        with transaction(runtime.sessions) as session:
-            received = intake.record(
+        with runtime.sessions() as session:
+            received = intake.receive(
                 session,
+                runtime.store,
                 caller=caller,
                 judged=judged,
                 idempotency_key=None,
                 reject_duplicate_numbers=settings.duplicate_numbers == "reject",
             )
-            session.flush()
             return _received(name, received)
     except AppError as exc:
         return FileResult(filename=name, error=exc.detail)
@@ -457,16 +456,16 @@ def correct(
         if isinstance(read, str):
             raise BadRequest(read)
         judged = intake.store_and_judge(runtime.store, read, runtime.settings.max_upload_bytes)
-        with transaction(runtime.sessions) as session:
-            received = intake.record(
+        with runtime.sessions() as session:
+            received = intake.receive(
                 session,
+                runtime.store,
                 caller=caller,
                 judged=judged,
                 idempotency_key=None,
                 reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
                 replaces=invoice_id,
             )
-            session.flush()
             new_id = received.invoice.id
     except AppError as exc:
         with runtime.read_sessions() as session:

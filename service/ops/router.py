@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,6 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.deps import get_runtime
 from service.runtime import Runtime
 from storage.objects import StorageError
+
+log = logging.getLogger("juryo.ops")
 
 router = APIRouter(tags=["operations"])
 
@@ -36,7 +39,8 @@ def _check_storage(runtime: Runtime) -> str:
     try:
         runtime.store.check()
     except StorageError as exc:
-        return f"down: {exc}"
+        log.warning("object store not ready: %s", exc)  # details for operators, not the world
+        return f"down: {type(exc).__name__}"
     return "ok"
 
 

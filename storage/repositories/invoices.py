@@ -155,6 +155,18 @@ def same_number(
     ).scalar_one_or_none()
 
 
+def correction_of(session: Session, returned_id: int) -> Invoice | None:
+    """The acceptable invoice that already replaces a returned one, if any."""
+    return session.execute(
+        select(Invoice)
+        .where(
+            Invoice.replaces_invoice_id == returned_id,
+            Invoice.status != InvoiceStatus.INVALID.value,
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def live_by_number(session: Session, supplier_id: int, number: str) -> Invoice | None:
     """The newest valid invoice of a supplier with this number (a credit note's BT-25)."""
     return session.execute(

@@ -110,10 +110,11 @@ def upsert_purchase_orders(session: Session, rows: list[tuple[str, Department]])
             select(PurchaseOrder).where(PurchaseOrder.po_number.in_([n for n, _ in rows]))
         ).scalars()
     }
-    for number, department in rows:
+    for number, department in rows:  # a number listed twice: the last row wins
         found = existing.get(number)
         if found is None:
-            session.add(PurchaseOrder(po_number=number, department=department))
+            existing[number] = PurchaseOrder(po_number=number, department=department)
+            session.add(existing[number])
         else:
             found.department = department
     session.flush()

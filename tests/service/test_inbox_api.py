@@ -476,3 +476,66 @@ def test_inbox_authorization(
     }
     with live_server.client(accounts[who].token) as client:
         assert client.get("/api/v1/inbox").status_code == expected
+
+
+def test_supplier_changing_confirmed_data_needs_a_clerk_again(
+    live_server: LiveServer, office: Office
+) -> None:
+    sent = submit(live_server, office, plain_pdf(registration_number=office.registration_number))
+    entry = {"invoice_number": "A-100", "issue_date": "2026-11-20", "total": "11000", "taxes": []}
+    with live_server.client(office.clerk.token) as client:
+        assert client.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry).is_success
+    with live_server.client(office.supplier.token) as client:
+        changed = client.put(
+            f"/api/v1/invoices/{sent['id']}/data-entry", json={**entry, "total": "1000000"}
+        ).json()
+    assert changed["needs_data_entry"] is True
+    refused = decide(live_server, office.clerk, sent["id"], "approve")
+    assert refused.status_code == 409
+
+
+def test_a_returned_invoice_is_replaced_once(live_server: LiveServer, office: Office) -> None:
+    sent = submit(live_server, office, jp_invoice(seller=office.registration_number, number="T-1"))
+    decide(live_server, office.clerk, sent["id"], "return", reason="宛名違い")
+    first = submit(
+        live_server,
+        office,
+        jp_invoice(seller=office.registration_number, number="T-1", note="訂正1"),
+        replaces=sent["id"],
+    )
+    with live_server.client(office.supplier.token) as client:
+        second = client.post(
+            "/api/v1/invoices",
+            content=jp_invoice(seller=office.registration_number, number="T-1", note="訂正2"),
+            headers=XML,
+            params={"replaces": sent["id"]},
+        )
+    assert second.status_code == 409
+    assert second.json()["existing_id"] == first["id"]
+
+
+def test_works_setting_is_frozen_once_decided(live_server: LiveServer, office: Office) -> None:
+    sent = submit(live_server, office)
+    decide(live_server, office.clerk, sent["id"], "reject", reason="不要")
+    with live_server.client(office.clerk.token) as client:
+        response = client.post(
+            f"/api/v1/invoices/{sent['id']}/works", json={"works": True, "version": 2}
+        )
+    assert response.status_code == 409
+
+
+def test_purchase_order_listed_twice_takes_the_last_row(
+    live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    first, second = make_department(sessions), make_department(sessions)
+    admin = make_user(sessions, Role.ADMIN)
+    number = unique("PO")
+    with live_server.client(admin.token) as client:
+        imported = client.post(
+            "/api/v1/admin/purchase-orders",
+            content=f"{number},{first}\n{number},{second}\n",
+            headers={"Content-Type": "text/csv"},
+        )
+        assert imported.status_code == 200, imported.text
+        register = client.get("/api/v1/admin/purchase-orders", params={"limit": 1000}).json()
+    assert {"po_number": number, "department": second} in register
