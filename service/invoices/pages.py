@@ -289,10 +289,6 @@ def invoice_list(
     """The invoices the signed-in user may see, newest first, filtered like the API."""
     problems: list[str] = []
     statuses = [s for s in status or [] if s in InvoiceStatus.__members__.values()]
-    department_ids: tuple[int, ...] = ()
-    if department:
-        found = organisation.department_by_code(session, department)
-        department_ids = (found.id,) if found else (-1,)
     criteria = repo.InvoiceFilter(
         status=statuses,
         issue_date_from=_typed(forms.date, issue_date_from, problems),
@@ -301,7 +297,7 @@ def invoice_list(
         amount_max=_typed(forms.amount, amount_max, problems),
         supplier=supplier or None,
         invoice_number=invoice_number or None,
-        department_ids=department_ids,
+        department=department or None,
     )
     rows, total = repo.search(
         session,

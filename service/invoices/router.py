@@ -37,7 +37,6 @@ from service.invoices.upload import read_upload
 from service.runtime import Runtime
 from storage.models import InvoiceStatus, Role
 from storage.repositories import invoices as repo
-from storage.repositories import organisation
 
 router = APIRouter(prefix="/api/v1", tags=["invoices"])
 
@@ -63,7 +62,6 @@ SupplierCaller = Annotated[Principal, Depends(require_role(Role.SUPPLIER))]
 
 
 def search_criteria(
-    session: ReadSession,
     status: Annotated[list[InvoiceStatus] | None, Query()] = None,
     issue_date_from: dt.date | None = None,
     issue_date_to: dt.date | None = None,
@@ -76,10 +74,6 @@ def search_criteria(
     invoice_number: Annotated[str | None, Query(max_length=200)] = None,
 ) -> repo.InvoiceFilter:
     """The search filters (電子帳簿保存法: date, amount, counterparty), combined with AND."""
-    department_ids: tuple[int, ...] = ()
-    if department:
-        found = organisation.department_by_code(session, department)
-        department_ids = (found.id,) if found else (-1,)
     return repo.InvoiceFilter(
         status=[s.value for s in status or []],
         issue_date_from=issue_date_from,
@@ -87,7 +81,7 @@ def search_criteria(
         amount_min=amount_min,
         amount_max=amount_max,
         supplier=supplier,
-        department_ids=department_ids,
+        department=department,
         invoice_number=invoice_number,
     )
 

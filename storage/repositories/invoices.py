@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import AuditEvent, BatchItem, Invoice, InvoiceStatus, Original, Supplier
+from storage.models import (
+    AuditEvent,
+    BatchItem,
+    Department,
+    Invoice,
+    InvoiceStatus,
+    Original,
+    Supplier,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,8 @@ class InvoiceFilter:
     amount_max: Decimal | None = None
     supplier: str | None = None
     """Registration number, or part of the supplier's name."""
-    department_ids: Sequence[int] = field(default_factory=tuple)
+    department: str | None = None
+    """A department code."""
     invoice_number: str | None = None
 
 
@@ -64,8 +73,10 @@ def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[Invoice]:
         query = query.where(Invoice.payable_amount >= criteria.amount_min)
     if criteria.amount_max is not None:
         query = query.where(Invoice.payable_amount <= criteria.amount_max)
-    if criteria.department_ids:
-        query = query.where(Invoice.department_id.in_(list(criteria.department_ids)))
+    if criteria.department:
+        query = query.join(Department, Department.id == Invoice.department_id).where(
+            Department.code == criteria.department
+        )
     if criteria.invoice_number:
         query = query.where(Invoice.invoice_number == criteria.invoice_number)
     if criteria.supplier:
