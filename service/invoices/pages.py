@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,7 +25,7 @@ from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId, StoreDep, get_runtime
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
-from service.invoices import display, intake
+from service.invoices import display, intake, originals
 from service.invoices.data_entry import enter_data
 from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
@@ -418,17 +418,8 @@ def invoice_original(
     request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession, store: StoreDep
 ) -> Response:
     """The exact bytes the supplier sent, as a download."""
-    original = _visible(request, session, browser, invoice_id).original
-    extension = "pdf" if "pdf" in original.media_type else "xml"
-    filename = original.filename or f"invoice-{invoice_id}.{extension}"
-    return Response(
-        store.get(original.object_key),
-        media_type=original.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    invoice = _visible(request, session, browser, invoice_id)
+    return originals.download(invoice, store, request.headers.get("if-none-match"))
 
 
 # --- corrected invoice (a returned one, sent again) -------------------------------------------

@@ -24,7 +24,7 @@ from service.deps import (
     require_role,
 )
 from service.errors import NotFound, responses
-from service.invoices import data_entry, intake
+from service.invoices import data_entry, intake, originals
 from service.invoices.data_entry import DataEntry
 from service.invoices.schemas import (
     ConflictOut,
@@ -202,29 +202,7 @@ def get_original(
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    original = invoice.original
-    etag = f'"{original.sha256}"'
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
-    filename = (
-        original.filename
-        or f"invoice-{invoice.id}.{'pdf' if 'pdf' in original.media_type else 'xml'}"
-    )
-    return Response(
-        store.get(original.object_key),
-        media_type=original.media_type,
-        headers={
-            "ETag": etag,
-            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}",
-            "Cache-Control": "private, max-age=31536000, immutable",
-        },
-    )
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    return originals.download(invoice, store, request.headers.get("if-none-match"))
 
 
 @router.put("/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 403, 404, 409, 422))

@@ -1,0 +1,30 @@
+"""Handing out an original: the exact stored bytes, named and tagged by their SHA-256."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi.responses import Response
+
+from storage.models import Invoice
+from storage.objects import ObjectStore
+
+
+def download(invoice: Invoice, store: ObjectStore, if_none_match: str | None = None) -> Response:
+    """The original as an attachment; ``304`` when the client already has these bytes."""
+    original = invoice.original
+    etag = f'"{original.sha256}"'
+    if if_none_match == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    extension = "pdf" if "pdf" in original.media_type else "xml"
+    filename = original.filename or f"invoice-{invoice.id}.{extension}"
+    return Response(
+        store.get(original.object_key),
+        media_type=original.media_type,
+        headers={
+            "ETag": etag,
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}",
+            # The bytes under a key never change; the answer is still private to the caller.
+            "Cache-Control": "private, max-age=31536000, immutable",
+        },
+    )
