@@ -158,9 +158,7 @@ def po_import(
     from service.organisation.service import import_purchase_orders
 
     with _session() as session:
-        count = import_purchase_orders(
-            session, actor=CLI_ACTOR, csv_text=file.read_text(encoding="utf-8-sig")
-        )
+        count = import_purchase_orders(session, actor=CLI_ACTOR, data=file.read_bytes())
     typer.echo(f"{count} purchase orders imported")
 
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from service import forms
 from service.accounts.service import add_user
-from service.admin.router import MAX_CSV_BYTES
 from service.admin.schemas import DepartmentIn, UserIn
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
@@ -25,6 +24,7 @@ from service.deps import DbSession, ReadSession, SettingsDep
 from service.errors import AppError, BadRequest, Forbidden
 from service.i18n import language, translator
 from service.organisation import service as organisation_service
+from service.organisation.service import MAX_CSV_BYTES
 from service.pages import CheckedForm, PageSession, render
 from storage.models import Role
 from storage.repositories import organisation, users
@@ -256,15 +256,7 @@ def import_purchase_orders(
         data = file.file.read(MAX_CSV_BYTES + 1) if file is not None else b""
         if not data:
             raise BadRequest(translator(language(request))("upload.no_files"))
-        if len(data) > MAX_CSV_BYTES:
-            raise BadRequest("the CSV is larger than 20 MiB; split it")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest("the CSV must be UTF-8") from None
-        count = organisation_service.import_purchase_orders(
-            session, actor=caller.actor, csv_text=text
-        )
+        count = organisation_service.import_purchase_orders(session, actor=caller.actor, data=data)
     except AppError as exc:
         session.rollback()
         return _routing_page(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from service.accounts.service import add_user
 from service.admin.schemas import (
@@ -21,14 +22,13 @@ from service.admin.schemas import (
 )
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, SettingsDep, require_role
-from service.errors import BadRequest, UnsupportedMediaType, responses
+from service.errors import UnsupportedMediaType, responses
 from service.organisation import service as organisation_service
 from storage.models import Role
 from storage.repositories import organisation, users
 
 router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
 AdminCaller = Annotated[Principal, Depends(require_role(Role.ADMIN))]
-MAX_CSV_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/departments", responses=responses(401, 403))
@@ -111,16 +111,8 @@ async def import_purchase_orders(
     if request.headers.get("content-type", "").split(";")[0].strip() != "text/csv":
         raise UnsupportedMediaType("send text/csv")
     body = await request.body()
-    if len(body) > MAX_CSV_BYTES:
-        raise BadRequest("the CSV is larger than 20 MiB; split it")
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("the CSV must be UTF-8") from None
-    from starlette.concurrency import run_in_threadpool
-
     count = await run_in_threadpool(
-        organisation_service.import_purchase_orders, session, actor=caller.actor, csv_text=text
+        organisation_service.import_purchase_orders, session, actor=caller.actor, data=body
     )
     return ImportOut(imported=count)
 

@@ -167,8 +167,19 @@ def update_department(
     return department
 
 
-def import_purchase_orders(session: Session, *, actor: Actor, csv_text: str) -> int:
-    """Load ``po_number,department_code`` rows into the register; all or nothing."""
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+
+def import_purchase_orders(session: Session, *, actor: Actor, data: bytes) -> int:
+    """Load ``po_number,department_code`` rows (UTF-8 CSV) into the register; all or nothing."""
+    if not data:
+        raise BadRequest("the CSV is empty")
+    if len(data) > MAX_CSV_BYTES:
+        raise BadRequest("the CSV is larger than 20 MiB; split it")
+    try:
+        csv_text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the CSV must be UTF-8") from None
     rows: list[tuple[str, Department]] = []
     problems: list[str] = []
     departments = {d.code: d for d in repo.list_departments(session)}

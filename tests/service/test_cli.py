@@ -133,3 +133,21 @@ def test_installed_command_prints_a_token_the_api_accepts(
         response = client.get("/api/v1/me")
     assert response.status_code == 200
     assert response.json()["login"] == "auditor1"
+
+
+def test_purchase_orders_and_aliases_from_the_command_line(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    assert juryo(cli_env, "department", "add", "DOBOKU-02", "道路課")[0] == 0
+    register = tmp_path / "po.csv"
+    register.write_bytes("\ufeffpo_number,department_code\nPO-1,DOBOKU-02\n".encode())
+    code, out = juryo(cli_env, "po", "import", str(register))
+    assert code == 0, out
+    assert "1 purchase orders imported" in out
+    register.write_text("PO-2,NOPE\n", encoding="utf-8")
+    code, out = juryo(cli_env, "po", "import", str(register))
+    assert code == 1
+    assert "no department NOPE" in out
+    code, out = juryo(cli_env, "department", "alias", "DOBOKU-02", "ROAD")
+    assert code == 0, out
+    assert juryo(cli_env, "department", "alias", "DOBOKU-02", "ROAD")[0] == 1  # taken
