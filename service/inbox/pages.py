@@ -66,16 +66,9 @@ def inbox(
 ) -> Response:
     """Pending invoices of the clerk's departments, most urgent first unless sorted otherwise."""
     caller = _clerk(browser)
-    own = [d for d in organisation.list_departments(session) if d.id in caller.department_ids]
-    department_ids = [d.id for d in own]
-    if department:
-        chosen = [d.id for d in own if d.code == department]
-        if not chosen:
-            raise NotFound(f"no department {department} among yours")
-        department_ids = chosen
     rows, total = repo.inbox(
         session,
-        department_ids,
+        decisions.inbox_departments(session, caller, department),
         sort=sort,
         descending=order == "desc",
         supplier=supplier or None,
@@ -103,7 +96,9 @@ def inbox(
             **HELPERS,
             "rows": [(invoice, InboxItem.with_state(invoice, count)) for invoice, count in rows],
             "total": total,
-            "departments": own,
+            "departments": [
+                d for d in organisation.list_departments(session) if d.id in caller.department_ids
+            ],
             "filters": kept,
             "sort": sort.value,
             "order": order,

@@ -65,15 +65,9 @@ def inbox(
     offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> InboxPage:
     """Pending invoices of the caller's departments, by days left to pay (default) or other."""
-    department_ids = sorted(caller.department_ids)
-    if department:
-        found = organisation.department_by_code(session, department)
-        if found is None or found.id not in caller.department_ids:
-            raise NotFound(f"no department {department} among yours")
-        department_ids = [found.id]
     rows, total = repo.inbox(
         session,
-        department_ids,
+        decisions.inbox_departments(session, caller, department),
         sort=sort,
         descending=order == "desc",
         supplier=supplier,

@@ -60,6 +60,16 @@ def payment_deadline(invoice: Invoice, *, works: bool | None = None) -> dt.date:
     )
 
 
+def inbox_departments(session: Session, caller: Principal, code: str | None) -> list[int]:
+    """The departments whose inbox the clerk asks for: all of theirs, or the one named."""
+    if not code:
+        return sorted(caller.department_ids)
+    found = organisation.department_by_code(session, code)
+    if found is None or found.id not in caller.department_ids:
+        raise NotFound(f"no department {code} among yours")
+    return [found.id]
+
+
 def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> Invoice:
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
