@@ -271,6 +271,7 @@ _CONNECTION_ERRORS = (
 )
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "NotFound", "404", "NoSuchVersion"})
 _CHECKSUM_CODES = frozenset({"BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch"})
+_ALREADY_STORED_CODES = frozenset({"PreconditionFailed", "412"})
 
 
 class S3ObjectStore:
@@ -366,25 +367,41 @@ class S3ObjectStore:
     def put(self, data: bytes, *, media_type: str) -> StoredObject:
         digest = hashlib.sha256(data)
         key = digest.hexdigest()
-        if self.exists(key):
-            return StoredObject(key, key, len(data), created=False)
         extra: dict[str, Any] = {}
         if self.object_lock_enabled():
             extra["ObjectLockMode"] = "COMPLIANCE"
             extra["ObjectLockRetainUntilDate"] = _years_from_now(self.retention_years)
-        # Two concurrent writers may both upload; the bytes are identical, so the only cost
-        # is a second (equally locked) version on a versioned bucket.
+        arguments = dict(
+            Bucket=self.bucket,
+            Key=self.prefix + key,
+            Body=data,
+            ContentType=media_type,
+            ChecksumAlgorithm="SHA256",
+            ChecksumSHA256=base64.b64encode(digest.digest()).decode("ascii"),
+            **extra,
+        )
         with self._translate(f"put object {key}"):
-            self._client.put_object(
-                Bucket=self.bucket,
-                Key=self.prefix + key,
-                Body=data,
-                ContentType=media_type,
-                ChecksumAlgorithm="SHA256",
-                ChecksumSHA256=base64.b64encode(digest.digest()).decode("ascii"),
-                **extra,
-            )
-        return StoredObject(key, key, len(data), created=True)
+            created = self._put_if_absent(arguments)
+        return StoredObject(key, key, len(data), created=created)
+
+    def _put_if_absent(self, arguments: dict[str, Any]) -> bool:
+        """Write unless the key exists (False then), in one request instead of asking first.
+
+        "If-None-Match: *" makes the server refuse to write over an existing key (AWS S3, MinIO,
+        Ceph); a server that ignores it stores a second, identical and equally locked version.
+        """
+        tries = 2  # a concurrent conditional write of the same key may answer 409: ask again
+        while True:
+            tries -= 1
+            try:
+                self._client.put_object(**arguments, IfNoneMatch="*")
+                return True
+            except botocore.exceptions.ClientError as exc:
+                code = _error_code(exc)
+                if code in _ALREADY_STORED_CODES:
+                    return False
+                if code != "ConditionalRequestConflict" or not tries:
+                    raise
 
     def get(self, key: str) -> bytes:
         if not _is_key(key):

@@ -221,6 +221,21 @@ def test_s3_put_sends_sha256_checksum(
     assert head["ContentType"] == XML
 
 
+def test_s3_same_bytes_again_leave_one_locked_version(
+    s3_endpoint: str, s3_locked_bucket: str, s3_client: S3Client
+) -> None:
+    # Each version of a locked bucket is kept for years: a repeated upload must not add one.
+    store = S3ObjectStore(s3_locked_bucket, endpoint_url=s3_endpoint)
+    data = random.Random(3).randbytes(64 * 1024)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: store.put(data, media_type=XML), range(8)))
+
+    assert sum(r.created for r in results) == 1
+    versions = s3_client.list_object_versions(Bucket=s3_locked_bucket)["Versions"]
+    assert [v["Key"] for v in versions] == [results[0].key]
+
+
 def test_s3_tampering_is_detected(s3_endpoint: str, s3_bucket: str, s3_client: S3Client) -> None:
     store = S3ObjectStore(s3_bucket, endpoint_url=s3_endpoint)
     key = store.put(b"amount=100", media_type=XML).key
