@@ -82,6 +82,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        loop="uvloop",  # C event loop and HTTP parser: less CPU per request than the
+        http="httptools",  # pure-Python defaults, so more of it goes to validation
         access_log=False,
         timeout_graceful_shutdown=10,
     )
