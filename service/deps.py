@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -27,18 +27,21 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 """A row id in the path: out of range is a 422, never a database error."""
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The process's runtime, built by ``create_app``."""
+async def get_runtime(request: Request) -> Runtime:
+    """The process's runtime, built by ``create_app``.
+
+    Dependencies that do no I/O are ``async``: FastAPI runs plain functions in a thread each.
+    """
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+async def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
     """The settings the app was built with."""
     return runtime.settings
 
 
-def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> ObjectStore:
+async def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> ObjectStore:
     """The object store for originals."""
     return runtime.store
 
@@ -106,11 +109,11 @@ def _authenticate(
 ApiCaller = Annotated[Principal, Depends(api_caller)]
 
 
-def require_role(*roles: Role) -> Callable[[Principal], Principal]:
+def require_role(*roles: Role) -> Callable[[Principal], Coroutine[None, None, Principal]]:
     """A dependency that admits only callers with one of ``roles``."""
     allowed = frozenset(roles)
 
-    def check(caller: ApiCaller) -> Principal:
+    async def check(caller: ApiCaller) -> Principal:
         if caller.role not in allowed:
             raise Forbidden(f"role '{caller.role}' may not do this")
         return caller
