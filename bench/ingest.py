@@ -10,18 +10,25 @@ throughput of ``parsers.read()`` over the same documents measured in the same ru
 
 By default the documents are generated small JP PINT invoices (3 lines, 6 KB), where
 validation is cheap and the fixed cost per request (HTTP, database, object store) dominates;
-``--corpus`` sends real-world documents (11 KB median, 67 KB mean) instead.
+``--corpus`` sends real-world documents (11 KB median, 90 KB mean) instead, ``--rounds`` times
+(each copy made distinct by a trailing XML comment, so each is a new original).
+
+Besides the rates it prints where the CPU went: milliseconds per invoice in the server's
+processes (web workers and validators), in this client, and elsewhere (PostgreSQL, the S3
+server), next to ``parsers.read()``'s own; and how long the two CPUs sat idle.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -71,6 +78,8 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=400)
     parser.add_argument("--uploaders", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--validators", type=int, default=1, help="validating processes per worker")
+    parser.add_argument("--rounds", type=int, default=3, help="times the corpus is sent")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (else SQLite)")
     parser.add_argument("--corpus", action="store_true", help="send ../shared/corpus examples")
     args = parser.parse_args()
@@ -84,22 +93,32 @@ def main() -> None:
         )
         token = json.loads(added)["token"]
         if args.corpus:
-            documents = _corpus_documents()
-            env["JURYO_DUPLICATE_NUMBERS"] = "warn"  # examples reuse invoice numbers
+            examples = _corpus_documents()
+            documents = [
+                example + f"<!-- copy {copy} -->".encode()
+                for copy in range(args.rounds)
+                for example in examples
+            ]
+            env["JURYO_DUPLICATE_NUMBERS"] = "warn"  # examples and copies repeat numbers
         else:
             documents = [
                 jp_invoice(seller=seller, number=f"B-{i:06d}") for i in range(args.invoices)
             ]
 
-        started_at = time.perf_counter()
+        env["JURYO_VALIDATION_PROCESSES"] = str(args.validators)
+        started_at, cpu_at = time.perf_counter(), time.process_time()
         for document in documents:
             assert parsers.read(document).acceptable
         validation_rate = len(documents) / (time.perf_counter() - started_at)
+        read_cpu_ms = (time.process_time() - cpu_at) / len(documents) * 1000
 
         server = ServerProcess(env, workers=args.workers)
         server.start()
         try:
+            _warm_up(server.base_url, token, documents[0], args)
+            before = _CpuSnapshot.take(server)
             ingest_rate, latencies, errors = _upload_all(server.base_url, token, documents, args)
+            cpu = _CpuSnapshot.take(server).minus(before, len(documents))
         finally:
             server.stop()
 
@@ -107,16 +126,78 @@ def main() -> None:
     kind = "corpus examples" if args.corpus else "generated JP PINT invoices"
     mean_kb = sum(map(len, documents)) / len(documents) / 1024
     print(f"backend: {backend}; {len(documents)} {kind} ({mean_kb:.0f} KB mean)")
-    print(f"{args.uploaders} concurrent uploaders, {args.workers} server worker processes")
+    print(
+        f"{args.uploaders} concurrent uploaders, {args.workers} server worker processes, "
+        f"{args.validators} validating process(es) each"
+    )
     print(f"validation only (parsers.read, 1 process): {validation_rate:8.1f} invoices/s")
     print(f"end-to-end ingest over HTTP:               {ingest_rate:8.1f} invoices/s")
     ratio = ingest_rate / validation_rate
     print(f"ratio ingest / validation-only:            {ratio:8.2f}  (target >= 0.80)")
+    print(
+        f"CPU ms per invoice: server {cpu.server:.1f} (parsers.read alone {read_cpu_ms:.1f}), "
+        f"client {cpu.client:.1f}, elsewhere {cpu.elsewhere:.1f}; "
+        f"CPUs idle {cpu.idle_share:.0%}"
+    )
     ms = [value * 1000 for value in latencies]
     print(
         f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
         f"p99 {_percentile(ms, 99):.1f}  errors {len(errors)} {sorted(set(errors))}"
     )
+
+
+@dataclass(frozen=True)
+class _CpuSnapshot:
+    """CPU seconds used so far: by the server's processes, this process, the whole machine."""
+
+    server: float
+    client: float
+    busy: float
+    idle: float
+
+    @classmethod
+    def take(cls, server: ServerProcess) -> _CpuSnapshot:
+        ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        per_second = os.sysconf("SC_CLK_TCK")
+        idle = (ticks[3] + ticks[4]) / per_second  # idle and waiting for I/O
+        busy = sum(ticks[:8]) / per_second - idle
+        return cls(server.cpu_seconds(), time.process_time(), busy, idle)
+
+    def minus(self, before: _CpuSnapshot, invoices: int) -> _CpuUse:
+        server, client = self.server - before.server, self.client - before.client
+        busy, idle = self.busy - before.busy, self.idle - before.idle
+        per = 1000 / invoices
+        return _CpuUse(
+            server * per, client * per, (busy - server - client) * per, idle / (busy + idle)
+        )
+
+
+@dataclass(frozen=True)
+class _CpuUse:
+    """Milliseconds of CPU per invoice, and the share of CPU time left idle."""
+
+    server: float
+    client: float
+    elsewhere: float
+    idle_share: float
+
+
+def _warm_up(base: str, token: str, document: bytes, args: argparse.Namespace) -> None:
+    """Let every validator compile its schemas and XSLT before the clock starts."""
+    limits = httpx.Limits(max_keepalive_connections=0)  # spread over the workers
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}
+    calls = args.workers * args.validators * 4
+    with httpx.Client(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+        threads = [
+            threading.Thread(
+                target=client.post, args=("/api/v1/validate",), kwargs={"content": document}
+            )
+            for _ in range(calls)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
 
 def _upload_all(
@@ -125,9 +206,6 @@ def _upload_all(
     """Send every document from ``args.uploaders`` threads; (rate, latencies, error codes)."""
     headers = {"Authorization": f"Bearer {token}"}
     xml = {"Content-Type": "application/xml"}
-    with httpx.Client(base_url=base, headers=headers) as warm:
-        for _ in range(args.workers * 4):  # compile schemas and XSLT in every worker
-            warm.post("/api/v1/validate", content=documents[0], headers=xml)
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()

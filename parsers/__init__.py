@@ -14,6 +14,7 @@ from parsers.model import DocumentKind, Guesses, Invoice
 from parsers.profiles import Format, Profile, Syntax
 from parsers.reader import Result, read, read_path
 from parsers.serialize import to_data
+from parsers.validation import warm_up
 
 __all__ = [
     "DocumentKind",
@@ -33,4 +34,5 @@ __all__ = [
     "read",
     "read_path",
     "to_data",
+    "warm_up",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.invoices.validator import Validator, shared_validator
 from service.settings import Settings
 from storage.db import create_db_engine, read_only, session_factory
 from storage.objects import ObjectStore, open_object_store
@@ -22,6 +23,7 @@ class Runtime:
     read_sessions: sessionmaker[Session]
     """For transactions that only read (on SQLite: without taking the write lock)."""
     store: ObjectStore
+    validator: Validator
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -38,6 +40,7 @@ class Runtime:
             session_factory(engine),
             session_factory(read_only(engine)),
             store,
+            shared_validator(settings.validation_processes),
         )
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from lxml import etree
 
 from parsers.findings import Finding
 from parsers.profiles import Profile, Syntax
+from parsers.validation import en16931, xsd
 from parsers.validation.en16931 import validate_en16931
 from parsers.validation.japan import applies as _japan_applies
 from parsers.validation.japan import validate_japan
@@ -132,3 +133,9 @@ def validate(
         if spec.applies(root, syntax, profile):
             findings.extend(spec.run(root, syntax, profile))
     return findings
+
+
+def warm_up() -> None:
+    """Compile every schema and stylesheet now (a second or two) rather than on first use."""
+    xsd.warm_up()
+    en16931.warm_up()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-import parsers
 from parsers import Finding, Result, Severity, is_acceptable, to_data
 from parsers.model import DocumentKind
 from parsers.registration import normalize
@@ -21,6 +20,7 @@ from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, NotFound
 from service.inbox.service import start_clock
 from service.invoices.upload import Upload
+from service.invoices.validator import Validator
 from service.routing.service import route
 from storage import audit
 from storage.models import Finding as FindingRow
@@ -46,15 +46,12 @@ class Received:
     created: bool
 
 
-def judge(upload: Upload, max_bytes: int) -> Result:
-    """What the parsers make of a document (the dry run stops here)."""
-    return parsers.read(upload.data, max_bytes=max_bytes)
-
-
-def store_and_judge(store: ObjectStore, upload: Upload, max_bytes: int) -> Judged:
+def store_and_judge(
+    store: ObjectStore, validator: Validator, upload: Upload, max_bytes: int
+) -> Judged:
     """Durably store the original first, then judge it; a store failure stops everything."""
     stored = store.put(upload.data, media_type=upload.media_type)
-    return Judged(upload, stored, judge(upload, max_bytes))
+    return Judged(upload, stored, validator.judge(upload.data, max_bytes))
 
 
 def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:

@@ -108,14 +108,16 @@ def _receive_one(
     settings = runtime.settings
     try:
         if validate_only:
-            result = intake.judge(upload, settings.max_upload_bytes)
+            result = runtime.validator.judge(upload.data, settings.max_upload_bytes)
             return FileResult(
                 filename=name,
                 acceptable=result.acceptable,
                 invoice_number=result.invoice.number if result.invoice else None,
                 findings=[FindingOut.of(f) for f in result.findings],
             )
-        judged = intake.store_and_judge(runtime.store, upload, settings.max_upload_bytes)
+        judged = intake.store_and_judge(
+            runtime.store, runtime.validator, upload, settings.max_upload_bytes
+        )
         with runtime.sessions() as session:
             received = intake.receive(
                 session,
@@ -442,7 +444,9 @@ def correct(
     try:
         if isinstance(read, str):
             raise BadRequest(read)
-        judged = intake.store_and_judge(runtime.store, read, runtime.settings.max_upload_bytes)
+        judged = intake.store_and_judge(
+            runtime.store, runtime.validator, read, runtime.settings.max_upload_bytes
+        )
         with runtime.sessions() as session:
             received = intake.receive(
                 session,

@@ -106,7 +106,7 @@ async def submit_invoice(
     caller: SupplierCaller,
     session: DbSession,
     settings: SettingsDep,
-    store: StoreDep,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     replaces: Annotated[
         int | None,
@@ -116,12 +116,16 @@ async def submit_invoice(
     """Submit an invoice. The answer comes only after the original and its record are durable."""
     upload = await read_upload(request, settings.max_upload_bytes)
     judged = await run_in_threadpool(
-        intake.store_and_judge, store, upload, settings.max_upload_bytes
+        intake.store_and_judge,
+        runtime.store,
+        runtime.validator,
+        upload,
+        settings.max_upload_bytes,
     )
     received = await run_in_threadpool(
         intake.receive,
         session,
-        store,
+        runtime.store,
         caller=caller,
         judged=judged,
         idempotency_key=idempotency_key,
@@ -148,11 +152,12 @@ async def submit_invoice(
     },
 )
 async def validate_document(
-    request: Request, caller: ApiCaller, settings: SettingsDep
+    request: Request, caller: ApiCaller, runtime: Annotated[Runtime, Depends(get_runtime)]
 ) -> JSONResponse:
     """Dry run for any signed-in user: the verdict and findings; nothing is stored."""
-    upload = await read_upload(request, settings.max_upload_bytes)
-    result = await run_in_threadpool(intake.judge, upload, settings.max_upload_bytes)
+    max_bytes = runtime.settings.max_upload_bytes
+    upload = await read_upload(request, max_bytes)
+    result = await run_in_threadpool(runtime.validator.judge, upload.data, max_bytes)
     body = ValidationOut.of(result)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if body.valid else 422)
 

@@ -27,6 +27,7 @@ EXPECTED = {
     "read",
     "read_path",
     "to_data",
+    "warm_up",
 }
 
 

@@ -97,20 +97,32 @@ class ServerProcess:
             self.kill()
         self.process = None
 
-    def worker_pids(self) -> list[int]:
-        """The server's processes (the parent and its workers)."""
-        if self.process is None:
-            return []
-        pids = [self.process.pid]
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            pids += [int(p) for p in children.read_text().split()]
+    def process_ids(self) -> list[int]:
+        """The server's processes: the parent, its workers and their validators."""
+        pids = [] if self.process is None else [self.process.pid]
+        for pid in pids:  # grows as children are found
+            for children in Path(f"/proc/{pid}/task").glob("*/children"):  # of every thread
+                try:
+                    pids += [int(p) for p in children.read_text().split()]
+                except OSError:
+                    continue
         return pids
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server's live processes have used so far."""
+        total = 0
+        for pid in self.process_ids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
         """Sum of the peak resident memory (VmHWM) of the server's processes."""
         total_kb = 0
-        for pid in self.worker_pids():
+        for pid in self.process_ids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:

@@ -1,0 +1,78 @@
+"""Documents are judged in processes of their own, beside the web workers.
+
+The EN 16931 XSLT (Saxon) holds the GIL for its whole run. Inside a web worker it stalls the
+event loop and the database transactions of the other requests in that process, which then
+hold SQLite's write lock (or the audit chain's row lock) that much longer: measured with
+``bench/ingest.py``, 60-80 ms of lock waits per upload and 14 % of the CPUs idle. In processes
+of their own, validators stall nothing, and a crash in native parsing code costs a restarted
+validator, not a web worker with all its requests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import cache
+
+import parsers
+from parsers import Result, juryo_rules
+from parsers.profiles import Format
+
+ATTEMPTS = 2
+"""A document is tried once more on a fresh process before it is blamed for a crash."""
+
+
+class Validator:
+    """A pool of processes that run ``parsers.read``; a pool that loses a process is replaced."""
+
+    def __init__(self, processes: int, *, read: Callable[..., Result] = parsers.read) -> None:
+        self.processes = processes
+        self._read = read
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the parent runs threads, and forking those is unsafe.
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=context, initializer=parsers.warm_up
+        )
+
+    def start(self) -> None:
+        """Start the processes now; each compiles the schemas and stylesheets it will need."""
+        for _ in range(self.processes):  # each task finding no idle process starts one
+            self._pool.submit(int)
+
+    def judge(self, data: bytes, max_bytes: int) -> Result:
+        """What the parsers make of a document; waits for a free validating process."""
+        for _ in range(ATTEMPTS):
+            pool = self._pool
+            try:
+                return pool.submit(self._read, data, max_bytes=max_bytes).result()
+            except BrokenProcessPool:
+                self._replace(pool)
+        detail = f"the validating process stopped on this document {ATTEMPTS} times"
+        finding = juryo_rules.VALIDATION_FAILED.finding(detail=detail)
+        return Result(Format.UNKNOWN, findings=(finding,))
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is broken:  # not already replaced by another thread
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+
+    def close(self) -> None:
+        """Stop the validating processes."""
+        self._pool.shutdown(cancel_futures=True)
+
+
+@cache
+def shared_validator(processes: int) -> Validator:
+    """The process's validator of this size: apps in one process (as in tests) share it.
+
+    The app starts its processes (``start``); they end when this process exits.
+    """
+    return Validator(processes)
