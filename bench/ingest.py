@@ -77,12 +77,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--invoices", type=int, default=400)
     parser.add_argument("--uploaders", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument("--validators", type=int, default=1, help="validating processes per worker")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--validators",
+        type=int,
+        help="validating processes per worker (default: CPU cores / workers, as juryo serve)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="times the corpus is sent")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (else SQLite)")
     parser.add_argument("--corpus", action="store_true", help="send ../shared/corpus examples")
     args = parser.parse_args()
+    args.validators = args.validators or max(1, (os.cpu_count() or 1) // args.workers)
 
     with bench_stack(args.postgres, Path(tempfile.mkdtemp(prefix="juryo-bench-"))) as env:
         seller = registration_number()
@@ -212,8 +217,9 @@ def _upload_all(
     queue = list(documents)
 
     def uploader() -> None:
-        # A new connection per request, as behind a load balancer: with keep-alive each
-        # connection stays with the worker that accepted it, and the workers get uneven shares.
+        # A new connection per request, as each supplier's upload is: with keep-alive and
+        # several workers, each connection stays with the worker that accepted it, and the
+        # workers get uneven shares.
         limits = httpx.Limits(max_keepalive_connections=0)
         with httpx.Client(base_url=base, timeout=60, headers=headers, limits=limits) as client:
             while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,9 +73,16 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the web pages and the API."""
+    """Serve the web pages and the API.
+
+    Unless JURYO_VALIDATION_PROCESSES says otherwise, each worker gets its share of the CPU
+    cores as validating processes: they do the CPU work, the workers mostly wait.
+    """
     import uvicorn
 
+    os.environ.setdefault(
+        "JURYO_VALIDATION_PROCESSES", str(max(1, (os.cpu_count() or 1) // workers))
+    )
     _settings()  # fail fast, naming the bad variable
     uvicorn.run(
         "service.app:create_app",
