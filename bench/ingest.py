@@ -120,7 +120,7 @@ def main() -> None:
         server = ServerProcess(env, workers=args.workers)
         server.start()
         try:
-            _warm_up(server.base_url, token, documents[0], args)
+            server.warm_up(token, documents[0], calls=args.workers * args.validators * 4)
             before = _CpuSnapshot.take(server)
             ingest_rate, latencies, errors = _upload_all(server.base_url, token, documents, args)
             cpu = _CpuSnapshot.take(server).minus(before, len(documents))
@@ -185,24 +185,6 @@ class _CpuUse:
     client: float
     elsewhere: float
     idle_share: float
-
-
-def _warm_up(base: str, token: str, document: bytes, args: argparse.Namespace) -> None:
-    """Let every validator compile its schemas and XSLT before the clock starts."""
-    limits = httpx.Limits(max_keepalive_connections=0)  # spread over the workers
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}
-    calls = args.workers * args.validators * 4
-    with httpx.Client(base_url=base, headers=headers, limits=limits, timeout=60) as client:
-        threads = [
-            threading.Thread(
-                target=client.post, args=("/api/v1/validate",), kwargs={"content": document}
-            )
-            for _ in range(calls)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
 
 
 def _upload_all(

@@ -90,6 +90,8 @@ def main() -> None:
         offices, clerks = _setup(env)
         server = ServerProcess(env, workers=args.workers, log=work / "server.log")
         server.start()
+        _, token, number = offices[0]
+        server.warm_up(token, jp_invoice(seller=number, number="WARM-UP"), calls=args.workers * 4)
         clients = threading.local()
 
         def client(token: str) -> httpx.Client:
