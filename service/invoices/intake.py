@@ -20,8 +20,8 @@ from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, NotFound
 from service.inbox.service import start_clock
 from service.invoices.upload import Upload
-from service.invoices.validator import Validator
 from service.routing.service import route
+from service.runtime import Runtime
 from storage import audit
 from storage.models import Finding as FindingRow
 from storage.models import Invoice, InvoiceStatus, Original, Supplier, utcnow
@@ -46,12 +46,11 @@ class Received:
     created: bool
 
 
-def store_and_judge(
-    store: ObjectStore, validator: Validator, upload: Upload, max_bytes: int
-) -> Judged:
+def store_and_judge(runtime: Runtime, upload: Upload) -> Judged:
     """Durably store the original first, then judge it; a store failure stops everything."""
-    stored = store.put(upload.data, media_type=upload.media_type)
-    return Judged(upload, stored, validator.judge(upload.data, max_bytes))
+    stored = runtime.store.put(upload.data, media_type=upload.media_type)
+    result = runtime.validator.judge(upload.data, runtime.settings.max_upload_bytes)
+    return Judged(upload, stored, result)
 
 
 def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:

@@ -115,9 +115,7 @@ def _receive_one(
                 invoice_number=result.invoice.number if result.invoice else None,
                 findings=[FindingOut.of(f) for f in result.findings],
             )
-        judged = intake.store_and_judge(
-            runtime.store, runtime.validator, upload, settings.max_upload_bytes
-        )
+        judged = intake.store_and_judge(runtime, upload)
         with runtime.sessions() as session:
             received = intake.receive(
                 session,
@@ -444,9 +442,7 @@ def correct(
     try:
         if isinstance(read, str):
             raise BadRequest(read)
-        judged = intake.store_and_judge(
-            runtime.store, runtime.validator, read, runtime.settings.max_upload_bytes
-        )
+        judged = intake.store_and_judge(runtime, read)
         with runtime.sessions() as session:
             received = intake.receive(
                 session,

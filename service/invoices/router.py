@@ -18,7 +18,6 @@ from service.deps import (
     DbSession,
     ReadSession,
     RowId,
-    SettingsDep,
     StoreDep,
     get_runtime,
     require_role,
@@ -105,7 +104,6 @@ async def submit_invoice(
     request: Request,
     caller: SupplierCaller,
     session: DbSession,
-    settings: SettingsDep,
     runtime: Annotated[Runtime, Depends(get_runtime)],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     replaces: Annotated[
@@ -114,14 +112,8 @@ async def submit_invoice(
     ] = None,
 ) -> JSONResponse:
     """Submit an invoice. The answer comes only after the original and its record are durable."""
-    upload = await read_upload(request, settings.max_upload_bytes)
-    judged = await run_in_threadpool(
-        intake.store_and_judge,
-        runtime.store,
-        runtime.validator,
-        upload,
-        settings.max_upload_bytes,
-    )
+    upload = await read_upload(request, runtime.settings.max_upload_bytes)
+    judged = await run_in_threadpool(intake.store_and_judge, runtime, upload)
     received = await run_in_threadpool(
         intake.receive,
         session,
@@ -129,7 +121,7 @@ async def submit_invoice(
         caller=caller,
         judged=judged,
         idempotency_key=idempotency_key,
-        reject_duplicate_numbers=settings.duplicate_numbers == "reject",
+        reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
         replaces=replaces,
     )
     body = InvoiceOut.of(received.invoice).model_dump(mode="json")
