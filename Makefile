@@ -39,7 +39,8 @@ run: install
 	@echo "  demo logins (login / password):"
 	@$(BIN)/python -c "from service.demo import demo_logins; [print(f'    {l:<11} / {p:<16} ({r})') for l, p, r in demo_logins()]"
 	@echo
-	$(DEMO_ZENGIN) $(BIN)/juryo serve --host $(HOST) --port $(PORT)
+	$(DEMO_ZENGIN) JURYO_VALIDATION_PROCESSES=$${JURYO_VALIDATION_PROCESSES:-1} \
+		$(BIN)/juryo serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/pytest
