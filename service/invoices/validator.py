@@ -11,7 +11,9 @@ validator, not a web worker with all its requests.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +25,21 @@ from parsers.profiles import Format
 
 ATTEMPTS = 2
 """A document is tried once more on a fresh process before it is blamed for a crash."""
+ORPHAN_CHECK_SECONDS = 1.0
+
+
+def _start_validating_process() -> None:
+    """Runs first in each validating process: leave with the parent, then compile."""
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    parsers.warm_up()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """A web worker that ends by a signal (uvicorn re-raises SIGTERM after a graceful shutdown;
+    SIGKILL) runs no exit handlers and cannot stop its pool, so its validators watch it."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(0)
 
 
 class Validator:
@@ -38,7 +55,7 @@ class Validator:
         # spawn, not fork: the parent runs threads, and forking those is unsafe.
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=parsers.warm_up
+            max_workers=self.processes, mp_context=context, initializer=_start_validating_process
         )
 
     def start(self) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +18,7 @@ from service.invoices.validator import Validator
 from tests.documents import jp_invoice
 from tests.support import registration_number
 
+REPO = Path(__file__).resolve().parents[2]
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -58,3 +63,36 @@ def test_a_document_that_kills_every_try_is_refused_with_a_finding() -> None:
     assert not result.acceptable
     assert [f.rule_id for f in result.findings] == ["JURYO-VALIDATION-ERROR"]
     assert "stopped" in result.findings[0].message_en
+
+
+_OWNER = """
+import os, signal
+from service.invoices.validator import Validator
+validator = Validator(2)
+validator.start()
+validator.judge(b"<Invoice/>", 1000)
+print(*validator._pool._processes, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # no exit handlers, as after uvicorn re-raises SIGTERM
+"""
+
+
+def test_validators_leave_when_their_worker_dies_by_a_signal() -> None:
+    owner = subprocess.run(
+        [sys.executable, "-c", _OWNER], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert owner.returncode == -signal.SIGKILL
+    pids = [int(pid) for pid in owner.stdout.split()]
+    assert len(pids) == 2
+
+    deadline = time.monotonic() + 10
+    while any(map(_running, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's reaping is left
