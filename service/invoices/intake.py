@@ -240,14 +240,14 @@ def _prepare(
     row = _invoice_row(judged, supplier, _original(session, judged, original), caller)
     acceptable = is_acceptable(findings)
     if acceptable and row.invoice_number:
-        duplicate = repo.same_number(session, supplier.id, row.invoice_number, row.issue_date)
-        if duplicate is not None:
+        duplicate_id = repo.same_number(session, supplier.id, row.invoice_number, row.issue_date)
+        if duplicate_id is not None:
             message = (
                 f"invoice {row.invoice_number} of {row.issue_date} was already received "
                 "with different content"
             )
             if reject_duplicate_numbers:
-                raise Conflict(message, extra={"existing_id": duplicate.id})
+                raise Conflict(message, extra={"existing_id": duplicate_id})
             findings.append(
                 _finding(
                     "JURYO-INTAKE-DUPLICATE",

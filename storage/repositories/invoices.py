@@ -151,10 +151,10 @@ def by_idempotency_key(session: Session, supplier_id: int, key: str) -> Invoice 
 
 def same_number(
     session: Session, supplier_id: int, number: str, issue_date: dt.date | None
-) -> Invoice | None:
-    """A live invoice (not invalid, not returned) with the same number and issue date."""
+) -> int | None:
+    """The id of a live invoice (not invalid, not returned) with the same number and date."""
     return session.execute(
-        select(Invoice)
+        select(Invoice.id)
         .where(
             Invoice.supplier_id == supplier_id,
             Invoice.invoice_number == number,
