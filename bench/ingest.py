@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import parsers  # noqa: E402
+from service.invoices.validator import processes_per_worker  # noqa: E402
 from tests.documents import jp_invoice  # noqa: E402
 from tests.reliability.server import ServerProcess, bench_stack, juryo  # noqa: E402
 from tests.support import registration_number  # noqa: E402
@@ -87,7 +88,7 @@ def main() -> None:
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (else SQLite)")
     parser.add_argument("--corpus", action="store_true", help="send ../shared/corpus examples")
     args = parser.parse_args()
-    args.validators = args.validators or max(1, (os.cpu_count() or 1) // args.workers)
+    args.validators = args.validators or processes_per_worker(args.workers)
 
     with bench_stack(args.postgres, Path(tempfile.mkdtemp(prefix="juryo-bench-"))) as env:
         seller = registration_number()

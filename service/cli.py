@@ -80,9 +80,9 @@ def serve(
     """
     import uvicorn
 
-    os.environ.setdefault(
-        "JURYO_VALIDATION_PROCESSES", str(max(1, (os.cpu_count() or 1) // workers))
-    )
+    from service.invoices.validator import processes_per_worker
+
+    os.environ.setdefault("JURYO_VALIDATION_PROCESSES", str(processes_per_worker(workers)))
     _settings()  # fail fast, naming the bad variable
     uvicorn.run(
         "service.app:create_app",

@@ -28,6 +28,12 @@ ATTEMPTS = 2
 ORPHAN_CHECK_SECONDS = 1.0
 
 
+def processes_per_worker(workers: int) -> int:
+    """The default number of validating processes for each of ``workers`` web workers: its
+    share of the CPU cores, since the validators do the CPU work."""
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def _start_validating_process() -> None:
     """Runs first in each validating process: leave with the parent, then compile."""
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
