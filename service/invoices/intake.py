@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from parsers import Finding, Result, Severity, is_acceptable, to_data
 from parsers.model import DocumentKind
@@ -27,6 +27,7 @@ from storage.models import Finding as FindingRow
 from storage.models import Invoice, InvoiceStatus, Original, Supplier, utcnow
 from storage.objects import ObjectStore, StoredObject
 from storage.repositories import invoices as repo
+from storage.repositories import organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +230,7 @@ def _prepare(
     """The new invoice row and its findings, or (the earlier row, None) for a repeat."""
     assert caller.supplier_id is not None
     replaced = _returned_invoice(session, caller, replaces) if replaces is not None else None
-    supplier = session.get_one(
-        Supplier, caller.supplier_id, options=[joinedload(Supplier.default_department)]
-    )
+    supplier = organisation.supplier_for_routing(session, caller.supplier_id)
     earlier, original = _replayed(session, supplier, judged, idempotency_key)
     if earlier is not None:
         return earlier, None

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import Department, DepartmentAlias, PurchaseOrder, Supplier
+
+# The routing lookups, which every upload runs, built once: building a statement costs
+# about as much as running it.
+_BY_CODE = select(Department).where(Department.code == bindparam("code"))
+_BY_CODE_OR_ALIAS = (
+    select(Department)
+    .outerjoin(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+    .where(or_(Department.code == bindparam("code"), DepartmentAlias.alias == bindparam("code")))
+    .order_by(Department.code != bindparam("code"))  # an exact code beats someone's alias
+    .limit(1)
+)
+_BY_PURCHASE_ORDER = (
+    select(Department)
+    .join(PurchaseOrder, PurchaseOrder.department_id == Department.id)
+    .where(PurchaseOrder.po_number == bindparam("po_number"))
+)
 
 
 def department_by_code(session: Session, code: str) -> Department | None:
     """The department with this code, if any."""
-    return session.execute(select(Department).where(Department.code == code)).scalar_one_or_none()
+    return session.execute(_BY_CODE, {"code": code}).scalar_one_or_none()
 
 
 def department_by_code_or_alias(session: Session, code: str) -> Department | None:
     """The department this code or alias names (codes are matched exactly, after trimming)."""
-    code = code.strip()
-    return session.execute(
-        select(Department)
-        .outerjoin(DepartmentAlias, DepartmentAlias.department_id == Department.id)
-        .where(or_(Department.code == code, DepartmentAlias.alias == code))
-        .order_by(Department.code != code)  # an exact code beats someone else's alias
-        .limit(1)
-    ).scalar_one_or_none()
+    return session.execute(_BY_CODE_OR_ALIAS, {"code": code.strip()}).scalar_one_or_none()
 
 
 def list_departments(session: Session) -> list[Department]:
@@ -46,6 +55,18 @@ def add_department(
     session.add(department)
     session.flush()
     return department
+
+
+_SUPPLIER_FOR_ROUTING = (
+    select(Supplier)
+    .where(Supplier.id == bindparam("supplier_id"))
+    .options(joinedload(Supplier.default_department))
+)
+
+
+def supplier_for_routing(session: Session, supplier_id: int) -> Supplier:
+    """A supplier with its default department loaded (read on every upload)."""
+    return session.execute(_SUPPLIER_FOR_ROUTING, {"supplier_id": supplier_id}).scalar_one()
 
 
 def supplier_by_registration(session: Session, registration_number: str) -> Supplier | None:
@@ -96,9 +117,7 @@ def supplier_by_creditor_number(session: Session, creditor_number: str) -> Suppl
 def department_by_purchase_order(session: Session, po_number: str) -> Department | None:
     """The department that placed this purchase order, per the register."""
     return session.execute(
-        select(Department)
-        .join(PurchaseOrder, PurchaseOrder.department_id == Department.id)
-        .where(PurchaseOrder.po_number == po_number.strip())
+        _BY_PURCHASE_ORDER, {"po_number": po_number.strip()}
     ).scalar_one_or_none()
 
 

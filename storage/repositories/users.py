@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -47,15 +47,39 @@ _IDENTITY_COLUMNS = (
 )
 
 
-def _identity(session: Session, source: Any, *conditions: ColumnElement[bool]) -> Identity | None:
+def _identity_statement(source: Any, *conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     extra = (WebSession.csrf_token,) if source is WebSession else ()
-    row = session.execute(
+    return (
         select(*_IDENTITY_COLUMNS, *extra)
         .select_from(source)
         .join(User, source.user_id == User.id)
         .outerjoin(Supplier, Supplier.id == User.supplier_id)
         .where(User.active, *conditions)
-    ).first()
+    )
+
+
+# Built once: every request runs one of them (building a statement costs about as much as
+# running it).
+_BY_TOKEN_HASH = _identity_statement(
+    ApiToken, ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None)
+)
+_BY_SESSION_HASH = _identity_statement(
+    WebSession,
+    WebSession.session_hash == bindparam("hash"),
+    WebSession.expires_at > bindparam("now"),
+)
+_CLERK_DEPARTMENTS = (
+    select(Department.id, Department.code)
+    .join(UserDepartment, UserDepartment.department_id == Department.id)
+    .where(UserDepartment.user_id == bindparam("user_id"))
+    .order_by(Department.code)
+)
+
+
+def _identity(
+    session: Session, statement: Select[*tuple[Any, ...]], **values: Any
+) -> Identity | None:
+    row = session.execute(statement, values).first()
     if row is None:
         return None
     user_id, login, role, display_name, supplier_id, approved = row[:6]
@@ -64,10 +88,7 @@ def _identity(session: Session, source: Any, *conditions: ColumnElement[bool]) -
         departments = tuple(
             (department_id, code)
             for department_id, code in session.execute(
-                select(Department.id, Department.code)
-                .join(UserDepartment, UserDepartment.department_id == Department.id)
-                .where(UserDepartment.user_id == user_id)
-                .order_by(Department.code)
+                _CLERK_DEPARTMENTS, {"user_id": user_id}
             ).all()
         )
     return Identity(
@@ -78,25 +99,18 @@ def _identity(session: Session, source: Any, *conditions: ColumnElement[bool]) -
         supplier_id=supplier_id,
         supplier_approved=bool(approved),
         departments=departments,
-        csrf_token=row[6] if extra else None,
+        csrf_token=row[6] if len(row) > 6 else None,
     )
 
 
 def identity_by_token_hash(session: Session, token_hash: str) -> Identity | None:
     """The active user owning an unrevoked token with this hash."""
-    return _identity(
-        session, ApiToken, ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)
-    )
+    return _identity(session, _BY_TOKEN_HASH, hash=token_hash)
 
 
 def identity_by_session_hash(session: Session, session_hash: str) -> Identity | None:
     """The active user of an unexpired browser session with this hash."""
-    return _identity(
-        session,
-        WebSession,
-        WebSession.session_hash == session_hash,
-        WebSession.expires_at > utcnow(),
-    )
+    return _identity(session, _BY_SESSION_HASH, hash=session_hash, now=utcnow())
 
 
 def user_by_login(session: Session, login: str) -> User | None:
