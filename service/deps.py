@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from service.auth import service as auth
 from service.auth.principal import Principal
@@ -46,15 +47,26 @@ async def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Object
     return runtime.store
 
 
-def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    """One transaction per request, committed before the response is sent."""
-    with runtime.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+async def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> AsyncIterator[Session]:
+    """One transaction per request, committed before the response is sent.
+
+    Async, so that it costs no thread hop of its own: a session touches the database only
+    when first used, and only an open transaction needs a worker thread to end it.
+    """
+    session = runtime.sessions()
+    try:
+        yield session
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        if session.in_transaction():  # the commit or rollback above failed
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 def read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:

@@ -1,8 +1,8 @@
 """Receiving a supplier's document: store the original, judge it, record it, route it.
 
-Two phases, so that the slow part holds no database transaction: ``store_and_judge`` writes
-the original to the object store and runs the parsers; ``record`` then writes the invoice,
-its findings and an audit event in the request's single transaction. The original is always
+``submit`` does it all in two phases, so that the slow part holds no database transaction: it
+writes the original to the object store and has the parsers judge it; ``record`` then writes
+the invoice, its findings and an audit event in one transaction. The original is always
 stored before the row that points to it; ``juryo reconcile`` removes objects no row claims.
 """
 
@@ -47,11 +47,28 @@ class Received:
     created: bool
 
 
-def store_and_judge(runtime: Runtime, upload: Upload) -> Judged:
-    """Durably store the original first, then judge it; a store failure stops everything."""
+def submit(
+    runtime: Runtime,
+    session: Session,
+    *,
+    caller: Principal,
+    upload: Upload,
+    idempotency_key: str | None = None,
+    replaces: int | None = None,
+) -> Received:
+    """Receive an upload, all of it in the one worker thread it blocks: store the original
+    durably first (a store failure stops everything), judge it, then record and commit."""
     stored = runtime.store.put(upload.data, media_type=upload.media_type)
     result = runtime.validator.judge(upload.data, runtime.settings.max_upload_bytes)
-    return Judged(upload, stored, result)
+    return receive(
+        session,
+        runtime.store,
+        caller=caller,
+        judged=Judged(upload, stored, result),
+        idempotency_key=idempotency_key,
+        reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
+        replaces=replaces,
+    )
 
 
 def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:

@@ -105,27 +105,17 @@ def _receive_one(
 ) -> FileResult:
     """Intake as the API does it, in a transaction of its own so one failure spares the rest."""
     name = upload.filename or "-"
-    settings = runtime.settings
     try:
         if validate_only:
-            result = runtime.validator.judge(upload.data, settings.max_upload_bytes)
+            result = runtime.validator.judge(upload.data, runtime.settings.max_upload_bytes)
             return FileResult(
                 filename=name,
                 acceptable=result.acceptable,
                 invoice_number=result.invoice.number if result.invoice else None,
                 findings=[FindingOut.of(f) for f in result.findings],
             )
-        judged = intake.store_and_judge(runtime, upload)
         with runtime.sessions() as session:
-            received = intake.receive(
-                session,
-                runtime.store,
-                caller=caller,
-                judged=judged,
-                idempotency_key=None,
-                reject_duplicate_numbers=settings.duplicate_numbers == "reject",
-            )
-            return _received(name, received)
+            return _received(name, intake.submit(runtime, session, caller=caller, upload=upload))
     except AppError as exc:
         return FileResult(filename=name, error=exc.detail)
 
@@ -442,16 +432,9 @@ def correct(
     try:
         if isinstance(read, str):
             raise BadRequest(read)
-        judged = intake.store_and_judge(runtime, read)
         with runtime.sessions() as session:
-            received = intake.receive(
-                session,
-                runtime.store,
-                caller=caller,
-                judged=judged,
-                idempotency_key=None,
-                reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
-                replaces=invoice_id,
+            received = intake.submit(
+                runtime, session, caller=caller, upload=read, replaces=invoice_id
             )
             new_id = received.invoice.id
     except AppError as exc:

@@ -113,15 +113,13 @@ async def submit_invoice(
 ) -> JSONResponse:
     """Submit an invoice. The answer comes only after the original and its record are durable."""
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
-    judged = await run_in_threadpool(intake.store_and_judge, runtime, upload)
     received = await run_in_threadpool(
-        intake.receive,
+        intake.submit,
+        runtime,
         session,
-        runtime.store,
         caller=caller,
-        judged=judged,
+        upload=upload,
         idempotency_key=idempotency_key,
-        reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
         replaces=replaces,
     )
     body = InvoiceOut.of(received.invoice).model_dump(mode="json")
