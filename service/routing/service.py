@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Department, Supplier
 from storage.repositories import organisation
+from storage.repositories.organisation import RoutingMatch
 
 TRIAGE_CODE = "triage"
 
@@ -86,17 +87,16 @@ def route(
 ) -> RoutingDecision:
     """BT-10 naming a department, else BT-13 in the purchase-order register, else the
     supplier's default department, else the triage inbox."""
-    if buyer_reference:
-        department = organisation.department_by_code_or_alias(session, buyer_reference)
-        if department is not None:
-            return RoutingDecision(department, RoutingRule.BUYER_REFERENCE)
-    if order_reference:
-        department = organisation.department_by_purchase_order(session, order_reference)
-        if department is not None:
+    found = organisation.routing_department(
+        session, code=buyer_reference, po_number=order_reference, fallback_code=TRIAGE_CODE
+    )
+    if found is not None and found[1] is not RoutingMatch.FALLBACK:
+        department, match = found
+        if match is RoutingMatch.PURCHASE_ORDER:
             return RoutingDecision(department, RoutingRule.PURCHASE_ORDER)
+        return RoutingDecision(department, RoutingRule.BUYER_REFERENCE)
     if supplier.default_department is not None:
         return RoutingDecision(supplier.default_department, RoutingRule.SUPPLIER_DEFAULT)
-    triage = organisation.department_by_code(session, TRIAGE_CODE)
-    if triage is None:
+    if found is None:
         raise RuntimeError("the triage department is missing; run the migrations")
-    return RoutingDecision(triage, RoutingRule.TRIAGE)
+    return RoutingDecision(found[0], RoutingRule.TRIAGE)

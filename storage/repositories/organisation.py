@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, case, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import Department, DepartmentAlias, PurchaseOrder, Supplier
 
-# The routing lookups, which every upload runs, built once: building a statement costs
-# about as much as running it.
 _BY_CODE = select(Department).where(Department.code == bindparam("code"))
-_BY_CODE_OR_ALIAS = (
-    select(Department)
-    .outerjoin(DepartmentAlias, DepartmentAlias.department_id == Department.id)
-    .where(or_(Department.code == bindparam("code"), DepartmentAlias.alias == bindparam("code")))
-    .order_by(Department.code != bindparam("code"))  # an exact code beats someone's alias
-    .limit(1)
-)
-_BY_PURCHASE_ORDER = (
-    select(Department)
-    .join(PurchaseOrder, PurchaseOrder.department_id == Department.id)
-    .where(PurchaseOrder.po_number == bindparam("po_number"))
-)
 
 
 def department_by_code(session: Session, code: str) -> Department | None:
@@ -31,9 +18,58 @@ def department_by_code(session: Session, code: str) -> Department | None:
     return session.execute(_BY_CODE, {"code": code}).scalar_one_or_none()
 
 
-def department_by_code_or_alias(session: Session, code: str) -> Department | None:
-    """The department this code or alias names (codes are matched exactly, after trimming)."""
-    return session.execute(_BY_CODE_OR_ALIAS, {"code": code.strip()}).scalar_one_or_none()
+class RoutingMatch(enum.IntEnum):
+    """What named the department that routing found, best first."""
+
+    CODE = 0
+    ALIAS = 1
+    PURCHASE_ORDER = 2
+    FALLBACK = 3
+
+
+_CANDIDATES = union_all(
+    select(
+        Department.id.label("department_id"),
+        case(
+            (Department.code == bindparam("code"), literal(RoutingMatch.CODE.value)),
+            else_=literal(RoutingMatch.ALIAS.value),
+        ).label("match"),
+    )
+    .outerjoin(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+    .where(or_(Department.code == bindparam("code"), DepartmentAlias.alias == bindparam("code"))),
+    select(PurchaseOrder.department_id, literal(RoutingMatch.PURCHASE_ORDER.value)).where(
+        PurchaseOrder.po_number == bindparam("po_number")
+    ),
+    select(Department.id, literal(RoutingMatch.FALLBACK.value)).where(
+        Department.code == bindparam("fallback")
+    ),
+).subquery()
+_ROUTING = (
+    select(Department, _CANDIDATES.c.match)
+    .join(_CANDIDATES, _CANDIDATES.c.department_id == Department.id)
+    .order_by(_CANDIDATES.c.match)
+    .limit(1)
+)
+
+
+def routing_department(
+    session: Session, *, code: str | None, po_number: str | None, fallback_code: str
+) -> tuple[Department, RoutingMatch] | None:
+    """The department whose code or alias is ``code`` (an exact code first), else the one that
+    placed purchase order ``po_number``, else the one coded ``fallback_code``; and which it was.
+
+    One query built once, as every upload is routed: building a statement costs about as much
+    as running it, and most buyer references name no department.
+    """
+    row = session.execute(
+        _ROUTING,
+        {
+            "code": code.strip() if code else None,
+            "po_number": po_number.strip() if po_number else None,
+            "fallback": fallback_code,
+        },
+    ).first()
+    return None if row is None else (row[0], RoutingMatch(row[1]))
 
 
 def list_departments(session: Session) -> list[Department]:
@@ -111,13 +147,6 @@ def supplier_by_creditor_number(session: Session, creditor_number: str) -> Suppl
     """The supplier with this creditor number, if any."""
     return session.execute(
         select(Supplier).where(Supplier.creditor_number == creditor_number)
-    ).scalar_one_or_none()
-
-
-def department_by_purchase_order(session: Session, po_number: str) -> Department | None:
-    """The department that placed this purchase order, per the register."""
-    return session.execute(
-        _BY_PURCHASE_ORDER, {"po_number": po_number.strip()}
     ).scalar_one_or_none()
 
 

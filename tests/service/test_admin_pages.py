@@ -60,8 +60,12 @@ def test_create_department_change_it_and_manage_aliases(
         == 303
     )
     with transaction(sessions) as session:
-        department = organisation.department_by_code_or_alias(session, alias)
-        assert department is not None
+        found = organisation.routing_department(
+            session, code=alias, po_number=None, fallback_code="triage"
+        )
+        assert found is not None
+        department, match = found
+        assert match is organisation.RoutingMatch.ALIAS
         assert department.code == code
         assert department.approval_threshold == 2_000_000
         assert department.works_contracts is False
@@ -80,7 +84,11 @@ def test_create_department_change_it_and_manage_aliases(
     removed = admin.post("/admin/aliases/remove", data={"csrf_token": token, "alias": alias})
     assert removed.status_code == 303
     with transaction(sessions) as session:
-        assert organisation.department_by_code_or_alias(session, alias) is None
+        found = organisation.routing_department(
+            session, code=alias, po_number=None, fallback_code="triage"
+        )
+        assert found is not None
+        assert found[1] is organisation.RoutingMatch.FALLBACK
 
 
 def test_import_purchase_orders_and_show_the_errors_of_a_bad_csv(
@@ -100,9 +108,12 @@ def test_import_purchase_orders_and_show_the_errors_of_a_bad_csv(
     assert imported.status_code == 200
     assert "2 件を取り込みました" in imported.text
     with transaction(sessions) as session:
-        department = organisation.department_by_purchase_order(session, first)
-        assert department is not None
-        assert department.code == code
+        found = organisation.routing_department(
+            session, code=None, po_number=first, fallback_code="triage"
+        )
+        assert found is not None
+        assert found[0].code == code
+        assert found[1] is organisation.RoutingMatch.PURCHASE_ORDER
 
     bad = f"{unique('PO')},NO-SUCH-DEPARTMENT\njust-one-field\n"
     refused = admin.post(

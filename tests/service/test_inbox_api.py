@@ -328,6 +328,7 @@ def test_routing_rules_in_order(
     by_code = routed(buyer_reference=alias_target.department)
     by_alias = routed(buyer_reference=alias)
     by_po = routed(buyer_reference="UNKNOWN", order_reference=po_number)
+    by_both = routed(buyer_reference=alias, order_reference=po_number)
     by_default = routed(buyer_reference="UNKNOWN")
     assert (by_code["rule"], by_code["department"]) == ("buyer_reference", alias_target.department)
     assert (by_alias["rule"], by_alias["department"]) == (
@@ -335,6 +336,10 @@ def test_routing_rules_in_order(
         alias_target.department,
     )
     assert (by_po["rule"], by_po["department"]) == ("purchase_order", po_target.department)
+    assert (by_both["rule"], by_both["department"]) == (
+        "buyer_reference",
+        alias_target.department,
+    )
     assert (by_default["rule"], by_default["department"]) == ("supplier_default", office.department)
     assert po_number in by_po["explanation_ja"]
 
