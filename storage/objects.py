@@ -307,9 +307,15 @@ class S3ObjectStore:
                 connect_timeout=connect_timeout,
                 read_timeout=read_timeout,
                 retries={"max_attempts": max_attempts, "mode": "standard"},
-                # Virtual-host addressing needs DNS for every bucket; self-hosted S3 APIs
-                # (MinIO, moto, Ceph) are reached by path.
-                s3={"addressing_style": "path"} if endpoint_url else None,
+                s3={
+                    # Virtual-host addressing needs DNS for every bucket; self-hosted S3 APIs
+                    # (MinIO, moto, Ceph) are reached by path.
+                    "addressing_style": "path" if endpoint_url else "auto",
+                    # Every put carries its SHA-256 in a signed checksum header that the server
+                    # checks the body against, so hashing the body a second time for the
+                    # signature (what botocore does over plain HTTP) adds nothing.
+                    "payload_signing_enabled": False,
+                },
             )
             # A private session: boto3's default session is not thread-safe to create clients.
             client = boto3.session.Session().client(
