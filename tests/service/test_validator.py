@@ -47,7 +47,7 @@ def test_verdicts_are_those_of_read(validator: Validator) -> None:
 def test_a_killed_process_is_replaced(validator: Validator) -> None:
     document = jp_invoice(seller=registration_number(), number="V-2")
     validator.judge(document, MAX_BYTES)
-    for pid in list(validator._pool._processes):
+    for pid in validator.process_ids():
         os.kill(pid, signal.SIGKILL)
 
     assert validator.judge(document, MAX_BYTES).acceptable
@@ -71,7 +71,7 @@ from service.invoices.validator import Validator
 validator = Validator(2)
 validator.start()
 validator.judge(b"<Invoice/>", 1000)
-print(*validator._pool._processes, flush=True)
+print(*validator.process_ids(), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)  # no exit handlers, as after uvicorn re-raises SIGTERM
 """
 
