@@ -59,7 +59,7 @@ def routing_department(
     placed purchase order ``po_number``, else the one coded ``fallback_code``; and which it was.
 
     One query built once, as every upload is routed: building a statement costs about as much
-    as running it, and most buyer references name no department.
+    as running it, and a reference that names nothing would otherwise cost a query per rule.
     """
     row = session.execute(
         _ROUTING,
