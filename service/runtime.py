@@ -40,7 +40,7 @@ class Runtime:
             session_factory(engine),
             session_factory(read_only(engine)),
             store,
-            shared_validator(settings.validation_processes),
+            shared_validator(settings.validation_processes, settings.validation_timeout_seconds),
         )
 
     def close(self) -> None:

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     validation_processes: int = Field(default=1, ge=1, le=64)
     """Processes per web worker that validate documents (``juryo serve``: cores / workers)."""
+    validation_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    """A document still being judged after this long is refused, and its process replaced."""
     retention_years: int = Field(default=10, ge=1, le=100)
     """Years originals stay under Object Lock (電子帳簿保存法: at least 7)."""
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)

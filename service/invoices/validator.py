@@ -33,6 +33,8 @@ ATTEMPTS = 2
 """A document is tried once more on a fresh process before it is blamed for a crash."""
 ORPHAN_CHECK_SECONDS = 1.0
 STOP_SECONDS = 5.0
+READY = "ready"
+"""What a validating process says once it has compiled everything, before its first document."""
 
 Read = Callable[..., Result]
 
@@ -48,6 +50,7 @@ def _serve(connection: Connection, read: Read) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the web worker to handle
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     parsers.warm_up()
+    connection.send(READY)
     while True:
         try:
             data, max_bytes = connection.recv()
@@ -81,29 +84,38 @@ class _Process:
         )
         self.process.start()
         theirs.close()
+        self._ready = False
 
-    def ask(self, data: bytes, max_bytes: int) -> Result:
-        """Judge a document; EOFError or OSError when the process is gone."""
+    def ask(self, data: bytes, max_bytes: int, timeout: float) -> Result:
+        """Judge a document; EOFError or OSError when the process is gone, TimeoutError when
+        the document takes longer than ``timeout`` seconds (the compiling before the first
+        document does not count)."""
+        if not self._ready:
+            self.connection.recv()  # READY
+            self._ready = True
         self.connection.send((data, max_bytes))
+        if not self.connection.poll(timeout):
+            raise TimeoutError(f"no verdict within {timeout:g} s")
         outcome: Result | Exception = self.connection.recv()
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
-    def stop(self) -> None:
-        """Close the pipe (the process then ends by itself), killing it if it does not."""
+    def stop(self, *, wait: float = STOP_SECONDS) -> None:
+        """Close the pipe (an idle process then ends by itself), killing it after ``wait``."""
         self.connection.close()
-        self.process.join(STOP_SECONDS)
+        self.process.join(wait)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
 
 
 class Validator:
-    """Processes that run ``parsers.read``; a process that dies is replaced."""
+    """Processes that run ``parsers.read``; a process that dies or hangs is replaced."""
 
-    def __init__(self, processes: int, *, read: Read = parsers.read) -> None:
+    def __init__(self, processes: int, *, timeout: float = 60.0, read: Read = parsers.read) -> None:
         self.processes = processes
+        self.timeout = timeout
         self._read = read
         self._lock = threading.Lock()
         self._idle: queue.SimpleQueue[_Process] = queue.SimpleQueue()
@@ -132,19 +144,20 @@ class Validator:
         try:
             for _ in range(ATTEMPTS):
                 try:
-                    return process.ask(data, max_bytes)
+                    return process.ask(data, max_bytes, self.timeout)
+                except TimeoutError:  # it would take as long again: no second try
+                    process = self._replace(process, wait=0)
+                    return _refused(f"it took longer than {self.timeout:g} s and was stopped")
                 except (EOFError, OSError):  # it died, perhaps of this document
                     process = self._replace(process)
         finally:
             self._idle.put(process)
-        detail = f"the validating process stopped on this document {ATTEMPTS} times"
-        finding = juryo_rules.VALIDATION_FAILED.finding(detail=detail)
-        return Result(Format.UNKNOWN, findings=(finding,))
+        return _refused(f"the validating process stopped on this document {ATTEMPTS} times")
 
-    def _replace(self, dead: _Process) -> _Process:
-        dead.stop()
+    def _replace(self, failed: _Process, *, wait: float = STOP_SECONDS) -> _Process:
+        failed.stop(wait=wait)
         with self._lock:
-            self._running.discard(dead)
+            self._running.discard(failed)
             return self._spawn()
 
     def close(self) -> None:
@@ -156,10 +169,14 @@ class Validator:
             process.stop()
 
 
+def _refused(detail: str) -> Result:
+    return Result(Format.UNKNOWN, findings=(juryo_rules.VALIDATION_FAILED.finding(detail=detail),))
+
+
 @cache
-def shared_validator(processes: int) -> Validator:
+def shared_validator(processes: int, timeout: float) -> Validator:
     """The process's validator of this size: apps in one process (as in tests) share it.
 
     The app starts its processes (``start``); they end when this process exits.
     """
-    return Validator(processes)
+    return Validator(processes, timeout=timeout)

@@ -26,6 +26,11 @@ def _die(data: bytes, *, max_bytes: int) -> Result:
     os._exit(3)  # as a segfault in native parsing code would end the process
 
 
+def _hang(data: bytes, *, max_bytes: int) -> Result:
+    time.sleep(60)  # as a document that sent a stylesheet into a loop would
+    raise AssertionError("the validating process was not stopped")
+
+
 @pytest.fixture(scope="module")
 def validator() -> Iterator[Validator]:
     started = Validator(1)
@@ -63,6 +68,26 @@ def test_a_document_that_kills_every_try_is_refused_with_a_finding() -> None:
     assert not result.acceptable
     assert [f.rule_id for f in result.findings] == ["JURYO-VALIDATION-ERROR"]
     assert "stopped" in result.findings[0].message_en
+
+
+def test_a_document_that_takes_too_long_is_refused_and_its_process_replaced() -> None:
+    hanging = Validator(1, timeout=0.5, read=_hang)
+    try:
+        hanging.start()
+        before = hanging.process_ids()
+        started = time.monotonic()
+        result = hanging.judge(b"<Invoice/>", MAX_BYTES)
+        waited = time.monotonic() - started
+        after = hanging.process_ids()
+    finally:
+        hanging.close()
+
+    assert [f.rule_id for f in result.findings] == ["JURYO-VALIDATION-ERROR"]
+    assert "longer than 0.5 s" in result.findings[0].message_en
+    assert waited < 30  # compiling first, then half a second: not the minute it would hang
+    assert len(before) == len(after) == 1
+    assert before != after
+    assert not _running(before[0])
 
 
 _OWNER = """
