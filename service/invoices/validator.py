@@ -101,6 +101,13 @@ class _Process:
             raise outcome
         return outcome
 
+    def ready(self) -> bool:
+        """Whether it has compiled everything: looks for its message without taking it."""
+        try:
+            return self.process.is_alive() and (self._ready or self.connection.poll(0))
+        except (OSError, ValueError):  # stopped meanwhile
+            return False
+
     def stop(self, *, wait: float = STOP_SECONDS) -> None:
         """Close the pipe (an idle process then ends by itself), killing it after ``wait``."""
         self.connection.close()
@@ -131,6 +138,13 @@ class Validator:
         started = _Process(self._read)
         self._running.add(started)
         return started
+
+    def ready(self) -> bool:
+        """Whether every validating process has compiled everything (for ``/readyz``): until
+        then the first documents wait for it."""
+        with self._lock:
+            running = list(self._running)
+        return len(running) == self.processes and all(p.ready() for p in running)
 
     def process_ids(self) -> list[int]:
         """The validating processes' ids."""

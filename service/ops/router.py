@@ -46,8 +46,13 @@ def _check_storage(runtime: Runtime) -> str:
 
 @router.get("/readyz", responses={503: {"description": "a dependency is down"}})
 def readyz(runtime: Annotated[Runtime, Depends(get_runtime)]) -> JSONResponse:
-    """Ready: the database and the object store answer; 503 names the one that does not."""
-    checks = {"database": _check_database(runtime), "storage": _check_storage(runtime)}
+    """Ready: the database and the object store answer, and the validators have compiled their
+    schemas and stylesheets; 503 names what is not."""
+    checks = {
+        "database": _check_database(runtime),
+        "storage": _check_storage(runtime),
+        "validators": "ok" if runtime.validator.ready() else "starting",
+    }
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},

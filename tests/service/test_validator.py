@@ -49,6 +49,21 @@ def test_verdicts_are_those_of_read(validator: Validator) -> None:
     assert not validator.judge(bad, MAX_BYTES).acceptable
 
 
+def test_ready_once_every_process_has_compiled() -> None:
+    fresh = Validator(2)
+    try:
+        fresh.start()
+        assert not fresh.ready()  # compiling the stylesheets takes seconds
+        deadline = time.monotonic() + 60
+        while not fresh.ready() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert fresh.ready()
+        fresh.judge(b"<Invoice/>", MAX_BYTES)
+        assert fresh.ready()
+    finally:
+        fresh.close()
+
+
 def test_a_killed_process_is_replaced(validator: Validator) -> None:
     document = jp_invoice(seller=registration_number(), number="V-2")
     validator.judge(document, MAX_BYTES)
