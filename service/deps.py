@@ -37,17 +37,20 @@ async def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-async def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_settings(runtime: RuntimeDep) -> Settings:
     """The settings the app was built with."""
     return runtime.settings
 
 
-async def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> ObjectStore:
+async def get_store(runtime: RuntimeDep) -> ObjectStore:
     """The object store for originals."""
     return runtime.store
 
 
-async def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> AsyncIterator[Session]:
+async def db_session(runtime: RuntimeDep) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent.
 
     Async, so that it costs no thread hop of its own: a session touches the database only
@@ -69,7 +72,7 @@ async def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Async
             session.close()
 
 
-def read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+def read_session(runtime: RuntimeDep) -> Iterator[Session]:
     """A transaction for handlers that only read."""
     with runtime.read_sessions() as session:
         yield session
@@ -85,7 +88,7 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from `juryo use
 
 def api_caller(
     request: Request,
-    runtime: Annotated[Runtime, Depends(get_runtime)],
+    runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller of an API endpoint: a bearer token, or a web session plus CSRF header.

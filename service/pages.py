@@ -13,10 +13,9 @@ from fastapi.templating import Jinja2Templates
 
 from service.auth import service as auth
 from service.auth.service import BrowserSession
-from service.deps import SESSION_COOKIE, get_runtime
+from service.deps import SESSION_COOKIE, RuntimeDep
 from service.errors import AppError, Forbidden
 from service.i18n import LANG_COOKIE, language, translator
-from service.runtime import Runtime
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 LOGIN_CSRF_COOKIE = "juryo_login_csrf"
@@ -69,9 +68,7 @@ def error_page(request: Request, exc: AppError) -> Response:
     )
 
 
-def page_session(
-    request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
-) -> BrowserSession:
+def page_session(request: Request, runtime: RuntimeDep) -> BrowserSession:
     """The signed-in browser, or a redirect to the login page."""
     cookie = request.cookies.get(SESSION_COOKIE)
     browser = None

@@ -26,8 +26,8 @@ from service.deps import (
     DbSession,
     ReadSession,
     RowId,
+    RuntimeDep,
     SettingsDep,
-    get_runtime,
     require_role,
 )
 from service.errors import BadRequest, NotFound, responses
@@ -42,7 +42,6 @@ Accountant = Annotated[Principal, Depends(require_role(Role.ACCOUNTING))]
 BatchReader = Annotated[Principal, Depends(require_role(Role.ACCOUNTING, Role.AUDITOR))]
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 CreditorReader = Annotated[Principal, Depends(require_role(Role.ADMIN, Role.ACCOUNTING))]
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 FORMATS = ("json", "csv", "zengin")
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from parsers.safexml import looks_like_xml
 from service import forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession, RowId, StoreDep, get_runtime
+from service.deps import DbSession, ReadSession, RowId, RuntimeDep, StoreDep
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, intake, originals
@@ -37,7 +37,6 @@ from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 PAGE_SIZE = 50
 HELPERS: dict[str, Any] = {
     "money": display.money,

@@ -18,8 +18,8 @@ from service.deps import (
     DbSession,
     ReadSession,
     RowId,
+    RuntimeDep,
     StoreDep,
-    get_runtime,
     require_role,
 )
 from service.errors import NotFound, responses
@@ -33,7 +33,6 @@ from service.invoices.schemas import (
     ValidationOut,
 )
 from service.invoices.upload import read_upload
-from service.runtime import Runtime
 from storage.models import InvoiceStatus, Role
 from storage.repositories import invoices as repo
 
@@ -104,7 +103,7 @@ async def submit_invoice(
     request: Request,
     caller: SupplierCaller,
     session: DbSession,
-    runtime: Annotated[Runtime, Depends(get_runtime)],
+    runtime: RuntimeDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     replaces: Annotated[
         int | None,
@@ -142,7 +141,7 @@ async def submit_invoice(
     },
 )
 async def validate_document(
-    request: Request, caller: ApiCaller, runtime: Annotated[Runtime, Depends(get_runtime)]
+    request: Request, caller: ApiCaller, runtime: RuntimeDep
 ) -> JSONResponse:
     """Dry run for any signed-in user: the verdict and findings; nothing is stored."""
     max_bytes = runtime.settings.max_upload_bytes
@@ -159,7 +158,7 @@ async def validate_document(
 )
 def export_invoices_csv(
     caller: ApiCaller,
-    runtime: Annotated[Runtime, Depends(get_runtime)],
+    runtime: RuntimeDep,
     criteria: SearchCriteria,
 ) -> StreamingResponse:
     """Every invoice of a search (filters as `GET /invoices`) as CSV, UTF-8 with BOM, streamed."""

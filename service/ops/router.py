@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.deps import get_runtime
+from service.deps import RuntimeDep
 from service.runtime import Runtime
 from storage.objects import StorageError
 
@@ -45,7 +44,7 @@ def _check_storage(runtime: Runtime) -> str:
 
 
 @router.get("/readyz", responses={503: {"description": "a dependency is down"}})
-def readyz(runtime: Annotated[Runtime, Depends(get_runtime)]) -> JSONResponse:
+def readyz(runtime: RuntimeDep) -> JSONResponse:
     """Ready: the database and the object store answer, and the validators have compiled their
     schemas and stylesheets; 503 names what is not."""
     checks = {

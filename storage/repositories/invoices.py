@@ -128,29 +128,24 @@ def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
 
 # Statements of the upload path, built once: building one costs about as much as running it.
 _ORIGINAL_BY_SHA256 = select(Original).where(Original.sha256 == bindparam("sha256"))
-_LIVE = Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value])
-_SAME_NUMBER = (
-    select(Invoice.id)
-    .where(
-        Invoice.supplier_id == bindparam("supplier_id"),
-        Invoice.invoice_number == bindparam("number"),
-        Invoice.issue_date == bindparam("issue_date"),
-        _LIVE,
+
+
+def _same_number_statement(same_date: ColumnElement[bool]) -> Select[int]:
+    return (
+        select(Invoice.id)
+        .where(
+            Invoice.supplier_id == bindparam("supplier_id"),
+            Invoice.invoice_number == bindparam("number"),
+            same_date,
+            Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value]),
+        )
+        .order_by(Invoice.id)
+        .limit(1)
     )
-    .order_by(Invoice.id)
-    .limit(1)
-)
-_SAME_NUMBER_UNDATED = (
-    select(Invoice.id)
-    .where(
-        Invoice.supplier_id == bindparam("supplier_id"),
-        Invoice.invoice_number == bindparam("number"),
-        Invoice.issue_date.is_(None),
-        _LIVE,
-    )
-    .order_by(Invoice.id)
-    .limit(1)
-)
+
+
+_SAME_NUMBER = _same_number_statement(Invoice.issue_date == bindparam("issue_date"))
+_SAME_NUMBER_UNDATED = _same_number_statement(Invoice.issue_date.is_(None))
 
 
 def original_by_sha256(session: Session, sha256: str) -> Original | None:
