@@ -42,8 +42,11 @@ run: install
 	$(DEMO_ZENGIN) JURYO_VALIDATION_PROCESSES=$${JURYO_VALIDATION_PROCESSES:-1} \
 		$(BIN)/juryo serve --host $(HOST) --port $(PORT)
 
+# The date-dependent tests again with the clock half an hour before and after midnight in Tokyo.
 test: install-dev
 	$(BIN)/pytest
+	JURYO_TEST_CLOCK=14:30 $(BIN)/pytest -q -m clock
+	JURYO_TEST_CLOCK=15:30 $(BIN)/pytest -q -m clock
 
 check: install-dev
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
+from service import clock  # noqa: E402
 from service.accounting import exports, service  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from storage.audit import Actor  # noqa: E402
@@ -64,7 +65,7 @@ def main() -> None:
         started = time.perf_counter()
         with transaction(sessions) as session:
             created = service.create_batch(
-                session, actor=ACTOR, payment_date=service.tokyo_today() + dt.timedelta(days=2)
+                session, actor=ACTOR, payment_date=clock.today() + dt.timedelta(days=2)
             )
             batch_id = created.batch.id
         print(

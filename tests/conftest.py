@@ -4,16 +4,21 @@ store (filesystem, or the S3 API when CI asks), and the real app served over HTT
 Environment (set by ``.ci/run`` for the second leg):
   JURYO_TEST_DATABASE_URL  an admin URL of a PostgreSQL server; each run creates its own database
   JURYO_TEST_STORAGE       ``s3`` to put originals in a moto S3 server (JURYO_TEST_S3_ENDPOINT)
+  JURYO_TEST_CLOCK         ``HH:MM``: the whole run's clock starts at that UTC time of today, and
+                           ticks on (``make test`` runs the ``clock`` tests at 14:30 and 15:30,
+                           half an hour either side of midnight in Tokyo)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +31,19 @@ from tests.support import LiveServer, start_live_server
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def process_clock() -> Iterator[None]:
+    """Move this process's clock to ``JURYO_TEST_CLOCK`` (UTC, today) for the whole run."""
+    setting = os.environ.get("JURYO_TEST_CLOCK")
+    if not setting:
+        yield
+        return
+    hour, minute = (int(part) for part in setting.split(":"))
+    start = dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 def _create_postgres_database(admin_url: str) -> str:

@@ -10,12 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from service import forms
+from service import clock, forms
 from service.accounting import service
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden, NotFound, Unprocessable
-from service.inbox import clock
 from service.invoices import display
 from service.pages import CheckedForm, PageSession, render
 from storage.models import Role
@@ -61,7 +60,7 @@ def _queue_page(
             "batches": batches,
             "overdue": inbox_repo.overdue(session, clock.today(), limit=SHOWN, offset=0),
             "departments": organisation.list_departments(session),
-            "default_date": (service.tokyo_today() + dt.timedelta(days=1)).isoformat(),
+            "default_date": (clock.today() + dt.timedelta(days=1)).isoformat(),
             "error": error,
         },
         browser=browser,
@@ -124,7 +123,7 @@ def _batch_page(
             **HELPERS,
             "batch": batch,
             "invoices": repo.invoices_of(session, batch.id, limit=SHOWN),
-            "today": service.tokyo_today().isoformat(),
+            "today": clock.today().isoformat(),
             "error": error,
         },
         browser=browser,
@@ -152,7 +151,7 @@ def paid(
     """Mark the batch paid on the given day."""
     _accountant(browser)
     try:
-        day = _date(paid_on, "paid on") or service.tokyo_today()
+        day = _date(paid_on, "paid on") or clock.today()
         service.mark_paid(session, actor=browser.principal.actor, batch_id=batch_id, paid_on=day)
         session.flush()
     except AppError as exc:

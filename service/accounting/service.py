@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from service import clock
 from service.accounting.zengin import ACCOUNT_TYPES, ZenginError, is_digits, to_zengin_text
 from service.errors import Conflict, NotFound, Unprocessable
 from storage import audit
@@ -17,14 +18,6 @@ from storage.audit import Actor
 from storage.models import Batch, Invoice, Supplier, utcnow
 from storage.repositories import batches as repo
 from storage.repositories import organisation
-
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-"""Japan keeps no daylight saving time, so a fixed offset is exact."""
-
-
-def tokyo_today() -> dt.date:
-    """Today's date in Japan: payment dates are Japanese banking days."""
-    return dt.datetime.now(JST).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +100,7 @@ def create_batch(
         existing = repo.by_idempotency_key(session, idempotency_key)
         if existing is not None:
             return _replay(session, existing, payment_date, department_id, due_before)
-    if payment_date < tokyo_today():
+    if payment_date < clock.today():
         raise Unprocessable(f"the payment date {payment_date} is in the past")
     batch = Batch(
         status="open",
@@ -196,7 +189,7 @@ def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date
     batch = _locked(session, batch_id)
     if batch.status != "open":
         raise Conflict(f"batch {batch_id} is {batch.status}; only an open batch can be paid")
-    if paid_on > tokyo_today():
+    if paid_on > clock.today():
         raise Unprocessable(f"the payment day {paid_on} is in the future")
     count = repo.mark_paid(session, batch_id, paid_on)
     batch.status = "paid"

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
+from service import clock
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId, require_role
 from service.errors import BadRequest, NotFound, PreconditionRequired, responses
-from service.inbox import clock
 from service.inbox import service as decisions
 from service.inbox.schemas import (
     ApproveIn,

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from service.deps import MAX_ROW_ID
-from service.inbox import clock
+from service.inbox import deadlines
 from service.inbox.service import Outcome, approvals_needed
 from service.invoices.schemas import InvoiceOut
 from storage.models import Delegation, Invoice
@@ -39,7 +39,7 @@ class InboxItem(InvoiceOut):
     @classmethod
     def with_state(cls, invoice: Invoice, approvals: int) -> InboxItem:
         """Render an inbox row."""
-        left = clock.days_left(invoice.payment_deadline)
+        left = deadlines.days_left(invoice.payment_deadline)
         return cls(
             **InvoiceOut.of(invoice).model_dump(),
             version=invoice.version,

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import clock
 from service.auth.principal import Principal
 from service.errors import BadRequest, Conflict, Forbidden, NotFound
-from service.inbox import clock
+from service.inbox import deadlines
 from service.routing.service import RoutingRule
 from storage import audit
-from storage.models import Department, Invoice, InvoiceStatus, Role
+from storage.models import Department, Invoice, InvoiceStatus, Role, utcnow
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -53,7 +54,7 @@ def effective_works(invoice: Invoice) -> bool:
 def payment_deadline(invoice: Invoice, *, works: bool | None = None) -> dt.date:
     """The statutory deadline from the clock's start, works setting and paused days."""
     started = invoice.clock_started_at or invoice.received_at
-    return clock.deadline(
+    return deadlines.deadline(
         started,
         works=effective_works(invoice) if works is None else works,
         paused_days=invoice.clock_paused_days,
@@ -174,7 +175,7 @@ def return_to_supplier(
         invoice,
         version,
         status=InvoiceStatus.RETURNED.value,
-        returned_at=dt.datetime.now(dt.UTC),
+        returned_at=utcnow(),
     )
     _event(session, caller, invoice, "invoice.return", reason)
     return Outcome(invoice, "returned", 0, approvals_needed(invoice))
@@ -244,7 +245,7 @@ def start_clock(invoice: Invoice, department: Department, replaced: Invoice | No
     the returned invoice it replaces, without the days it spent returned (art. 7)."""
     if replaced is not None and replaced.returned_at is not None:
         invoice.clock_started_at = replaced.clock_started_at or replaced.received_at
-        invoice.clock_paused_days = replaced.clock_paused_days + clock.paused_days(
+        invoice.clock_paused_days = replaced.clock_paused_days + deadlines.paused_days(
             replaced.returned_at, invoice.received_at
         )
         invoice.works_contract = replaced.works_contract

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.inbox import clock
+from service import clock
 from storage.db import transaction
 from storage.models import Invoice, Role
 from tests.documents import jp_invoice, plain_pdf

@@ -25,7 +25,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.accounting.service import tokyo_today
+from service import clock
 from storage.db import transaction
 from storage.models import ApiToken, Batch, Delegation, DepartmentAlias, Invoice, Role, Supplier
 from tests.documents import jp_invoice, plain_pdf
@@ -141,7 +141,7 @@ class World:
             session.execute(
                 update(Invoice).where(Invoice.id == invoice_id).values(status="approved")
             )
-        payday = (tokyo_today() + dt.timedelta(days=3)).isoformat()
+        payday = (clock.today() + dt.timedelta(days=3)).isoformat()
         response = self.api[ACCOUNTING].post(
             "/api/v1/batches", json={"payment_date": payday, "department": self.department}
         )
@@ -160,7 +160,7 @@ class World:
 
     def delegation(self) -> int:
         """D's clerk names a substitute for tomorrow."""
-        tomorrow = dt.date.today() + dt.timedelta(days=1)
+        tomorrow = clock.today() + dt.timedelta(days=1)
         response = self.api[CLERK_OWN].post(
             "/api/v1/delegations",
             json={
@@ -475,21 +475,21 @@ def _correction(world: World, caller: str, target: Target) -> dict[str, Any]:
 
 
 def _batch_create(world: World, caller: str, target: Target) -> dict[str, Any]:
-    payday = (tokyo_today() + dt.timedelta(days=3)).isoformat()
+    payday = (clock.today() + dt.timedelta(days=3)).isoformat()
     return {"json": {"payment_date": payday, "department": world.department}}
 
 
 def _batch_create_page(world: World, caller: str, target: Target) -> dict[str, Any]:
-    payday = (tokyo_today() + dt.timedelta(days=3)).isoformat()
+    payday = (clock.today() + dt.timedelta(days=3)).isoformat()
     return {"data": {"payment_date": payday, "department": world.department}}
 
 
 def _paid(world: World, caller: str, target: Target) -> dict[str, Any]:
-    return {"json": {"paid_on": tokyo_today().isoformat()}}
+    return {"json": {"paid_on": clock.today().isoformat()}}
 
 
 def _delegation_body(world: World, caller: str, target: Target) -> dict[str, Any]:
-    day = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    day = (clock.today() + dt.timedelta(days=2)).isoformat()
     return {
         "json": {
             "substitute": world.substitute.login,

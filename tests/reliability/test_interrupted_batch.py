@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.accounting.service import tokyo_today
+from service import clock
 from service.settings import Settings
 from storage.models import Batch, BatchItem, Invoice, Role
 from storage.repositories import organisation
@@ -78,7 +78,7 @@ def test_killed_batch_requests_leave_whole_batches_or_none(
     server.start()
     rng = random.Random(11)
     body = {
-        "payment_date": (tokyo_today() + dt.timedelta(days=5)).isoformat(),
+        "payment_date": (clock.today() + dt.timedelta(days=5)).isoformat(),
         "department": code,
     }
     try:

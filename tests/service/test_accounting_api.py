@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import clock
 from service.accounting.exports import BATCH_CSV_COLUMNS
-from service.accounting.service import tokyo_today
 from service.settings import Settings
 from storage.db import transaction
 from storage.models import BatchItem, Invoice, Role, Supplier
@@ -30,6 +30,8 @@ from tests.support import (
     make_user,
     start_live_server,
 )
+
+pytestmark = pytest.mark.clock
 
 XML = {"Content-Type": "application/xml"}
 ZENGIN = {
@@ -142,7 +144,7 @@ def accountant(server: LiveServer, scenario: Scenario) -> Iterator[httpx.Client]
 
 
 def _payday() -> str:
-    return (tokyo_today() + dt.timedelta(days=3)).isoformat()
+    return (clock.today() + dt.timedelta(days=3)).isoformat()
 
 
 def _statuses(sessions: sessionmaker[Session], ids: list[int]) -> set[str]:
@@ -324,7 +326,7 @@ def test_unknown_format_is_400(accountant: httpx.Client, scenario: Scenario) -> 
 
 
 def test_payment_date_in_the_past_is_422(accountant: httpx.Client, scenario: Scenario) -> None:
-    yesterday = (tokyo_today() - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - dt.timedelta(days=1)).isoformat()
     response = accountant.post(
         "/api/v1/batches", json={"payment_date": yesterday, "department": scenario.department}
     )
@@ -349,10 +351,10 @@ def test_cancel_returns_invoices_to_approved_and_paid_batches_stay(
 
     again = _batch(accountant, scenario)  # the same invoices may join a new batch
     assert sorted(again["invoices"]) == sorted(scenario.invoice_ids)  # type: ignore[type-var]
-    tomorrow = (tokyo_today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     future = accountant.post(f"/api/v1/batches/{again['id']}/paid", json={"paid_on": tomorrow})
     assert future.status_code == 422
-    today = tokyo_today().isoformat()
+    today = clock.today().isoformat()
     paid = accountant.post(f"/api/v1/batches/{again['id']}/paid", json={"paid_on": today})
     assert paid.status_code == 200, paid.text
     assert paid.json()["status"] == "paid"

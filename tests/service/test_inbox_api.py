@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.inbox import clock
+from service import clock
 from storage.db import transaction
 from storage.models import Approval, Invoice, Role, User
 from tests.documents import jp_invoice, plain_pdf
@@ -26,6 +26,8 @@ from tests.support import (
     signed_in,
     unique,
 )
+
+pytestmark = pytest.mark.clock
 
 XML = {"Content-Type": "application/xml"}
 PAYABLE = Decimal(16150)  # what tests.documents.jp_invoice asks for
@@ -119,7 +121,7 @@ def test_inbox_sorts_by_days_left_and_amount(
         session.execute(
             update(Invoice)
             .where(Invoice.id == second["id"])
-            .values(payment_deadline=dt.date.today() - dt.timedelta(days=2), payable_amount=5)
+            .values(payment_deadline=clock.today() - dt.timedelta(days=2), payable_amount=5)
         )
     with live_server.client(office.clerk.token) as client:
         by_deadline = client.get("/api/v1/inbox").json()["items"]
@@ -359,7 +361,7 @@ def test_works_override_gives_forty_days(live_server: LiveServer, office: Office
 def test_delegated_approval_is_recorded_on_behalf(
     live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
 ) -> None:
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     with live_server.client(office.clerk.token) as client:
         created = client.post(
             "/api/v1/delegations",
@@ -400,7 +402,7 @@ def test_overdue_list_is_for_accounting(
         session.execute(
             update(Invoice)
             .where(Invoice.id == sent["id"])
-            .values(payment_deadline=dt.date.today() - dt.timedelta(days=1))
+            .values(payment_deadline=clock.today() - dt.timedelta(days=1))
         )
     accounting = make_user(sessions, Role.ACCOUNTING)
     with live_server.client(accounting.token) as client:

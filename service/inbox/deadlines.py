@@ -7,21 +7,11 @@ to the receipt of the corrected invoice, do not count (art. 7).
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from service.clock import local_date, today
+
 DAYS_TO_PAY = 30
 DAYS_TO_PAY_WORKS = 40
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar day in Japan of an instant (the law counts Japanese days)."""
-    return moment.astimezone(TOKYO).date()
-
-
-def today() -> dt.date:
-    """Today in Japan."""
-    return dt.datetime.now(TOKYO).date()
 
 
 def deadline(received: dt.datetime, *, works: bool, paused_days: int = 0) -> dt.date:
