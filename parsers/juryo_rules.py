@@ -166,12 +166,6 @@ PROFILE_WITHOUT_CONTENT = IntakeRule(
     "プロファイル {profile} は明細・税額内訳を含まないため完全な請求書ではありません。"
     "PDFとの照合が必要です。",
 )
-VALIDATION_SKIPPED = IntakeRule(
-    "JURYO-VALIDATION-SKIPPED",
-    _W,
-    "The rule validation layer is not installed; only syntax was checked ({detail}).",
-    "検証ルールが導入されていないため、構文のみ確認しました（{detail}）。",
-)
 VALIDATION_FAILED = IntakeRule(
     "JURYO-VALIDATION-ERROR",
     _F,

@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 from pypdf import PdfReader
 
-from parsers import cii, juryo_rules, pdf, plainpdf, ubl
+from parsers import cii, juryo_rules, pdf, plainpdf, ubl, validation
 from parsers.detect import format_of_root, syntax_of
 from parsers.errors import DocumentTooLarge, UnreadableDocument
 from parsers.findings import Finding, Severity, is_acceptable
@@ -123,14 +123,9 @@ def _root_name(root: etree._Element) -> str:
 def _validate(
     root: etree._Element, syntax: Syntax, profile: Profile, invoice: Invoice | None
 ) -> list[Finding]:
-    """Run the rule layer; its absence is a warning, its crash a fatal finding (fail closed)."""
+    """Run the rule layer; a crash is a fatal finding (fail closed)."""
     try:
-        # Written concurrently; until it exports validate() this layer is skipped.
-        from parsers.validation import validate  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:
-        return [juryo_rules.VALIDATION_SKIPPED.finding(detail=str(exc) or type(exc).__name__)]
-    try:
-        return list(validate(root, syntax, profile, invoice))
+        return list(validation.validate(root, syntax, profile, invoice))
     except Exception as exc:
         return [juryo_rules.VALIDATION_FAILED.finding(detail=type(exc).__name__)]
 

@@ -2,6 +2,8 @@
 """Layer 4: Japanese checks the official artefacts lack (rule ids ``JP-JURYO-nn``).
 
 Applied to JP PINT documents and to any invoice in JPY, UBL or CII, straight from the tree.
+Every one is a warning: the official artefacts decide what is accepted, and juryo's own checks
+only point a clerk at what to look at (an official-valid invoice is never refused by them).
 
 =============  ========  ==================================================================
 rule           severity  why
@@ -9,12 +11,12 @@ rule           severity  why
 JP-JURYO-01    warning   seller registration number (T + 13 digits) fails its check digit;
                          not fatal because the official JP PINT examples use the placeholder
                          ``T1234567890123``
-JP-JURYO-02    fatal     consumption tax per rate is not one rounding (floor..ceiling) of
+JP-JURYO-02    warning    consumption tax per rate is not one rounding (floor..ceiling) of
                          taxable amount × rate: the tax was summed per line (インボイス制度:
                          端数処理は税率ごとに1回)
-JP-JURYO-03    fatal     a tax category/rate Japan does not have: only standard 10 % (S),
+JP-JURYO-03    warning    a tax category/rate Japan does not have: only standard 10 % (S),
                          reduced 8 % (AA), exempt (E), export (G) and out of scope (O)
-JP-JURYO-04    fatal     a JPY amount (totals, tax, line and allowance amounts) has a
+JP-JURYO-04    warning    a JPY amount (totals, tax, line and allowance amounts) has a
                          fractional part; unit prices may have one
 =============  ========  ==================================================================
 """
@@ -164,7 +166,7 @@ def _rounding(paths: _Paths, root: etree._Element) -> Iterable[Finding]:
         if not Decimal(math.floor(exact)) <= tax <= Decimal(math.ceil(exact)):
             yield _finding(
                 "JP-JURYO-02",
-                Severity.FATAL,
+                Severity.WARNING,
                 f"Consumption tax {tax} at {rate} % is not one rounding of {taxable} × {rate} % "
                 f"(= {exact}); tax must be rounded once per rate per invoice, not per line.",
                 f"税率 {rate}% の消費税額 {tax} が 課税対象額 {taxable} × {rate}%（= {exact}）を"
@@ -194,7 +196,7 @@ def _categories(paths: _Paths, root: etree._Element) -> Iterable[Finding]:
             shown = f"{code} {rate} %" if rate is not None else code
             yield _finding(
                 "JP-JURYO-03",
-                Severity.FATAL,
+                Severity.WARNING,
                 f"Tax category {shown} does not exist in Japan: use S 10 %, AA 8 %, "
                 "E (exempt), G (export) or O (out of scope).",
                 f"税区分 {shown} は日本の消費税にありません。S（10%）、AA（軽減8%）、"
@@ -211,7 +213,7 @@ def _whole_yen(paths: _Paths, root: etree._Element) -> Iterable[Finding]:
             name = etree.QName(amount).localname
             yield _finding(
                 "JP-JURYO-04",
-                Severity.FATAL,
+                Severity.WARNING,
                 f"JPY amount {name} = {text(amount)} has a fractional part; yen amounts are "
                 "whole numbers.",
                 f"円建ての金額 {name} = {text(amount)} に小数があります。円の金額は整数です。",
