@@ -16,14 +16,14 @@ from service.errors import BadRequest, PreconditionRequired
 IfMatch = Annotated[str | None, Header(description='the version, e.g. "3"')]
 
 
-class Versioned(Protocol):
+class CarriesVersion(Protocol):
     """A request body that may carry the version it was made on."""
 
     @property
     def version(self) -> int | None: ...
 
 
-def version_of(body: Versioned, if_match: str | None) -> int:
+def version_of(body: CarriesVersion, if_match: str | None) -> int:
     """The version from the body, else from ``If-Match``; a change without one is refused."""
     if body.version is not None:
         return body.version
