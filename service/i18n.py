@@ -450,5 +450,10 @@ TEXTS.update(
             "voided by a change of the amounts (approve again)",
         ),
         "detail.internal": ("市の職員のみ", "city staff only"),
+        "entry.voids_approvals": (
+            "保存すると金額等の変更となり、それまでに行われた承認は無効になります（改めて承認が必要です）。",
+            "Saving changes the amounts: approvals given before no longer count and must be "
+            "given again.",
+        ),
     }
 )

@@ -330,6 +330,7 @@ def test_data_entry_page_refuses_a_stale_version(live_server: LiveServer, office
     with signed_in(live_server, office.clerk.login, office.clerk.password) as browser:
         form = browser.get(f"/invoices/{sent['id']}/data-entry").text
         assert 'name="version" value="1"' in form
+        assert "それまでに行われた承認は無効になります" in form
         assert enter(live_server, office.clerk2, sent["id"], "12000").status_code == 200
         late = browser.post(
             f"/invoices/{sent['id']}/data-entry",
