@@ -279,10 +279,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "decide.you": ("あなた", "you"),
     "decide.on_behalf": ("代理", "on behalf of"),
     "decide.decision": ("判断", "Decision"),
-    "decide.comment": ("コメント（任意）", "Comment (optional)"),
+    "decide.comment": (
+        "コメント（任意・市の職員のみ閲覧、事業者には表示されません）",
+        "Comment (optional; city staff only, never shown to the supplier)",
+    ),
     "decide.reason": (
-        "理由（必須・事業者に表示されます）",
-        "Reason (required, shown to the supplier)",
+        "理由（必須・事業者に送られます）",
+        "Reason (required; sent to the supplier)",
     ),
     "decide.approve": ("承認する", "Approve"),
     "decide.return": ("差し戻す", "Return to supplier"),
@@ -425,5 +428,32 @@ TEXTS.update(
         "cred.save": ("保存", "Save"),
         "cred.saved": ("口座を保存しました。", "The account was saved."),
         "cred.none": ("未登録", "not set"),
+    }
+)
+
+# Approvals of the amounts shown, and comments that stay internal (issue 12).
+TEXTS.update(
+    {
+        "decide.highest": ("表示された最高額", "Highest amount shown"),
+        "decide.highest_hint": (
+            "（書類・事業者の入力・職員の入力のうち最も高い金額。2名承認の要否はこの金額で判断します）",
+            "(the highest of the document, the supplier's and the clerks' entries: it decides "
+            "whether two approvals are needed)",
+        ),
+        "decide.other_clerk": (
+            "入力された合計額が書類と異なります。入力した職員だけでは承認できず、別の職員の承認が必要です。入力者:",
+            "The entered total differs from the document: the clerk who entered it cannot be "
+            "the only approver; another clerk must approve. Entered by",
+        ),
+        "decide.voided": (
+            "金額等の変更により無効（再承認が必要）",
+            "voided by a change of the amounts (approve again)",
+        ),
+        "detail.internal": ("市の職員のみ", "city staff only"),
+        "entry.voids_approvals": (
+            "保存すると金額等の変更となり、それまでに行われた承認は無効になります（改めて承認が必要です）。",
+            "Saving changes the amounts: approvals given before no longer count and must be "
+            "given again.",
+        ),
     }
 )

@@ -294,6 +294,12 @@ class Invoice(Base):
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    amount_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Counts changes of the amounts or payee data: only approvals of the current one count."""
+    highest_amount: Mapped[Decimal | None] = mapped_column(Money)
+    """The highest total any data entry showed (with the document's, it decides on 2 approvals)."""
+    amounts_entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The clerk whose data entry set the current amounts (None: the document or the supplier)."""
 
     supplier: Mapped[Supplier] = relationship()
     original: Mapped[Original] = relationship()
@@ -317,10 +323,17 @@ class PurchaseOrder(Base):
 
 
 class Approval(Base):
-    """One clerk's approval; large amounts need two from different clerks."""
+    """One clerk's approval of one revision of the amounts; large amounts need two clerks.
+
+    Approvals of an earlier ``amount_revision`` stay as a record but no longer count.
+    """
 
     __tablename__ = "approvals"
-    __table_args__ = (UniqueConstraint("invoice_id", "user_id", name="uq_approvals_invoice_user"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "invoice_id", "amount_revision", "user_id", name="uq_approvals_invoice_revision_user"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(
@@ -331,6 +344,8 @@ class Approval(Base):
     """Set when a substitute approved for an absent clerk."""
     comment: Mapped[str | None] = mapped_column(Text)
     approved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    amount_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The invoice's ``amount_revision`` this approval was given on."""
 
 
 class Delegation(Base):

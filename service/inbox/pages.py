@@ -24,7 +24,7 @@ from service.inbox.schemas import InboxItem
 from service.invoices.pages import HELPERS, invoice_view
 from service.pages import CheckedForm, PageSession, render
 from service.routing.service import RoutingRule, explain
-from storage.models import Invoice, InvoiceStatus, Role
+from storage.models import Approval, Invoice, InvoiceStatus, Role
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -94,7 +94,9 @@ def inbox(
         "inbox/list.html",
         {
             **HELPERS,
-            "rows": [(invoice, InboxItem.with_state(invoice, count)) for invoice, count in rows],
+            "rows": [
+                (invoice, InboxItem.with_state(invoice, approvers)) for invoice, approvers in rows
+            ],
             "total": total,
             "departments": [
                 d for d in organisation.list_departments(session) if d.id in caller.department_ids
@@ -142,28 +144,21 @@ def _decision_page(
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"{t('detail.not_found')} (#{invoice_id})")
-    view = invoice_view(request, session, invoice)
+    view = invoice_view(request, session, invoice, caller)
     logins = {e["actor_user_id"]: e["actor_login"] for e in view["history"]}
     approvals = repo.approvals_of(session, invoice.id)
+    current = [a.user_id for a in approvals if a.amount_revision == invoice.amount_revision]
     stale = error is not None and "current_version" in error.extra
     return render(
         request,
         "inbox/decide.html",
         {
             **view,
-            "item": InboxItem.with_state(invoice, len(approvals)),
-            "approvals": [
-                {
-                    "at": HELPERS["tokyo"](a.approved_at),
-                    "login": logins.get(a.user_id, f"#{a.user_id}"),
-                    "mine": a.user_id == caller.user_id,
-                    "on_behalf_of": logins.get(a.on_behalf_of_id, a.on_behalf_of_id)
-                    if a.on_behalf_of_id
-                    else None,
-                    "comment": a.comment,
-                }
-                for a in approvals
-            ],
+            "item": InboxItem.with_state(invoice, current),
+            "approvals": [_approval_view(a, invoice, caller, logins) for a in approvals],
+            "entered_by": logins.get(invoice.amounts_entered_by_id, invoice.amounts_entered_by_id)
+            if invoice.amounts_entered_by_id
+            else None,
             "routing": _routing_explanation(invoice, lang),
             "works": decisions.effective_works(invoice),
             "works_choice": {None: "inherit", True: "yes", False: "no"}[invoice.works_contract],
@@ -179,6 +174,23 @@ def _decision_page(
         browser=browser,
         status_code=error.status_code if error else 200,
     )
+
+
+def _approval_view(
+    approval: Approval, invoice: Invoice, caller: Principal, logins: dict[int | None, str]
+) -> dict[str, object]:
+    """One approval as the panel lists it; one given before the amounts last changed is
+    shown as voided, since it no longer counts."""
+    return {
+        "at": HELPERS["tokyo"](approval.approved_at),
+        "login": logins.get(approval.user_id, f"#{approval.user_id}"),
+        "mine": approval.user_id == caller.user_id,
+        "on_behalf_of": logins.get(approval.on_behalf_of_id, approval.on_behalf_of_id)
+        if approval.on_behalf_of_id
+        else None,
+        "comment": approval.comment,
+        "voided": approval.amount_revision != invoice.amount_revision,
+    }
 
 
 @router.get("/inbox/{invoice_id}", response_class=HTMLResponse)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from service import clock
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId, require_role
-from service.errors import BadRequest, NotFound, PreconditionRequired, responses
+from service.errors import BadRequest, NotFound, responses
 from service.inbox import service as decisions
 from service.inbox.schemas import (
     ApproveIn,
@@ -21,11 +21,11 @@ from service.inbox.schemas import (
     InboxPage,
     ReasonIn,
     RoutingOut,
-    Versioned,
     WorksIn,
 )
 from service.invoices.schemas import InvoiceOut
 from service.routing.service import RoutingRule, explain
+from service.versions import IfMatch, version_of
 from storage import audit
 from storage.models import Role
 from storage.repositories import inbox as repo
@@ -37,20 +37,7 @@ ClerkCaller = Annotated[Principal, Depends(require_role(Role.CLERK))]
 LedgerCaller = Annotated[
     Principal, Depends(require_role(Role.ACCOUNTING, Role.AUDITOR, Role.ADMIN))
 ]
-IfMatch = Annotated[str | None, Header(description='the version, e.g. "3"')]
 DECISION_ERRORS = responses(400, 401, 403, 404, 409, 422, 428)
-
-
-def version_of(body: Versioned, if_match: str | None) -> int:
-    """The version from the body, else from ``If-Match``; a decision without one is refused."""
-    if body.version is not None:
-        return body.version
-    if if_match:
-        text = if_match.strip().removeprefix("W/").strip('"')
-        if text.isdigit():
-            return int(text)
-        raise BadRequest('If-Match must be the invoice version, e.g. "3"')
-    raise PreconditionRequired("send the invoice version you decided on (body or If-Match)")
 
 
 @router.get("/inbox", responses=responses(401, 403, 422))
@@ -75,7 +62,7 @@ def inbox(
         offset=offset,
     )
     return InboxPage(
-        items=[InboxItem.with_state(invoice, count) for invoice, count in rows],
+        items=[InboxItem.with_state(invoice, approvers) for invoice, approvers in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -175,7 +162,9 @@ def set_works(
         version=version_of(body, if_match),
         works=body.works,
     )
-    return InboxItem.with_state(invoice, len(repo.approvals_of(session, invoice.id)))
+    return InboxItem.with_state(
+        invoice, repo.current_approvers(session, [invoice.id]).get(invoice.id, [])
+    )
 
 
 @router.get("/invoices/{invoice_id}/routing", responses=responses(401, 404))

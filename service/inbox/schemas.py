@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from service.deps import MAX_ROW_ID
 from service.inbox import deadlines
-from service.inbox.service import Outcome, approvals_needed
-from service.invoices.schemas import InvoiceOut
+from service.inbox.service import Outcome, approval_rule
+from service.invoices.schemas import InvoiceOut, money
 from storage.models import Delegation, Invoice
 
 Urgency = Literal["overdue", "due-soon", "ok", "unknown"]
@@ -34,20 +36,31 @@ class InboxItem(InvoiceOut):
     days_left: int | None
     urgency: Urgency
     approvals: int
+    """Approvals of the current amounts (those given before the amounts changed are void)."""
     approvals_needed: int
+    highest_amount: Decimal | None
+    """The highest total the invoice has shown (document, supplier's and clerks' entries):
+    two approvals are needed when it reaches the department's threshold."""
+    other_clerk_needed: bool
+    """A clerk entered a total the document does not show: another clerk must approve too."""
+    amount_revision: int
 
     @classmethod
-    def with_state(cls, invoice: Invoice, approvals: int) -> InboxItem:
-        """Render an inbox row."""
+    def with_state(cls, invoice: Invoice, approvers: Sequence[int]) -> InboxItem:
+        """Render an inbox row, given the clerks who approved the current amounts."""
         left = deadlines.days_left(invoice.payment_deadline)
+        rule = approval_rule(invoice)
         return cls(
             **InvoiceOut.of(invoice).model_dump(),
             version=invoice.version,
             payment_deadline=invoice.payment_deadline,
             days_left=left,
             urgency=urgency(left),
-            approvals=approvals,
-            approvals_needed=approvals_needed(invoice),
+            approvals=len(approvers),
+            approvals_needed=rule.needed_given(approvers),
+            highest_amount=money(rule.highest, invoice.currency),
+            other_clerk_needed=rule.other_than is not None,
+            amount_revision=invoice.amount_revision,
         )
 
 

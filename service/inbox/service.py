@@ -8,6 +8,7 @@ succeed. Every decision is an audit event with its reason.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from service import clock
 from service.auth.principal import Principal
 from service.errors import BadRequest, Conflict, Forbidden, NotFound
 from service.inbox import deadlines
+from service.invoices.data_entry import entered_differs, highest_shown
 from service.routing.service import RoutingRule
 from storage import audit
 from storage.models import Department, Invoice, InvoiceStatus, Role, utcnow
@@ -36,12 +38,39 @@ class Outcome:
     approvals_needed: int
 
 
-def approvals_needed(invoice: Invoice) -> int:
-    """Two approvals at or above the department's threshold, else one."""
-    if invoice.department is None or invoice.payable_amount is None:
-        return 1
-    threshold: Decimal = invoice.department.approval_threshold
-    return 2 if invoice.payable_amount >= threshold else 1
+@dataclass(frozen=True, slots=True)
+class ApprovalRule:
+    """Who must approve an invoice's current amounts before it is approved."""
+
+    needed: int
+    """Different clerks: two from the department's threshold, else one."""
+    other_than: int | None
+    """A clerk who entered a total the document does not show; another clerk must approve."""
+    highest: Decimal | None
+    """The highest total the invoice has shown, on which ``needed`` was decided."""
+
+    def needed_given(self, approvers: Sequence[int]) -> int:
+        """How many approvals are needed, once these clerks approved: the clerk who entered
+        the amounts may approve, but never as the only one."""
+        if self.other_than is not None and self.other_than in approvers:
+            return max(self.needed, 2)
+        return self.needed
+
+
+def approval_rule(invoice: Invoice) -> ApprovalRule:
+    """The rule for the invoice as it is now (decided on the highest amount it has shown)."""
+    highest = highest_shown(invoice)
+    needed = 1
+    if invoice.department is not None and highest is not None:
+        threshold: Decimal = invoice.department.approval_threshold
+        needed = 2 if highest >= threshold else 1
+    other_than = invoice.amounts_entered_by_id if entered_differs(invoice) else None
+    return ApprovalRule(needed=needed, other_than=other_than, highest=highest)
+
+
+def approvals_needed(invoice: Invoice, approvers: Sequence[int] = ()) -> int:
+    """How many approvals the invoice needs, after those of ``approvers``."""
+    return approval_rule(invoice).needed_given(approvers)
 
 
 def effective_works(invoice: Invoice) -> bool:
@@ -119,15 +148,54 @@ def _event(
 def approve(
     session: Session, *, caller: Principal, invoice_id: int, version: int, comment: str | None
 ) -> Outcome:
-    """Approve; at or above the threshold the first approval leaves it pending for a second
-    clerk, and one person cannot give both."""
+    """Approve the amounts shown at ``version``; from the threshold (on the highest amount
+    shown) the first approval leaves it pending for a second clerk, and one person cannot
+    give both. Approvals given before the amounts last changed do not count."""
     invoice = _pending_in_scope(session, caller, invoice_id)
+    if invoice.version != version:
+        raise _stale(invoice, version)
     if invoice.needs_data_entry:
         raise Conflict("a clerk must confirm or correct the entered data before approval")
-    given = repo.approvals_of(session, invoice.id)
-    if any(a.user_id == caller.user_id for a in given):
+    given = repo.current_approvers(session, [invoice.id]).get(invoice.id, [])
+    if caller.user_id in given:
         raise Conflict("you have approved this invoice already; a second clerk must approve")
-    needed = approvals_needed(invoice)
+    rule = approval_rule(invoice)
+    revision = invoice.amount_revision
+    _apply(session, invoice, version)  # claims the version: a concurrent change now fails
+    on_behalf_of = _on_behalf_of(session, caller, invoice, given)
+    repo.add_approval(
+        session,
+        invoice_id=invoice.id,
+        amount_revision=revision,
+        user_id=caller.user_id,
+        on_behalf_of_id=on_behalf_of,
+        comment=comment,
+    )
+    approvers = [*given, caller.user_id]
+    done = repo.approve_if_enough(
+        session, invoice.id, invoice.version, needed=rule.needed, other_than=rule.other_than
+    )
+    needed = rule.needed_given(approvers)
+    _event(
+        session,
+        caller,
+        invoice,
+        "invoice.approve" if done else "invoice.approve.first",
+        comment,
+        approvals=len(approvers),
+        needed=needed,
+        on_behalf_of=on_behalf_of,
+        amount_revision=revision,
+        highest_amount=str(rule.highest) if rule.highest is not None else None,
+    )
+    return Outcome(invoice, "approved" if done else "first approval", len(approvers), needed)
+
+
+def _on_behalf_of(
+    session: Session, caller: Principal, invoice: Invoice, given: Sequence[int]
+) -> int | None:
+    """The absent clerk the caller stands in for today, unless that clerk approved already
+    (then this approval is the caller's own)."""
     assert invoice.department_id is not None
     on_behalf_of = repo.delegator_for(
         session,
@@ -135,34 +203,7 @@ def approve(
         department_id=invoice.department_id,
         on=clock.today(),
     )
-    if on_behalf_of is not None and any(a.user_id == on_behalf_of for a in given):
-        on_behalf_of = None  # the absent clerk approved already: this is the caller's own
-    repo.add_approval(
-        session,
-        invoice_id=invoice.id,
-        user_id=caller.user_id,
-        on_behalf_of_id=on_behalf_of,
-        comment=comment,
-    )
-    count = len(given) + 1
-    done = count >= needed
-    _apply(
-        session,
-        invoice,
-        version,
-        status=(InvoiceStatus.APPROVED if done else InvoiceStatus.PENDING).value,
-    )
-    _event(
-        session,
-        caller,
-        invoice,
-        "invoice.approve" if done else "invoice.approve.first",
-        comment,
-        approvals=count,
-        needed=needed,
-        on_behalf_of=on_behalf_of,
-    )
-    return Outcome(invoice, "approved" if done else "first approval", count, needed)
+    return None if on_behalf_of in given else on_behalf_of
 
 
 def return_to_supplier(

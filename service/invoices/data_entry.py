@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session
 
 from parsers import registration
 from service.auth.principal import Principal
+from service.deps import MAX_ROW_ID
 from service.errors import BadRequest, Conflict, Forbidden, NotFound
 from storage import audit
 from storage.models import Invoice, InvoiceStatus, Role
+from storage.repositories import inbox as inbox_repo
 from storage.repositories import invoices as repo
-from storage.repositories.inbox import clear_approvals
 
 EDITABLE = frozenset({InvoiceStatus.PENDING.value, InvoiceStatus.RETURNED.value})
 
@@ -30,6 +32,9 @@ class TaxEntry(BaseModel):
 class DataEntry(BaseModel):
     """What a person read off a plain PDF (the parser's guesses, confirmed or corrected)."""
 
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_ROW_ID, description="the invoice version the entry was made on"
+    )
     registration_number: str | None = None
     invoice_number: str = Field(min_length=1, max_length=200)
     issue_date: dt.date
@@ -47,13 +52,79 @@ class DataEntry(BaseModel):
         return normalized
 
 
+def document_total(invoice: Invoice) -> Decimal | None:
+    """The total the document itself shows: a structured invoice's payable amount, or what
+    the parser read off a plain PDF's text (None when it found none)."""
+    if invoice.format != "pdf":
+        return invoice.payable_amount
+    guessed = (invoice.content or {}).get("total")
+    try:
+        return Decimal(str(guessed)) if guessed not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def highest_shown(invoice: Invoice) -> Decimal | None:
+    """The highest total the invoice has shown anyone: its document, the supplier's and the
+    clerks' entries. Whether two approvals are needed is decided on this, so entering a
+    lower amount cannot take an invoice under the threshold."""
+    shown = [
+        amount
+        for amount in (invoice.highest_amount, invoice.payable_amount, document_total(invoice))
+        if amount is not None
+    ]
+    return max(shown, default=None)
+
+
+def entered_differs(invoice: Invoice) -> bool:
+    """A clerk entered a total other than the one the document shows (or the document shows
+    none): that clerk alone has vouched for the amount."""
+    if invoice.amounts_entered_by_id is None:
+        return False
+    document = document_total(invoice)
+    return document is None or document != invoice.payable_amount
+
+
+def _stale(invoice: Invoice, version: int) -> Conflict:
+    return Conflict(
+        f"invoice {invoice.id} changed meanwhile (version {invoice.version}, you sent {version}); "
+        "reload it and enter the data again",
+        extra={"current_version": invoice.version},
+    )
+
+
+def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, Any]:
+    """The columns a data entry sets; it starts a new amount revision, which voids approvals
+    given before it."""
+    clerk = caller.role is Role.CLERK
+    highest = highest_shown(invoice)
+    return {
+        "data_entry": {
+            **entry.model_dump(mode="json", exclude={"version"}),
+            "entered_by_role": caller.role.value,
+        },
+        "invoice_number": entry.invoice_number,
+        "issue_date": entry.issue_date,
+        "payable_amount": entry.total,
+        "tax_amount": sum((t.tax_amount or Decimal(0) for t in entry.taxes), Decimal(0)),
+        "currency": invoice.currency or "JPY",
+        "seller_registration_number": entry.registration_number,
+        # the supplier changed the figures: a clerk must confirm them before any approval
+        "needs_data_entry": not clerk,
+        "amounts_entered_by_id": caller.user_id if clerk else None,
+        "highest_amount": entry.total if highest is None else max(highest, entry.total),
+        "amount_revision": Invoice.amount_revision + 1,
+    }
+
+
 def enter_data(
-    session: Session, *, caller: Principal, invoice_id: int, entry: DataEntry
+    session: Session, *, caller: Principal, invoice_id: int, version: int, entry: DataEntry
 ) -> Invoice:
     """Record data entry for a plain-PDF invoice the caller may see; audited, original untouched.
 
     Suppliers enter their own (before a clerk looks); clerks confirm or correct, which clears
-    ``needs_data_entry`` so the invoice can be approved.
+    ``needs_data_entry`` so the invoice can be approved. Either way it is a change of the
+    amounts: made only on the version the person saw, and approvals given before it lapse.
     """
     if caller.role not in (Role.SUPPLIER, Role.CLERK):
         raise Forbidden("only the supplier or a clerk of the department enters data")
@@ -70,30 +141,18 @@ def enter_data(
         and entry.registration_number != invoice.supplier.registration_number
     ):
         raise BadRequest("the registration number must be your own")
-    before = invoice.data_entry
-    invoice.data_entry = {
-        **entry.model_dump(mode="json"),
-        "entered_by_role": caller.role.value,
-    }
-    invoice.invoice_number = entry.invoice_number
-    invoice.issue_date = entry.issue_date
-    invoice.payable_amount = entry.total
-    invoice.tax_amount = sum((t.tax_amount or Decimal(0) for t in entry.taxes), Decimal(0))
-    invoice.currency = invoice.currency or "JPY"
-    invoice.seller_registration_number = entry.registration_number
-    if caller.role is Role.CLERK:
-        invoice.needs_data_entry = False
-    else:  # the supplier changed the figures: a clerk must look again, earlier approvals lapse
-        invoice.needs_data_entry = True
-        clear_approvals(session, invoice.id)
-    invoice.version += 1
+    before, revision = invoice.data_entry, invoice.amount_revision
+    if invoice.version != version or not inbox_repo.change_if_current(
+        session, invoice.id, version, statuses=sorted(EDITABLE), **_values(caller, invoice, entry)
+    ):
+        raise _stale(invoice, version)
+    voided = inbox_repo.count_approvals(session, invoice.id, revision)
     audit.record(
         session,
         actor=caller.actor,
         action="invoice.data_entry",
         entity_type="invoice",
         entity_id=invoice.id,
-        details={"before": before, "after": invoice.data_entry},
+        details={"before": before, "after": invoice.data_entry, "voided_approvals": voided},
     )
-    session.flush()
     return invoice

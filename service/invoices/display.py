@@ -105,6 +105,8 @@ class EntryForm:
     tax_10: str = ""
     taxable_8: str = ""
     tax_8: str = ""
+    version: str = ""
+    """The invoice version the form was filled in on: saving it over a newer one is refused."""
 
 
 def _plain(value: Any) -> str:
@@ -132,6 +134,7 @@ def entry_form(invoice: Invoice) -> EntryForm:
         tax_10=_plain(ten.get("tax_amount")),
         taxable_8=_plain(eight.get("taxable_amount")),
         tax_8=_plain(eight.get("tax_amount")),
+        version=str(invoice.version),
     )
 
 

@@ -22,10 +22,10 @@ from parsers.safexml import looks_like_xml
 from service import forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession, RowId, RuntimeDep, StoreDep
+from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
-from service.invoices import display, intake, originals
+from service.invoices import display, history, intake, originals
 from service.invoices.data_entry import enter_data
 from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
@@ -226,15 +226,27 @@ def data_entry(
     tax_10: Annotated[str, Form(max_length=40)] = "",
     taxable_8: Annotated[str, Form(max_length=40)] = "",
     tax_8: Annotated[str, Form(max_length=40)] = "",
+    version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)] = 0,
 ) -> Response:
-    """Record what the person confirmed; on a mistake show the form again with the reason."""
+    """Record what the person confirmed on the version they saw; on a mistake (or a stale
+    version) show the form again with the reason."""
     invoice = _visible(request, session, browser, invoice_id)
     form = display.EntryForm(
-        registration_number, invoice_number, issue_date, total, taxable_10, tax_10, taxable_8, tax_8
+        registration_number,
+        invoice_number,
+        issue_date,
+        total,
+        taxable_10,
+        tax_10,
+        taxable_8,
+        tax_8,
+        str(version),
     )
     try:
         entry = display.to_entry(form)
-        enter_data(session, caller=browser.principal, invoice_id=invoice_id, entry=entry)
+        enter_data(
+            session, caller=browser.principal, invoice_id=invoice_id, version=version, entry=entry
+        )
     except ValidationError as exc:
         return _entry_page(request, browser, invoice, form, _validation_messages(exc), 400)
     except AppError as exc:
@@ -354,12 +366,14 @@ def _action_label(action: str, lang: str) -> str:
     return translator(lang)(key) if key in TEXTS else action
 
 
-def invoice_view(request: Request, session: Session, invoice: Invoice) -> dict[str, Any]:
+def invoice_view(
+    request: Request, session: Session, invoice: Invoice, reader: Principal
+) -> dict[str, Any]:
     """The template values that render one invoice (shared with the clerk's decision page)."""
     content = invoice.content or {}
     structured = "seller" in content
     lang = language(request)
-    events = repo.history(session, invoice.id)
+    events = history.history(session, reader, invoice.id)
     returns = [e.reason for e in events if e.action == "invoice.return"]
     return {
         **HELPERS,
@@ -377,6 +391,7 @@ def invoice_view(request: Request, session: Session, invoice: Invoice) -> dict[s
                 "actor_login": e.actor_login,
                 "actor_user_id": e.actor_user_id,
                 "reason": e.reason,
+                "internal": e.internal,
             }
             for e in events
         ],
@@ -394,7 +409,7 @@ def invoice_detail(
         request,
         "invoices/detail.html",
         {
-            **invoice_view(request, session, invoice),
+            **invoice_view(request, session, invoice, browser.principal),
             "saved": request.query_params.get("saved") == "1",
             "correction_error": None,
         },
@@ -442,7 +457,10 @@ def correct(
             return render(
                 request,
                 "invoices/detail.html",
-                {**invoice_view(request, session, invoice), "correction_error": exc.detail},
+                {
+                    **invoice_view(request, session, invoice, browser.principal),
+                    "correction_error": exc.detail,
+                },
                 browser=browser,
                 status_code=exc.status_code,
             )

@@ -23,7 +23,7 @@ from service.deps import (
     require_role,
 )
 from service.errors import NotFound, responses
-from service.invoices import data_entry, intake, originals
+from service.invoices import data_entry, history, intake, originals
 from service.invoices.data_entry import DataEntry
 from service.invoices.schemas import (
     ConflictOut,
@@ -33,6 +33,7 @@ from service.invoices.schemas import (
     ValidationOut,
 )
 from service.invoices.upload import read_upload
+from service.versions import IfMatch, version_of
 from storage.models import InvoiceStatus, Role
 from storage.repositories import invoices as repo
 
@@ -178,7 +179,7 @@ def get_invoice(invoice_id: RowId, caller: ApiCaller, session: ReadSession) -> I
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    return InvoiceDetail.with_history(invoice, repo.history(session, invoice.id))
+    return InvoiceDetail.with_history(invoice, history.history(session, caller, invoice.id))
 
 
 @router.get(
@@ -199,13 +200,26 @@ def get_original(
     return originals.download(invoice, store, request.headers.get("if-none-match"))
 
 
-@router.put("/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 403, 404, 409, 422))
+@router.put(
+    "/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 403, 404, 409, 422, 428)
+)
 def put_data_entry(
-    invoice_id: RowId, entry: DataEntry, caller: ApiCaller, session: DbSession
+    invoice_id: RowId,
+    entry: DataEntry,
+    caller: ApiCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
 ) -> InvoiceDetail:
-    """Confirm or correct the fields of a plain-PDF invoice; the original stays untouched."""
-    invoice = data_entry.enter_data(session, caller=caller, invoice_id=invoice_id, entry=entry)
-    return InvoiceDetail.with_history(invoice, repo.history(session, invoice.id))
+    """Confirm or correct the fields of a plain-PDF invoice, on the version you saw (body or
+    If-Match; stale: 409); earlier approvals lapse. The original stays untouched."""
+    invoice = data_entry.enter_data(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(entry, if_match),
+        entry=entry,
+    )
+    return InvoiceDetail.with_history(invoice, history.history(session, caller, invoice.id))
 
 
 @router.get("/invoices", responses=responses(401, 422))

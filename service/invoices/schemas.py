@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
 from parsers import Finding, Result
-from storage.models import AuditEvent, Invoice
+from service.invoices.history import HistoryEntry
 from storage.models import Finding as FindingRow
+from storage.models import Invoice
 
 
 class FindingOut(BaseModel):
@@ -79,6 +81,9 @@ class HistoryEventOut(BaseModel):
     action: str
     actor_role: str
     reason: str | None
+    """Return and reject reasons for everyone; other comments for city staff only."""
+    internal: bool = False
+    """The reason is a comment for city staff only (suppliers never receive one)."""
 
 
 class InvoiceDetail(InvoiceOut):
@@ -91,7 +96,7 @@ class InvoiceDetail(InvoiceOut):
     history: list[HistoryEventOut]
 
     @classmethod
-    def with_history(cls, invoice: Invoice, events: list[AuditEvent]) -> InvoiceDetail:
+    def with_history(cls, invoice: Invoice, events: Sequence[HistoryEntry]) -> InvoiceDetail:
         """Render an invoice and its audit trail (roles only: people stay anonymous)."""
         return cls(
             **_common(invoice),
@@ -101,7 +106,11 @@ class InvoiceDetail(InvoiceOut):
             data_entry=invoice.data_entry,
             history=[
                 HistoryEventOut(
-                    at=e.occurred_at, action=e.action, actor_role=e.actor_role, reason=e.reason
+                    at=e.occurred_at,
+                    action=e.action,
+                    actor_role=e.actor_role,
+                    reason=e.reason,
+                    internal=e.internal,
                 )
                 for e in events
             ],

@@ -7,7 +7,7 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, true, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -46,8 +46,9 @@ def inbox(
     supplier: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[tuple[Invoice, int]], int]:
-    """Pending invoices of these departments with their approval counts, and the total."""
+) -> tuple[list[tuple[Invoice, list[int]]], int]:
+    """Pending invoices of these departments with the clerks who approved their current
+    amounts, and the total."""
     base = (
         select(Invoice)
         .join(Supplier, Supplier.id == Invoice.supplier_id)
@@ -64,29 +65,48 @@ def inbox(
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     column = _SORT_COLUMNS[sort]
     ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
-    approvals = (
-        select(func.count(Approval.id))
-        .where(Approval.invoice_id == Invoice.id)
-        .correlate(Invoice)
-        .scalar_subquery()
+    invoices = list(
+        session.execute(
+            base.options(
+                selectinload(Invoice.supplier),
+                selectinload(Invoice.department),
+                selectinload(Invoice.original),
+                selectinload(Invoice.findings),
+            )
+            .order_by(ordered, Invoice.id)
+            .limit(limit)
+            .offset(offset)
+        ).scalars()
     )
+    approvers = current_approvers(session, [invoice.id for invoice in invoices])
+    return [(invoice, approvers.get(invoice.id, [])) for invoice in invoices], total
+
+
+def _current_revision() -> ColumnElement[bool]:
+    """Approvals given on the invoice's current amounts (the others were voided by a change)."""
+    return and_(
+        Approval.invoice_id == Invoice.id, Approval.amount_revision == Invoice.amount_revision
+    )
+
+
+def current_approvers(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For each invoice, the clerks whose approval of its current amounts counts."""
+    if not invoice_ids:
+        return {}
+    found: dict[int, list[int]] = {}
     rows = session.execute(
-        base.add_columns(approvals)
-        .options(
-            selectinload(Invoice.supplier),
-            selectinload(Invoice.department),
-            selectinload(Invoice.original),
-            selectinload(Invoice.findings),
-        )
-        .order_by(ordered, Invoice.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return [(invoice, count) for invoice, count in rows], total
+        select(Approval.invoice_id, Approval.user_id)
+        .join(Invoice, _current_revision())
+        .where(Approval.invoice_id.in_(list(invoice_ids)))
+        .order_by(Approval.id)
+    )
+    for invoice_id, user_id in rows:
+        found.setdefault(invoice_id, []).append(user_id)
+    return found
 
 
 def approvals_of(session: Session, invoice_id: int) -> list[Approval]:
-    """The approvals given so far, oldest first."""
+    """Every approval given, oldest first, voided ones (earlier revisions) included."""
     return list(
         session.execute(
             select(Approval).where(Approval.invoice_id == invoice_id).order_by(Approval.id)
@@ -94,18 +114,29 @@ def approvals_of(session: Session, invoice_id: int) -> list[Approval]:
     )
 
 
+def count_approvals(session: Session, invoice_id: int, amount_revision: int) -> int:
+    """How many approvals were given on one revision of the amounts."""
+    return session.execute(
+        select(func.count(Approval.id)).where(
+            Approval.invoice_id == invoice_id, Approval.amount_revision == amount_revision
+        )
+    ).scalar_one()
+
+
 def add_approval(
     session: Session,
     *,
     invoice_id: int,
+    amount_revision: int,
     user_id: int,
     on_behalf_of_id: int | None,
     comment: str | None,
 ) -> None:
-    """Record one clerk's approval."""
+    """Record one clerk's approval of the amounts of ``amount_revision``."""
     session.add(
         Approval(
             invoice_id=invoice_id,
+            amount_revision=amount_revision,
             user_id=user_id,
             on_behalf_of_id=on_behalf_of_id,
             comment=comment,
@@ -119,24 +150,76 @@ def clear_approvals(session: Session, invoice_id: int) -> None:
     session.execute(delete(Approval).where(Approval.invoice_id == invoice_id))
 
 
-def change_if_current(session: Session, invoice_id: int, version: int, **values: Any) -> bool:
-    """Apply ``values`` only if the invoice is still at ``version``; bump the version.
+def approve_if_enough(
+    session: Session, invoice_id: int, version: int, *, needed: int, other_than: int | None
+) -> bool:
+    """Set the invoice approved if, at ``version`` and still pending, at least ``needed``
+    different clerks approved its current amounts, one of them not ``other_than``.
+
+    The count is taken by the database in the same guarded statement, so an approval of
+    earlier amounts, or one that a concurrent change voided, can never complete it.
+    """
+    approvers = (
+        select(func.count(func.distinct(Approval.user_id)))
+        .where(_current_revision())
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+    someone_else = (
+        exists().where(_current_revision(), Approval.user_id != other_than).correlate(Invoice)
+        if other_than is not None
+        else true()
+    )
+    result = session.execute(
+        update(Invoice)
+        .where(
+            Invoice.id == invoice_id,
+            Invoice.version == version,
+            Invoice.status == InvoiceStatus.PENDING.value,
+            approvers >= needed,
+            someone_else,
+        )
+        .values(status=InvoiceStatus.APPROVED.value)
+        .execution_options(synchronize_session=False)
+    )
+    done = bool(getattr(result, "rowcount", 0) == 1)
+    if done:
+        _refresh(session, invoice_id)
+    return done
+
+
+def change_if_current(
+    session: Session,
+    invoice_id: int,
+    version: int,
+    *,
+    statuses: Sequence[str] = (),
+    **values: Any,
+) -> bool:
+    """Apply ``values`` only if the invoice is still at ``version`` (and, if given, in one of
+    ``statuses``); bump the version.
 
     The WHERE clause makes concurrent decisions safe across workers: of two requests holding
     the same version, exactly one changes the row.
     """
+    query = update(Invoice).where(Invoice.id == invoice_id, Invoice.version == version)
+    if statuses:
+        query = query.where(Invoice.status.in_(list(statuses)))
     result = session.execute(
-        update(Invoice)
-        .where(Invoice.id == invoice_id, Invoice.version == version)
-        .values(version=Invoice.version + 1, **values)
-        .execution_options(synchronize_session=False)
+        query.values(version=Invoice.version + 1, **values).execution_options(
+            synchronize_session=False
+        )
     )
     changed = bool(getattr(result, "rowcount", 0) == 1)
     if changed:
-        invoice = session.get(Invoice, invoice_id)
-        if invoice is not None:
-            session.refresh(invoice)
+        _refresh(session, invoice_id)
     return changed
+
+
+def _refresh(session: Session, invoice_id: int) -> None:
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is not None:
+        session.refresh(invoice)
 
 
 def delegator_for(

@@ -606,7 +606,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/invoices/{invoice_id}/original"): Case(SCOPED, _invoice),
     ("GET", "/api/v1/invoices/{invoice_id}/routing"): Case(SCOPED, _invoice),
     ("PUT", "/api/v1/invoices/{invoice_id}/data-entry"): Case(
-        ENTRY, _pdf_invoice, _json(PDF_ENTRY), _invoice_state
+        ENTRY, _pdf_invoice, _versioned(**PDF_ENTRY), _invoice_state
     ),
     # --- API: the inbox and decisions ---
     ("GET", "/api/v1/inbox"): Case(CLERKS),
@@ -694,7 +694,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/invoices/{invoice_id}/data-entry"): Case(
         PAGE_ENTRY,
         _pdf_invoice,
-        _form(invoice_number="A-100", issue_date="2026-11-20", total="11000"),
+        _versioned_form(invoice_number="A-100", issue_date="2026-11-20", total="11000"),
         _invoice_state,
     ),
     ("GET", "/invoices"): Case(PAGE_ANY),

@@ -175,7 +175,9 @@ def test_plain_pdf_data_entry_is_stored_beside_the_original(
             "total": "11000",
             "taxes": [{"rate": "10", "taxable_amount": "10000", "tax_amount": "1000"}],
         }
-        entered = client.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry)
+        entered = client.put(
+            f"/api/v1/invoices/{sent['id']}/data-entry", json={**entry, "version": 1}
+        )
         assert entered.status_code == 200, entered.text
         body = entered.json()
         assert body["data_entry"]["total"] == "11000"
@@ -184,13 +186,20 @@ def test_plain_pdf_data_entry_is_stored_beside_the_original(
         assert client.get(f"/api/v1/invoices/{sent['id']}/original").content == document
         wrong = client.put(
             f"/api/v1/invoices/{sent['id']}/data-entry",
-            json={**entry, "registration_number": "T7123456789012"},
+            json={**entry, "registration_number": "T7123456789012", "version": 2},
         )
         assert wrong.status_code == 400
         xml = client.post("/api/v1/invoices", content=jp_invoice(seller=number), headers=XML).json()
-        assert client.put(f"/api/v1/invoices/{xml['id']}/data-entry", json=entry).status_code == 400
+        assert (
+            client.put(
+                f"/api/v1/invoices/{xml['id']}/data-entry", json={**entry, "version": 1}
+            ).status_code
+            == 400
+        )
     clerk = make_user(sessions, Role.CLERK, departments=(department,))
     with live_server.client(clerk.token) as client:
-        confirmed = client.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry).json()
+        confirmed = client.put(
+            f"/api/v1/invoices/{sent['id']}/data-entry", json={**entry, "version": 2}
+        ).json()
     assert confirmed["needs_data_entry"] is False
     assert confirmed["payable_amount"] == "11000"

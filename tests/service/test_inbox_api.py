@@ -208,7 +208,9 @@ def test_plain_pdf_needs_a_clerk_to_confirm_the_data_first(
     assert "entered data" in refused.json()["detail"]
     entry = {"invoice_number": "A-100", "issue_date": "2026-11-20", "total": "11000", "taxes": []}
     with live_server.client(office.clerk.token) as client:
-        confirmed = client.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry)
+        confirmed = client.put(
+            f"/api/v1/invoices/{sent['id']}/data-entry", json={**entry, "version": 1}
+        )
     assert confirmed.status_code == 200
     approved = decide(live_server, office.clerk, sent["id"], "approve")
     assert approved.json()["status"] == "approved"
@@ -490,12 +492,11 @@ def test_supplier_changing_confirmed_data_needs_a_clerk_again(
 ) -> None:
     sent = submit(live_server, office, plain_pdf(registration_number=office.registration_number))
     entry = {"invoice_number": "A-100", "issue_date": "2026-11-20", "total": "11000", "taxes": []}
+    url = f"/api/v1/invoices/{sent['id']}/data-entry"
     with live_server.client(office.clerk.token) as client:
-        assert client.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry).is_success
+        assert client.put(url, json={**entry, "version": 1}).is_success
     with live_server.client(office.supplier.token) as client:
-        changed = client.put(
-            f"/api/v1/invoices/{sent['id']}/data-entry", json={**entry, "total": "1000000"}
-        ).json()
+        changed = client.put(url, json={**entry, "total": "1000000", "version": 2}).json()
     assert changed["needs_data_entry"] is True
     refused = decide(live_server, office.clerk, sent["id"], "approve")
     assert refused.status_code == 409

@@ -85,6 +85,7 @@ def test_upload_two_files_shows_each_result_and_a_prefilled_form_for_the_pdf(
         f"/invoices/{pdf_id}/data-entry",
         data={
             "csrf_token": form_token(html),
+            "version": "1",
             "registration_number": supplier.registration_number,
             "invoice_number": "PAGE-PDF-1",
             "issue_date": "2026-11-20",

@@ -232,7 +232,13 @@ def test_data_entry_by_a_role_that_may_not_is_403_and_changes_nothing(
         "/api/v1/invoices", content=document, headers={"Content-Type": "application/pdf"}
     ).json()
     before = client.get(f"/api/v1/invoices/{sent['id']}").json()
-    entry = {"invoice_number": "B-1", "issue_date": "2026-11-20", "total": "1", "taxes": []}
+    entry = {
+        "invoice_number": "B-1",
+        "issue_date": "2026-11-20",
+        "total": "1",
+        "taxes": [],
+        "version": before["version"],
+    }
     with live_server.client(make_user(sessions, role).token) as other:
         refused = other.put(f"/api/v1/invoices/{sent['id']}/data-entry", json=entry)
     assert refused.status_code == 403, refused.text
