@@ -120,34 +120,33 @@ def _disable_append_only(connection: Connection, verb: str) -> None:
         connection.execute(text(f"DROP TRIGGER audit_events_no_{verb}"))
 
 
-def rewrite_and_rechain(ledger: Ledger, event_id: int, reason: str) -> None:
+def rewrite_and_rechain(connection: Connection, event_id: int, reason: str) -> None:
     """Change one event's reason, recompute it and every later hash, and move the head.
 
     SQLite: ``INSERT OR REPLACE`` replaces a row without firing the DELETE trigger (recursive
     triggers are off), so the triggers need not even be dropped. PostgreSQL: drop the UPDATE
-    trigger, then UPDATE.
+    trigger, then UPDATE. Runs in the caller's transaction (a test may roll it back).
     """
-    with ledger.sessions() as session:
-        events = session.scalars(
-            select(AuditEvent).where(AuditEvent.id >= event_id).order_by(AuditEvent.id)
-        ).all()
-    with ledger.engine.begin() as connection:
-        postgres = connection.dialect.name == "postgresql"
-        if postgres:
-            _disable_append_only(connection, "update")
-        prev = events[0].prev_hash
-        for event in events:
-            new_reason = reason if event.id == event_id else event.reason
-            digest = audit.event_hash(
-                event_id=event.id, occurred_at=event.occurred_at,
-                actor=audit.Actor(event.actor_login, event.actor_role, event.actor_user_id),
-                action=event.action, entity_type=event.entity_type, entity_id=event.entity_id,
-                reason=new_reason, details=event.details, prev_hash=prev,
-            )  # fmt: skip
-            values = {"id": event.id, "reason": new_reason, "prev": prev, "hash": digest}
-            connection.execute(text(_REPLACE_POSTGRES if postgres else _REPLACE_SQLITE), values)
-            prev = digest
-        connection.execute(text("UPDATE audit_head SET last_hash = :hash"), {"hash": prev})
+    events = Session(bind=connection).scalars(
+        select(AuditEvent).where(AuditEvent.id >= event_id).order_by(AuditEvent.id)
+    )
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        _disable_append_only(connection, "update")
+    prev: str | None = None
+    for event in events.all():
+        prev = prev or event.prev_hash
+        new_reason = reason if event.id == event_id else event.reason
+        digest = audit.event_hash(
+            event_id=event.id, occurred_at=event.occurred_at,
+            actor=audit.Actor(event.actor_login, event.actor_role, event.actor_user_id),
+            action=event.action, entity_type=event.entity_type, entity_id=event.entity_id,
+            reason=new_reason, details=event.details, prev_hash=prev,
+        )  # fmt: skip
+        values = {"id": event.id, "reason": new_reason, "prev": prev, "hash": digest}
+        connection.execute(text(_REPLACE_POSTGRES if postgres else _REPLACE_SQLITE), values)
+        prev = digest
+    connection.execute(text("UPDATE audit_head SET last_hash = :hash"), {"hash": prev})
 
 
 _REPLACE_SQLITE = """
@@ -161,17 +160,16 @@ _REPLACE_POSTGRES = (
 )
 
 
-def truncate_tail(ledger: Ledger, count: int) -> None:
-    """Drop the DELETE trigger, delete the newest ``count`` events, move the head back."""
-    with ledger.engine.begin() as connection:
-        _disable_append_only(connection, "delete")
-        last = connection.execute(text("SELECT last_event_id FROM audit_head")).scalar_one()
-        keep = last - count
-        connection.execute(text("DELETE FROM audit_events WHERE id > :keep"), {"keep": keep})
-        kept_hash = connection.execute(
-            text("SELECT hash FROM audit_events WHERE id = :keep"), {"keep": keep}
-        ).scalar_one()
-        connection.execute(
-            text("UPDATE audit_head SET last_event_id = :keep, last_hash = :hash"),
-            {"keep": keep, "hash": kept_hash},
-        )
+def truncate_tail(connection: Connection, count: int) -> None:
+    """Drop the DELETE trigger, delete the newest ``count`` events (not all), move the head."""
+    _disable_append_only(connection, "delete")
+    last = connection.execute(text("SELECT last_event_id FROM audit_head")).scalar_one()
+    keep = last - count
+    connection.execute(text("DELETE FROM audit_events WHERE id > :keep"), {"keep": keep})
+    kept_hash = connection.execute(
+        text("SELECT hash FROM audit_events WHERE id = :keep"), {"keep": keep}
+    ).scalar_one()
+    connection.execute(
+        text("UPDATE audit_head SET last_event_id = :keep, last_hash = :hash"),
+        {"keep": keep, "hash": kept_hash},
+    )

@@ -10,15 +10,19 @@ Anchors go to the run's object store: a directory, or the moto S3 server on the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from storage import anchors, audit
 from storage.models import utcnow
 from storage.objects import FileObjectStore, ObjectStore, S3ObjectStore
 from tests.ledger import (
+    KEY,
     OTHER_KEY,
     S3_LEG,
     Ledger,
@@ -63,7 +67,8 @@ def test_intact_chain_with_anchors_verifies(ledger: Ledger) -> None:
 
 def test_rewritten_and_rechained_event_is_named(ledger: Ledger) -> None:
     ledger.append(8, anchor_each=True)
-    rewrite_and_rechain(ledger, 5, "理由なし")
+    with ledger.engine.begin() as connection:
+        rewrite_and_rechain(connection, 5, "理由なし")
     assert ledger.chain_alone().intact  # the attack works on the chain: that is the hole
 
     code, out, err = juryo(ledger.env, "audit", "verify")
@@ -80,7 +85,8 @@ def test_rewrite_between_sparse_anchors_is_bounded_by_them(ledger: Ledger) -> No
     ledger.append(3)
     ledger.anchor()
     ledger.append(2)
-    rewrite_and_rechain(ledger, 5, "理由なし")
+    with ledger.engine.begin() as connection:
+        rewrite_and_rechain(connection, 5, "理由なし")
 
     findings = ledger.check().findings
 
@@ -91,7 +97,8 @@ def test_rewrite_between_sparse_anchors_is_bounded_by_them(ledger: Ledger) -> No
 def test_truncated_tail_is_named(ledger: Ledger) -> None:
     ledger.append(10)
     ledger.anchor()
-    truncate_tail(ledger, 5)
+    with ledger.engine.begin() as connection:
+        truncate_tail(connection, 5)
     assert ledger.chain_alone().intact
 
     code, out, err = juryo(ledger.env, "audit", "verify")
@@ -141,12 +148,43 @@ def test_anchor_deleted_under_object_lock_is_still_read(ledger: Ledger) -> None:
     client = ledger.store._client
     name = anchors.anchor_name(2)
     client.delete_object(Bucket=ledger.store.bucket, Key=name)  # only hides it behind a marker
-    truncate_tail(ledger, 1)
+    with ledger.engine.begin() as connection:
+        truncate_tail(connection, 1)
 
     # no gap at anchor 2: its locked version is still listed and read
 
     findings = ledger.check().findings
     assert [(f.event_id, f.anchor_seq) for f in findings] == [(3, 3)]
+
+
+def _detected(ledger: Ledger, attack: Callable[[Connection], None]) -> bool:
+    """Run ``attack`` in a transaction, check chain and anchors inside it, roll it back."""
+    with ledger.engine.connect() as connection, connection.begin():
+        attack(connection)
+        session = Session(bind=connection)
+        chain = audit.verify(session)
+        checked = anchors.check(session, ledger.store, KEY)
+        connection.rollback()
+    return not (chain.intact and checked.intact)
+
+
+def test_every_rewrite_and_cut_up_to_the_newest_anchor_is_detected(ledger: Ledger) -> None:
+    """The sweep behind the README's figures: 14 events anchored at 3, 6, 9 and 12."""
+    for _ in range(4):
+        ledger.append(3)
+        ledger.anchor()
+    ledger.append(2)
+    events = range(1, 15)
+
+    rewrites = {
+        e: _detected(ledger, partial(rewrite_and_rechain, event_id=e, reason="x")) for e in events
+    }
+    cuts = {n: _detected(ledger, partial(truncate_tail, count=n)) for n in range(1, 14)}
+
+    assert [e for e, caught in rewrites.items() if not caught] == [13, 14]  # after the newest
+    assert [n for n, caught in cuts.items() if not caught] == [1, 2]  # anchor: the chain alone
+    assert ledger.chain_alone().intact  # every attack was rolled back
+    assert ledger.check().intact
 
 
 def _delete(store: ObjectStore, name: str) -> None:
@@ -177,7 +215,8 @@ def test_writer_refuses_to_sign_rewritten_history(ledger: Ledger) -> None:
     ledger.append(3)
     ledger.anchor()
     ledger.append(2)
-    rewrite_and_rechain(ledger, 2, "理由なし")
+    with ledger.engine.begin() as connection:
+        rewrite_and_rechain(connection, 2, "理由なし")
 
     with pytest.raises(anchors.AnchorRefused, match="does not extend anchor 1 at event 4"):
         ledger.anchor()
