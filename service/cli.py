@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from service.errors import AppError
 from service.settings import Settings, SettingsError, load_settings
 from storage import anchors, audit
-from storage.db import create_db_engine, session_factory, transaction
+from storage.db import create_db_engine, read_only, session_factory, transaction
 from storage.models import Role
 from storage.objects import StorageError
 
@@ -291,9 +291,14 @@ def audit_verify() -> None:
     the first broken event, the cut-off tail and any forged or missing anchor."""
     settings = _settings()
     key = settings.audit_signing_key
-    with _session() as session:
-        result = audit.verify(session)
-        checked = None if key is None else _check_anchors(session, settings, key)
+    stored = None if key is None else _read_anchors(settings, key)  # before the database
+    engine = create_db_engine(settings.database_url)
+    try:
+        with session_factory(read_only(engine))() as session:  # no write lock on SQLite
+            result = audit.verify(session)
+            checked = None if stored is None else anchors.compare(session, stored)
+    finally:
+        engine.dispose()
     problems = [] if result.intact else [(result.broken_event_id, result.problem or "")]
     if checked is not None:
         problems += [(f.event_id, f.problem) for f in checked.findings]
@@ -316,7 +321,7 @@ def audit_verify() -> None:
     )
 
 
-def _check_anchors(session: Session, settings: Settings, key: bytes) -> anchors.AnchorCheck:
+def _read_anchors(settings: Settings, key: bytes) -> anchors.StoredAnchors:
     from storage.objects import open_object_store
 
     store = open_object_store(
@@ -325,7 +330,7 @@ def _check_anchors(session: Session, settings: Settings, key: bytes) -> anchors.
         retention_years=settings.retention_years,
     )
     try:
-        return anchors.check(session, store, key)
+        return anchors.read(store, key)
     except StorageError as exc:
         raise _fail(f"cannot read the audit anchors: {exc}", 2) from None
 

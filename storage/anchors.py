@@ -5,7 +5,7 @@ also recomputed every later hash and moved the head: with write access to the da
 is a few statements. An anchor pins a point of the chain where the database cannot reach it:
 ``(sequence number, event id, event hash, time)`` with an HMAC-SHA256 under ``JURYO_AUDIT_KEY``,
 written once to the object store as ``audit-anchors/<sequence>.json`` (COMPLIANCE Object Lock
-where the bucket has it). ``check`` then compares the chain with every anchor:
+where the bucket has it). ``read`` and ``compare`` then hold the chain against every anchor:
 
 - an anchored event whose hash differs: history at or before it was rewritten;
 - an anchor naming an event past the chain's end: the tail was cut off;
@@ -215,8 +215,20 @@ class AnchorCheck:
         return not self.findings
 
 
-def _read_anchors(store: ObjectStore, key: bytes) -> tuple[list[Anchor], list[Finding]]:
-    """Every stored anchor whose signature holds, and findings for gaps and forgeries."""
+@dataclass(frozen=True, slots=True)
+class StoredAnchors:
+    """What the store holds: the genuine anchors, and findings about gaps and forgeries."""
+
+    genuine: tuple[Anchor, ...]
+    findings: tuple[Finding, ...]
+
+
+def read(store: ObjectStore, key: bytes) -> StoredAnchors:
+    """Every stored anchor, its signature checked; read it *before* the database.
+
+    An anchor written after the database was read would name events the reader cannot see,
+    and look like a cut-off tail.
+    """
     sequences = _stored_sequences(store)
     findings = [
         Finding(f"anchors {first}-{last} are missing (deleted)", anchor_seq=first)
@@ -238,7 +250,7 @@ def _read_anchors(store: ObjectStore, key: bytes) -> tuple[list[Anchor], list[Fi
             )
             continue
         genuine.append(anchor)
-    return genuine, findings
+    return StoredAnchors(tuple(genuine), tuple(findings))
 
 
 def _gaps(sequences: list[int]) -> list[tuple[int, int]]:
@@ -252,7 +264,7 @@ def _gaps(sequences: list[int]) -> list[tuple[int, int]]:
     return gaps
 
 
-def _compare(session: Session, anchors: list[Anchor]) -> list[Finding]:
+def _compare(session: Session, anchors: tuple[Anchor, ...]) -> list[Finding]:
     """The first anchored event that no longer matches, and the tail cut off past the chain."""
     findings: list[Finding] = []
     end = audit.last_event_id(session)
@@ -287,9 +299,8 @@ def _compare(session: Session, anchors: list[Anchor]) -> list[Finding]:
     return findings
 
 
-def check(session: Session, store: ObjectStore, key: bytes) -> AnchorCheck:
-    """Compare the chain in ``session`` with every anchor in ``store`` (see the module doc)."""
-    anchors, findings = _read_anchors(store, key)
-    findings += _compare(session, anchors)
-    newest = max(anchors, key=lambda a: a.seq, default=None)
-    return AnchorCheck(len(anchors), tuple(findings), newest)
+def compare(session: Session, stored: StoredAnchors) -> AnchorCheck:
+    """Compare the chain in ``session`` (opened after ``read``) with the stored anchors."""
+    findings = [*stored.findings, *_compare(session, stored.genuine)]
+    newest = max(stored.genuine, key=lambda a: a.seq, default=None)
+    return AnchorCheck(len(stored.genuine), tuple(findings), newest)

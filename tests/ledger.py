@@ -57,9 +57,10 @@ class Ledger:
         return anchors.write_anchor(self.sessions, self.store, KEY)
 
     def check(self, key: bytes = KEY) -> anchors.AnchorCheck:
-        """Compare the chain with the anchors, in process."""
+        """Compare the chain with the anchors, in process (anchors first, as the command)."""
+        stored = anchors.read(self.store, key)
         with self.sessions() as session:
-            return anchors.check(session, self.store, key)
+            return anchors.compare(session, stored)
 
     def chain_alone(self) -> audit.Verification:
         """What ``audit verify`` said before anchors."""

@@ -159,11 +159,12 @@ def test_anchor_deleted_under_object_lock_is_still_read(ledger: Ledger) -> None:
 
 def _detected(ledger: Ledger, attack: Callable[[Connection], None]) -> bool:
     """Run ``attack`` in a transaction, check chain and anchors inside it, roll it back."""
+    stored = anchors.read(ledger.store, KEY)
     with ledger.engine.connect() as connection, connection.begin():
         attack(connection)
         session = Session(bind=connection)
         chain = audit.verify(session)
-        checked = anchors.check(session, ledger.store, KEY)
+        checked = anchors.compare(session, stored)
         connection.rollback()
     return not (chain.intact and checked.intact)
 
