@@ -27,6 +27,7 @@ import hmac
 import json
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,7 @@ FOLDER = "audit-anchors"
 MIN_KEY_BYTES = 32
 _NAME = re.compile(rf"{FOLDER}/(\d{{12}})\.json")
 _MEDIA_TYPE = "application/json"
+_READERS = 16
 _WRITE_ATTEMPTS = 50  # each lost race means another writer anchored: progress
 
 log = logging.getLogger(__name__)
@@ -237,20 +239,30 @@ def read(store: ObjectStore, key: bytes) -> StoredAnchors:
         for first, last in _gaps(sequences)
     ]
     genuine: list[Anchor] = []
-    for seq in sequences:
-        name = anchor_name(seq)
-        try:
-            anchor = parse(store.get_named(name))
-        except (ValueError, ObjectNotFound) as exc:
-            findings.append(Finding(f"anchor {seq} is unreadable: {exc}", anchor_seq=seq))
-            continue
-        if anchor.seq != seq or not anchor.signed_by(key):
-            findings.append(
-                Finding(f"anchor {seq} is forged: not signed by JURYO_AUDIT_KEY", anchor_seq=seq)
-            )
-            continue
-        genuine.append(anchor)
+    with ThreadPoolExecutor(max_workers=_READERS) as pool:  # one request each: overlap them
+        bodies = pool.map(_fetch, [store] * len(sequences), sequences)
+        for seq, body in zip(sequences, bodies, strict=True):
+            try:
+                anchor = parse(body)
+            except ValueError as exc:
+                findings.append(Finding(f"anchor {seq} is unreadable: {exc}", anchor_seq=seq))
+                continue
+            if anchor.seq != seq or not anchor.signed_by(key):
+                findings.append(
+                    Finding(
+                        f"anchor {seq} is forged: not signed by JURYO_AUDIT_KEY", anchor_seq=seq
+                    )
+                )
+                continue
+            genuine.append(anchor)
     return StoredAnchors(tuple(genuine), tuple(findings))
+
+
+def _fetch(store: ObjectStore, seq: int) -> bytes:
+    try:
+        return store.get_named(anchor_name(seq))
+    except ObjectNotFound:  # listed a moment ago: gone since
+        return b""
 
 
 def _gaps(sequences: list[int]) -> list[tuple[int, int]]:

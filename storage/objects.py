@@ -359,6 +359,9 @@ class S3ObjectStore:
         self.endpoint_url = endpoint_url
         self.retention_years = retention_years
         self._object_lock: bool | None = None
+        # Named object -> its first version, learnt while listing a locked bucket: the first
+        # version of a name never changes while it is retained, so this never goes stale.
+        self._first_versions: dict[str, str] = {}
         if client is None:
             config = Config(
                 connect_timeout=connect_timeout,
@@ -558,7 +561,7 @@ class S3ObjectStore:
         with self._translate(f"get object {name}"):
             if not self.object_lock_enabled():
                 return self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-            version = self._first_version(key)
+            version = self._first_versions.get(key) or self._first_version(key)
             if version is None:
                 raise ObjectNotFound(f"no object {name} in {self._where}")
             response = self._client.get_object(Bucket=self.bucket, Key=key, VersionId=version)
@@ -583,7 +586,9 @@ class S3ObjectStore:
             if self.object_lock_enabled():
                 versions = self._client.get_paginator("list_object_versions")
                 for page in versions.paginate(Bucket=self.bucket, Prefix=prefix):
-                    names.update(v["Key"] for v in page.get("Versions", []))
+                    for version in page.get("Versions", []):  # each name's newest first
+                        names.add(version["Key"])
+                        self._first_versions[version["Key"]] = version["VersionId"]
             else:
                 listing = self._client.get_paginator("list_objects_v2")
                 for listed in listing.paginate(Bucket=self.bucket, Prefix=prefix):
