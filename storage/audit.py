@@ -211,22 +211,27 @@ def _problem(event: AuditEvent, expected: Link) -> str | None:
 
 
 def verify(session: Session) -> Verification:
-    """Walk the whole chain in id order; report the first event that does not fit."""
+    """Walk the whole chain in id order up to the head; report the first event that does not fit.
+
+    The head is read first and bounds the walk: events appended while the walk runs (visible
+    to it under PostgreSQL's READ COMMITTED) are not mistaken for a head that lags behind.
+    """
+    found = session.get(AuditHead, HEAD_ID)
+    if found is None:
+        return Verification(0, None, "audit head row is missing")
+    head = Link(found.last_event_id, found.last_hash)
     end = GENESIS
-    events = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    events = session.execute(
+        select(AuditEvent).where(AuditEvent.id <= head.event_id).order_by(AuditEvent.id)
+    ).scalars()
     for event in events.yield_per(1000):
         problem = _problem(event, end)
         if problem is not None:
             return Verification(end.event_id, event.id, problem)
         end = Link(event.id, event.hash)
-    found = session.get(AuditHead, HEAD_ID)
-    if found is None:
-        return Verification(end.event_id, None, "audit head row is missing")
-    if Link(found.last_event_id, found.last_hash) != end:
+    if head != end:
         return Verification(
-            end.event_id,
-            found.last_event_id,
-            "newest events are missing (head points past the end)",
+            end.event_id, head.event_id, "newest events are missing (head points past the end)"
         )
     return Verification(end.event_id)
 
