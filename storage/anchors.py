@@ -160,7 +160,14 @@ def _head_to_sign(sessions: sessionmaker[Session], last: Anchor | None) -> audit
     """The head, if it is new and extends ``last`` link by link; None when nothing is new."""
     with sessions() as session:
         head = audit.head(session)
-        if head.event_id == 0 or (last is not None and head.event_id <= last.event_id):
+        if last is not None and head.event_id <= last.event_id:
+            if head.event_id < last.event_id or head != last.link:
+                raise AnchorRefused(
+                    f"the head (event {head.event_id}) is not what anchor {last.seq} signed "
+                    f"(event {last.event_id}): run juryo audit verify"
+                )
+            return None
+        if head.event_id == 0:
             return None
         since = audit.GENESIS if last is None else last.link
         extension = audit.verify_extension(session, since=since, until=head)

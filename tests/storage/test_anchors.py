@@ -223,6 +223,16 @@ def test_writer_refuses_to_sign_rewritten_history(ledger: Ledger) -> None:
         ledger.anchor()
 
 
+def test_writer_refuses_a_head_behind_the_last_anchor(ledger: Ledger) -> None:
+    ledger.append(4)
+    ledger.anchor()
+    with ledger.engine.begin() as connection:
+        truncate_tail(connection, 2)
+
+    with pytest.raises(anchors.AnchorRefused, match="head \\(event 2\\) is not what anchor 1"):
+        ledger.anchor()
+
+
 def test_concurrent_writers_number_anchors_without_gaps(ledger: Ledger) -> None:
     def work() -> None:
         for _ in range(3):
