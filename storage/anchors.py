@@ -309,8 +309,8 @@ def _compare(session: Session, anchors: tuple[Anchor, ...]) -> list[Finding]:
         furthest = max(beyond, key=lambda a: a.event_id)
         findings.append(
             Finding(
-                f"missing: anchor {furthest.seq} names event {furthest.event_id}, but the "
-                f"chain ends at event {end} (events {end + 1}-{furthest.event_id} were cut off)",
+                f"missing: anchor {furthest.seq} names event {furthest.event_id}, but the chain "
+                f"ends at event {end}: at least events {end + 1}-{furthest.event_id} were cut off",
                 event_id=end + 1,
                 anchor_seq=furthest.seq,
             )
