@@ -287,8 +287,11 @@ def audit_anchor() -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Walk the hash chain and compare it with every anchor: exit 0 when intact, 1 naming
-    the first broken event, the cut-off tail and any forged or missing anchor."""
+    """Check the chain and every anchor: exit 0 intact, 1 naming what broke.
+
+    Names the first broken event, a cut-off tail, and any forged or missing anchor; without
+    JURYO_AUDIT_KEY only the chain is checked. Exit 2 when the anchors cannot be read.
+    """
     settings = _settings()
     key = settings.audit_signing_key
     stored = None if key is None else _read_anchors(settings, key)  # before the database
