@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -15,6 +16,7 @@ from service.accounts import pages as accounts_pages
 from service.accounts import router as accounts_router
 from service.admin import pages as admin_pages
 from service.admin import router as admin_router
+from service.anchoring import anchor_periodically
 from service.auth import pages as auth_pages
 from service.auth import router as auth_router
 from service.errors import document_validation_errors, install_error_handlers
@@ -45,7 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runtime.validator.start()
+        key = settings.audit_signing_key
+        anchoring = None if key is None else asyncio.create_task(anchor_periodically(runtime, key))
         yield
+        if anchoring is not None:
+            anchoring.cancel()
+            with suppress(asyncio.CancelledError):
+                await anchoring
         runtime.close()
 
     app = FastAPI(

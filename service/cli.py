@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from service.errors import AppError
 from service.settings import Settings, SettingsError, load_settings
-from storage import audit
-from storage.db import create_db_engine, session_factory, transaction
+from storage import anchors, audit
+from storage.db import create_db_engine, read_only, session_factory, transaction
 from storage.models import Role
+from storage.objects import StorageError
 
 app = typer.Typer(help="juryo: receive a city's supplier invoices.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -257,15 +258,84 @@ def user_add(
         typer.echo(created.token)
 
 
+def _anchor_key(settings: Settings) -> bytes:
+    key = settings.audit_signing_key
+    if key is None:
+        raise _fail("anchors are not configured: set JURYO_AUDIT_KEY (see the README)")
+    return key
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Sign the chain's head and store it outside the database (if it grew since the last)."""
+    from service.runtime import Runtime
+
+    settings = _settings()
+    key = _anchor_key(settings)
+    runtime = Runtime.from_settings(settings)
+    try:
+        anchor = anchors.write_anchor(runtime.read_sessions, runtime.store, key)
+    except (anchors.AnchorRefused, StorageError) as exc:
+        raise _fail(f"no anchor written: {exc}") from None
+    finally:
+        runtime.close()
+    if anchor is None:
+        typer.echo("nothing new to anchor: the newest anchor already covers the head")
+    else:
+        typer.echo(f"anchor {anchor.seq}: event {anchor.event_id} ({anchor.event_hash[:16]}…)")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Walk the hash chain: exit 0 when intact, 1 naming the first broken event."""
-    with _session() as session:
-        result = audit.verify(session)
-    if result.intact:
-        typer.echo(f"audit log intact: {result.checked} events")
+    """Check the chain and every anchor: exit 0 intact, 1 naming what broke.
+
+    Names the first broken event, a cut-off tail, and any forged or missing anchor; without
+    JURYO_AUDIT_KEY only the chain is checked. Exit 2 when the anchors cannot be read.
+    """
+    settings = _settings()
+    key = settings.audit_signing_key
+    stored = None if key is None else _read_anchors(settings, key)  # before the database
+    engine = create_db_engine(settings.database_url)
+    try:
+        with session_factory(read_only(engine))() as session:  # no write lock on SQLite
+            result = audit.verify(session)
+            checked = None if stored is None else anchors.compare(session, stored)
+    finally:
+        engine.dispose()
+    problems = [] if result.intact else [(result.broken_event_id, result.problem or "")]
+    if checked is not None:
+        problems += [(f.event_id, f.problem) for f in checked.findings]
+    for event_id, problem in problems:
+        where = "" if event_id is None else f" at event {event_id}"
+        typer.echo(f"error: audit log broken{where}: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    if checked is None:
+        typer.echo(
+            "warning: anchors are not configured (JURYO_AUDIT_KEY unset): the chain alone was "
+            "checked, which whoever can write the database can rebuild",
+            err=True,
+        )
+        typer.echo(f"audit log intact: {result.checked} events (chain only)")
         return
-    raise _fail(f"audit log broken at event {result.broken_event_id}: {result.problem}")
+    newest = "" if checked.newest is None else f", newest at event {checked.newest.event_id}"
+    typer.echo(
+        f"audit log intact: {result.checked} events, {checked.anchors} anchors match{newest}"
+    )
+
+
+def _read_anchors(settings: Settings, key: bytes) -> anchors.StoredAnchors:
+    from storage.objects import open_object_store
+
+    store = open_object_store(
+        settings.storage_url,
+        endpoint_url=settings.s3_endpoint_url,
+        retention_years=settings.retention_years,
+    )
+    try:
+        return anchors.read(store, key)
+    except StorageError as exc:
+        raise _fail(f"cannot read the audit anchors: {exc}", 2) from None
 
 
 @app.command()

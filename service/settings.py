@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     zengin_account_type: str | None = Field(default=None, pattern=r"^[129]$")
     """預金種目 of the city's account: 1 普通, 2 当座, 9 その他."""
     zengin_account_number: str | None = Field(default=None, pattern=r"^[0-9]{7}$")
+    audit_key: SecretStr | None = None
+    """Signs the audit anchors (HMAC-SHA256, at least 32 bytes); kept out of the database and
+    never logged. Unset: no anchors, and ``audit verify`` checks the chain alone."""
+    audit_anchor_interval_seconds: float = Field(default=300.0, gt=0, le=86400)
+    """How often each server process anchors the audit chain's head, if it has grown."""
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +76,22 @@ class Settings(BaseSettings):
             raise ValueError("must be file:PATH or s3://BUCKET")
         return value
 
+    @field_validator("audit_key")
+    @classmethod
+    def _strong_audit_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from storage.anchors import key_problem
+
+        problem = key_problem(value.get_secret_value().encode())
+        if problem is not None:
+            # The message names how to make one, never the value given.
+            raise ValueError(
+                f"{problem} (make one with: python -c "
+                "'import secrets; print(secrets.token_hex(32))')"
+            )
+        return value
+
     @field_validator("zengin_requester_name")
     @classmethod
     def _zengin_name(cls, value: str | None) -> str | None:
@@ -85,6 +106,11 @@ class Settings(BaseSettings):
         if not converted or len(converted) > 40:
             raise ValueError("must be 1 to 40 half-width characters")
         return converted
+
+    @property
+    def audit_signing_key(self) -> bytes | None:
+        """The anchor key as bytes, or None when anchors are not configured."""
+        return None if self.audit_key is None else self.audit_key.get_secret_value().encode()
 
     @property
     def zengin_configured(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, AuditHead, utcnow
@@ -139,6 +139,42 @@ def record(
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """One point of the chain: an event id and its hash (``GENESIS`` before the first event)."""
+
+    event_id: int
+    hash: str
+
+
+GENESIS = Link(0, GENESIS_HASH)
+
+
+def head(session: Session) -> Link:
+    """The newest event as the head row names it (without locking: a reader's view)."""
+    row = session.execute(
+        select(AuditHead.last_event_id, AuditHead.last_hash).where(AuditHead.id == HEAD_ID)
+    ).one()
+    return Link(row.last_event_id, row.last_hash)
+
+
+def hashes_of(session: Session, event_ids: list[int]) -> dict[int, str]:
+    """The stored hash of each of these events that exists (for comparing with anchors)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(event_ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = event_ids[start : start + 500]
+        rows = session.execute(
+            select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(chunk))
+        )
+        found.update((row.id, row.hash) for row in rows)
+    return found
+
+
+def last_event_id(session: Session) -> int:
+    """The highest event id stored (0 for none), whatever the head row says."""
+    return session.execute(select(func.coalesce(func.max(AuditEvent.id), 0))).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
 class Verification:
     """The outcome of walking the chain."""
 
@@ -152,40 +188,73 @@ class Verification:
         return self.problem is None
 
 
+def _problem(event: AuditEvent, expected: Link) -> str | None:
+    """What is wrong with ``event`` as the successor of ``expected``, if anything."""
+    if event.id != expected.event_id + 1:
+        return f"expected event {expected.event_id + 1}, found {event.id}"
+    if event.prev_hash != expected.hash:
+        return "previous-hash link does not match"
+    digest = event_hash(
+        event_id=event.id,
+        occurred_at=event.occurred_at,
+        actor=Actor(event.actor_login, event.actor_role, event.actor_user_id),
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        reason=event.reason,
+        details=event.details,
+        prev_hash=event.prev_hash,
+    )
+    if digest != event.hash:
+        return "content does not match its hash (edited)"
+    return None
+
+
 def verify(session: Session) -> Verification:
-    """Walk the whole chain in id order; report the first event that does not fit."""
-    expected_prev = GENESIS_HASH
-    expected_id = 1
-    checked = 0
-    events = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    """Walk the whole chain in id order up to the head; report the first event that does not fit.
+
+    The head is read first and bounds the walk: events appended while the walk runs (visible
+    to it under PostgreSQL's READ COMMITTED) are not mistaken for a head that lags behind.
+    """
+    found = session.get(AuditHead, HEAD_ID)
+    if found is None:
+        return Verification(0, None, "audit head row is missing")
+    head = Link(found.last_event_id, found.last_hash)
+    end = GENESIS
+    events = session.execute(
+        select(AuditEvent).where(AuditEvent.id <= head.event_id).order_by(AuditEvent.id)
+    ).scalars()
     for event in events.yield_per(1000):
-        if event.id != expected_id:
-            return Verification(
-                checked, event.id, f"expected event {expected_id}, found {event.id}"
-            )
-        if event.prev_hash != expected_prev:
-            return Verification(checked, event.id, "previous-hash link does not match")
-        digest = event_hash(
-            event_id=event.id,
-            occurred_at=event.occurred_at,
-            actor=Actor(event.actor_login, event.actor_role, event.actor_user_id),
-            action=event.action,
-            entity_type=event.entity_type,
-            entity_id=event.entity_id,
-            reason=event.reason,
-            details=event.details,
-            prev_hash=event.prev_hash,
-        )
-        if digest != event.hash:
-            return Verification(checked, event.id, "content does not match its hash (edited)")
-        expected_prev = event.hash
-        expected_id += 1
-        checked += 1
-    head = session.get(AuditHead, HEAD_ID)
-    if head is None:
-        return Verification(checked, None, "audit head row is missing")
-    if head.last_event_id != checked or head.last_hash != expected_prev:
+        problem = _problem(event, end)
+        if problem is not None:
+            return Verification(end.event_id, event.id, problem)
+        end = Link(event.id, event.hash)
+    if head != end:
         return Verification(
-            checked, head.last_event_id, "newest events are missing (head points past the end)"
+            end.event_id, head.event_id, "newest events are missing (head points past the end)"
         )
-    return Verification(checked)
+    return Verification(end.event_id)
+
+
+def verify_extension(session: Session, *, since: Link, until: Link) -> Verification:
+    """Check that the events after ``since`` lead, link by link, to ``until``.
+
+    The anchor writer runs this before signing a new head: only the events added since the
+    last anchor are read, and history rewritten below that anchor breaks the first link.
+    """
+    end = since
+    events = session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.id > since.event_id, AuditEvent.id <= until.event_id)
+        .order_by(AuditEvent.id)
+    ).scalars()
+    for event in events.yield_per(1000):
+        problem = _problem(event, end)
+        if problem is not None:
+            return Verification(end.event_id - since.event_id, event.id, problem)
+        end = Link(event.id, event.hash)
+    if end != until:
+        return Verification(
+            end.event_id - since.event_id, until.event_id, "does not reach the head"
+        )
+    return Verification(end.event_id - since.event_id)

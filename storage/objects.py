@@ -5,6 +5,10 @@ named by the SHA-256 of its bytes: writing the same content twice is a no-op, a 
 point to different bytes, and every read is checked against its key. The object is written
 before the database row that points to it; the reconciler lists and deletes orphans.
 
+Beside the originals, a few *named* objects (the audit anchors, ``audit-anchors/…``) are written
+once under a name of their own: never overwritten, under the same retention, and invisible to
+the reconciler, which only sees SHA-256 keys.
+
 Backends: `FileObjectStore` (a directory, for development and small installations) and
 `S3ObjectStore` (any S3 API; uses Object Lock in COMPLIANCE mode when the bucket has it).
 `open_object_store` picks one from a URL.
@@ -54,6 +58,9 @@ __all__ = [
 ]
 
 _KEY_RE = re.compile(r"[0-9a-f]{64}")
+# One folder level of plain names: no "..", no absolute paths, never a SHA-256 key.
+_FOLDER_RE = re.compile(r"[a-z][a-z0-9-]{2,62}")
+_NAME_RE = re.compile(r"[a-z][a-z0-9-]{2,62}/[0-9a-z][0-9a-z.-]{0,99}")
 
 
 class StorageError(Exception):
@@ -122,10 +129,34 @@ class ObjectStore(Protocol):
         """Raise `StorageUnavailable` unless the store can be used (readiness probe)."""
         ...
 
+    def put_named(self, name: str, data: bytes, *, media_type: str) -> bool:
+        """Write `data` under `name` unless something is there already (False then)."""
+        ...
+
+    def get_named(self, name: str) -> bytes:
+        """The bytes first written under `name` (a later overwrite does not count)."""
+        ...
+
+    def list_named(self, folder: str) -> list[str]:
+        """Every name written under `folder`, sorted; also those hidden by a delete marker."""
+        ...
+
 
 def _is_key(key: str) -> bool:
     # A malformed key names no object; checking it also keeps "../" out of file paths.
     return _KEY_RE.fullmatch(key) is not None
+
+
+def _checked_name(name: str) -> str:
+    if _NAME_RE.fullmatch(name) is None or ".." in name:
+        raise ValueError(f"{name!r} is not a valid object name (folder/name, lowercase)")
+    return name
+
+
+def _checked_folder(folder: str) -> str:
+    if _FOLDER_RE.fullmatch(folder) is None:
+        raise ValueError(f"{folder!r} is not a valid folder name")
+    return folder
 
 
 def _verified(key: str, data: bytes) -> bytes:
@@ -243,6 +274,32 @@ class FileObjectStore:
                 f"object directory {self.root} is not writable: {exc}"
             ) from exc
 
+    def put_named(self, name: str, data: bytes, *, media_type: str) -> bool:
+        path = self.root / _checked_name(name)
+        try:
+            self._make_dirs(path.parent)
+            return self._write(path, data)  # os.link: never over an existing name
+        except OSError as exc:
+            raise StorageError(f"cannot write {name} under {self.root}: {exc}") from exc
+
+    def get_named(self, name: str) -> bytes:
+        try:
+            return (self.root / _checked_name(name)).read_bytes()
+        except FileNotFoundError:
+            raise ObjectNotFound(f"no object {name} under {self.root}") from None
+        except OSError as exc:
+            raise StorageError(f"cannot read {name} under {self.root}: {exc}") from exc
+
+    def list_named(self, folder: str) -> list[str]:
+        directory = self.root / _checked_folder(folder)
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            return []
+        return sorted(
+            f"{folder}/{e.name}" for e in entries if not e.name.startswith(".") and e.is_file()
+        )
+
 
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
@@ -302,6 +359,9 @@ class S3ObjectStore:
         self.endpoint_url = endpoint_url
         self.retention_years = retention_years
         self._object_lock: bool | None = None
+        # Named object -> its first version, learnt while listing a locked bucket: the first
+        # version of a name never changes while it is retained, so this never goes stale.
+        self._first_versions: dict[str, str] = {}
         if client is None:
             config = Config(
                 connect_timeout=connect_timeout,
@@ -373,22 +433,27 @@ class S3ObjectStore:
     def put(self, data: bytes, *, media_type: str) -> StoredObject:
         digest = hashlib.sha256(data)
         key = digest.hexdigest()
-        extra: dict[str, Any] = {}
-        if self.object_lock_enabled():
-            extra["ObjectLockMode"] = "COMPLIANCE"
-            extra["ObjectLockRetainUntilDate"] = _years_from_now(self.retention_years)
-        arguments = dict(
-            Bucket=self.bucket,
-            Key=self.prefix + key,
-            Body=data,
-            ContentType=media_type,
-            ChecksumAlgorithm="SHA256",
-            ChecksumSHA256=base64.b64encode(digest.digest()).decode("ascii"),
-            **extra,
-        )
+        arguments = self._put_arguments(self.prefix + key, data, digest.digest(), media_type)
         with self._translate(f"put object {key}"):
             created = self._put_if_absent(arguments)
         return StoredObject(key, key, len(data), created=created)
+
+    def _put_arguments(
+        self, name: str, data: bytes, sha256: bytes, media_type: str
+    ) -> dict[str, Any]:
+        """A checksummed upload, under COMPLIANCE retention when the bucket has Object Lock."""
+        arguments: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": name,
+            "Body": data,
+            "ContentType": media_type,
+            "ChecksumAlgorithm": "SHA256",
+            "ChecksumSHA256": base64.b64encode(sha256).decode("ascii"),
+        }
+        if self.object_lock_enabled():
+            arguments["ObjectLockMode"] = "COMPLIANCE"
+            arguments["ObjectLockRetainUntilDate"] = _years_from_now(self.retention_years)
+        return arguments
 
     def _put_if_absent(self, arguments: dict[str, Any]) -> bool:
         """Write unless the key exists (False then), in one request instead of asking first.
@@ -484,6 +549,51 @@ class S3ObjectStore:
                     key = entry["Key"].removeprefix(self.prefix)
                     if _is_key(key):
                         yield ListedObject(key, entry["LastModified"])
+
+    def put_named(self, name: str, data: bytes, *, media_type: str) -> bool:
+        digest = hashlib.sha256(data).digest()
+        arguments = self._put_arguments(self.prefix + _checked_name(name), data, digest, media_type)
+        with self._translate(f"put object {name}"):
+            return self._put_if_absent(arguments)
+
+    def get_named(self, name: str) -> bytes:
+        key = self.prefix + _checked_name(name)
+        with self._translate(f"get object {name}"):
+            if not self.object_lock_enabled():
+                return self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            version = self._first_versions.get(key) or self._first_version(key)
+            if version is None:
+                raise ObjectNotFound(f"no object {name} in {self._where}")
+            response = self._client.get_object(Bucket=self.bucket, Key=key, VersionId=version)
+            return response["Body"].read()
+
+    def _first_version(self, key: str) -> str | None:
+        """Under Object Lock every version is kept: the oldest is the one written first, with
+        "If-None-Match: *"; a newer one is someone writing over it, and a delete marker only
+        hides it. S3 lists a key's versions newest first (timestamps may tie within a second)."""
+        oldest: str | None = None
+        paginator = self._client.get_paginator("list_object_versions")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+            for version in page.get("Versions", []):
+                if version.get("Key") == key:
+                    oldest = version["VersionId"]
+        return oldest
+
+    def list_named(self, folder: str) -> list[str]:
+        prefix = self.prefix + _checked_folder(folder) + "/"
+        names: set[str] = set()
+        with self._translate(f"list {folder}"):
+            if self.object_lock_enabled():
+                versions = self._client.get_paginator("list_object_versions")
+                for page in versions.paginate(Bucket=self.bucket, Prefix=prefix):
+                    for version in page.get("Versions", []):  # each name's newest first
+                        names.add(version["Key"])
+                        self._first_versions[version["Key"]] = version["VersionId"]
+            else:
+                listing = self._client.get_paginator("list_objects_v2")
+                for listed in listing.paginate(Bucket=self.bucket, Prefix=prefix):
+                    names.update(entry["Key"] for entry in listed.get("Contents", []))
+        return sorted(name.removeprefix(self.prefix) for name in names)
 
     def check(self) -> None:
         try:

@@ -132,6 +132,25 @@ def test_check_passes(store: ObjectStore) -> None:
     store.check()
 
 
+def test_named_object_is_written_once(store: ObjectStore) -> None:
+    assert store.put_named("audit-anchors/000001.json", b"first", media_type="application/json")
+    assert not store.put_named("audit-anchors/000001.json", b"second", media_type="text/plain")
+    store.put_named("audit-anchors/000002.json", b"next", media_type="application/json")
+
+    assert store.get_named("audit-anchors/000001.json") == b"first"
+    assert store.list_named("audit-anchors") == [
+        "audit-anchors/000001.json",
+        "audit-anchors/000002.json",
+    ]
+    assert list(store.listing()) == []  # not an original: the reconciler never sees it
+
+
+@pytest.mark.parametrize("name", ["../escape", "audit-anchors/../x", "/etc/passwd", "a/b/c"])
+def test_named_object_names_stay_inside_the_store(store: ObjectStore, name: str) -> None:
+    with pytest.raises(ValueError, match="not a valid object name"):
+        store.put_named(name, b"x", media_type=XML)
+
+
 # Filesystem backend.
 
 
@@ -386,3 +405,21 @@ def test_delete_keeps_other_objects(tmp_path: Path) -> None:
 
     assert [o.key for o in store.listing()] == [kept]
     assert os.listdir(tmp_path)  # shard directories may stay; they cost nothing
+
+
+def test_s3_locked_named_object_survives_overwrite_and_delete_marker(
+    s3_endpoint: str, s3_locked_bucket: str, s3_client: S3Client
+) -> None:
+    store = S3ObjectStore(s3_locked_bucket, endpoint_url=s3_endpoint)
+    name = "audit-anchors/000001.json"
+    store.put_named(name, b"signed", media_type="application/json")
+    assert (
+        s3_client.head_object(Bucket=s3_locked_bucket, Key=name)["ObjectLockMode"] == "COMPLIANCE"
+    )
+
+    s3_client.put_object(Bucket=s3_locked_bucket, Key=name, Body=b"forged")  # a new version
+    assert store.get_named(name) == b"signed"
+    s3_client.delete_object(Bucket=s3_locked_bucket, Key=name)  # a delete marker hides it
+
+    assert store.list_named("audit-anchors") == [name]
+    assert store.get_named(name) == b"signed"
