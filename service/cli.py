@@ -257,6 +257,16 @@ def user_add(
         typer.echo(created.token)
 
 
+@user_app.command("unlock")
+def user_unlock(login: str) -> None:
+    """Lift a login's sign-in lockout (after too many failed sign-ins); audited."""
+    from service.auth.service import unlock
+
+    with _session() as session:
+        forgotten = unlock(session, actor=CLI_ACTOR, login=login)
+    typer.echo(f"{login}: unlocked ({forgotten} failed sign-ins forgotten)")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain: exit 0 when intact, 1 naming the first broken event."""

@@ -15,6 +15,7 @@ from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SESSION_COOKIE, RuntimeDep
 from service.errors import AppError, Forbidden
+from service.form_bodies import BROWSER_STATE
 from service.i18n import LANG_COOKIE, language, translator
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -69,7 +70,13 @@ def error_page(request: Request, exc: AppError) -> Response:
 
 
 def page_session(request: Request, runtime: RuntimeDep) -> BrowserSession:
-    """The signed-in browser, or a redirect to the login page."""
+    """The signed-in browser, or a redirect to the login page.
+
+    For a form, ``FormBodyGuard`` found the session before reading the body; it is reused.
+    """
+    found: BrowserSession | None = request.scope.get("state", {}).get(BROWSER_STATE)
+    if found is not None:
+        return found
     cookie = request.cookies.get(SESSION_COOKIE)
     browser = None
     if cookie:

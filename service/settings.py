@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     zengin_account_type: str | None = Field(default=None, pattern=r"^[129]$")
     """預金種目 of the city's account: 1 普通, 2 当座, 9 その他."""
     zengin_account_number: str | None = Field(default=None, pattern=r"^[0-9]{7}$")
+    form_max_bytes: int = Field(default=64 * 1024, gt=0)
+    """Largest body of a web form without files; file forms take ``max_upload_bytes``."""
+    sign_in_failures_per_login: int = Field(default=10, ge=1)
+    """Failed sign-ins for one login within the window before it is refused with 429."""
+    sign_in_failures_per_address: int = Field(default=50, ge=1)
+    """Failed sign-ins from one client address within the window before it is refused."""
+    sign_in_window_seconds: int = Field(default=900, ge=1)
+    """The window (seconds) in which failed sign-ins are counted."""
 
     @field_validator("database_url")
     @classmethod
