@@ -84,6 +84,14 @@ def _send_then_answer(server: LiveServer, head: bytes, body: bytes) -> tuple[int
     return int(answer.split(b" ", 2)[1]), answer
 
 
+def _file_part(size: int) -> bytes:
+    """The start of a well-formed multipart body: one file part of ``size`` bytes, unfinished."""
+    return (
+        b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.xml"\r\n'
+        b"Content-Type: application/xml\r\n\r\n" + b"x" * size
+    )
+
+
 def _chunked(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
 
@@ -92,7 +100,7 @@ def _chunked(data: bytes) -> bytes:
 def test_an_anonymous_huge_form_is_refused_before_its_body_is_read(
     small_server: LiveServer, path: str
 ) -> None:
-    status, _ = _send_then_answer(small_server, _head(path, length=HUGE), b"x" * SENT)
+    status, _ = _send_then_answer(small_server, _head(path, length=HUGE), _file_part(SENT))
     assert status == 401
 
 
@@ -100,7 +108,7 @@ def test_an_anonymous_browser_is_sent_to_sign_in_before_the_body_is_read(
     small_server: LiveServer,
 ) -> None:
     head = _head("/invoices/upload", length=HUGE, html=True)
-    status, answer = _send_then_answer(small_server, head, b"x" * SENT)
+    status, answer = _send_then_answer(small_server, head, _file_part(SENT))
     assert status == 303
     assert b"location: /login?next=" in answer.lower()
 
@@ -109,13 +117,13 @@ def test_an_anonymous_chunked_form_is_refused_before_its_body_is_read(
     small_server: LiveServer,
 ) -> None:
     head = _head("/invoices/upload", length=None)
-    status, _ = _send_then_answer(small_server, head, _chunked(b"x" * SENT))
+    status, _ = _send_then_answer(small_server, head, _chunked(_file_part(SENT)))
     assert status == 401
 
 
 def test_a_stale_session_cookie_is_no_session(small_server: LiveServer) -> None:
     head = _head("/invoices/upload", length=HUGE, cookie="not-a-session")
-    status, _ = _send_then_answer(small_server, head, b"x" * SENT)
+    status, _ = _send_then_answer(small_server, head, _file_part(SENT))
     assert status == 401
 
 
@@ -123,7 +131,7 @@ def test_a_declared_upload_over_the_limit_is_413_at_once(
     small_server: LiveServer, supplier_cookie: str
 ) -> None:
     head = _head("/invoices/upload", length=HUGE, cookie=supplier_cookie)
-    status, answer = _send_then_answer(small_server, head, b"x" * SENT)
+    status, answer = _send_then_answer(small_server, head, _file_part(SENT))
     assert status == 413
     assert b"connection: close" in answer.lower()
 
@@ -132,16 +140,16 @@ def test_a_chunked_upload_is_cut_off_at_the_limit(
     small_server: LiveServer, supplier_cookie: str
 ) -> None:
     head = _head("/invoices/upload", length=None, cookie=supplier_cookie)
-    status, _ = _send_then_answer(small_server, head, _chunked(b"x" * (UPLOAD_LIMIT + 70_000)))
+    status, _ = _send_then_answer(small_server, head, _chunked(_file_part(UPLOAD_LIMIT + 70_000)))
     assert status == 413
 
 
 @pytest.mark.parametrize("path", ["/login", "/signup"])
 def test_the_anonymous_forms_take_only_the_small_limit(small_server: LiveServer, path: str) -> None:
-    status, _ = _send_then_answer(small_server, _head(path, length=HUGE), b"x" * SENT)
+    status, _ = _send_then_answer(small_server, _head(path, length=HUGE), _file_part(SENT))
     assert status == 413
     head = _head(path, length=None)
-    status, _ = _send_then_answer(small_server, head, _chunked(b"x" * (FORM_LIMIT + 1)))
+    status, _ = _send_then_answer(small_server, head, _chunked(_file_part(FORM_LIMIT + 1)))
     assert status == 413
 
 
