@@ -35,7 +35,8 @@ def _fill_login_keys() -> None:
     users = sa.table("users", sa.column("id", sa.Integer), sa.column("login", sa.String))
     keyed = sa.table("users", sa.column("id", sa.Integer), sa.column("login_key", sa.String))
     seen: dict[str, str] = {}
-    for user_id, login in bind.execute(sa.select(users.c.id, users.c.login)).all():
+    rows = bind.execute(sa.select(users.c.id, users.c.login).order_by(users.c.id)).all()
+    for user_id, login in rows:
         key = _key(login)
         if key in seen:
             raise RuntimeError(
