@@ -20,6 +20,7 @@ from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SAFE_METHODS, SESSION_COOKIE
 from service.errors import AppError, PayloadTooLarge
+from service.i18n import language, translator
 from service.runtime import Runtime
 
 ANONYMOUS_FORMS = frozenset({"/login", "/signup"})
@@ -115,7 +116,8 @@ class FormBodyGuard:
                 return
             scope.setdefault("state", {})[BROWSER_STATE] = browser
         limit = _limit(request, runtime, anonymous)
-        too_large = PayloadTooLarge(f"the form is larger than the limit of {limit:,} bytes")
+        message = translator(language(request))("form.too_large").format(limit=f"{limit:,}")
+        too_large = PayloadTooLarge(message)
         declared = request.headers.get("content-length", "")
         try:
             if declared.isdigit() and int(declared) > limit:

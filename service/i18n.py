@@ -444,6 +444,11 @@ TEXTS.update(
             "メールアドレスの形式が正しくありません。",
             "The e-mail address is not valid.",
         ),
+        "form.too_large": (
+            "送信された内容が上限（{limit} バイト）を超えています。"
+            "ファイルは分けて送ってください。",
+            "What was sent is larger than the limit of {limit} bytes: send files separately.",
+        ),
         "account.login_taken": (
             "このログインIDは使われています（大文字・小文字や全角・半角の違いは区別しません）。",
             "This login is taken (logins differ by more than case or width).",

@@ -136,6 +136,22 @@ def test_a_declared_upload_over_the_limit_is_413_at_once(
     assert b"connection: close" in answer.lower()
 
 
+def test_a_browser_is_told_the_limit_in_its_language(
+    small_server: LiveServer, supplier_cookie: str
+) -> None:
+    head = _head("/invoices/upload", length=HUGE, cookie=supplier_cookie, html=True)
+    with _connect(small_server) as sock:
+        sock.sendall(head)
+        received = b""
+        while b"</html>" not in received:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 413")
+    assert f"上限（{UPLOAD_LIMIT + 64 * 1024:,} バイト）".encode() in received
+
+
 def test_a_chunked_upload_is_cut_off_at_the_limit(
     small_server: LiveServer, supplier_cookie: str
 ) -> None:
