@@ -10,28 +10,30 @@ the rest is never read. The JSON API is left to its own handlers (``/api/``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SAFE_METHODS, SESSION_COOKIE
-from service.errors import AppError, PayloadTooLarge
+from service.errors import PayloadTooLarge
 from service.i18n import language, translator
+from service.pages import BROWSER_STATE, LoginRequired
 from service.runtime import Runtime
 
 ANONYMOUS_FORMS = frozenset({"/login", "/signup"})
 """Pages whose forms are sent before anyone is signed in: only the small limit applies."""
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for boundaries, part headers and the form's other fields around the files."""
-BROWSER_STATE = "juryo_browser"
-"""Where the session found here waits for ``service.pages.page_session`` (no second lookup)."""
 
 
-async def read_limited(chunks: AsyncIterator[bytes], limit: int, too_large: AppError) -> bytes:
+async def read_limited(
+    chunks: AsyncIterator[bytes], limit: int, too_large: PayloadTooLarge
+) -> bytes:
     """The whole body, or ``too_large`` as soon as it grows past ``limit`` (chunked too)."""
     parts: list[bytes] = []
     size = 0
@@ -82,16 +84,31 @@ def _limit(request: Request, runtime: Runtime, anonymous: bool) -> int:
     return runtime.settings.form_max_bytes
 
 
-async def _signed_in(request: Request, runtime: Runtime) -> BrowserSession | None:
+async def _check_session(request: Request, runtime: Runtime) -> None:
+    """Anonymous callers are refused before their body is read; the session is kept for the
+    page (``page_session``), so it is looked up once."""
+    if request.scope["path"] in ANONYMOUS_FORMS:
+        return
     cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None
 
     def look_up() -> BrowserSession | None:
         with runtime.read_sessions() as session:
-            return auth.resume(session, cookie)
+            return auth.resume(session, cookie) if cookie else None
 
-    return await run_in_threadpool(look_up)
+    browser = await run_in_threadpool(look_up)
+    if browser is None:
+        raise LoginRequired("sign in first")
+    request.scope.setdefault("state", {})[BROWSER_STATE] = browser
+
+
+async def _read_body(request: Request, runtime: Runtime, receive: Receive) -> bytes:
+    """The body, or ``PayloadTooLarge`` as soon as it (or its declared length) is too long."""
+    limit = _limit(request, runtime, request.scope["path"] in ANONYMOUS_FORMS)
+    message = translator(language(request))("form.too_large").format(limit=f"{limit:,}")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(message)
+    return await read_limited(_body_chunks(receive), limit, PayloadTooLarge(message))
 
 
 class FormBodyGuard:
@@ -106,34 +123,29 @@ class FormBodyGuard:
             return
         request = Request(scope)
         runtime: Runtime = scope["app"].state.runtime
-        anonymous = scope["path"] in ANONYMOUS_FORMS
-        if not anonymous:
-            browser = await _signed_in(request, runtime)
-            if browser is None:
-                from service.pages import LoginRequired
-
-                await _refuse(request, LoginRequired("sign in first"), send)
-                return
-            scope.setdefault("state", {})[BROWSER_STATE] = browser
-        limit = _limit(request, runtime, anonymous)
-        message = translator(language(request))("form.too_large").format(limit=f"{limit:,}")
-        too_large = PayloadTooLarge(message)
-        declared = request.headers.get("content-length", "")
         try:
-            if declared.isdigit() and int(declared) > limit:
-                raise too_large
-            body = await read_limited(_body_chunks(receive), limit, too_large)
-        except PayloadTooLarge as exc:
-            await _refuse(request, exc, send)
+            await _check_session(request, runtime)
+            body = await _read_body(request, runtime, receive)
+        except Exception as exc:
+            handler = _handler_for(request, exc)
+            if handler is None:
+                raise
+            await _refuse(request, await handler(request, exc), send)
             return
         await self.app(scope, _replay(body, receive), send)
 
 
-async def _refuse(request: Request, exc: AppError, send: Send) -> None:
-    """The app's own answer to ``exc`` (HTML or JSON), closing the connection: the rest of
-    the body is never read."""
-    handler = request.app.exception_handlers[AppError]
-    response = await handler(request, exc)
+def _handler_for(request: Request, exc: Exception) -> Callable[..., Awaitable[Response]] | None:
+    """The app's own handler for ``exc`` (a locked database is a 503 here too, not a 500)."""
+    for kind in type(exc).__mro__:
+        if kind is not Exception and kind in request.app.exception_handlers:
+            handler: Callable[..., Awaitable[Response]] = request.app.exception_handlers[kind]
+            return handler
+    return None
+
+
+async def _refuse(request: Request, response: Response, send: Send) -> None:
+    """Send the answer and close the connection: the rest of the body is never read."""
     response.headers["Connection"] = "close"
 
     async def no_body() -> Message:

@@ -15,11 +15,12 @@ from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SESSION_COOKIE, RuntimeDep
 from service.errors import AppError, Forbidden
-from service.form_bodies import BROWSER_STATE
 from service.i18n import LANG_COOKIE, language, translator
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 LOGIN_CSRF_COOKIE = "juryo_login_csrf"
+BROWSER_STATE = "juryo_browser"
+"""Where ``service.form_bodies`` leaves the session it found before reading a form's body."""
 
 
 class LoginRequired(AppError):
