@@ -11,12 +11,10 @@ from starlette.types import Message
 from parsers.pdf import is_pdf
 from parsers.safexml import looks_like_xml
 from service.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from service.form_bodies import read_limited
+from service.form_bodies import MULTIPART_OVERHEAD, read_limited
 
 RAW_TYPES = frozenset({"application/xml", "text/xml", "application/pdf"})
 MULTIPART = "multipart/form-data"
-MULTIPART_OVERHEAD = 64 * 1024
-"""Room for multipart boundaries and headers on top of the document itself."""
 
 
 @dataclass(frozen=True, slots=True)
