@@ -217,9 +217,14 @@ class FailureCount:
     oldest: dt.datetime | None
 
 
+def _attempt_key(login: str) -> str:
+    """The login's key as the failures table holds it (whatever was typed, it fits)."""
+    return login_key(login)[:400]
+
+
 def add_sign_in_attempt(session: Session, *, login: str, address: str) -> int:
     """Store an attempt (counted as a failure until it succeeds); returns its id."""
-    attempt = SignInFailure(login_key=login_key(login), address=address[:64], at=utcnow())
+    attempt = SignInFailure(login_key=_attempt_key(login), address=address[:64], at=utcnow())
     session.add(attempt)
     session.flush()
     return attempt.id
@@ -232,7 +237,7 @@ def forget_sign_in_attempt(session: Session, attempt_id: int) -> None:
 
 def failures_for_login(session: Session, login: str, since: dt.datetime) -> FailureCount:
     """Failures for this login (any case or width) since ``since``."""
-    return _failures(session, SignInFailure.login_key == login_key(login), since)
+    return _failures(session, SignInFailure.login_key == _attempt_key(login), since)
 
 
 def failures_from_address(session: Session, address: str, since: dt.datetime) -> FailureCount:
@@ -250,7 +255,7 @@ def _failures(session: Session, condition: ColumnElement[bool], since: dt.dateti
 def clear_sign_in_failures(session: Session, login: str) -> int:
     """Lift a login's lockout (a success or an administrator); returns how many were dropped."""
     result = session.execute(
-        delete(SignInFailure).where(SignInFailure.login_key == login_key(login))
+        delete(SignInFailure).where(SignInFailure.login_key == _attempt_key(login))
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
