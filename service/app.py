@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from service import security_headers
 from service.accounting import pages as accounting_pages
 from service.accounting import router as accounting_router
 from service.accounts import pages as accounts_pages
@@ -20,6 +21,7 @@ from service.anchoring import anchor_periodically
 from service.auth import pages as auth_pages
 from service.auth import router as auth_router
 from service.errors import document_validation_errors, install_error_handlers
+from service.form_bodies import FormBodyGuard
 from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
@@ -83,5 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
+    app.add_middleware(FormBodyGuard)  # inside the request context: refusals are logged
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    security_headers.install(app)
     return app

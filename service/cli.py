@@ -285,6 +285,16 @@ def audit_anchor() -> None:
         typer.echo(f"anchor {anchor.seq}: event {anchor.event_id} ({anchor.event_hash[:16]}…)")
 
 
+@user_app.command("unlock")
+def user_unlock(login: str) -> None:
+    """Lift a login's sign-in lockout (after too many failed sign-ins); audited."""
+    from service.auth.service import unlock
+
+    with _session() as session:
+        forgotten = unlock(session, actor=CLI_ACTOR, login=login)
+    typer.echo(f"{login}: unlocked ({forgotten} failed sign-ins forgotten)")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the chain and every anchor: exit 0 intact, 1 naming what broke.

@@ -457,3 +457,31 @@ TEXTS.update(
         ),
     }
 )
+
+TEXTS.update(
+    {
+        "login.throttled": (
+            "ログインの失敗が続いたため、しばらく受け付けません。時間をおいて試すか、"
+            "管理者にロックの解除を依頼してください。",
+            "Too many failed sign-ins: wait a while and try again, or ask an administrator "
+            "to unlock the login.",
+        ),
+        "account.login_invalid": (
+            "ログインIDは3〜120文字の半角英数字と . _ @ - で入力してください。",
+            "A login is 3 to 120 characters: ASCII letters, digits and . _ @ -",
+        ),
+        "account.email_invalid": (
+            "メールアドレスの形式が正しくありません。",
+            "The e-mail address is not valid.",
+        ),
+        "form.too_large": (
+            "送信された内容が上限（{limit} バイト）を超えています。"
+            "ファイルは分けて送ってください。",
+            "What was sent is larger than the limit of {limit} bytes: send files separately.",
+        ),
+        "account.login_taken": (
+            "このログインIDは使われています（大文字・小文字や全角・半角の違いは区別しません）。",
+            "This login is taken (logins differ by more than case or width).",
+        ),
+    }
+)

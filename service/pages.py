@@ -19,6 +19,8 @@ from service.i18n import LANG_COOKIE, language, translator
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 LOGIN_CSRF_COOKIE = "juryo_login_csrf"
+BROWSER_STATE = "juryo_browser"
+"""Where ``service.form_bodies`` leaves the session it found before reading a form's body."""
 
 
 class LoginRequired(AppError):
@@ -69,7 +71,13 @@ def error_page(request: Request, exc: AppError) -> Response:
 
 
 def page_session(request: Request, runtime: RuntimeDep) -> BrowserSession:
-    """The signed-in browser, or a redirect to the login page."""
+    """The signed-in browser, or a redirect to the login page.
+
+    For a form, ``FormBodyGuard`` found the session before reading the body; it is reused.
+    """
+    found: BrowserSession | None = request.scope.get("state", {}).get(BROWSER_STATE)
+    if found is not None:
+        return found
     cookie = request.cookies.get(SESSION_COOKIE)
     browser = None
     if cookie:

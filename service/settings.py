@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     never logged. Unset: no anchors, and ``audit verify`` checks the chain alone."""
     audit_anchor_interval_seconds: float = Field(default=300.0, gt=0, le=86400)
     """How often each server process anchors the audit chain's head, if it has grown."""
+    form_max_bytes: int = Field(default=64 * 1024, gt=0)
+    """Largest body of a web form without files; file forms take ``max_upload_bytes``."""
+    sign_in_failures_per_login: int = Field(default=10, ge=1)
+    """Failed sign-ins for one login within the window before it is refused with 429."""
+    sign_in_failures_per_address: int = Field(default=50, ge=1)
+    """Failed sign-ins from one client address within the window before it is refused."""
+    sign_in_window_seconds: int = Field(default=900, ge=1)
+    """The window (seconds) in which failed sign-ins are counted."""
 
     @field_validator("database_url")
     @classmethod

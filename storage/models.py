@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -179,6 +180,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(120), unique=True)
+    login_key: Mapped[str] = mapped_column(String(400), unique=True)
+    """``login_key(login)``: one user per login whatever its case or width (set with login)."""
     role: Mapped[str] = mapped_column(String(16))
     display_name: Mapped[str | None] = mapped_column(String(200))
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
@@ -191,6 +194,31 @@ class User(Base):
     departments: Mapped[list[Department]] = relationship(
         secondary="user_departments", order_by="Department.code"
     )
+
+    @validates("login")
+    def _keep_login_key(self, _key: str, login: str) -> str:
+        self.login_key = login_key(login)
+        return login
+
+
+def login_key(login: str) -> str:
+    """What makes two logins one: NFKC + casefold (``ADMIN`` and full-width ``admin`` are it)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", login).casefold())
+
+
+class SignInFailure(Base):
+    """A sign-in attempt not (yet) known to have succeeded: what throttling counts.
+
+    Written and committed before the password is checked, and deleted on success, so that
+    attempts racing on several workers cannot all pass a count taken before any was stored.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_key: Mapped[str] = mapped_column(String(400), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
 class ApiToken(Base):

@@ -11,8 +11,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 
 from service.accounts import signup, tokens
+from service.accounts.schemas import ColleagueCreate, SignUp
+from service.accounts.service import LoginTaken
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
@@ -25,12 +28,40 @@ from storage.repositories import organisation
 router = APIRouter(include_in_schema=False)
 
 SIGNUP_CSRF_COOKIE = "juryo_signup_csrf"
-MIN_PASSWORD_LENGTH = 10
 
 
 def _require(browser: BrowserSession, role: Role) -> None:
     if browser.principal.role is not role:
         raise Forbidden(f"only the role '{role.value}' may use this page")
+
+
+# --- the API's checks, in the reader's language --------------------------------------------
+
+_FIELD_MESSAGES = {
+    "login": "account.login_invalid",
+    "contact_email": "account.email_invalid",
+    "password": "signup.password_short",
+}
+
+
+def _form_problem(request: Request, model: type[BaseModel], values: dict[str, str]) -> str | None:
+    """What the API would refuse in these fields (``model`` is its body), as a sentence."""
+    try:
+        model.model_validate(values)
+    except ValidationError as exc:
+        t = translator(language(request))
+        for error in exc.errors():
+            key = _FIELD_MESSAGES.get(str(error["loc"][0]))
+            if key is not None:
+                return t(key)
+    return None
+
+
+def _shown(request: Request, exc: AppError) -> str:
+    """A service's refusal as the page shows it (a taken login in the reader's language)."""
+    if isinstance(exc, LoginTaken):
+        return translator(language(request))("account.login_taken")
+    return exc.detail
 
 
 # --- sign-up ----------------------------------------------------------------------------------
@@ -67,7 +98,7 @@ def signup_submit(
     registration_number: Annotated[str, Form(max_length=40)],
     company_name: Annotated[str, Form(min_length=1, max_length=300)],
     contact_email: Annotated[str, Form(min_length=3, max_length=320)],
-    login: Annotated[str, Form(min_length=1, max_length=120)],
+    login: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=200)],
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -81,9 +112,12 @@ def signup_submit(
         "contact_email": contact_email,
         "login": login,
     }
-    if len(password) < MIN_PASSWORD_LENGTH:
-        message = translator(language(request))("signup.password_short")
-        return _signup_page(request, values, message, 400)
+    typed = {"login": login.strip(), "contact_email": contact_email.strip()}
+    problem = _form_problem(
+        request, SignUp, {**values, **typed, "registration_number": "", "password": password}
+    )
+    if problem is not None:
+        return _signup_page(request, values, problem, 400)
     try:
         user = signup.sign_up(
             session,
@@ -95,7 +129,7 @@ def signup_submit(
         )
     except AppError as exc:
         session.rollback()
-        return _signup_page(request, values, exc.detail, exc.status_code)
+        return _signup_page(request, values, _shown(request, exc), exc.status_code)
     response = render(request, "accounts/signup_done.html", {"login": user.login}, status_code=201)
     response.delete_cookie(SIGNUP_CSRF_COOKIE)
     return response
@@ -239,15 +273,17 @@ def add_colleague(
     request: Request,
     browser: CheckedForm,
     session: DbSession,
-    login: Annotated[str, Form(min_length=1, max_length=120)],
+    login: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=200)],
     display_name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Another person of the same company gets a login."""
     _require(browser, Role.SUPPLIER)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        message = translator(language(request))("signup.password_short")
-        return _account_page(request, session, browser, 400, error=message)
+    problem = _form_problem(
+        request, ColleagueCreate, {"login": login.strip(), "password": password}
+    )
+    if problem is not None:
+        return _account_page(request, session, browser, 400, error=problem)
     try:
         user = tokens.add_colleague(
             session,
@@ -258,5 +294,6 @@ def add_colleague(
         )
     except AppError as exc:
         session.rollback()
-        return _account_page(request, session, browser, exc.status_code, error=exc.detail)
+        error = _shown(request, exc)
+        return _account_page(request, session, browser, exc.status_code, error=error)
     return _account_page(request, session, browser, 201, added=user.login)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from storage.models import ApiToken, Supplier
+
+LOGIN_PATTERN = r"^[A-Za-z0-9._@\-]{3,120}$"
+"""Logins are plain ASCII: no Cyrillic letter can pass for a Latin one."""
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+LOGIN_RULE = re.compile(LOGIN_PATTERN)
+EMAIL_RULE = re.compile(EMAIL_PATTERN)
+
+LoginText = Annotated[str, Field(min_length=3, max_length=120, pattern=LOGIN_PATTERN)]
+"""A new login, for every way one is made (API, web forms, administration, CLI)."""
+EmailText = Annotated[str, Field(max_length=320, pattern=EMAIL_PATTERN)]
 
 
 class TokenCreate(BaseModel):
@@ -45,7 +57,7 @@ class TokenOut(BaseModel):
 class ColleagueCreate(BaseModel):
     """Another user for the same supplier company."""
 
-    login: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@\-]+$")
+    login: LoginText
     password: str = Field(min_length=10, max_length=200)
     display_name: str | None = Field(default=None, max_length=200)
 
@@ -55,8 +67,8 @@ class SignUp(BaseModel):
 
     registration_number: str = Field(max_length=20)
     company_name: str = Field(min_length=1, max_length=300)
-    contact_email: str = Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    login: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@\-]+$")
+    contact_email: EmailText
+    login: LoginText
     password: str = Field(min_length=10, max_length=200)
 
 

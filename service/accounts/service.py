@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from service.accounts.schemas import LOGIN_RULE
 from service.auth.secrets import hash_password
 from service.auth.service import issue_token
 from service.errors import BadRequest, Conflict, NotFound
@@ -13,6 +14,20 @@ from storage import audit
 from storage.audit import Actor
 from storage.models import Department, Role, User
 from storage.repositories import organisation, users
+
+
+class LoginTaken(Conflict):
+    """Another user has this login, perhaps in another case or width."""
+
+
+def check_new_login(session: Session, login: str) -> None:
+    """The one rule for a new login: safe ASCII characters, and no user with the same key."""
+    if not LOGIN_RULE.fullmatch(login):
+        raise BadRequest(
+            f"the login {login!r} is not 3 to 120 of the characters A-Z a-z 0-9 . _ @ -"
+        )
+    if users.user_by_login(session, login) is not None:
+        raise LoginTaken(f"the login {login} is taken (case and width do not count)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +51,7 @@ def add_user(
     with_token: bool = True,
 ) -> NewUser:
     """Create a user bound as its role requires, and issue its first token if asked."""
-    if users.user_by_login(session, login) is not None:
-        raise Conflict(f"user {login} exists already")
+    check_new_login(session, login)
     if role is Role.CLERK and not department_codes:
         raise BadRequest("a clerk needs at least one --department")
     if role is not Role.CLERK and department_codes:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from service.accounts.service import add_user
+from service.accounts.service import add_user, check_new_login
 from service.auth.principal import Principal
 from service.errors import Conflict, NotFound
 from service.organisation.service import checked_registration_number
 from storage import audit
 from storage.models import Role, Supplier, User
-from storage.repositories import organisation, users
+from storage.repositories import organisation
 
 SIGNUP_ACTOR = audit.Actor(login="signup", role="supplier")
 
@@ -28,8 +28,7 @@ def sign_up(
     number = checked_registration_number(registration_number, force=False)
     if organisation.supplier_by_registration(session, number) is not None:
         raise Conflict(f"{number} already has an account: ask a colleague to add you, or the city")
-    if users.user_by_login(session, login) is not None:
-        raise Conflict(f"the login {login} is taken")
+    check_new_login(session, login)
     supplier = organisation.add_supplier(
         session, registration_number=number, name=company_name, approved=False
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from service.accounts.schemas import LoginText
 from storage.models import Department, PurchaseOrder, Role, User
 
 
@@ -74,7 +75,7 @@ class ImportOut(BaseModel):
 class UserIn(BaseModel):
     """A new user (clerks need departments, supplier users a registration number)."""
 
-    login: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@\-]+$")
+    login: LoginText
     role: Role
     departments: list[str] = Field(default_factory=list)
     supplier: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +26,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def spend_verification(password: str) -> None:
+    """Do the work of a password check against nothing, so that an unknown login (or one
+    without a password) takes as long to refuse as a wrong password: no login enumeration."""
+    verify_password(_dummy_hash(), password)
 
 
 def new_token() -> str:

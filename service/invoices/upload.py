@@ -11,11 +11,10 @@ from starlette.types import Message
 from parsers.pdf import is_pdf
 from parsers.safexml import looks_like_xml
 from service.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from service.form_bodies import MULTIPART_OVERHEAD, read_limited
 
 RAW_TYPES = frozenset({"application/xml", "text/xml", "application/pdf"})
 MULTIPART = "multipart/form-data"
-MULTIPART_OVERHEAD = 64 * 1024
-"""Room for multipart boundaries and headers on top of the document itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +28,6 @@ class Upload:
 
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"the document is larger than the limit of {limit:,} bytes")
-
-
-async def _read_limited(request: Request, limit: int, max_bytes: int) -> bytes:
-    """The body, refused as soon as it grows past ``limit`` (chunked bodies included)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(max_bytes)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _sniffed_type(data: bytes) -> str | None:
@@ -63,7 +50,7 @@ async def read_upload(request: Request, max_bytes: int) -> Upload:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(max_bytes)
-    body = await _read_limited(request, limit, max_bytes)
+    body = await read_limited(request.stream(), limit, _too_large(max_bytes))
     if mime != MULTIPART:
         if not body:
             raise BadRequest("the document is empty")

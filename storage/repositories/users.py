@@ -6,17 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     ApiToken,
     Department,
     Role,
+    SignInFailure,
     Supplier,
     User,
     UserDepartment,
     WebSession,
+    login_key,
     utcnow,
 )
 
@@ -114,10 +116,10 @@ def identity_by_session_hash(session: Session, session_hash: str) -> Identity | 
 
 
 def user_by_login(session: Session, login: str) -> User | None:
-    """The user with this login, departments loaded."""
+    """The user with this login in any case or width, departments loaded."""
     return session.execute(
         select(User)
-        .where(User.login == login)
+        .where(User.login_key == login_key(login))
         .options(selectinload(User.departments), selectinload(User.supplier))
     ).scalar_one_or_none()
 
@@ -202,3 +204,62 @@ def list_users(session: Session) -> list[User]:
             .options(selectinload(User.departments), selectinload(User.supplier))
         ).scalars()
     )
+
+
+# --- sign-in failures (throttling) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCount:
+    """Failures inside the window and when the oldest of them was, to say when to retry."""
+
+    count: int
+    oldest: dt.datetime | None
+
+
+def _attempt_key(login: str) -> str:
+    """The login's key as the failures table holds it (whatever was typed, it fits)."""
+    return login_key(login)[:400]
+
+
+def add_sign_in_attempt(session: Session, *, login: str, address: str) -> int:
+    """Store an attempt (counted as a failure until it succeeds); returns its id."""
+    attempt = SignInFailure(login_key=_attempt_key(login), address=address[:64], at=utcnow())
+    session.add(attempt)
+    session.flush()
+    return attempt.id
+
+
+def forget_sign_in_attempt(session: Session, attempt_id: int) -> None:
+    """An attempt refused without checking the password does not count."""
+    session.execute(delete(SignInFailure).where(SignInFailure.id == attempt_id))
+
+
+def failures_for_login(session: Session, login: str, since: dt.datetime) -> FailureCount:
+    """Failures for this login (any case or width) since ``since``."""
+    return _failures(session, SignInFailure.login_key == _attempt_key(login), since)
+
+
+def failures_from_address(session: Session, address: str, since: dt.datetime) -> FailureCount:
+    """Failures from this client address since ``since``."""
+    return _failures(session, SignInFailure.address == address[:64], since)
+
+
+def _failures(session: Session, condition: ColumnElement[bool], since: dt.datetime) -> FailureCount:
+    count, oldest = session.execute(
+        select(func.count(), func.min(SignInFailure.at)).where(condition, SignInFailure.at >= since)
+    ).one()
+    return FailureCount(count=count, oldest=oldest)
+
+
+def clear_sign_in_failures(session: Session, login: str) -> int:
+    """Lift a login's lockout (a success or an administrator); returns how many were dropped."""
+    result = session.execute(
+        delete(SignInFailure).where(SignInFailure.login_key == _attempt_key(login))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def prune_sign_in_failures(session: Session, before: dt.datetime) -> None:
+    """Forget failures too old to count any more."""
+    session.execute(delete(SignInFailure).where(SignInFailure.at < before))

@@ -45,7 +45,7 @@ def _wrong_check_digit(number: str) -> str:
 def test_signup_with_a_wrong_check_digit_is_a_clear_error(live_server: LiveServer) -> None:
     with live_server.client() as client:
         client.headers.update(HTML)
-        response = _signup(client, _wrong_check_digit(registration_number()), "x")
+        response = _signup(client, _wrong_check_digit(registration_number()), "checkdigit")
     assert response.status_code == 400
     assert "check digit" in response.text
     assert "株式会社サインアップ" in response.text  # the form keeps what was typed

@@ -54,11 +54,11 @@ def test_department_add_and_user_add_json(cli_env: dict[str, str]) -> None:
     assert code == 0, out
     assert "2,000,000" in out
     code, out = juryo(
-        cli_env, "user", "add", "c1", "--role", "clerk", "--department", "ZAISEI-01", "--json"
+        cli_env, "user", "add", "clerk1", "--role", "clerk", "--department", "ZAISEI-01", "--json"
     )
     assert code == 0, out
     created = json.loads(out)
-    assert created["login"] == "c1"
+    assert created["login"] == "clerk1"
     assert created["role"] == "clerk"
     assert created["token"].startswith("jy_")
 

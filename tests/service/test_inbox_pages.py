@@ -203,7 +203,7 @@ def test_reject_and_forward(
     forwarded = submit_xml(live_server, world, world.department, "FORM-FORWARD")
     with signed_in(live_server, world.clerk.login, world.clerk.password) as client:
         html = client.get(f"/inbox/{rejected}").text
-        assert "confirm(" in html
+        assert "data-confirm=" in html  # asked by /static/confirm.js
         response = client.post(
             f"/inbox/{rejected}/reject",
             data={"csrf_token": form_token(html), "version": version_of(html), "reason": "重複"},

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from storage.db import create_db_engine
 from storage.migrate import alembic_config, current, upgrade
+from storage.models import utcnow
 from tests.conftest import new_database_url
+
+LOGIN_KEYS = "0009"
 
 TABLES = {
     "departments",
@@ -25,6 +30,7 @@ TABLES = {
     "batches",
     "audit_events",
     "audit_head",
+    "sign_in_failures",
 }
 
 
@@ -45,3 +51,44 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     assert current(url) is None
     upgrade(url)
     assert current(url) == head
+
+
+def _before_login_keys(tmp_path: Path, logins: list[str]) -> str:
+    """A database one step before the login-key migration, with these users in it."""
+    url = new_database_url(tmp_path)
+    config = alembic_config(url)
+    parent = ScriptDirectory.from_config(config).get_revision(LOGIN_KEYS).down_revision
+    assert isinstance(parent, str)
+    command.downgrade(config, parent)
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as connection:
+            for login in logins:
+                connection.execute(
+                    text(
+                        "INSERT INTO users (login, role, active, created_at) "
+                        "VALUES (:login, 'auditor', :active, :now)"
+                    ),
+                    {"login": login, "active": True, "now": utcnow()},
+                )
+    finally:
+        engine.dispose()
+    return url
+
+
+def test_the_login_key_migration_fills_existing_users(tmp_path: Path) -> None:
+    url = _before_login_keys(tmp_path, ["Admin", "\uff22\uff4f\uff42"])
+    upgrade(url)
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            keys = connection.execute(text("SELECT login_key FROM users ORDER BY id")).scalars()
+            assert list(keys) == ["admin", "bob"]
+    finally:
+        engine.dispose()
+
+
+def test_the_login_key_migration_stops_on_logins_that_are_one(tmp_path: Path) -> None:
+    url = _before_login_keys(tmp_path, ["admin", "ADMIN"])
+    with pytest.raises(RuntimeError, match="'admin' and 'ADMIN'"):
+        upgrade(url)
