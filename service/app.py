@@ -27,6 +27,7 @@ from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.ops import api_docs
 from service.ops import router as ops_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_pages,
     ):
         app.include_router(module.router)
+    api_docs.install(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     app.add_middleware(FormBodyGuard)  # inside the request context: refusals are logged
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

@@ -68,3 +68,25 @@ def test_the_reject_form_asks_first_and_nothing_breaks_the_policy(
     finally:
         context.close()
     assert violations == []
+
+
+def test_the_api_docs_render_from_this_host_alone(chromium: Any, live_server: LiveServer) -> None:
+    page = chromium.new_page()
+    host = live_server.base_url
+    requested: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    try:
+        page.goto(f"{host}/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+        assert "juryo" in page.inner_text(".swagger-ui .info .title")
+        page.wait_for_selector(".opblock", timeout=15_000)
+    finally:
+        page.close()
+    assert requested
+    assert [url for url in requested if not url.startswith(host)] == []
+    assert problems == []

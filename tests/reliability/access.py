@@ -63,7 +63,7 @@ CALLERS = (
 )
 
 # Not the app's own routes: FastAPI's documentation and the static files (paths).
-EXCLUDED = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"})
+EXCLUDED = frozenset({"/openapi.json", "/docs", "/static/api-docs", "/static"})
 
 XML = {"Content-Type": "application/xml"}
 BANK_ACCOUNT = {
