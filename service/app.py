@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from service.observability import Metrics, RequestContextMiddleware, configure_l
 from service.ops import router as ops_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from storage.db import serve_requests_on
 
 API_DESCRIPTION = """\
 juryo receives supplier invoices for the city: UBL 2.1 (Peppol BIS 3, JP PINT, XRechnung),
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        serve_requests_on(asyncio.get_running_loop())  # database work there now raises
         runtime.validator.start()
         yield
         runtime.close()

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     zengin_account_type: str | None = Field(default=None, pattern=r"^[129]$")
     """預金種目 of the city's account: 1 普通, 2 当座, 9 その他."""
     zengin_account_number: str | None = Field(default=None, pattern=r"^[0-9]{7}$")
+    database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
+    or table lock) gives up with 503 and Retry-After instead of queueing."""
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,253 @@
+"""Nothing blocks the server: racing uploads and a locked database never stall `/healthz`.
+
+The event loop serves every request; one blocking call on it (a lazy-loaded ORM attribute,
+a wait for SQLite's write lock) freezes them all. These tests race real uploads over HTTP
+while a poller measures `/healthz`, and hold the database's write lock from outside.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.settings import Settings
+from storage.db import create_db_engine
+from storage.models import Role
+from tests.documents import jp_invoice
+from tests.support import (
+    LiveServer,
+    form_token,
+    make_department,
+    make_supplier,
+    make_user,
+    signed_in,
+    start_live_server,
+)
+
+XML = {"Content-Type": "application/xml"}
+HEALTHZ_LIMIT_SECONDS = 1.0
+POLL_LIMIT = 100_000
+"""Bound on the poller's loop; a storm ends long before."""
+
+
+@dataclass
+class HealthzPoller:
+    """Polls `/healthz` on its own connection until stopped; records each answer's latency."""
+
+    base_url: str
+    latencies: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=5) as client:
+            for _ in range(POLL_LIMIT):
+                if self._stop.wait(0.02):
+                    return
+                started = time.perf_counter()
+                try:
+                    response = client.get("/healthz")
+                except httpx.HTTPError as exc:
+                    self.failures.append(repr(exc))
+                    continue
+                self.latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    self.failures.append(f"/healthz answered {response.status_code}")
+
+    @property
+    def worst(self) -> float:
+        """The slowest answer so far, in seconds."""
+        return max(self.latencies, default=0.0)
+
+
+@contextmanager
+def polling_healthz(server: LiveServer) -> Iterator[HealthzPoller]:
+    """`/healthz` polled in a thread for the duration of the block."""
+    poller = HealthzPoller(server.base_url)
+    thread = threading.Thread(target=poller.run, daemon=True)
+    thread.start()
+    try:
+        yield poller
+    finally:
+        poller._stop.set()
+        thread.join(timeout=60)
+    assert poller.latencies, "the poller never got an answer"
+
+
+def race(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
+    """Run ``calls`` in threads released together by a barrier; their responses in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[httpx.Response | BaseException | None] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            results[index] = calls[index]()
+        except BaseException as exc:  # reported below, with the others
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    responses = [r for r in results if isinstance(r, httpx.Response)]
+    assert len(responses) == len(calls), [r for r in results if not isinstance(r, httpx.Response)]
+    return responses
+
+
+def wait_until_ready(server: LiveServer) -> None:
+    """Until `/readyz` says so: validators compiling their stylesheets take both cores for a
+    few seconds after start, which is not what the storm measures."""
+    deadline = time.monotonic() + 60
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "the server never became ready"
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def supplier_token(sessions: sessionmaker[Session]) -> tuple[str, str]:
+    """(registration number, API token) of a new supplier with a default department."""
+    seller = make_supplier(sessions, department=make_department(sessions))
+    return seller, make_user(sessions, Role.SUPPLIER, supplier=seller).token
+
+
+@pytest.mark.slow
+def test_racing_uploads_never_stall_healthz(
+    live_server: LiveServer, supplier_token: tuple[str, str]
+) -> None:
+    seller, token = supplier_token
+    same = jp_invoice(seller=seller, number="STORM-SAME")
+    different = [jp_invoice(seller=seller, number=f"STORM-{i}") for i in range(20)]
+    limits = httpx.Limits(max_connections=50)
+    wait_until_ready(live_server)
+    with (
+        httpx.Client(
+            base_url=live_server.base_url,
+            headers={**XML, "Authorization": f"Bearer {token}"},
+            timeout=120,
+            limits=limits,
+        ) as client,
+        polling_healthz(live_server) as poller,
+    ):
+        calls = [lambda: client.post("/api/v1/invoices", content=same) for _ in range(20)]
+        calls += [
+            lambda document=document: client.post("/api/v1/invoices", content=document)
+            for document in different
+        ]
+        responses = race(calls)
+    identical, distinct = responses[:20], responses[20:]
+    print(f"max /healthz latency during the storm: {poller.worst * 1000:.1f} ms")
+    statuses = sorted(r.status_code for r in identical)
+    assert statuses == [200] * 19 + [201], [r.text for r in identical if r.status_code != 200]
+    assert len({r.json()["id"] for r in identical}) == 1
+    assert [r.status_code for r in distinct] == [201] * 20, [r.text for r in distinct]
+    assert not poller.failures
+    assert poller.worst < HEALTHZ_LIMIT_SECONDS, poller.latencies
+
+
+@contextmanager
+def lock_held(database_url: str, postgres_lock: str) -> Iterator[None]:
+    """Another program holds a lock: on SQLite the write lock (``BEGIN IMMEDIATE``; readers
+    pass), on PostgreSQL the ``LOCK TABLE`` statement given."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        holder = sqlite3.connect(url.database, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            yield
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+        return
+    engine = create_db_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(postgres_lock))
+            yield
+            connection.rollback()
+    finally:
+        engine.dispose()
+
+
+def assert_busy(answer: httpx.Response) -> None:
+    """503 for a lock not had in time, with a Retry-After of some seconds."""
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["error"] == "database_busy"
+    assert int(answer.headers["retry-after"]) > 0
+
+
+@pytest.mark.slow
+def test_a_database_locked_past_the_deadline_answers_503_with_retry_after(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    seller = make_supplier(sessions, department=make_department(sessions))
+    account = make_user(sessions, Role.SUPPLIER, supplier=seller)
+    impatient = settings.model_copy(update={"database_lock_timeout_seconds": 1.0})
+    with (
+        start_live_server(impatient) as server,
+        server.client(account.token) as api,
+        signed_in(server, account.login, account.password) as browser,
+    ):
+        csrf = form_token(browser.get("/invoices/upload").text)
+        with (
+            lock_held(settings.database_url, "LOCK TABLE invoices IN EXCLUSIVE MODE"),
+            polling_healthz(server) as poller,
+        ):
+            started = time.monotonic()
+            answer = api.post(
+                "/api/v1/invoices", content=jp_invoice(seller=seller), headers=XML, timeout=20
+            )
+            waited = time.monotonic() - started
+            page = browser.post(
+                "/invoices/upload",
+                data={"csrf_token": csrf, "mode": "submit"},
+                files=[("files", ("invoice.xml", jp_invoice(seller=seller), "application/xml"))],
+                timeout=20,
+            )
+        after = api.post("/api/v1/invoices", content=jp_invoice(seller=seller), headers=XML)
+    assert_busy(answer)
+    assert waited < 10
+    assert page.status_code == 503, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert int(page.headers["retry-after"]) > 0
+    assert not poller.failures
+    assert poller.worst < HEALTHZ_LIMIT_SECONDS, poller.latencies
+    assert after.status_code == 201, after.text
+
+
+@pytest.mark.slow
+def test_a_repeated_upload_whose_answer_waits_for_a_lock_stalls_nothing_else(
+    settings: Settings, supplier_token: tuple[str, str]
+) -> None:
+    """The answer to a repeat shows the earlier invoice's findings: reading them waits for
+    their lock in a worker thread, never on the event loop, and gives up at the deadline."""
+    seller, token = supplier_token
+    document = jp_invoice(seller=seller)
+    impatient = settings.model_copy(update={"database_lock_timeout_seconds": 1.0})
+    with start_live_server(impatient) as server, server.client(token) as api:
+        first = api.post("/api/v1/invoices", content=document, headers=XML)
+        with (
+            lock_held(settings.database_url, "LOCK TABLE findings IN ACCESS EXCLUSIVE MODE"),
+            polling_healthz(server) as poller,
+        ):
+            again = api.post("/api/v1/invoices", content=document, headers=XML, timeout=20)
+        later = api.post("/api/v1/invoices", content=document, headers=XML)
+    assert first.status_code == 201, first.text
+    assert_busy(again)
+    assert not poller.failures
+    assert poller.worst < HEALTHZ_LIMIT_SECONDS, poller.latencies
+    assert later.status_code == 200, later.text
+    assert later.json()["id"] == first.json()["id"]
