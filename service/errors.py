@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -173,7 +174,7 @@ async def render_error(request: Request, exc: AppError) -> Response:
         return error_response(exc)
     from service.pages import error_page
 
-    response = error_page(request, exc)
+    response = await run_in_threadpool(error_page, request, exc)  # reads the template file
     for name, value in exc.headers().items():  # Retry-After means as much to a browser
         response.headers.setdefault(name, value)
     return response
