@@ -31,6 +31,7 @@ from service.ops import api_docs
 from service.ops import router as ops_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from storage.db import serve_requests_on
 
 API_DESCRIPTION = """\
 juryo receives supplier invoices for the city: UBL 2.1 (Peppol BIS 3, JP PINT, XRechnung),
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        serve_requests_on(asyncio.get_running_loop())  # database work there now raises
         runtime.validator.start()
         key = settings.audit_signing_key
         anchoring = None if key is None else asyncio.create_task(anchor_periodically(runtime, key))

@@ -10,6 +10,10 @@ AppError                    (status, error code, detail)
 ├── UnsupportedMediaType    415
 ├── Unprocessable           422
 └── ServiceUnavailable      503  with Retry-After
+    └── DatabaseBusy        503  a lock not had in time: retry in a few seconds
+
+Anything else escaping a handler is a bug: ``LastResort`` logs it once, with its request id
+and traceback, and answers a plain 500.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.i18n import language, translator
+from storage.db import is_busy
 from storage.objects import StorageUnavailable
 
 log = logging.getLogger("juryo.errors")
@@ -103,6 +111,11 @@ class ServiceUnavailable(AppError):
         return {"Retry-After": str(self.retry_after_seconds)}
 
 
+class DatabaseBusy(ServiceUnavailable):
+    error = "database_busy"
+    retry_after_seconds = 5
+
+
 class ErrorOut(BaseModel):
     """Every API error: a stable code and a sentence for people."""
 
@@ -155,16 +168,69 @@ def _wants_html(request: Request) -> bool:
     )
 
 
+async def render_error(request: Request, exc: AppError) -> Response:
+    """An ``AppError`` as JSON for the API, as a page for browsers; its headers on both."""
+    if not _wants_html(request):
+        return error_response(exc)
+    from service.pages import error_page
+
+    response = await run_in_threadpool(error_page, request, exc)  # reads the template file
+    for name, value in exc.headers().items():  # Retry-After means as much to a browser
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _database_error(request: Request, exc: Exception) -> AppError:
+    """503 either way; a busy database (a lock not had in time) is retried in seconds."""
+    if not is_busy(exc):
+        log.error("database unavailable: %s", type(exc).__name__)
+        return ServiceUnavailable("the database is unavailable")
+    log.warning("database busy: %s", type(getattr(exc, "orig", None) or exc).__name__)
+    if _wants_html(request):
+        return DatabaseBusy(translator(language(request))("error.database_busy"))
+    return DatabaseBusy("the database is busy; try again in a few seconds")
+
+
+class LastResort:
+    """Answers 500 for an exception no handler knows, inside the request's context.
+
+    Starlette hands such an exception to its outermost middleware, where the request id is
+    gone, and then re-raises it for the server to log: two tracebacks, neither with the id.
+    Installed inside ``RequestContextMiddleware`` (``install_error_handlers`` runs before
+    the app adds that), this logs it once with the id and ends the request itself.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled error")
+            if not started:  # else the server closes the connection of the half-sent answer
+                response = await render_error(
+                    Request(scope), AppError("an unexpected error occurred")
+                )
+                await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every failure to a clear response; never leak a stack trace."""
 
     async def on_app_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AppError)
-        if _wants_html(request):
-            from service.pages import error_page
-
-            return error_page(request, exc)
-        return error_response(exc)
+        return await render_error(request, exc)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -187,8 +253,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return await on_app_error(request, mapped)
 
     async def on_database(request: Request, exc: Exception) -> Response:
-        log.error("database unavailable: %s", type(exc).__name__)
-        return await on_app_error(request, ServiceUnavailable("the database is unavailable"))
+        return await on_app_error(request, _database_error(request, exc))
 
     async def on_unstorable(request: Request, exc: Exception) -> Response:
         # PostgreSQL refuses what SQLite takes (a NUL character in text, a number beyond its
@@ -214,10 +279,6 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("object store unavailable: %s", exc)
         return await on_app_error(request, ServiceUnavailable("the object store is unavailable"))
 
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error")
-        return await on_app_error(request, AppError("an unexpected error occurred"))
-
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
@@ -227,4 +288,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, on_database)
     app.add_exception_handler(PoolTimeout, on_database)
     app.add_exception_handler(StorageUnavailable, on_storage)
-    app.add_exception_handler(Exception, on_unexpected)
+    app.add_middleware(LastResort)

@@ -485,3 +485,13 @@ TEXTS.update(
         ),
     }
 )
+
+# a database lock not had in time (service/errors.py)
+TEXTS.update(
+    {
+        "error.database_busy": (
+            "ただいま混み合っています。数秒後にもう一度お試しください。",
+            "The database is busy. Please try again in a few seconds.",
+        ),
+    }
+)

@@ -28,7 +28,9 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
         """Connect lazily: nothing is contacted until first use (``/readyz`` checks)."""
-        engine = create_db_engine(settings.database_url)
+        engine = create_db_engine(
+            settings.database_url, lock_timeout=settings.database_lock_timeout_seconds
+        )
         store = open_object_store(
             settings.storage_url,
             endpoint_url=settings.s3_endpoint_url,

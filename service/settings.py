@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     """Failed sign-ins from one client address within the window before it is refused."""
     sign_in_window_seconds: int = Field(default=900, ge=1)
     """The window (seconds) in which failed sign-ins are counted."""
+    database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
+    or table lock) gives up with 503 and Retry-After instead of queueing."""
 
     @field_validator("database_url")
     @classmethod

@@ -25,7 +25,7 @@ from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
-from service.invoices import display, history, intake, originals
+from service.invoices import display, history, intake, originals, receipts
 from service.invoices.data_entry import enter_data
 from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
@@ -83,8 +83,7 @@ class FileResult:
     entry: display.EntryForm | None = None
 
 
-def _received(filename: str, received: intake.Received) -> FileResult:
-    invoice = received.invoice
+def _received(filename: str, received: intake.Received, invoice: Invoice) -> FileResult:
     return FileResult(
         filename=filename,
         invoice_id=invoice.id,
@@ -114,7 +113,8 @@ def _receive_one(
                 findings=[FindingOut.of(f) for f in result.findings],
             )
         with runtime.sessions() as session:
-            return _received(name, intake.submit(runtime, session, caller=caller, upload=upload))
+            received = intake.submit(runtime, session, caller=caller, upload=upload)
+            return _received(name, received, receipts.answered(runtime, caller, received))
     except AppError as exc:
         return FileResult(filename=name, error=exc.detail)
 

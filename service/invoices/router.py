@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from service.accounting.exports import search_csv
@@ -23,7 +24,7 @@ from service.deps import (
     require_role,
 )
 from service.errors import NotFound, responses
-from service.invoices import data_entry, history, intake, originals
+from service.invoices import data_entry, history, intake, originals, receipts
 from service.invoices.data_entry import DataEntry
 from service.invoices.schemas import (
     ConflictOut,
@@ -32,7 +33,8 @@ from service.invoices.schemas import (
     InvoicePage,
     ValidationOut,
 )
-from service.invoices.upload import read_upload
+from service.invoices.upload import Upload, read_upload
+from service.runtime import Runtime
 from service.versions import IfMatch, version_of
 from storage.models import InvoiceStatus, Role
 from storage.repositories import invoices as repo
@@ -113,8 +115,8 @@ async def submit_invoice(
 ) -> JSONResponse:
     """Submit an invoice. The answer comes only after the original and its record are durable."""
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
-    received = await run_in_threadpool(
-        intake.submit,
+    status, body = await run_in_threadpool(
+        _submit,
         runtime,
         session,
         caller=caller,
@@ -122,14 +124,36 @@ async def submit_invoice(
         idempotency_key=idempotency_key,
         replaces=replaces,
     )
-    body = InvoiceOut.of(received.invoice).model_dump(mode="json")
-    if not received.created:
-        status = 200
-    else:
-        status = 201 if received.invoice.status == InvoiceStatus.PENDING.value else 422
     return JSONResponse(
         body, status_code=status, headers={"Location": f"/api/v1/invoices/{body['id']}"}
     )
+
+
+def _submit(
+    runtime: Runtime,
+    session: Session,
+    *,
+    caller: Principal,
+    upload: Upload,
+    idempotency_key: str | None,
+    replaces: int | None,
+) -> tuple[int, dict[str, Any]]:
+    """Receive and render in the one worker thread: rendering reads the invoice's findings,
+    department and original, and no database work may run on the event loop."""
+    received = intake.submit(
+        runtime,
+        session,
+        caller=caller,
+        upload=upload,
+        idempotency_key=idempotency_key,
+        replaces=replaces,
+    )
+    invoice = receipts.answered(runtime, caller, received)
+    if not received.created:
+        status = 200
+    else:
+        status = 201 if invoice.status == InvoiceStatus.PENDING.value else 422
+    return status, InvoiceOut.of(invoice).model_dump(mode="json")
 
 
 @router.post(
