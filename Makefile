@@ -31,6 +31,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	mkdir -p var
+	test -s var/audit.key || $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > var/audit.key
 	$(BIN)/juryo db upgrade
 	$(BIN)/juryo demo
 	@echo
@@ -39,7 +40,7 @@ run: install
 	@echo "  demo logins (login / password):"
 	@$(BIN)/python -c "from service.demo import demo_logins; [print(f'    {l:<11} / {p:<16} ({r})') for l, p, r in demo_logins()]"
 	@echo
-	$(DEMO_ZENGIN) JURYO_VALIDATION_PROCESSES=$${JURYO_VALIDATION_PROCESSES:-1} \
+	$(DEMO_ZENGIN) JURYO_AUDIT_KEY=$$(cat var/audit.key) JURYO_VALIDATION_PROCESSES=$${JURYO_VALIDATION_PROCESSES:-1} \
 		$(BIN)/juryo serve --host $(HOST) --port $(PORT)
 
 # The date-dependent tests again with the clock half an hour before and after midnight in Tokyo.

@@ -21,7 +21,10 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every knob of juryo; the README's settings table mirrors this class."""
 
-    model_config = SettingsConfigDict(env_prefix="JURYO_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="JURYO_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
+    """An empty variable counts as unset (compose files pass optional ones through empty)."""
 
     database_url: str = "sqlite:///var/juryo.db"
     """SQLAlchemy URL: ``sqlite:///PATH`` (embedded) or ``postgresql+psycopg://…``."""

@@ -96,3 +96,9 @@ def test_short_audit_key_is_refused_without_echoing_it(monkeypatch: pytest.Monke
     with pytest.raises(SettingsError, match=r"JURYO_AUDIT_KEY: .*at least 32 bytes") as caught:
         load_settings()
     assert "short-secret" not in str(caught.value)
+
+
+def test_an_empty_audit_key_means_no_anchors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docker-compose passes ``JURYO_AUDIT_KEY`` through empty when the host has none."""
+    monkeypatch.setenv("JURYO_AUDIT_KEY", "")
+    assert load_settings().audit_key is None
