@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.accounts.service import add_user
@@ -16,10 +16,12 @@ from service.admin.schemas import (
     DepartmentPatch,
     ImportOut,
     PurchaseOrderOut,
+    UnlockOut,
     UserCreated,
     UserIn,
     UserOut,
 )
+from service.auth import service as auth
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, SettingsDep, require_role
 from service.errors import UnsupportedMediaType, responses
@@ -149,3 +151,14 @@ def create_user(body: UserIn, caller: AdminCaller, session: DbSession) -> UserCr
         display_name=body.display_name,
     )
     return UserCreated(**UserOut.of(created.user).model_dump(), token=created.token)
+
+
+@router.post("/users/{login}/unlock", responses=responses(401, 403))
+def unlock_user(
+    login: Annotated[str, Path(min_length=1, max_length=120)],
+    caller: AdminCaller,
+    session: DbSession,
+) -> UnlockOut:
+    """Lift a login's sign-in lockout (its failed sign-ins are forgotten); audited."""
+    forgotten = auth.unlock(session, actor=caller.actor, login=login)
+    return UnlockOut(login=login, failures_forgotten=forgotten)

@@ -83,6 +83,13 @@ class UserIn(BaseModel):
     display_name: str | None = Field(default=None, max_length=200)
 
 
+class UnlockOut(BaseModel):
+    """A lifted sign-in lockout."""
+
+    login: str
+    failures_forgotten: int
+
+
 class UserOut(BaseModel):
     """A user."""
 

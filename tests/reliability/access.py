@@ -417,6 +417,10 @@ def _creditor(world: World, fresh: bool) -> Target:
     return {"registration_number": world.supplier}
 
 
+def _unlocked_login(world: World, fresh: bool) -> Target:
+    return {"login": world.substitute.login}
+
+
 def _department(world: World, fresh: bool) -> Target:
     return {"code": world.spare_department}
 
@@ -682,6 +686,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/admin/purchase-orders"): Case(ADMINS),
     ("GET", "/api/v1/admin/users"): Case(ADMINS),
     ("POST", "/api/v1/admin/users"): Case(ADMINS, body=_new_user),
+    ("POST", "/api/v1/admin/users/{login}/unlock"): Case(ADMINS, _unlocked_login),
     # --- pages: signing in and out ---
     ("GET", "/login"): Case(PUBLIC),
     ("POST", "/login"): Case(row(401, OK, OK, OK, OK, OK, OK, OK), send=_send_login),

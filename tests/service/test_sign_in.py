@@ -132,6 +132,23 @@ def test_an_administrator_unlocks_a_login_and_it_is_audited(world: World) -> Non
         assert list(actions) == ["user.unlock"]
 
 
+def test_an_administrator_unlocks_a_login_over_the_api(world: World) -> None:
+    for _ in range(PER_LOGIN):
+        _try(world.server, world.user.login, "wrong")
+    assert _try(world.server, world.user.login, world.user.password).status_code == 429
+    auditor = make_user(world.sessions, Role.AUDITOR)
+    admin = make_user(world.sessions, Role.ADMIN)
+    path = f"/api/v1/admin/users/{world.user.login}/unlock"
+    with world.server.client(auditor.token) as client:
+        assert client.post(path).status_code == 403
+    assert _try(world.server, world.user.login, world.user.password).status_code == 429
+    with world.server.client(admin.token) as client:
+        unlocked = client.post(path)
+    assert unlocked.status_code == 200, unlocked.text
+    assert unlocked.json() == {"login": world.user.login, "failures_forgotten": PER_LOGIN}
+    assert _try(world.server, world.user.login, world.user.password).status_code == 303
+
+
 def test_failures_are_audited_with_login_and_address_but_no_password(world: World) -> None:
     _try(world.server, world.user.login, "my-secret-guess")
     with transaction(world.sessions) as session:
