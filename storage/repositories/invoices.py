@@ -130,16 +130,17 @@ def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
 _ORIGINAL_BY_SHA256 = select(Original).where(Original.sha256 == bindparam("sha256"))
 
 
-def _same_number_statement(same_date: ColumnElement[bool]) -> Select[int]:
+def _same_number_statement(same_date: ColumnElement[bool]) -> Select[Invoice]:
     return (
-        select(Invoice.id)
+        select(Invoice)
         .where(
             Invoice.supplier_id == bindparam("supplier_id"),
             Invoice.invoice_number == bindparam("number"),
             same_date,
             Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value]),
         )
-        .order_by(Invoice.id)
+        .options(selectinload(Invoice.original))
+        .order_by(Invoice.duplicate_of_id.is_not(None), Invoice.id)
         .limit(1)
     )
 
@@ -173,8 +174,9 @@ def by_idempotency_key(session: Session, supplier_id: int, key: str) -> Invoice 
 
 def same_number(
     session: Session, supplier_id: int, number: str, issue_date: dt.date | None
-) -> int | None:
-    """The id of a live invoice (not invalid, not returned) with the same number and date."""
+) -> Invoice | None:
+    """The live invoice (not invalid, not returned) with the same number and date: the one that
+    holds the number (``uq_invoices_live_number_*``) if any, else the oldest accepted beside it."""
     values = {"supplier_id": supplier_id, "number": number}
     if issue_date is None:
         return session.execute(_SAME_NUMBER_UNDATED, values).scalar_one_or_none()
