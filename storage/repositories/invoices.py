@@ -112,17 +112,20 @@ def search(
     return list(rows), total
 
 
+SHOWN = (
+    selectinload(Invoice.findings),
+    selectinload(Invoice.original),
+    selectinload(Invoice.supplier),
+    selectinload(Invoice.department),
+)
+"""Everything an invoice's answer shows, loaded with it: a lazy load after the request's
+transaction would open another one, on SQLite waiting for the write lock."""
+
+
 def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
     """The invoice if it exists and is in scope; None otherwise (callers answer 404)."""
     return session.execute(
-        select(Invoice)
-        .where(Invoice.id == invoice_id, scope.condition())
-        .options(
-            selectinload(Invoice.findings),
-            selectinload(Invoice.original),
-            selectinload(Invoice.supplier),
-            selectinload(Invoice.department),
-        )
+        select(Invoice).where(Invoice.id == invoice_id, scope.condition()).options(*SHOWN)
     ).scalar_one_or_none()
 
 
@@ -139,7 +142,7 @@ def _same_number_statement(same_date: ColumnElement[bool]) -> Select[Invoice]:
             same_date,
             Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value]),
         )
-        .options(selectinload(Invoice.original))
+        .options(*SHOWN)
         .order_by(Invoice.duplicate_of_id.is_not(None), Invoice.id)
         .limit(1)
     )
@@ -159,16 +162,18 @@ def by_supplier_and_original(
 ) -> Invoice | None:
     """The invoice a supplier made of these exact bytes, if it sent them before."""
     return session.execute(
-        select(Invoice).where(
-            Invoice.supplier_id == supplier_id, Invoice.original_id == original_id
-        )
+        select(Invoice)
+        .where(Invoice.supplier_id == supplier_id, Invoice.original_id == original_id)
+        .options(*SHOWN)
     ).scalar_one_or_none()
 
 
 def by_idempotency_key(session: Session, supplier_id: int, key: str) -> Invoice | None:
     """The invoice a supplier submitted under this Idempotency-Key."""
     return session.execute(
-        select(Invoice).where(Invoice.supplier_id == supplier_id, Invoice.idempotency_key == key)
+        select(Invoice)
+        .where(Invoice.supplier_id == supplier_id, Invoice.idempotency_key == key)
+        .options(*SHOWN)
     ).scalar_one_or_none()
 
 
