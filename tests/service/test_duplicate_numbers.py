@@ -8,17 +8,23 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Result, event, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+import parsers
 from service import clock
+from service.auth.principal import Principal
+from service.invoices import intake
+from service.invoices.upload import Upload
 from service.settings import Settings
 from storage.db import transaction
-from storage.models import Batch, BatchItem, Invoice, Original, Role, Supplier, utcnow
+from storage.models import Batch, BatchItem, Invoice, Original, Role, Supplier, User, utcnow
+from storage.objects import open_object_store
 from tests.documents import jp_invoice, plain_pdf
 from tests.service.test_accounting_api import Creditor, approve, make_creditor
 from tests.support import (
@@ -54,7 +60,7 @@ def _invoice(
 ) -> Invoice:
     """An invoice row written straight to the database, as a racing request would."""
     sha256 = uuid.uuid4().hex * 2
-    return Invoice(
+    row = Invoice(
         supplier_id=supplier_id,
         original=Original(sha256=sha256, size=1, media_type="application/xml", object_key=sha256),
         status=status,
@@ -62,8 +68,10 @@ def _invoice(
         profile="jp-pint",
         invoice_number=number,
         issue_date=issue_date,
-        duplicate_of_id=duplicate_of_id,
     )
+    if duplicate_of_id is not None:
+        row.duplicate_of_id = duplicate_of_id
+    return row
 
 
 def _insert(sessions: sessionmaker[Session], *rows: Invoice) -> list[int]:
@@ -89,6 +97,53 @@ def test_the_database_holds_one_live_invoice_per_number(
         _invoice(supplier_id, "N-1", issue_date, duplicate_of_id=first),
         _invoice(supplier_id, "N-1", dt.date(2026, 1, 5)),  # another date, another invoice
     )
+
+
+def _caller(sessions: sessionmaker[Session], seller: str) -> Principal:
+    login = make_user(sessions, Role.SUPPLIER, supplier=seller).login
+    with sessions() as session:
+        return Principal.of(session.execute(select(User).where(User.login == login)).scalar_one())
+
+
+def test_a_twin_recorded_between_the_checks_is_answered_with_its_record(
+    sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    """The same bytes, recorded by another server after this upload looked for them and before
+    it looked for the number: the same submission (200 with that record), not a 409."""
+    if sessions.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("on SQLite the write lock holds an upload's checks and insert together")
+    seller = make_supplier(sessions)
+    caller = _caller(sessions, seller)
+    document = jp_invoice(seller=seller)
+    store = open_object_store(
+        settings.storage_url,
+        endpoint_url=settings.s3_endpoint_url,
+        retention_years=settings.retention_years,
+    )
+    judged = intake.Judged(
+        Upload(document, "application/xml"),
+        store.put(document, media_type="application/xml"),
+        parsers.read(document, max_bytes=settings.max_upload_bytes),
+    )
+    arguments = {"caller": caller, "judged": judged, "idempotency_key": None}
+    twins: list[intake.Received] = []
+    with sessions() as racing:
+
+        @event.listens_for(racing, "do_orm_execute")
+        def twin_commits_meanwhile(state: ORMExecuteState) -> Result[Any] | None:
+            entities = [c["entity"] for c in state.statement.column_descriptions]  # type: ignore[attr-defined]
+            if twins or not state.is_select or entities != [Original]:
+                return None
+            looked = state.invoke_statement()  # nothing found yet ...
+            with sessions() as other:  # ... and now the twin commits
+                twins.append(
+                    intake.receive(other, store, **arguments, reject_duplicate_numbers=True)
+                )
+            return looked
+
+        received = intake.receive(racing, store, **arguments, reject_duplicate_numbers=True)
+    assert [twin.created for twin in twins] == [True]
+    assert (received.created, received.invoice.id) == (False, twins[0].invoice.id)
 
 
 # --- payment batches --------------------------------------------------------------------------
