@@ -70,6 +70,12 @@ def exclusion_reason(invoice: Invoice) -> str:
     return "unknown"
 
 
+def waiting_reasons(session: Session, invoices: list[Invoice]) -> list[tuple[Invoice, str]]:
+    """Approved invoices with what would keep each out of a batch (``unknown``: nothing)."""
+    taken = repo.number_taken(session, [i.id for i in invoices])
+    return [(i, DUPLICATE_NUMBER if i.id in taken else exclusion_reason(i)) for i in invoices]
+
+
 def _department_id(session: Session, code: str | None) -> int | None:
     if not code:
         return None

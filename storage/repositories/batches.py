@@ -188,6 +188,28 @@ def _add_items(session: Session, batch_id: int, candidates: Sequence[Any]) -> se
     )
 
 
+def number_taken(session: Session, invoice_ids: Sequence[int]) -> set[int]:
+    """Which of these invoices have their supplier + number + issue date in an open or paid
+    batch under another invoice (a batch would hold them out)."""
+    if not invoice_ids:
+        return set()
+    return set(
+        session.execute(
+            select(Invoice.id)
+            .join(
+                BatchItem,
+                and_(
+                    BatchItem.supplier_id == Invoice.supplier_id,
+                    BatchItem.invoice_number == Invoice.invoice_number,
+                    BatchItem.issue_date.is_not_distinct_from(Invoice.issue_date),
+                    BatchItem.invoice_id != Invoice.id,
+                ),
+            )
+            .where(Invoice.id.in_(list(invoice_ids)))
+        ).scalars()
+    )
+
+
 def with_suppliers(session: Session, invoice_ids: Sequence[int]) -> list[Invoice]:
     """These invoices with their suppliers, by id."""
     if not invoice_ids:

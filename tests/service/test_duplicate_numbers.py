@@ -18,6 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 import parsers
 from service import clock
+from service.accounting.service import waiting_reasons
 from service.auth.principal import Principal
 from service.invoices import intake
 from service.invoices.upload import Upload
@@ -228,6 +229,9 @@ def test_a_batch_never_pays_one_number_and_date_twice(
             "reason": "duplicate_number",
         }
         assert first.json()["excluded"] == [held]
+        with sessions() as session:  # what the accounting page shows beside it
+            waiting = [session.get_one(Invoice, pair.second)]
+            assert waiting_reasons(session, waiting) == [(waiting[0], "duplicate_number")]
         while_open = client.post("/api/v1/batches", json=body)
         assert while_open.status_code == 409  # nothing else is waiting
         assert while_open.json()["excluded"] == [held]
