@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, not_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, literal, not_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -128,41 +128,34 @@ class Taking:
 def take(session: Session, batch_id: int, selection: Selection) -> Taking:
     """Move every payable approved invoice of the selection into the batch (status exported),
     but never two with one supplier + number + issue date (the oldest goes first)."""
-    candidates = session.execute(
-        select(
-            Invoice.id,
-            Invoice.supplier_id,
-            Invoice.payable_amount,
-            Invoice.invoice_number,
-            Invoice.issue_date,
-        )
+    eligible = (
+        select(Invoice.id)
         .join(Supplier, Supplier.id == Invoice.supplier_id)
         .where(*selection.conditions(), payable())
-        .order_by(Invoice.id)
-        .with_for_update(of=Invoice)
+    )
+    session.execute(eligible.order_by(Invoice.id).with_for_update(of=Invoice)).all()  # queue
+    added = _add_items(session, batch_id, selection)
+    moved = session.execute(
+        update(Invoice)
+        .where(_in_batch(batch_id), Invoice.status == APPROVED)
+        .values(status=EXPORTED, version=Invoice.version + 1)
+        .returning(Invoice.id, Invoice.supplier_id, Invoice.payable_amount),
+        execution_options={"synchronize_session": False},
     ).all()
-    if not candidates:
-        return Taking([], [])
-    added = _add_items(session, batch_id, candidates)
-    moved = set(
-        session.execute(
-            update(Invoice)
-            .where(Invoice.id.in_(sorted(added)), Invoice.status == APPROVED)
-            .values(status=EXPORTED, version=Invoice.version + 1)
-            .returning(Invoice.id),
-            execution_options={"synchronize_session": False},
-        ).scalars()
-    )
-    if stray := added - moved:  # changed under us after all: the batch must not pay it
-        session.execute(delete(BatchItem).where(BatchItem.invoice_id.in_(sorted(stray))))
+    if len(moved) < added:  # one changed under us after all: the batch must not pay it
+        _drop_stray_items(session, batch_id)
+    held = session.execute(eligible.where(_number_in_a_batch()).order_by(Invoice.id)).scalars()
     return Taking(
-        taken=[Taken(c[0], c[1], c[2] or Decimal(0)) for c in candidates if c[0] in moved],
-        held=[c[0] for c in candidates if c[0] not in added],
+        taken=sorted(
+            (Taken(row[0], row[1], row[2] or Decimal(0)) for row in moved),
+            key=lambda t: t.invoice_id,
+        ),
+        held=list(held),
     )
 
 
-def _add_items(session: Session, batch_id: int, candidates: Sequence[Any]) -> set[int]:
-    """Insert the batch items, in invoice order; the ids of those inserted.
+def _add_items(session: Session, batch_id: int, selection: Selection) -> int:
+    """Insert the batch items straight from ``invoices``, in invoice order; how many.
 
     The unique invoice id and supplier + number + issue date of ``batch_items`` decide: a row
     that would repeat one (in another open or paid batch, or earlier in this one) is skipped
@@ -170,42 +163,59 @@ def _add_items(session: Session, batch_id: int, candidates: Sequence[Any]) -> se
     """
     dialect = session.get_bind().dialect.name
     statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(BatchItem)
-    rows = [
-        {
-            "batch_id": batch_id,
-            "invoice_id": c[0],
-            "supplier_id": c[1],
-            "amount": c[2] or Decimal(0),
-            "invoice_number": c[3],
-            "issue_date": c[4],
-        }
-        for c in candidates
-    ]
-    return set(
-        session.execute(
-            statement.on_conflict_do_nothing().returning(BatchItem.invoice_id), rows
-        ).scalars()
+    rows = (
+        select(
+            literal(batch_id),
+            Invoice.id,
+            Invoice.supplier_id,
+            func.coalesce(Invoice.payable_amount, 0),
+            Invoice.invoice_number,
+            Invoice.issue_date,
+        )
+        .join(Supplier, Supplier.id == Invoice.supplier_id)
+        .where(*selection.conditions(), payable())
+        .order_by(Invoice.id)
+    )
+    columns = ["batch_id", "invoice_id", "supplier_id", "amount", "invoice_number", "issue_date"]
+    result = session.execute(statement.from_select(columns, rows).on_conflict_do_nothing())
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _drop_stray_items(session: Session, batch_id: int) -> None:
+    """Items whose invoice did not move to exported (it changed meanwhile) leave the batch."""
+    session.execute(
+        delete(BatchItem).where(
+            BatchItem.batch_id == batch_id,
+            ~select(Invoice.id)
+            .where(Invoice.id == BatchItem.invoice_id, Invoice.status == EXPORTED)
+            .exists(),
+        )
+    )
+
+
+def _number_in_a_batch() -> ColumnElement[bool]:
+    """The invoice's supplier + number + issue date is in an open or paid batch, under another
+    invoice."""
+    return (
+        select(BatchItem.id)
+        .where(
+            BatchItem.supplier_id == Invoice.supplier_id,
+            BatchItem.invoice_number == Invoice.invoice_number,
+            BatchItem.issue_date.is_not_distinct_from(Invoice.issue_date),
+            BatchItem.invoice_id != Invoice.id,
+        )
+        .exists()
     )
 
 
 def number_taken(session: Session, invoice_ids: Sequence[int]) -> set[int]:
-    """Which of these invoices have their supplier + number + issue date in an open or paid
-    batch under another invoice (a batch would hold them out)."""
+    """Which of these invoices a batch would hold out: their supplier + number + issue date is
+    in an open or paid batch under another invoice."""
     if not invoice_ids:
         return set()
     return set(
         session.execute(
-            select(Invoice.id)
-            .join(
-                BatchItem,
-                and_(
-                    BatchItem.supplier_id == Invoice.supplier_id,
-                    BatchItem.invoice_number == Invoice.invoice_number,
-                    BatchItem.issue_date.is_not_distinct_from(Invoice.issue_date),
-                    BatchItem.invoice_id != Invoice.id,
-                ),
-            )
-            .where(Invoice.id.in_(list(invoice_ids)))
+            select(Invoice.id).where(Invoice.id.in_(list(invoice_ids)), _number_in_a_batch())
         ).scalars()
     )
 
