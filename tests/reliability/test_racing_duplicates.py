@@ -11,13 +11,16 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
-from storage.models import Role
+from storage.models import Invoice, Role
 from tests.documents import jp_invoice
 from tests.reliability.server import ServerProcess
 from tests.reliability.test_crash import server_env
@@ -30,11 +33,10 @@ TRIALS = 5
 XML = {"Content-Type": "application/xml"}
 
 
-@pytest.fixture(scope="module")
-def servers(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+@contextmanager
+def _two_servers(settings: Settings, logs: Path, duplicate_numbers: str) -> Iterator[list[str]]:
     """Two servers on the test database and store; their base URLs."""
-    logs = tmp_path_factory.mktemp("servers")
-    env = {**server_env(settings), "JURYO_DUPLICATE_NUMBERS": "reject"}
+    env = {**server_env(settings), "JURYO_DUPLICATE_NUMBERS": duplicate_numbers}
     started = [ServerProcess(env, log=logs / f"server-{i}.log") for i in range(2)]
     try:
         for server in started:
@@ -43,6 +45,13 @@ def servers(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Ite
     finally:
         for server in started:
             server.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+    """Two servers refusing a second invoice with a received number (the default)."""
+    with _two_servers(settings, tmp_path_factory.mktemp("servers"), "reject") as urls:
+        yield urls
 
 
 def _race(servers: list[str], token: str, documents: list[bytes]) -> list[httpx.Response]:
@@ -99,3 +108,22 @@ def test_identical_uploads_get_one_record(
         print(f"trial {trial + 1}: {dict(statuses)}")
         assert statuses == {201: 1, 200: UPLOADS - 1}, [a.text for a in answers]
         assert len({a.json()["id"] for a in answers}) == 1
+
+
+def test_under_warn_every_copy_is_recorded_and_one_holds_the_number(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seller = make_supplier(sessions)
+    token = make_user(sessions, Role.SUPPLIER, supplier=seller).token
+    number = f"WARN-{uuid.uuid4().hex[:6]}"
+    documents = [jp_invoice(seller=seller, number=number, note=f"明細 {i}") for i in range(UPLOADS)]
+    with _two_servers(settings, tmp_path, "warn") as urls:
+        answers = _race(urls, token, documents)
+    assert Counter(a.status_code for a in answers) == {201: UPLOADS}, [a.text for a in answers]
+    warned = [a for a in answers if "JURYO-INTAKE-DUPLICATE" in a.text]
+    assert len(warned) == UPLOADS - 1
+    with sessions() as session:
+        holders = session.execute(
+            select(Invoice.duplicate_of_id).where(Invoice.invoice_number == number)
+        ).scalars()
+        assert Counter(holder is None for holder in holders) == {True: 1, False: UPLOADS - 1}
