@@ -495,3 +495,18 @@ TEXTS.update(
         ),
     }
 )
+
+# one invoice per supplier + number + issue date (issue #12): payment batches, payment day
+TEXTS.update(
+    {
+        "acct.duplicate_number": (
+            "同じ請求書番号・発行日の請求書が支払済みか支払手続中です（二重払い防止）",
+            "the same invoice number and issue date is already paid or in a batch "
+            "(no double payment)",
+        ),
+        "acct.paid_before_batch": (
+            "支払日 {paid_on} は、このバッチの作成日（{made_on}）より前です。",
+            "The payment day {paid_on} is before the day the batch was made ({made_on}).",
+        ),
+    }
+)

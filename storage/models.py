@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -261,8 +262,15 @@ class Original(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str] = mapped_column(String(100))
     object_key: Mapped[str] = mapped_column(String(200))
-    filename: Mapped[str | None] = mapped_column(String(255))
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+LIVE_NUMBER = text("status NOT IN ('invalid', 'returned') AND duplicate_of_id IS NULL")
+"""The invoices that hold their number: what ``same_number`` calls "already received"."""
+UNDATED_LIVE_NUMBER = text(
+    "issue_date IS NULL AND status NOT IN ('invalid', 'returned') AND duplicate_of_id IS NULL"
+)
+"""The same for invoices without an issue date (a unique index treats NULLs as distinct)."""
 
 
 class Invoice(Base):
@@ -278,6 +286,25 @@ class Invoice(Base):
         Index("ix_invoices_payable_amount", "payable_amount"),
         UniqueConstraint("supplier_id", "original_id", name="uq_invoices_supplier_original"),
         UniqueConstraint("supplier_id", "idempotency_key", name="uq_invoices_supplier_idempotency"),
+        # One live invoice per supplier + number + issue date (JURYO_DUPLICATE_NUMBERS=reject),
+        # held by the database across every server; see LIVE_NUMBER.
+        Index(
+            "uq_invoices_live_number_dated",
+            "supplier_id",
+            "invoice_number",
+            "issue_date",
+            unique=True,
+            sqlite_where=LIVE_NUMBER,
+            postgresql_where=LIVE_NUMBER,
+        ),
+        Index(
+            "uq_invoices_live_number_undated",
+            "supplier_id",
+            "invoice_number",
+            unique=True,
+            sqlite_where=UNDATED_LIVE_NUMBER,
+            postgresql_where=UNDATED_LIVE_NUMBER,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -328,6 +355,12 @@ class Invoice(Base):
     """The highest total any data entry showed (with the document's, it decides on 2 approvals)."""
     amounts_entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     """The clerk whose data entry set the current amounts (None: the document or the supplier)."""
+    filename: Mapped[str | None] = mapped_column(String(255))
+    """The file name this submission came under: two suppliers may send the same bytes (one
+    ``originals`` row) under names of their own."""
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    """The live invoice with the same supplier, number and issue date that this one was accepted
+    beside (JURYO_DUPLICATE_NUMBERS=warn); such an invoice does not hold the number."""
 
     supplier: Mapped[Supplier] = relationship()
     original: Mapped[Original] = relationship()
@@ -470,12 +503,31 @@ class AuditEvent(Base):
 
 
 class BatchItem(Base):
-    """An invoice in a batch; the unique invoice id keeps it in at most one batch at a time.
+    """An invoice in a batch; the unique invoice id keeps it in at most one batch at a time,
+    and the unique supplier + number + issue date keeps a second copy of one invoice out of
+    every open or paid batch (even when JURYO_DUPLICATE_NUMBERS=warn let both in).
 
     Rows are deleted when a batch is cancelled (the audit log keeps the history).
     """
 
     __tablename__ = "batch_items"
+    __table_args__ = (
+        Index(
+            "uq_batch_items_number_dated",
+            "supplier_id",
+            "invoice_number",
+            "issue_date",
+            unique=True,
+        ),
+        Index(
+            "uq_batch_items_number_undated",
+            "supplier_id",
+            "invoice_number",
+            unique=True,
+            sqlite_where=text("issue_date IS NULL"),
+            postgresql_where=text("issue_date IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
@@ -484,6 +536,9 @@ class BatchItem(Base):
     """The creditor paid (denormalised so a transfer file groups without touching invoices)."""
     amount: Mapped[Decimal] = mapped_column(Money)
     """The payable amount when the invoice was taken into the batch."""
+    invoice_number: Mapped[str | None] = mapped_column(String(200))
+    issue_date: Mapped[dt.date | None] = mapped_column(Date)
+    """The invoice's number and issue date when it was taken (what pays it twice if repeated)."""
 
 
 __all__ = [

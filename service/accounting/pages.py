@@ -55,7 +55,7 @@ def _queue_page(
         "accounting/queue.html",
         {
             **HELPERS,
-            "waiting": [(i, service.exclusion_reason(i)) for i in waiting],
+            "waiting": service.waiting_reasons(session, waiting),
             "waiting_total": total,
             "batches": batches,
             "overdue": inbox_repo.overdue(session, clock.today(), limit=SHOWN, offset=0),

@@ -35,7 +35,8 @@ class ExcludedOut(BaseModel):
     registration_number: str | None
     supplier: str
     reason: str
-    """``no_bank_account``, ``not_jpy``, ``no_amount`` or ``credit_note``."""
+    """``no_bank_account``, ``not_jpy``, ``no_amount``, ``credit_note``, or
+    ``duplicate_number`` (the same supplier + number + issue date is paid or in a batch)."""
 
     @classmethod
     def of(cls, excluded: Excluded) -> ExcludedOut:

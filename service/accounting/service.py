@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from service import clock
 from service.accounting.zengin import ACCOUNT_TYPES, ZenginError, is_digits, to_zengin_text
 from service.errors import Conflict, NotFound, Unprocessable
+from service.i18n import TEXTS
 from storage import audit
 from storage.audit import Actor
 from storage.models import Batch, Invoice, Supplier, utcnow
@@ -40,6 +41,15 @@ class CreatedBatch:
     excluded: list[Excluded] = field(default_factory=list)
 
 
+DUPLICATE_NUMBER = "duplicate_number"
+"""The exclusion reason of a second invoice with one supplier + number + issue date: the first is
+paid, in an open batch, or taken by this one (a bank must not pay one invoice twice)."""
+
+
+def _excluded(invoice: Invoice, reason: str) -> Excluded:
+    return Excluded(invoice.id, invoice.supplier.registration_number, invoice.supplier.name, reason)
+
+
 def exclusion_reason(invoice: Invoice) -> str:
     """Why a bank transfer cannot pay this approved invoice."""
     supplier = invoice.supplier
@@ -58,6 +68,12 @@ def exclusion_reason(invoice: Invoice) -> str:
     ):
         return "no_bank_account"
     return "unknown"
+
+
+def waiting_reasons(session: Session, invoices: list[Invoice]) -> list[tuple[Invoice, str]]:
+    """Approved invoices with what would keep each out of a batch (``unknown``: nothing)."""
+    taken = repo.number_taken(session, [i.id for i in invoices])
+    return [(i, DUPLICATE_NUMBER if i.id in taken else exclusion_reason(i)) for i in invoices]
 
 
 def _department_id(session: Session, code: str | None) -> int | None:
@@ -119,15 +135,11 @@ def create_batch(
             raise Conflict("the batch could not be created; try again")
         return _replay(session, winner, payment_date, department_id, due_before)
     selection = repo.Selection(department_id=department_id, due_before=due_before)
-    taken = repo.take(session, batch.id, selection)
+    taking = repo.take(session, batch.id, selection)
+    taken = taking.taken
     excluded = [
-        Excluded(
-            invoice.id,
-            invoice.supplier.registration_number,
-            invoice.supplier.name,
-            exclusion_reason(invoice),
-        )
-        for invoice in repo.blocked(session, selection)
+        *(_excluded(i, exclusion_reason(i)) for i in repo.blocked(session, selection)),
+        *(_excluded(i, DUPLICATE_NUMBER) for i in repo.with_suppliers(session, taking.held)),
     ]
     if not taken:
         detail = "no approved invoice is waiting for payment"
@@ -184,6 +196,20 @@ def cancel_batch(session: Session, *, actor: Actor, batch_id: int) -> Batch:
     return batch
 
 
+def _not_before_batch(batch: Batch, paid_on: dt.date) -> None:
+    """A bank cannot have paid a batch before it was made (the day in Tokyo): 1900-01-01 is a
+    typing slip that would put the payment in the wrong books."""
+    made_on = clock.local_date(batch.created_at)
+    if paid_on >= made_on:
+        return
+    ja, en = TEXTS["acct.paid_before_batch"]
+    values = {"paid_on": paid_on.isoformat(), "made_on": made_on.isoformat()}
+    raise Unprocessable(
+        en.format(**values),
+        extra={"message_ja": ja.format(**values), "message_en": en.format(**values)},
+    )
+
+
 def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date) -> Batch:
     """The bank paid the batch: its invoices become paid on that day (suppliers see it)."""
     batch = _locked(session, batch_id)
@@ -191,6 +217,7 @@ def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date
         raise Conflict(f"batch {batch_id} is {batch.status}; only an open batch can be paid")
     if paid_on > clock.today():
         raise Unprocessable(f"the payment day {paid_on} is in the future")
+    _not_before_batch(batch, paid_on)
     count = repo.mark_paid(session, batch_id, paid_on)
     batch.status = "paid"
     batch.paid_on = paid_on

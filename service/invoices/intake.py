@@ -100,14 +100,12 @@ def _clip(value: str | None, length: int) -> str | None:
     return value[:length] if value else None
 
 
-def _invoice_row(
-    judged: Judged, supplier: Supplier, original: Original, caller: Principal
-) -> Invoice:
+def _invoice_row(judged: Judged, supplier: Supplier, caller: Principal) -> Invoice:
     result = judged.result
     invoice, guesses = result.invoice, result.guesses
     row = Invoice(
         supplier=supplier,
-        original=original,
+        filename=judged.upload.filename,
         format=result.format.value,
         profile=result.profile.value,
         submitted_by_id=caller.user_id,
@@ -145,7 +143,6 @@ def _original(session: Session, judged: Judged, found: Original | None) -> Origi
         size=judged.stored.size,
         media_type=judged.upload.media_type,
         object_key=judged.stored.key,
-        filename=judged.upload.filename,
     )
     session.add(original)
     return original
@@ -253,26 +250,16 @@ def _prepare(
         return earlier, None
     result = judged.result
     findings = [*result.findings, *_seller_findings(result, supplier)]
-    row = _invoice_row(judged, supplier, _original(session, judged, original), caller)
+    row = _invoice_row(judged, supplier, caller)
     acceptable = is_acceptable(findings)
     if acceptable and row.invoice_number:
-        duplicate_id = repo.same_number(session, supplier.id, row.invoice_number, row.issue_date)
-        if duplicate_id is not None:
-            message = (
-                f"invoice {row.invoice_number} of {row.issue_date} was already received "
-                "with different content"
-            )
-            if reject_duplicate_numbers:
-                raise Conflict(message, extra={"existing_id": duplicate_id})
-            findings.append(
-                _finding(
-                    "JURYO-INTAKE-DUPLICATE",
-                    Severity.WARNING,
-                    message,
-                    f"請求書番号 {row.invoice_number}（{row.issue_date}）は"
-                    "内容の異なるものを受領済みです。",
-                )
-            )
+        holder = repo.same_number(session, supplier.id, row.invoice_number, row.issue_date)
+        if holder is not None:
+            if holder.original.sha256 == judged.stored.sha256:
+                return holder, None  # the same bytes, recorded by a request that raced this one
+            findings.append(_duplicate_number(row, holder, reject_duplicate_numbers))
+            row.duplicate_of_id = holder.id
+    row.original = _original(session, judged, original)
     row.status = (InvoiceStatus.PENDING if acceptable else InvoiceStatus.INVALID).value
     row.replaces_invoice_id = replaced.id if replaced is not None else None
     row.idempotency_key = _clip(idempotency_key, 200)
@@ -301,6 +288,23 @@ def _prepare(
     return row, findings
 
 
+def _duplicate_number(row: Invoice, holder: Invoice, reject: bool) -> Finding:
+    """The warning for a second invoice with a received number (JURYO_DUPLICATE_NUMBERS=warn);
+    under ``reject`` the 409 that names the invoice holding the number."""
+    message = (
+        f"invoice {row.invoice_number} of {row.issue_date} was already received "
+        "with different content"
+    )
+    if reject:
+        raise Conflict(message, extra={"existing_id": holder.id})
+    return _finding(
+        "JURYO-INTAKE-DUPLICATE",
+        Severity.WARNING,
+        message,
+        f"請求書番号 {row.invoice_number}（{row.issue_date}）は内容の異なるものを受領済みです。",
+    )
+
+
 def _preceding_id(session: Session, supplier: Supplier, result: Result) -> int | None:
     """The invoice a credit note corrects (BT-25), when juryo received it from this supplier."""
     assert result.invoice is not None
@@ -324,8 +328,11 @@ def receive(
 ) -> Received:
     """``record`` and commit, so the answer follows durability (one hop, short lock).
 
-    Two requests with the same bytes or key can race past the checks; the database's unique
-    constraints stop the second, which then starts over and finds the first one's record.
+    Two requests with the same bytes, key or supplier + number + issue date can race past the
+    checks (on PostgreSQL, or from two servers); the database's unique constraints stop the
+    second, which then starts over and finds the first one's record: the same submission is
+    answered with it, another one with the same number gets the 409 (or, under ``warn``, is
+    recorded beside it).
     """
     for attempt in range(2):
         try:

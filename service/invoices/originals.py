@@ -1,4 +1,5 @@
-"""Handing out an original: the exact stored bytes, named and tagged by their SHA-256."""
+"""Handing out an original: the exact stored bytes, tagged by their SHA-256 and named as the
+submission was (two suppliers may send the same bytes under names of their own)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def download(invoice: Invoice, store: ObjectStore, if_none_match: str | None = N
     if if_none_match == etag:
         return Response(status_code=304, headers={"ETag": etag})
     extension = "pdf" if "pdf" in original.media_type else "xml"
-    filename = original.filename or f"invoice-{invoice.id}.{extension}"
+    filename = invoice.filename or f"invoice-{invoice.id}.{extension}"
     return Response(
         store.get(original.object_key),
         media_type=original.media_type,

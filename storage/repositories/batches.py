@@ -1,7 +1,9 @@
 """Payment batches: approved invoices taken exactly once, released, paid.
 
-Exactly once is the database's job, not the code's: ``batch_items.invoice_id`` is unique, and
-invoices move with one guarded ``UPDATE … WHERE status = 'approved' … RETURNING``. On
+Exactly once is the database's job, not the code's: ``batch_items.invoice_id`` is unique, so
+is its supplier + invoice number + issue date (two copies of one invoice, accepted under
+JURYO_DUPLICATE_NUMBERS=warn, are never both in open or paid batches), and invoices move with
+one guarded ``UPDATE … WHERE status = 'approved' … RETURNING``. On
 PostgreSQL the rows are locked in id order first, so concurrent requests queue instead of
 deadlocking, and a request that waited re-checks the status and simply skips what the other
 took. On SQLite every writing transaction holds the database lock (``BEGIN IMMEDIATE``).
@@ -15,7 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, not_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, literal, not_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -112,41 +116,122 @@ class Taken:
     amount: Decimal
 
 
-def take(session: Session, batch_id: int, selection: Selection) -> list[Taken]:
-    """Move every payable approved invoice of the selection into the batch (status exported)."""
+@dataclass(frozen=True, slots=True)
+class Taking:
+    """What a new batch took, and the approved invoices it held out because the same supplier
+    + number + issue date is already paid, in an open batch, or taken just now."""
+
+    taken: list[Taken]
+    held: list[int]
+
+
+def take(session: Session, batch_id: int, selection: Selection) -> Taking:
+    """Move every payable approved invoice of the selection into the batch (status exported),
+    but never two with one supplier + number + issue date (the oldest goes first)."""
     eligible = (
         select(Invoice.id)
         .join(Supplier, Supplier.id == Invoice.supplier_id)
         .where(*selection.conditions(), payable())
-        .order_by(Invoice.id)
-        .with_for_update(of=Invoice)
     )
+    session.execute(eligible.order_by(Invoice.id).with_for_update(of=Invoice)).all()  # queue
+    added = _add_items(session, batch_id, selection)
     moved = session.execute(
         update(Invoice)
-        .where(Invoice.id.in_(eligible.scalar_subquery()), Invoice.status == APPROVED)
+        .where(_in_batch(batch_id), Invoice.status == APPROVED)
         .values(status=EXPORTED, version=Invoice.version + 1)
         .returning(Invoice.id, Invoice.supplier_id, Invoice.payable_amount),
         execution_options={"synchronize_session": False},
     ).all()
-    taken = sorted(
-        (Taken(row[0], row[1], row[2] or Decimal(0)) for row in moved),
-        key=lambda t: t.invoice_id,
+    if len(moved) < added:  # one changed under us after all: the batch must not pay it
+        _drop_stray_items(session, batch_id)
+    held = session.execute(eligible.where(_number_in_a_batch()).order_by(Invoice.id)).scalars()
+    return Taking(
+        taken=sorted(
+            (Taken(row[0], row[1], row[2] or Decimal(0)) for row in moved),
+            key=lambda t: t.invoice_id,
+        ),
+        held=list(held),
     )
-    if taken:
-        # the unique invoice_id refuses an invoice already in another batch
-        session.execute(
-            insert(BatchItem),
-            [
-                {
-                    "batch_id": batch_id,
-                    "invoice_id": t.invoice_id,
-                    "supplier_id": t.supplier_id,
-                    "amount": t.amount,
-                }
-                for t in taken
-            ],
+
+
+def _add_items(session: Session, batch_id: int, selection: Selection) -> int:
+    """Insert the batch items straight from ``invoices``, in invoice order; how many.
+
+    The unique invoice id and supplier + number + issue date of ``batch_items`` decide: a row
+    that would repeat one (in another open or paid batch, or earlier in this one) is skipped
+    by ``ON CONFLICT DO NOTHING``, on PostgreSQL after the transaction holding it commits.
+    """
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(BatchItem)
+    rows = (
+        select(
+            literal(batch_id),
+            Invoice.id,
+            Invoice.supplier_id,
+            func.coalesce(Invoice.payable_amount, 0),
+            Invoice.invoice_number,
+            Invoice.issue_date,
         )
-    return taken
+        .join(Supplier, Supplier.id == Invoice.supplier_id)
+        .where(*selection.conditions(), payable())
+        .order_by(Invoice.id)
+    )
+    columns = ["batch_id", "invoice_id", "supplier_id", "amount", "invoice_number", "issue_date"]
+    result = session.execute(statement.from_select(columns, rows).on_conflict_do_nothing())
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _drop_stray_items(session: Session, batch_id: int) -> None:
+    """Items whose invoice did not move to exported (it changed meanwhile) leave the batch."""
+    session.execute(
+        delete(BatchItem).where(
+            BatchItem.batch_id == batch_id,
+            ~select(Invoice.id)
+            .where(Invoice.id == BatchItem.invoice_id, Invoice.status == EXPORTED)
+            .exists(),
+        )
+    )
+
+
+def _number_in_a_batch() -> ColumnElement[bool]:
+    """The invoice's supplier + number + issue date is in an open or paid batch, under another
+    invoice."""
+    return (
+        select(BatchItem.id)
+        .where(
+            BatchItem.supplier_id == Invoice.supplier_id,
+            BatchItem.invoice_number == Invoice.invoice_number,
+            BatchItem.issue_date.is_not_distinct_from(Invoice.issue_date),
+            BatchItem.invoice_id != Invoice.id,
+        )
+        .exists()
+    )
+
+
+def number_taken(session: Session, invoice_ids: Sequence[int]) -> set[int]:
+    """Which of these invoices a batch would hold out: their supplier + number + issue date is
+    in an open or paid batch under another invoice."""
+    if not invoice_ids:
+        return set()
+    return set(
+        session.execute(
+            select(Invoice.id).where(Invoice.id.in_(list(invoice_ids)), _number_in_a_batch())
+        ).scalars()
+    )
+
+
+def with_suppliers(session: Session, invoice_ids: Sequence[int]) -> list[Invoice]:
+    """These invoices with their suppliers, by id."""
+    if not invoice_ids:
+        return []
+    return list(
+        session.execute(
+            select(Invoice)
+            .where(Invoice.id.in_(list(invoice_ids)))
+            .options(selectinload(Invoice.supplier))
+            .order_by(Invoice.id)
+        ).scalars()
+    )
 
 
 def blocked(session: Session, selection: Selection, *, limit: int = 1000) -> list[Invoice]:

@@ -112,17 +112,20 @@ def search(
     return list(rows), total
 
 
+SHOWN = (
+    selectinload(Invoice.findings),
+    selectinload(Invoice.original),
+    selectinload(Invoice.supplier),
+    selectinload(Invoice.department),
+)
+"""Everything an invoice's answer shows, loaded with it: a lazy load after the request's
+transaction would open another one, on SQLite waiting for the write lock."""
+
+
 def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
     """The invoice if it exists and is in scope; None otherwise (callers answer 404)."""
     return session.execute(
-        select(Invoice)
-        .where(Invoice.id == invoice_id, scope.condition())
-        .options(
-            selectinload(Invoice.findings),
-            selectinload(Invoice.original),
-            selectinload(Invoice.supplier),
-            selectinload(Invoice.department),
-        )
+        select(Invoice).where(Invoice.id == invoice_id, scope.condition()).options(*SHOWN)
     ).scalar_one_or_none()
 
 
@@ -130,16 +133,17 @@ def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
 _ORIGINAL_BY_SHA256 = select(Original).where(Original.sha256 == bindparam("sha256"))
 
 
-def _same_number_statement(same_date: ColumnElement[bool]) -> Select[int]:
+def _same_number_statement(same_date: ColumnElement[bool]) -> Select[Invoice]:
     return (
-        select(Invoice.id)
+        select(Invoice)
         .where(
             Invoice.supplier_id == bindparam("supplier_id"),
             Invoice.invoice_number == bindparam("number"),
             same_date,
             Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value]),
         )
-        .order_by(Invoice.id)
+        .options(*SHOWN)
+        .order_by(Invoice.duplicate_of_id.is_not(None), Invoice.id)
         .limit(1)
     )
 
@@ -158,23 +162,26 @@ def by_supplier_and_original(
 ) -> Invoice | None:
     """The invoice a supplier made of these exact bytes, if it sent them before."""
     return session.execute(
-        select(Invoice).where(
-            Invoice.supplier_id == supplier_id, Invoice.original_id == original_id
-        )
+        select(Invoice)
+        .where(Invoice.supplier_id == supplier_id, Invoice.original_id == original_id)
+        .options(*SHOWN)
     ).scalar_one_or_none()
 
 
 def by_idempotency_key(session: Session, supplier_id: int, key: str) -> Invoice | None:
     """The invoice a supplier submitted under this Idempotency-Key."""
     return session.execute(
-        select(Invoice).where(Invoice.supplier_id == supplier_id, Invoice.idempotency_key == key)
+        select(Invoice)
+        .where(Invoice.supplier_id == supplier_id, Invoice.idempotency_key == key)
+        .options(*SHOWN)
     ).scalar_one_or_none()
 
 
 def same_number(
     session: Session, supplier_id: int, number: str, issue_date: dt.date | None
-) -> int | None:
-    """The id of a live invoice (not invalid, not returned) with the same number and date."""
+) -> Invoice | None:
+    """The live invoice (not invalid, not returned) with the same number and date: the one that
+    holds the number (``uq_invoices_live_number_*``) if any, else the oldest accepted beside it."""
     values = {"supplier_id": supplier_id, "number": number}
     if issue_date is None:
         return session.execute(_SAME_NUMBER_UNDATED, values).scalar_one_or_none()

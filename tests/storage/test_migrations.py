@@ -14,7 +14,7 @@ from storage.migrate import alembic_config, current, upgrade
 from storage.models import utcnow
 from tests.conftest import new_database_url
 
-LOGIN_KEYS = "0009"
+LOGIN_KEYS = "0008"
 
 TABLES = {
     "departments",

@@ -4,7 +4,7 @@ Existing rows get their ``login_key`` (NFKC + casefold) here; two existing login
 same under that rule (``admin`` and ``ADMIN``) stop the upgrade with both named, for an
 administrator to rename one first.
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-29
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0009"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
