@@ -122,7 +122,13 @@ def downgrade() -> None:
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.drop_index("uq_invoices_live_number_undated")
         batch_op.drop_index("uq_invoices_live_number_dated")
-    if op.get_bind().dialect.name == "postgresql":  # SQLite drops the column's reference with it
-        op.drop_constraint("fk_invoices_duplicate_of_id_invoices", "invoices", type_="foreignkey")
+    if op.get_bind().dialect.name == "sqlite":
+        # A later migration may have rebuilt the table with the reference as a table
+        # constraint, which SQLite's DROP COLUMN refuses: rebuild the table without both.
+        with op.batch_alter_table("invoices", recreate="always") as batch_op:
+            batch_op.drop_column("duplicate_of_id")
+            batch_op.drop_column("filename")
+        return
+    op.drop_constraint("fk_invoices_duplicate_of_id_invoices", "invoices", type_="foreignkey")
     op.execute("ALTER TABLE invoices DROP COLUMN duplicate_of_id")
     op.execute("ALTER TABLE invoices DROP COLUMN filename")
