@@ -25,20 +25,29 @@ from lxml import etree
 from parsers.findings import Finding
 from parsers.profiles import Profile
 from parsers.validation._rules import FATAL, NS, Rule, RuleSet, decimal, first, text
+from parsers.validation.pint_jp_codelists import CODE_LIST_RULES, document_type_rule
+from parsers.validation.pint_jp_pattern import Pattern, PatternSet
+from parsers.validation.pint_jp_shared import SHARED_RULES
 
 __all__ = [
     "JP_ALIGNED_BILLING",
     "JP_ALIGNED_COMMON",
+    "JP_ALIGNED_NON_TAX_REGISTERED",
+    "JP_ALIGNED_REGISTERED",
+    "JP_ALIGNED_SELF_BILLING",
     "JP_ALIGNED_TAXED",
     "RULE_SETS",
-    "SHARED_RULES",
     "validate_pint_jp",
 ]
 
-_VAT = "[cac:TaxScheme/cbc:ID = 'VAT' or cac:TaxScheme/cbc:ID = 'vat']"
+_VAT = "[cac:TaxScheme[translate(normalize-space(cbc:ID), 'vat', 'VAT') = 'VAT']]"
 _TAX_CATEGORIES = f"//cac:TaxCategory{_VAT} | //cac:ClassifiedTaxCategory{_VAT}"
-_ALLOWANCE = "normalize-space(cbc:ChargeIndicator) = 'false'"
-_CHARGE = "normalize-space(cbc:ChargeIndicator) = 'true'"
+_ALLOWANCE = (
+    "normalize-space(cbc:ChargeIndicator) = 'false' or normalize-space(cbc:ChargeIndicator) = '0'"
+)
+_CHARGE = (
+    "normalize-space(cbc:ChargeIndicator) = 'true' or normalize-space(cbc:ChargeIndicator) = '1'"
+)
 _LINE_CATEGORY = (
     "/*/cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory{p}"
     " | /*/cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory{p}"
@@ -47,6 +56,12 @@ _DOC_SUBTOTAL = "/inv:Invoice/cac:TaxTotal/cac:TaxSubtotal[cbc:TaxAmount/@curren
 _OTHER_SUBTOTAL = (
     "//cac:TaxSubtotal[not(cbc:TaxAmount/@currencyID = /inv:Invoice/cbc:DocumentCurrencyCode)]"
 )
+
+
+_AC_TAX_CATEGORY = f"not(cac:TaxCategory{_VAT}/cbc:Percent) or (cac:TaxCategory{_VAT}/cbc:ID and cac:TaxCategory{_VAT}/cbc:Percent)"
+"""aligned-ibrp-032/037-jp as the official artefact evaluates them: its first branch,
+``exists(... = 'O')``, is always true (a comparison is one boolean), so an allowance or charge
+passes when it states no rate, and otherwise needs a category code too."""
 
 
 def _category_breakdown(code: str) -> str:
@@ -103,13 +118,11 @@ def _registration_number_after_2023_10(party_tax_scheme: etree._Element) -> bool
 
 JP_ALIGNED_COMMON: tuple[Rule, ...] = (
     Rule("aligned-ibrp-032-jp", FATAL, f"/*/cac:AllowanceCharge[{_ALLOWANCE}]",
-         f"(../cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}/cbc:ID = 'O' and not(cac:TaxCategory{_VAT}/cbc:Percent))"
-         f" or (cac:TaxCategory{_VAT}/cbc:ID and cac:TaxCategory{_VAT}/cbc:Percent)",
+         _AC_TAX_CATEGORY,
          "Each Document level allowance (ibg-20) MUST have a Document level allowance tax category code (ibt-095) and Document level allowance tax rate (ibt-096), except if the allowance is outside the scope of tax.",
          "文書レベルの値引き（ibg-20）には、課税対象外の場合を除き、税区分コード（ibt-095）と税率（ibt-096）が必要です。"),
     Rule("aligned-ibrp-037-jp", FATAL, f"/*/cac:AllowanceCharge[{_CHARGE}]",
-         f"(../cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}/cbc:ID = 'O' and not(cac:TaxCategory{_VAT}/cbc:Percent))"
-         f" or (cac:TaxCategory{_VAT}/cbc:ID and cac:TaxCategory{_VAT}/cbc:Percent)",
+         _AC_TAX_CATEGORY,
          "Each Document level charge (ibg-21) MUST have a Document level charge tax category code (ibt-102) and Document level charge tax rate (ibt-103), except if the charge is outside the scope of tax.",
          "文書レベルの追加料金（ibg-21）には、課税対象外の場合を除き、税区分コード（ibt-102）と税率（ibt-103）が必要です。"),
     Rule("aligned-ibrp-009", FATAL, "/*",
@@ -241,17 +254,12 @@ JP_ALIGNED_TAXED: tuple[Rule, ...] = (
 )  # fmt: skip
 """Rules for documents from tax-registered sellers; a non-registered seller states no tax."""
 
-JP_ALIGNED_BILLING: tuple[Rule, ...] = (
-    Rule("aligned-ibrp-001-jp", FATAL, "/*",
-         "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:fdc:peppol:jp:billing:3.0')"
-         " or starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:billing-1@jp-1')",
-         "Specification identifier MUST start with the value 'urn:fdc:peppol:jp:billing:3.0' or 'urn:peppol:pint:billing-1@jp-1'.",
-         "仕様識別子は 'urn:peppol:pint:billing-1@jp-1' などで始まらなければなりません。", "ibt-024"),
-    Rule("aligned-ibrp-002-jp", FATAL, "/*",
-         "/*/cbc:ProfileID and (contains(normalize-space(/*/cbc:ProfileID), 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0')"
-         " or contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:billing'))",
-         "Business process MUST be in the format 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0' or 'urn:peppol:bis:billing'.",
-         "ビジネスプロセスは 'urn:peppol:bis:billing' などの形式でなければなりません。", "ibt-023"),
+_BILLING_PROFILE = (
+    "/*/cbc:ProfileID and (contains(normalize-space(/*/cbc:ProfileID), 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0')"
+    " or contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:billing'))"
+)
+
+JP_ALIGNED_REGISTERED: tuple[Rule, ...] = (
     Rule("aligned-ibr-jp-04", FATAL, "/*",
          "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID",
          "An Invoice shall have the Seller tax identifier (ibt-031).",
@@ -261,83 +269,80 @@ JP_ALIGNED_BILLING: tuple[Rule, ...] = (
          _registration_number_after_2023_10,
          "If a date of an invoice period (ibg-14) or an invoice line period (ibg-26) is on and after October 1st 2023, Seller Tax Identifier shall be coded by using a Registration Number for Qualified Invoice purpose in Japan, which consists of 14 digits that start with T.",
          "2023年10月1日以降の取引では、売手の税識別子は適格請求書発行事業者登録番号（T＋13桁）でなければなりません。", "ibt-031"),
+)  # fmt: skip
+"""Rules for sellers registered for the qualified invoice system (billing and self-billing)."""
+
+JP_ALIGNED_BILLING: tuple[Rule, ...] = (
+    Rule("aligned-ibrp-001-jp", FATAL, "/*",
+         "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:fdc:peppol:jp:billing:3.0')"
+         " or starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:billing-1@jp-1')",
+         "Specification identifier MUST start with the value 'urn:fdc:peppol:jp:billing:3.0' or 'urn:peppol:pint:billing-1@jp-1'.",
+         "仕様識別子は 'urn:peppol:pint:billing-1@jp-1' などで始まらなければなりません。", "ibt-024"),
+    Rule("aligned-ibrp-002-jp", FATAL, "/*", _BILLING_PROFILE,
+         "Business process MUST be in the format 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0' or 'urn:peppol:bis:billing'.",
+         "ビジネスプロセスは 'urn:peppol:bis:billing' などの形式でなければなりません。", "ibt-023"),
     Rule("aligned-ibrp-cl-02-jp", FATAL, "//cbc:InvoiceTypeCode",
          "normalize-space(.) = '380'",
          "The document type code (ibt-003) MUST be 380.",
          "文書タイプコード（ibt-003）は 380 でなければなりません。", "ibt-003"),
 )  # fmt: skip
 
-SHARED_RULES: tuple[Rule, ...] = (
-    Rule("ibr-001", FATAL, "/*", "normalize-space(cbc:CustomizationID) != ''",
-         "An Invoice shall have a Specification identifier (ibt-024).",
-         "請求書には仕様識別子（ibt-024）が必要です。", "ibt-024"),
-    Rule("ibr-002", FATAL, "/*", "normalize-space(cbc:ID) != ''",
-         "An Invoice shall have an Invoice number (ibt-001).",
-         "請求書には請求書番号（ibt-001）が必要です。", "ibt-001"),
-    Rule("ibr-003", FATAL, "/*", "normalize-space(cbc:IssueDate) != ''",
-         "An Invoice shall have an Invoice issue date (ibt-002).",
-         "請求書には発行日（ibt-002）が必要です。", "ibt-002"),
-    Rule("ibr-004", FATAL, "/*",
-         "normalize-space(cbc:InvoiceTypeCode) != '' or normalize-space(cbc:CreditNoteTypeCode) != ''",
-         "An Invoice shall have an Invoice type code (ibt-003).",
-         "請求書にはタイプコード（ibt-003）が必要です。", "ibt-003"),
-    Rule("ibr-005", FATAL, "/*", "normalize-space(cbc:DocumentCurrencyCode) != ''",
-         "An Invoice shall have an Invoice currency code (ibt-005).",
-         "請求書には通貨コード（ibt-005）が必要です。", "ibt-005"),
-    Rule("ibr-006", FATAL, "/*",
-         "normalize-space(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName) != ''",
-         "An Invoice shall contain the Seller name (ibt-027).",
-         "請求書には売手の名称（ibt-027）が必要です。", "ibt-027"),
-    Rule("ibr-007", FATAL, "/*",
-         "normalize-space(cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName) != ''",
-         "An Invoice shall contain the Buyer name (ibt-044).",
-         "請求書には買手の名称（ibt-044）が必要です。", "ibt-044"),
-    Rule("ibr-012", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount",
-         "An Invoice shall have the Sum of Invoice line net amount (ibt-106).",
-         "請求書には明細金額の合計（ibt-106）が必要です。", "ibt-106"),
-    Rule("ibr-013", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount",
-         "An Invoice shall have the Invoice total amount without Tax (ibt-109).",
-         "請求書には税抜合計額（ibt-109）が必要です。", "ibt-109"),
-    Rule("ibr-014", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount",
-         "An Invoice shall have the Invoice total amount with Tax (ibt-112).",
-         "請求書には税込合計額（ibt-112）が必要です。", "ibt-112"),
-    Rule("ibr-015", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:PayableAmount",
-         "An Invoice shall have the Amount due for payment (ibt-115).",
-         "請求書には支払金額（ibt-115）が必要です。", "ibt-115"),
-    Rule("ibr-016", FATAL, "/*", "cac:InvoiceLine or cac:CreditNoteLine",
-         "An Invoice shall have at least one Invoice line (ibg-25).",
-         "請求書には少なくとも1つの明細（ibg-25）が必要です。", "ibg-25"),
-    Rule("ibr-021", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "normalize-space(cbc:ID) != ''",
-         "Each Invoice line (ibg-25) shall have an Invoice line identifier (ibt-126).",
-         "各明細（ibg-25）には明細識別子（ibt-126）が必要です。", "ibt-126"),
-    Rule("ibr-022", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "cbc:InvoicedQuantity or cbc:CreditedQuantity",
-         "Each Invoice line (ibg-25) shall have an Invoiced quantity (ibt-129).",
-         "各明細（ibg-25）には数量（ibt-129）が必要です。", "ibt-129"),
-    Rule("ibr-024", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "cbc:LineExtensionAmount",
-         "Each Invoice line (ibg-25) shall have an Invoice line net amount (ibt-131).",
-         "各明細（ibg-25）には明細金額（ibt-131）が必要です。", "ibt-131"),
-    Rule("ibr-025", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "normalize-space(cac:Item/cbc:Name) != ''",
-         "Each Invoice line (ibg-25) shall contain the Item name (ibt-153).",
-         "各明細（ibg-25）には品名（ibt-153）が必要です。", "ibt-153"),
-    Rule("ibr-026", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "cac:Price/cbc:PriceAmount",
-         "Each Invoice line (ibg-25) shall contain the Item net price (ibt-146).",
-         "各明細（ibg-25）には単価（ibt-146）が必要です。", "ibt-146"),
+JP_ALIGNED_SELF_BILLING: tuple[Rule, ...] = (
+    Rule("aligned-ibrp-001-jp-sb", FATAL, "/*",
+         "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:selfbilling-1@jp-1')",
+         "The specification identifier (ibt-024) must start with 'urn:peppol:pint:selfbilling-1@jp-1'.",
+         "仕様識別子（ibt-024）は 'urn:peppol:pint:selfbilling-1@jp-1' で始まらなければなりません。", "ibt-024"),
+    Rule("aligned-ibrp-002-jp-sb", FATAL, "/*",
+         "/*/cbc:ProfileID and contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:selfbilling')",
+         "The business process (ibt-023) must be 'urn:peppol:bis:selfbilling'.",
+         "ビジネスプロセス（ibt-023）は 'urn:peppol:bis:selfbilling' でなければなりません。", "ibt-023"),
 )  # fmt: skip
 
-_COMMON = SHARED_RULES + JP_ALIGNED_COMMON
+JP_ALIGNED_NON_TAX_REGISTERED: tuple[Rule, ...] = (
+    Rule("aligned-ibrp-001-jp-ntr", FATAL, "/*",
+         "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:nontaxinvoice-1@jp-1')",
+         "The specification identifier (ibt-024) must start with 'urn:peppol:pint:nontaxinvoice-1@jp-1'.",
+         "仕様識別子（ibt-024）は 'urn:peppol:pint:nontaxinvoice-1@jp-1' で始まらなければなりません。", "ibt-024"),
+    Rule("aligned-ibrp-002-jp", FATAL, "/*",
+         "/*/cbc:ProfileID and contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:billing')",
+         "The business process (ibt-023) must be 'urn:peppol:bis:billing'.",
+         "ビジネスプロセス（ibt-023）は 'urn:peppol:bis:billing' でなければなりません。", "ibt-023"),
+    Rule("aligned-ibr-jp-04-ntr", FATAL, "/*",
+         "not(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID)",
+         "An invoice from a seller that is not tax-registered must not carry a seller tax identifier (ibt-031).",
+         "適格請求書発行事業者でない売手の請求書に、売手の税識別子（ibt-031）を記載してはなりません。", "ibt-031"),
+    Rule("aligned-ibr-jp-07-ntr", FATAL, "//cbc:TaxAmount", "number(.) = 0",
+         "A seller that is not tax-registered states no consumption tax: every tax amount (ibt-110, ibt-111, ibt-117, ibt-190) must be 0.",
+         "適格請求書発行事業者でない売手は消費税額を記載できません。税額（ibt-110、ibt-111、ibt-117、ibt-190）はすべて 0 でなければなりません。", "ibt-117"),
+)  # fmt: skip
 
-RULE_SETS: dict[Profile, RuleSet] = {
-    Profile.JP_PINT: RuleSet("pint-jp", _COMMON + JP_ALIGNED_TAXED + JP_ALIGNED_BILLING),
-    Profile.JP_PINT_SELF_BILLING: RuleSet("pint-jp-sb", _COMMON + JP_ALIGNED_TAXED),
-    Profile.JP_PINT_NON_TAX_REGISTERED: RuleSet("pint-jp-ntr", _COMMON),
+
+def _rule_set(name: str, document_type: str, aligned: tuple[Rule, ...]) -> PatternSet:
+    """The two official patterns (shared PINT + code lists) and the JP-aligned rules."""
+    return PatternSet(
+        name,
+        (
+            Pattern("UBL-model", SHARED_RULES),
+            Pattern("Codesmodel", (document_type_rule(document_type), *CODE_LIST_RULES)),
+            RuleSet("UBL-modelaligned", JP_ALIGNED_COMMON + aligned),
+        ),
+    )
+
+
+RULE_SETS: dict[Profile, PatternSet] = {
+    Profile.JP_PINT: _rule_set(
+        "pint-jp", "billing", JP_ALIGNED_TAXED + JP_ALIGNED_REGISTERED + JP_ALIGNED_BILLING
+    ),
+    Profile.JP_PINT_SELF_BILLING: _rule_set(
+        "pint-jp-sb", "sb", JP_ALIGNED_TAXED + JP_ALIGNED_REGISTERED + JP_ALIGNED_SELF_BILLING
+    ),
+    Profile.JP_PINT_NON_TAX_REGISTERED: _rule_set(
+        "pint-jp-ntr", "ntr", JP_ALIGNED_NON_TAX_REGISTERED
+    ),
 }
-"""Billing gets every JP-aligned rule. Self-billing has its own specification id and type codes;
-a non-tax-registered seller (NTR) has no registration number and states no consumption tax."""
+"""Billing gets every JP-aligned rule. Self-billing has its own specification id, business
+process and type code (389); a non-tax-registered seller (NTR) has no registration number,
+states no consumption tax and uses type code 480."""
 
 
 def validate_pint_jp(root: etree._Element, profile: Profile) -> list[Finding]:
