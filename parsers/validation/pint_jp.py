@@ -18,7 +18,7 @@ counterpart; see :data:`SHARED_RULES`.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from lxml import etree
 
@@ -65,11 +65,14 @@ passes when it states no rate, and otherwise needs a category code too."""
 
 
 def _category_breakdown(code: str) -> str:
-    """aligned-ibrp-{e,g,o}-01: a category used anywhere has exactly one breakdown."""
-    used = f"//cac:TaxCategory{_VAT}[normalize-space(cbc:ID) = '{code}'] | //cac:ClassifiedTaxCategory{_VAT}[normalize-space(cbc:ID) = '{code}']"
+    """aligned-ibrp-{e,g,o}-01: a category used anywhere has exactly one breakdown.
+
+    The official test counts category codes, not categories: a breakdown whose category
+    repeats its code counts twice."""
+    has_code = f"cbc:ID[normalize-space(.) = '{code}']"
+    used = f"//cac:TaxCategory{_VAT}/{has_code} | //cac:ClassifiedTaxCategory{_VAT}/{has_code}"
     return (
-        f"not({used}) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}"
-        f"[normalize-space(cbc:ID) = '{code}']) = 1"
+        f"not({used}) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}/{has_code}) = 1"
     )
 
 
@@ -80,6 +83,11 @@ def _with_category(base: str, code: str) -> str:
 
 def _doc_ac_category(indicator: str) -> str:
     return f"//cac:AllowanceCharge[{indicator}]/cac:TaxCategory"
+
+
+def _xpath_round(value: Decimal) -> Decimal:
+    """XPath ``round``: halves go towards positive infinity (``round(0.5)`` is 1, not 0)."""
+    return (value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
 
 
 def _tax_amount_in_range(subtotal: etree._Element) -> bool:
@@ -93,7 +101,7 @@ def _tax_amount_in_range(subtotal: etree._Element) -> bool:
     taxable = decimal(first(subtotal, "cbc:TaxableAmount"))
     if tax is None or percent is None:
         return False
-    if round(percent) == 0:
+    if _xpath_round(percent) == 0:
         return tax == 0
     if taxable is None:
         return False

@@ -134,3 +134,19 @@ def test_a_document_charge_without_a_rate_passes_the_tax_category_rule(
     )
     data = ubl_invoice().replace(b"<cac:TaxTotal>", charge.encode() + b"<cac:TaxTotal>", 1)
     assert ("aligned-ibrp-037-jp" in _ids(data)) is fires
+
+
+def test_a_half_percent_rate_rounds_up_so_its_tax_must_not_be_zero() -> None:
+    """aligned-ibrp-051-jp rounds the rate the XPath way: round(0.5) is 1, not 0."""
+    data = ubl_invoice(lines=(Line("3490", "E", "0.5"),), taxes={("E", "0.5"): "0"})
+    assert "aligned-ibrp-051-jp" in _ids(data)
+
+
+def test_a_breakdown_repeating_its_category_code_counts_twice() -> None:
+    data = ubl_invoice(lines=(Line("1000", "E", "0"),), taxes={("E", "0"): "0"})
+    assert "aligned-ibrp-e-01" not in _ids(data)
+    doubled = data.replace(
+        b"<cac:TaxCategory><cbc:ID>E</cbc:ID>",
+        b"<cac:TaxCategory><cbc:ID>E</cbc:ID><cbc:ID>E</cbc:ID>",
+    )
+    assert "aligned-ibrp-e-01" in _ids(doubled)
