@@ -150,3 +150,14 @@ def test_a_breakdown_repeating_its_category_code_counts_twice() -> None:
         b"<cac:TaxCategory><cbc:ID>E</cbc:ID><cbc:ID>E</cbc:ID>",
     )
     assert "aligned-ibrp-e-01" in _ids(doubled)
+
+
+@pytest.mark.parametrize(
+    ("tax", "fires"), [("0", False), ("0.0", False), ("-0", False), ("-0.0", True), ("1", True)]
+)
+def test_non_tax_registered_tax_amounts_are_zero_as_the_official_pipeline_reads_them(
+    tax: str, fires: bool
+) -> None:
+    """Saxon reads an untyped ``-0.0`` as unequal to 0, so the official artefact rejects it."""
+    data = _non_tax(tax_id=False, tax=tax)
+    assert ("aligned-ibr-jp-07-ntr" in _ids(data, Profile.JP_PINT_NON_TAX_REGISTERED)) is fires
