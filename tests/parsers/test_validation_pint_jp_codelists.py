@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from parsers.profiles import Profile
+from parsers.validation import pint_jp_code_data as lists
 from parsers.validation.pint_jp import validate_pint_jp
+from tests.parsers import validation_corpus as corpus
 from tests.parsers.validation_samples import parse, ubl_invoice
 
 
@@ -178,3 +183,32 @@ def test_document_type_code_per_variant(
     profile: Profile, code: str, rule: str, fires: bool
 ) -> None:
     assert (rule in _ids(ubl_invoice(type_code=code), profile)) is fires
+
+
+_CORPUS = Path(os.environ.get("JURYO_CORPUS", str(corpus.CORPUS)))
+_GENERICODE = _CORPUS / "pint-jp" / "pint-jp-resources-dev-1.1.3" / "trn-invoice" / "codelist"
+_DATA = {
+    "ICD.gc": lists.ICD,
+    "ISO3166.gc": lists.ISO3166,
+    "ISO4217.gc": lists.ISO4217 - {"XXX"},  # the rules also accept XXX ("no currency")
+    "MimeCode.gc": lists.MIME,
+    "UNCL1001-inv.gc": lists.UNCL1001_INVOICE,
+    "UNCL1153.gc": lists.UNCL1153,
+    "UNCL4461.gc": lists.UNCL4461,
+    "UNCL5189.gc": lists.UNCL5189,
+    "UNCL7143.gc": lists.UNCL7143,
+    "UNCL7161.gc": lists.UNCL7161,
+    "UNECERec20.gc": lists.UNECE_REC20,
+    "eas.gc": lists.EAS,
+}
+
+
+@pytest.mark.skipif(not _GENERICODE.is_dir(), reason="shared corpus not present")
+@pytest.mark.parametrize("name", sorted(_DATA))
+def test_code_list_data_matches_the_published_genericode(name: str) -> None:
+    tree = corpus.parse(_GENERICODE / name)
+    published = {
+        "".join(row.find("{*}Value/{*}SimpleValue").itertext()).strip()  # type: ignore[union-attr]
+        for row in tree.iter("{*}Row")
+    }  # the first value of a row is its code
+    assert _DATA[name] == published
