@@ -28,7 +28,7 @@ from parsers.profiles import Profile
 from parsers.validation._rules import FATAL, NS, Rule, RuleSet, decimal, first, text
 from parsers.validation.pint_jp_codelists import CODE_LIST_RULES, document_type_rule
 from parsers.validation.pint_jp_pattern import Pattern, PatternSet
-from parsers.validation.pint_jp_shared import SHARED_RULES
+from parsers.validation.pint_jp_shared import SHARED_GUARDS, SHARED_RULES
 
 __all__ = [
     "JP_ALIGNED_BILLING",
@@ -346,7 +346,7 @@ def _rule_set(name: str, document_type: str, aligned: tuple[Rule, ...]) -> Patte
     return PatternSet(
         name,
         (
-            Pattern("UBL-model", SHARED_RULES),
+            Pattern("UBL-model", SHARED_RULES, SHARED_GUARDS),
             Pattern("Codesmodel", (document_type_rule(document_type), *CODE_LIST_RULES)),
             RuleSet("UBL-modelaligned", JP_ALIGNED_COMMON + aligned),
         ),

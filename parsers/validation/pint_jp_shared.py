@@ -21,8 +21,9 @@ from lxml import etree
 from parsers.validation import pint_jp_calculation as calc
 from parsers.validation import pint_jp_identifiers as ids
 from parsers.validation._rules import FATAL, NS, Rule, text
+from parsers.validation.pint_jp_pattern import Guard
 
-__all__ = ["SHARED_RULES"]
+__all__ = ["SHARED_GUARDS", "SHARED_RULES"]
 
 _IS_FALSE = (
     "[normalize-space(cbc:ChargeIndicator) = 'false' or normalize-space(cbc:ChargeIndicator) = '0']"
@@ -398,3 +399,20 @@ SHARED_RULES: tuple[Rule, ...] = (
     *_TAX_AND_FORMAT_RULES,
 )
 """The official ``UBL-model`` pattern, in its order (first matching context wins)."""
+
+
+def _any_local_name_ends_with(suffix: str, namespace: str | None = None) -> Guard:
+    def guard(present: frozenset[str]) -> bool:
+        return any(
+            tag.endswith(suffix) and (namespace is None or tag.startswith(f"{{{namespace}}}"))
+            for tag in present
+        )
+
+    return guard
+
+
+SHARED_GUARDS: dict[str, Guard] = {
+    _BINARY: _any_local_name_ends_with("BinaryObject"),
+    _TIMES: _any_local_name_ends_with("Time", NS["cbc"]),
+}
+"""Preconditions for the two wildcard contexts, so most documents skip them."""

@@ -81,6 +81,9 @@ def test_every_rule_speaks_japanese_and_english() -> None:
         ("<cac:AccountingSupplierParty>", "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:IssueDate>2024-01-01"
          "</cbc:IssueDate></cac:InvoiceDocumentReference></cac:BillingReference><cac:AccountingSupplierParty>", "ibr-055"),
         (_ITEM_NAME, _ITEM_NAME + "<cac:AdditionalItemProperty><cbc:Name>colour</cbc:Name></cac:AdditionalItemProperty>", "ibr-054"),
+        ("<cac:AccountingSupplierParty>", "<cac:AdditionalDocumentReference><cbc:ID>D1</cbc:ID><cac:Attachment>"
+         '<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf">QQ==</cbc:EmbeddedDocumentBinaryObject>'
+         "</cac:Attachment></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>", "ibr-075"),
     ],
 )  # fmt: skip
 def test_a_broken_invoice_fires_the_rule_and_the_sample_does_not(
