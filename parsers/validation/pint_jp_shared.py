@@ -107,11 +107,13 @@ def _end_not_before_start(period: etree._Element) -> bool:
 
 def _line_within(field: str, later: bool) -> Callable[[etree._Element], bool]:
     """ibr-085/086: a line period's start (end) is not before (after) the invoice period's."""
+    document_date = etree.XPath(f"../../cac:InvoicePeriod/cbc:{field}", namespaces=NS)
 
     def check(period: etree._Element) -> bool:
         own_el = period.find(f"cbc:{field}", NS)
-        doc_el = period.find(f"../../cac:InvoicePeriod/cbc:{field}", NS)
-        if own_el is None or doc_el is None:
+        found = document_date(period)
+        doc_el = found[0] if isinstance(found, list) and found else None
+        if own_el is None or not isinstance(doc_el, etree._Element):
             return True
         own, doc = _date(own_el), _date(doc_el)
         if own is None or doc is None:
@@ -147,6 +149,8 @@ _AMOUNT_NAMES = (
     " AllowanceTotalAmount ChargeTotalAmount PrepaidAmount PayableRoundingAmount PayableAmount"
 ).split()
 _DOC_TAX_TOTAL = "//cac:TaxTotal[cbc:TaxAmount/@currencyID = /*/cbc:DocumentCurrencyCode]"
+# ibr-126 compares with the root's DocumentCurrencyCode (the official test searches the whole
+# document, but UBL 2.1 allows the element only there, and the XSD layer runs first).
 _AMOUNTS = " | ".join(
     [f"//cbc:{n}" for n in _AMOUNT_NAMES]
     + [
@@ -325,7 +329,7 @@ _PAYMENT_RULES = (
          _r("ibr-sr-28", _at_most_once("cac:PaymentMandate/cbc:ID"), "The mandate reference (ibt-089) may appear only once.", "委任参照（ibt-089）は1つまでです。", "ibt-089"),
          _r("ibr-sr-46", _at_most_once("cbc:PaymentMeansCode/@name"), "The payment means text (ibt-082) may appear only once.", "支払手段の説明（ibt-082）は1つまでです。", "ibt-082")),
     *_at(_AMOUNTS,
-         _r("ibr-126", "ancestor::cac:ItemPriceExtension or @currencyID = //cbc:DocumentCurrencyCode", "Every amount's currency must be the invoice currency (ibt-005), except those in the tax accounting currency.", "税会計通貨の金額を除き、すべての金額の通貨は請求書通貨（ibt-005）と一致しなければなりません。", "ibt-005")),
+         _r("ibr-126", "ancestor::cac:ItemPriceExtension or @currencyID = /*/cbc:DocumentCurrencyCode", "Every amount's currency must be the invoice currency (ibt-005), except those in the tax accounting currency.", "税会計通貨の金額を除き、すべての金額の通貨は請求書通貨（ibt-005）と一致しなければなりません。", "ibt-005")),
     *_at("//cac:PaymentTerms",
          _r("ibr-sr-05", _at_most_once("cbc:Note"), "The payment terms (ibt-020) may appear only once.", "支払条件（ibt-020）は1つまでです。", "ibt-020"),
          _r("ibr-sr-60", _at_most_once("cbc:PaymentMeansID"), "The payment instruction identifier (ibt-187) may appear only once.", "支払指示の識別子（ibt-187）は1つまでです。", "ibt-187")),
