@@ -6,7 +6,7 @@ Layers, in order (each returns findings, never raises on bad content):
 2. ``en16931``  CEN EN 16931 Schematron (Saxon), every EN 16931 document except JP PINT and
                 Factur-X MINIMUM / BASIC WL (which are not full invoices);
 3. ``peppol``   Peppol BIS 3.0 rules (native), Peppol BIS UBL documents;
-   ``pint-jp``  PINT shared + JP-aligned rules (native), JP PINT documents (instead of 2);
+   ``pint-jp``  JP PINT 1.1.3, all rules (native), JP PINT documents (instead of 2);
 4. ``japan``    juryo's own Japan checks, JP PINT and any JPY invoice.
 
 XRechnung and other CIUS are judged by EN 16931 only; their national rules are listed in
@@ -78,7 +78,8 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
     ),
     RuleSetSpec(
         "pint-jp",
-        "Peppol PINT shared (ibr-*) and JP-aligned rules",
+        "JP PINT 1.1.3 (billing, self-billing, non-tax-registered): shared ibr-*, ibr-co-*, "
+        "ibr-cl-* and JP-aligned rules",
         lambda root, syntax, profile: profile.is_jp_pint and syntax is Syntax.UBL,
         lambda root, syntax, profile: validate_pint_jp(root, profile),
     ),
@@ -101,7 +102,6 @@ NOT_IMPLEMENTED: tuple[str, ...] = (
     "IS- (Peppol IS-R-*)",
     "FR- (BR-FR-*, French CTC)",
     "Peppol BIS 3 rules for CII syntax",
-    "PINT shared rules without an EN 16931 counterpart (ibr-cl-*, ibr-co-*)",
 )
 """European national rule sets juryo does not run: a Japanese city receives neither."""
 

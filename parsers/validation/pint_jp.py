@@ -1,44 +1,57 @@
-# ruff: noqa: RUF001, RUF002, E501  (rule tables: official messages verbatim, Japanese full-width punctuation)
-"""Layer 3b: Peppol PINT rules for Japan (JP PINT 1.1.x): shared ``ibr-*`` and JP-aligned.
+# ruff: noqa: RUF001, RUF002, E501  (rule tables: Japanese full-width punctuation, one row per rule)
+"""Layer 3b: JP PINT 1.1.3, the whole official rule set, natively.
+
+Three official patterns per variant (billing ``pint-jp``, self-billing ``pint-jp-sb``,
+non-tax-registered ``pint-jp-ntr``; the CustomizationID selects the variant):
+
+- ``UBL-model``: PINT's shared ``ibr-*``/``ibr-sr-*`` rules and the ``ibr-co-*`` calculations
+  (:mod:`~parsers.validation.pint_jp_shared`, :mod:`~parsers.validation.pint_jp_calculation`);
+- ``Codesmodel``: the ``ibr-cl-*`` code lists (:mod:`~parsers.validation.pint_jp_codelists`);
+- ``UBL-modelaligned``: the JP-aligned rules, restated here.
 
 JP PINT is judged by PINT's rules, not EN 16931's: its consumption tax is rounded to whole yen
 per rate (``aligned-ibrp-051-jp`` allows floor..ceiling), where BR-CO-17 wants cents.
 
-The JP-aligned rules are restated from ``PINT-jurisdiction-aligned-rules`` of the OpenPeppol JP
-PINT release (1.1.2/1.1.3), keeping Schematron's first-matching-rule semantics where it matters
-(tax subtotals in the document currency are checked by 045/051-jp, the others by 046-048).
-Two published asserts never fire in the official artefact and are left out: ``aligned-ibrp-050-jp``
+The JP-aligned rules keep Schematron's first-matching-rule semantics where it matters (tax
+subtotals in the document currency are checked by 045/051-jp, the others by 046-048). Two
+published asserts never fire in the official artefact and are left out: ``aligned-ibrp-050-jp``
 (its context ``/ubl:InvoiceLine`` matches nothing) and ``aligned-ibrp-019`` (shadowed by the
-higher-priority ``cac:PaymentMeans`` rule).
-
-The shared PINT rules implemented are the structural ``ibr-*`` ones that have an exact EN 16931
-counterpart; see :data:`SHARED_RULES`.
+higher-priority ``cac:PaymentMeans`` rule). Messages are juryo's own, in Japanese and English.
 """
 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+import re
+from decimal import ROUND_FLOOR, Decimal
 
 from lxml import etree
 
 from parsers.findings import Finding
 from parsers.profiles import Profile
 from parsers.validation._rules import FATAL, NS, Rule, RuleSet, decimal, first, text
+from parsers.validation.pint_jp_codelists import CODE_LIST_RULES, document_type_rule
+from parsers.validation.pint_jp_pattern import Pattern, PatternSet
+from parsers.validation.pint_jp_shared import SHARED_GUARDS, SHARED_RULES
 
 __all__ = [
     "JP_ALIGNED_BILLING",
     "JP_ALIGNED_COMMON",
+    "JP_ALIGNED_NON_TAX_REGISTERED",
+    "JP_ALIGNED_REGISTERED",
+    "JP_ALIGNED_SELF_BILLING",
     "JP_ALIGNED_TAXED",
     "RULE_SETS",
-    "SHARED_RULES",
     "validate_pint_jp",
 ]
 
-_VAT = "[cac:TaxScheme/cbc:ID = 'VAT' or cac:TaxScheme/cbc:ID = 'vat']"
-_TAX_CATEGORIES = f"//cac:TaxCategory{_VAT} | //cac:ClassifiedTaxCategory{_VAT}"
-_ALLOWANCE = "normalize-space(cbc:ChargeIndicator) = 'false'"
-_CHARGE = "normalize-space(cbc:ChargeIndicator) = 'true'"
+_VAT = "[cac:TaxScheme[translate(normalize-space(cbc:ID), 'vat', 'VAT') = 'VAT']]"
+_ALLOWANCE = (
+    "normalize-space(cbc:ChargeIndicator) = 'false' or normalize-space(cbc:ChargeIndicator) = '0'"
+)
+_CHARGE = (
+    "normalize-space(cbc:ChargeIndicator) = 'true' or normalize-space(cbc:ChargeIndicator) = '1'"
+)
 _LINE_CATEGORY = (
     "/*/cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory{p}"
     " | /*/cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory{p}"
@@ -49,12 +62,21 @@ _OTHER_SUBTOTAL = (
 )
 
 
+_AC_TAX_CATEGORY = f"not(cac:TaxCategory{_VAT}/cbc:Percent) or (cac:TaxCategory{_VAT}/cbc:ID and cac:TaxCategory{_VAT}/cbc:Percent)"
+"""aligned-ibrp-032/037-jp as the official artefact evaluates them: its first branch,
+``exists(... = 'O')``, is always true (a comparison is one boolean), so an allowance or charge
+passes when it states no rate, and otherwise needs a category code too."""
+
+
 def _category_breakdown(code: str) -> str:
-    """aligned-ibrp-{e,g,o}-01: a category used anywhere has exactly one breakdown."""
-    used = f"//cac:TaxCategory{_VAT}[normalize-space(cbc:ID) = '{code}'] | //cac:ClassifiedTaxCategory{_VAT}[normalize-space(cbc:ID) = '{code}']"
+    """aligned-ibrp-{e,g,o}-01: a category used anywhere has exactly one breakdown.
+
+    The official test counts category codes, not categories: a breakdown whose category
+    repeats its code counts twice."""
+    has_code = f"cbc:ID[normalize-space(.) = '{code}']"
+    used = f"//cac:TaxCategory{_VAT}/{has_code} | //cac:ClassifiedTaxCategory{_VAT}/{has_code}"
     return (
-        f"not({used}) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}"
-        f"[normalize-space(cbc:ID) = '{code}']) = 1"
+        f"not({used}) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}/{has_code}) = 1"
     )
 
 
@@ -65,6 +87,11 @@ def _with_category(base: str, code: str) -> str:
 
 def _doc_ac_category(indicator: str) -> str:
     return f"//cac:AllowanceCharge[{indicator}]/cac:TaxCategory"
+
+
+def _xpath_round(value: Decimal) -> Decimal:
+    """XPath ``round``: halves go towards positive infinity (``round(0.5)`` is 1, not 0)."""
+    return (value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
 
 
 def _tax_amount_in_range(subtotal: etree._Element) -> bool:
@@ -78,12 +105,27 @@ def _tax_amount_in_range(subtotal: etree._Element) -> bool:
     taxable = decimal(first(subtotal, "cbc:TaxableAmount"))
     if tax is None or percent is None:
         return False
-    if round(percent) == 0:
+    if _xpath_round(percent) == 0:
         return tax == 0
     if taxable is None:
         return False
     exact = taxable * (percent / Decimal(100))
     return Decimal(math.floor(exact)) <= tax <= Decimal(math.ceil(exact))
+
+
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _is_zero_as_saxon_reads_it(node: etree._Element) -> bool:
+    """aligned-ibr-jp-07-ntr (``. = 0``) as the official pipeline evaluates it.
+
+    Saxon compares an untyped ``-0.0`` (any negative zero not written as an integer) with
+    ``0`` as unequal, so the official artefact rejects it; juryo gives the same verdict.
+    """
+    raw = text(node)
+    if not _NUMBER.fullmatch(raw) or float(raw) != 0:
+        return False
+    return not raw.startswith("-") or re.fullmatch(r"-[0-9]+", raw) is not None
 
 
 _PERIOD_DATES = etree.XPath("//cbc:StartDate | //cbc:EndDate", namespaces=NS)
@@ -103,241 +145,231 @@ def _registration_number_after_2023_10(party_tax_scheme: etree._Element) -> bool
 
 JP_ALIGNED_COMMON: tuple[Rule, ...] = (
     Rule("aligned-ibrp-032-jp", FATAL, f"/*/cac:AllowanceCharge[{_ALLOWANCE}]",
-         f"(../cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}/cbc:ID = 'O' and not(cac:TaxCategory{_VAT}/cbc:Percent))"
-         f" or (cac:TaxCategory{_VAT}/cbc:ID and cac:TaxCategory{_VAT}/cbc:Percent)",
-         "Each Document level allowance (ibg-20) MUST have a Document level allowance tax category code (ibt-095) and Document level allowance tax rate (ibt-096), except if the allowance is outside the scope of tax.",
+         _AC_TAX_CATEGORY,
+         "A document level allowance (ibg-20) that states a tax rate (ibt-096) must also state its tax category (ibt-095).",
          "文書レベルの値引き（ibg-20）には、課税対象外の場合を除き、税区分コード（ibt-095）と税率（ibt-096）が必要です。"),
     Rule("aligned-ibrp-037-jp", FATAL, f"/*/cac:AllowanceCharge[{_CHARGE}]",
-         f"(../cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_VAT}/cbc:ID = 'O' and not(cac:TaxCategory{_VAT}/cbc:Percent))"
-         f" or (cac:TaxCategory{_VAT}/cbc:ID and cac:TaxCategory{_VAT}/cbc:Percent)",
-         "Each Document level charge (ibg-21) MUST have a Document level charge tax category code (ibt-102) and Document level charge tax rate (ibt-103), except if the charge is outside the scope of tax.",
+         _AC_TAX_CATEGORY,
+         "A document level charge (ibg-21) that states a tax rate (ibt-103) must also state its tax category (ibt-102).",
          "文書レベルの追加料金（ibg-21）には、課税対象外の場合を除き、税区分コード（ibt-102）と税率（ibt-103）が必要です。"),
     Rule("aligned-ibrp-009", FATAL, "/*",
          "count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID) <= 1",
-         "Seller tax identifier (ibt-031) MUST occur maximum once.",
+         "The seller tax identifier (ibt-031) may appear only once.",
          "売手の税識別子（ibt-031）は1つまでです。", "ibt-031"),
     Rule("aligned-ibrp-014", FATAL, "/*",
          "count(//cbc:PaymentID[not(preceding::cbc:PaymentID = .)]) <= 1",
-         "Remittance information (ibt-083) MUST occur maximum once.",
+         "Only one distinct remittance information (ibt-083) may be given.",
          "送金情報（ibt-083）は1種類までです。", "ibt-083"),
     Rule("aligned-ibrp-052", FATAL, "/*", "//cac:InvoicePeriod",
-         "An Invoice MUST have an invoice period (ibg-14) or an Invoice line period (ibg-26).",
+         "The invoice must give an invoicing period (ibg-14) or a period on its lines (ibg-26).",
          "請求書には請求期間（ibg-14）または明細期間（ibg-26）が必要です。", "ibg-14"),
     Rule("aligned-ibrp-e-01", FATAL, "/*", _category_breakdown("E"),
-         'An Invoice that contains an Invoice line (ibg-25), a Document level allowance (ibg-20) or a Document level charge (ibg-21) where the tax category code (ibt-151, ibt-95 or ibt-102) is "Exempt from tax" MUST contain exactly one tax breakdown (ibg-23) with the tax category code (ibt-118) equal to "Exempt from tax".',
+         'When a line, allowance or charge is tax exempt (category E), the tax breakdown (ibg-23) must have exactly one E entry (ibt-118).',
          "非課税（E）の明細・値引き・追加料金がある場合、税区分 E の税内訳（ibg-23）がちょうど1つ必要です。"),
     Rule("aligned-ibrp-g-01", FATAL, "/*", _category_breakdown("G"),
-         'An Invoice that contains an Invoice line (ibg-25), a Document level allowance (ibg-20) or a Document level charge (ibg-21) where the tax category code (ibt-151, ibt-95 or ibt-102) is "Export" MUST contain in the tax breakdown (ibg-23) exactly one tax category code (ibt-118) equal with "Export".',
+         'When a line, allowance or charge is an export (category G), the tax breakdown (ibg-23) must have exactly one G entry (ibt-118).',
          "輸出免税（G）の明細・値引き・追加料金がある場合、税区分 G の税内訳（ibg-23）がちょうど1つ必要です。"),
     Rule("aligned-ibrp-o-01", FATAL, "/*", _category_breakdown("O"),
-         'An Invoice that contains an Invoice line (ibg-25), a Document level allowance (ibg-20) or a Document level charge (ibg-21) where the tax category code (ibt-151, ibt-95 or ibt-102) is "Not subject to tax" MUST contain exactly one tax breakdown group (ibg-23) with the tax category code (ibt-118) equal to "Not subject to tax".',
+         'When a line, allowance or charge is outside the scope of tax (category O), the tax breakdown (ibg-23) must have exactly one O entry (ibt-118).',
          "不課税（O）の明細・値引き・追加料金がある場合、税区分 O の税内訳（ibg-23）がちょうど1つ必要です。"),
     Rule("aligned-ibrp-sr-12", FATAL, "/*",
          "count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID) <= 1",
-         "Seller VAT identifier (ibt-031) MUST occur maximum once",
+         "The seller's consumption tax registration (ibt-031) may appear only once.",
          "売手の登録番号（ibt-031）は1つまでです。", "ibt-031"),
     Rule("aligned-ibrp-sr-13", FATAL, "/*",
          "count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[not(cac:TaxScheme/cbc:ID = 'VAT')]/cbc:CompanyID) <= 1",
-         "Seller tax registration (ibt-032) MUST occur maximum once",
+         "The seller's other tax registration (ibt-032) may appear only once.",
          "売手の税登録識別子（ibt-032）は1つまでです。", "ibt-032"),
     Rule("aligned-ibr-jp-05", FATAL, "/*",
          "not(cbc:TaxCurrencyCode) or cbc:TaxCurrencyCode = 'JPY'",
-         "If Tax accounting currency (ibt-006) is present, it shall be coded using JPY in ISO code list of 4217 a-3.",
+         "A tax accounting currency (ibt-006), when given, must be JPY.",
          "税会計通貨（ibt-006）を指定する場合は JPY でなければなりません。", "ibt-006"),
     Rule("aligned-ibrp-053-jp", FATAL, "/*",
          "count(cac:TaxTotal/cbc:TaxAmount[@currencyID = /*/cbc:DocumentCurrencyCode]) <= 1",
-         "Only one Invoice total tax amount may be present in the document currency (ibt-110).",
+         "The total tax in the invoice currency (ibt-110) may be given only once.",
          "請求書通貨での税額合計（ibt-110）は1つまでです。", "ibt-110"),
     Rule("aligned-ibrp-045", FATAL, _DOC_SUBTOTAL, "cbc:TaxableAmount",
-         "Each tax breakdown (ibg-23) MUST have a tax category taxable amount (ibt-116).",
+         "Every tax breakdown (ibg-23) must give its taxable amount (ibt-116).",
          "税内訳（ibg-23）には課税対象額（ibt-116）が必要です。", "ibt-116"),
     Rule("aligned-ibrp-046", FATAL, _OTHER_SUBTOTAL, "cbc:TaxAmount",
-         "Each tax breakdown (ibg-23) MUST have a tax category tax amount (ibt-117).",
+         "Every tax breakdown (ibg-23) must give its tax amount (ibt-117).",
          "税内訳（ibg-23）には税額（ibt-117）が必要です。", "ibt-117"),
     Rule("aligned-ibrp-047", FATAL, _OTHER_SUBTOTAL, f"cac:TaxCategory{_VAT}/cbc:ID",
-         "Each tax breakdown (ibg-23) MUST be defined through a tax category code (ibt-118).",
+         "Every tax breakdown (ibg-23) must name its tax category (ibt-118).",
          "税内訳（ibg-23）には税区分コード（ibt-118）が必要です。", "ibt-118"),
     Rule("aligned-ibrp-048", FATAL, _OTHER_SUBTOTAL,
          f"cac:TaxCategory{_VAT}/cbc:Percent or normalize-space(cac:TaxCategory{_VAT}/cbc:ID) = 'O'",
-         "Each tax breakdown (ibg-23) MUST have a tax category rate (ibt-119), except if the Invoice is not subject to tax.",
+         "Every tax breakdown (ibg-23) must give its rate (ibt-119), unless it is outside the scope of tax (O).",
          "税内訳（ibg-23）には、不課税の場合を除き税率（ibt-119）が必要です。", "ibt-119"),
     Rule("aligned-ibr-jp-06", FATAL, _OTHER_SUBTOTAL,
          "not(contains(cbc:TaxAmount[@currencyID = 'JPY'], '.'))",
-         "Tax category tax amount (ibt-117) with currency code JPY and tax category tax amount in accounting currency (ibt-190) shall not have decimal.",
+         "Tax amounts per category in yen (ibt-117, ibt-190) must be whole yen.",
          "JPY の税区分ごとの税額（ibt-117、ibt-190）に小数を含めてはなりません。", "ibt-117"),
     Rule("aligned-ibrp-010", FATAL, "//cac:TaxRepresentativeParty",
          "count(cac:PartyTaxScheme/cbc:CompanyID) <= 1",
-         "Seller tax representative tax identifier (ibt-063) MUST occur maximum once, if the Seller has a tax representative (ibg-11).",
+         "The tax representative's tax identifier (ibt-063) may appear only once.",
          "税務代理人の税識別子（ibt-063）は1つまでです。", "ibt-063"),
     Rule("aligned-ibrp-016", FATAL,
          "//cac:PaymentMeans[cbc:PaymentMeansCode = '30' or cbc:PaymentMeansCode = '58']/cac:PayeeFinancialAccount",
          "string(cbc:ID) != ''",
-         "A Payment account identifier (ibt-84) MUST be present if Credit transfer (ibg-17) information is provided in the invoice.",
+         "A credit transfer (ibg-17) must give the account to pay into (ibt-084).",
          "振込情報（ibg-17）を記載する場合は口座識別子（ibt-084）が必要です。", "ibt-084"),
     Rule("aligned-ibrp-017", FATAL, "//cac:PaymentMeans/cac:CardAccount",
          "string-length(cbc:PrimaryAccountNumberID) >= 4 and string-length(cbc:PrimaryAccountNumberID) <= 6",
-         "The last 4 to 6 digits of the Payment card primary account number (ibt-87) MUST be present if Payment card information (ibg-18) is provided in the Invoice.",
+         "Payment card information (ibg-18) must give the last 4 to 6 digits of the card number (ibt-087).",
          "カード情報（ibg-18）を記載する場合はカード番号の末尾4〜6桁（ibt-087）が必要です。", "ibt-087"),
     Rule("aligned-ibrp-049", FATAL, "//cac:PaymentMeans", "cbc:PaymentMeansCode",
-         "A Payment instruction (ibg-16) MUST specify the Payment means type code (ibt-81).",
+         "A payment instruction (ibg-16) must give its payment means code (ibt-081).",
          "支払指示（ibg-16）には支払手段コード（ibt-081）が必要です。", "ibt-081"),
     *(
         Rule(rule_id, FATAL, context, test, en, ja)
         for code, label_en, label_ja in (
-            ("E", "Exempt from tax", "非課税"),
-            ("G", "Export", "輸出免税"),
+            ("E", "exempt (E)", "非課税"),
+            ("G", "export (G)", "輸出免税"),
         )
         for rule_id, context, test, en, ja in (
             (f"aligned-ibrp-{code.lower()}-05", _LINE_CATEGORY.format(p=f"[normalize-space(cbc:ID) = '{code}']{_VAT}"),
              "number(cbc:Percent) = 0",
-             f'In an Invoice line (ibg-25) where the Invoiced item tax category code (ibt-151) is "{label_en}", the Invoiced item tax rate (ibt-152) MUST be 0 (zero).',
+             f'A line (ibg-25) in category {label_en} must have a tax rate (ibt-152) of 0.',
              f"税区分が{label_ja}の明細（ibg-25）の税率（ibt-152）は 0 でなければなりません。"),
             (f"aligned-ibrp-{code.lower()}-06", _with_category(_doc_ac_category(_ALLOWANCE), code),
              "number(cbc:Percent) = 0",
-             f'In a Document level allowance (ibg-20) where the Document level allowance tax category code (ibt-95) is "{label_en}", the Document level allowance tax rate (ibt-96) MUST be 0 (zero).',
+             f'A document level allowance (ibg-20) in category {label_en} must have a tax rate (ibt-096) of 0.',
              f"税区分が{label_ja}の文書レベル値引き（ibg-20）の税率（ibt-096）は 0 でなければなりません。"),
             (f"aligned-ibrp-{code.lower()}-07", _with_category(_doc_ac_category(_CHARGE), code),
              "number(cbc:Percent) = 0",
-             f'In a Document level charge (ibg-21) where the Document level charge tax category code (ibt-102) is "{label_en}", the Document level charge tax rate (ibt-103) MUST be 0 (zero).',
+             f'A document level charge (ibg-21) in category {label_en} must have a tax rate (ibt-103) of 0.',
              f"税区分が{label_ja}の文書レベル追加料金（ibg-21）の税率（ibt-103）は 0 でなければなりません。"),
             (f"aligned-ibrp-{code.lower()}-09", _with_category("/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", code),
              "number(../cbc:TaxAmount) = 0",
-             f'The tax category tax amount (ibt-117) in a tax breakdown (ibg-23) where the tax category code (ibt-118) is "{label_en}" MUST be 0 (zero).',
+             f'The tax amount (ibt-117) of a {label_en} tax breakdown (ibg-23) must be 0.',
              f"税区分が{label_ja}の税内訳（ibg-23）の税額（ibt-117）は 0 でなければなりません。"),
         )
     ),
     Rule("aligned-ibrp-o-05", FATAL, _LINE_CATEGORY.format(p=f"[normalize-space(cbc:ID) = 'O']{_VAT}"),
          "not(cbc:Percent)",
-         'An Invoice line (ibg-25) where the tax category code (ibt-151) is "Not subject to tax" MUST not contain an Invoiced item tax rate (ibt-152).',
+         'A line (ibg-25) outside the scope of tax (O) must not state a tax rate (ibt-152).',
          "不課税の明細（ibg-25）に税率（ibt-152）を記載してはなりません。", "ibt-152"),
     Rule("aligned-ibrp-o-06", FATAL, _with_category(_doc_ac_category(_ALLOWANCE), "O"),
          "not(cbc:Percent)",
-         'A Document level allowance (ibg-20) where tax category code (ibt-95) is "Not subject to tax" MUST not contain a Document level allowance tax rate (ibt-96).',
+         'A document level allowance (ibg-20) outside the scope of tax (O) must not state a tax rate (ibt-096).',
          "不課税の文書レベル値引き（ibg-20）に税率（ibt-096）を記載してはなりません。", "ibt-096"),
     Rule("aligned-ibrp-o-07", FATAL, _with_category(_doc_ac_category(_CHARGE), "O"),
          "not(cbc:Percent)",
-         'A Document level charge (ibg-21) where the tax category code (ibt-102) is "Not subject to tax" MUST not contain a Document level charge tax rate (ibt-103).',
+         'A document level charge (ibg-21) outside the scope of tax (O) must not state a tax rate (ibt-103).',
          "不課税の文書レベル追加料金（ibg-21）に税率（ibt-103）を記載してはなりません。", "ibt-103"),
     Rule("aligned-ibrp-o-09", FATAL, _with_category("/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", "O"),
          "number(../cbc:TaxAmount) = 0",
-         'The tax category tax amount (ibt-117) in a tax breakdown (ibg-23) where the tax category code (ibt-118) is "Not subject to tax" MUST be 0 (zero).',
+         'The tax amount (ibt-117) of an out-of-scope (O) tax breakdown (ibg-23) must be 0.',
          "不課税の税内訳（ibg-23）の税額（ibt-117）は 0 でなければなりません。", "ibt-117"),
     Rule("aligned-ibr-jp-03", FATAL,
          "//cac:TaxCategory/cac:TaxScheme/cbc:ID | //cac:ClassifiedTaxCategory/cac:TaxScheme/cbc:ID",
          "contains(normalize-space(.), 'VAT')",
-         "Tax scheme shall use VAT from UNECE 5153 code list. VAT means Consumption Tax in Japan.",
+         "The tax scheme must be VAT (UNECE 5153), which stands for Japan's consumption tax.",
          "税スキームは UNECE 5153 の VAT（日本では消費税）でなければなりません。"),
     Rule("aligned-ibrp-cl-01-jp", FATAL,
          "//cac:TaxCategory/cbc:ID | //cac:ClassifiedTaxCategory/cbc:ID",
          "not(contains(normalize-space(.), ' ')) and contains(' AA E S G O ', concat(' ', normalize-space(.), ' '))",
-         "Japanese invoice tax categories MUST be coded using UNCL5305 code list.",
+         "A tax category must be one of S, AA, E, G or O (UNCL 5305).",
          "税区分は UNCL5305 の S、AA、E、G、O のいずれかでなければなりません。", "ibt-118"),
 )  # fmt: skip
 
 JP_ALIGNED_TAXED: tuple[Rule, ...] = (
     Rule("aligned-ibrp-051-jp", FATAL, _DOC_SUBTOTAL, _tax_amount_in_range,
-         "Tax category tax amount (ibt-117) = tax category taxable amount (ibt-116) x (tax category rate (ibt-119) / 100), rounded to integer. The rounded result amount shall be between the floor and the ceiling.",
+         "The tax per category (ibt-117) must be its taxable amount (ibt-116) times its rate (ibt-119) / 100, rounded to whole yen either way.",
          "税区分ごとの消費税額（ibt-117）は 課税対象額（ibt-116）×税率（ibt-119）/100 を整数に端数処理した額（切り捨て〜切り上げの範囲）でなければなりません。", "ibt-117"),
 )  # fmt: skip
 """Rules for documents from tax-registered sellers; a non-registered seller states no tax."""
+
+_BILLING_PROFILE = (
+    "/*/cbc:ProfileID and (contains(normalize-space(/*/cbc:ProfileID), 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0')"
+    " or contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:billing'))"
+)
+
+JP_ALIGNED_REGISTERED: tuple[Rule, ...] = (
+    Rule("aligned-ibr-jp-04", FATAL, "/*",
+         "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID",
+         "The invoice must give the seller's registration number (ibt-031).",
+         "請求書には売手の登録番号（ibt-031）が必要です。", "ibt-031"),
+    Rule("aligned-ibr-jp-01", FATAL,
+         "/inv:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']",
+         _registration_number_after_2023_10,
+         "For supplies from 1 October 2023 (by invoice or line period), the seller tax identifier must be a qualified invoice registration number: T and 13 digits.",
+         "2023年10月1日以降の取引では、売手の税識別子は適格請求書発行事業者登録番号（T＋13桁）でなければなりません。", "ibt-031"),
+)  # fmt: skip
+"""Rules for sellers registered for the qualified invoice system (billing and self-billing)."""
 
 JP_ALIGNED_BILLING: tuple[Rule, ...] = (
     Rule("aligned-ibrp-001-jp", FATAL, "/*",
          "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:fdc:peppol:jp:billing:3.0')"
          " or starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:billing-1@jp-1')",
-         "Specification identifier MUST start with the value 'urn:fdc:peppol:jp:billing:3.0' or 'urn:peppol:pint:billing-1@jp-1'.",
+         "The specification identifier (ibt-024) must start with 'urn:peppol:pint:billing-1@jp-1' (or the older 'urn:fdc:peppol:jp:billing:3.0').",
          "仕様識別子は 'urn:peppol:pint:billing-1@jp-1' などで始まらなければなりません。", "ibt-024"),
-    Rule("aligned-ibrp-002-jp", FATAL, "/*",
-         "/*/cbc:ProfileID and (contains(normalize-space(/*/cbc:ProfileID), 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0')"
-         " or contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:billing'))",
-         "Business process MUST be in the format 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0' or 'urn:peppol:bis:billing'.",
+    Rule("aligned-ibrp-002-jp", FATAL, "/*", _BILLING_PROFILE,
+         "The business process (ibt-023) must be 'urn:peppol:bis:billing' (or the older 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0').",
          "ビジネスプロセスは 'urn:peppol:bis:billing' などの形式でなければなりません。", "ibt-023"),
-    Rule("aligned-ibr-jp-04", FATAL, "/*",
-         "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID",
-         "An Invoice shall have the Seller tax identifier (ibt-031).",
-         "請求書には売手の登録番号（ibt-031）が必要です。", "ibt-031"),
-    Rule("aligned-ibr-jp-01", FATAL,
-         "/inv:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']",
-         _registration_number_after_2023_10,
-         "If a date of an invoice period (ibg-14) or an invoice line period (ibg-26) is on and after October 1st 2023, Seller Tax Identifier shall be coded by using a Registration Number for Qualified Invoice purpose in Japan, which consists of 14 digits that start with T.",
-         "2023年10月1日以降の取引では、売手の税識別子は適格請求書発行事業者登録番号（T＋13桁）でなければなりません。", "ibt-031"),
     Rule("aligned-ibrp-cl-02-jp", FATAL, "//cbc:InvoiceTypeCode",
          "normalize-space(.) = '380'",
-         "The document type code (ibt-003) MUST be 380.",
+         "The document type code (ibt-003) must be 380 (commercial invoice).",
          "文書タイプコード（ibt-003）は 380 でなければなりません。", "ibt-003"),
 )  # fmt: skip
 
-SHARED_RULES: tuple[Rule, ...] = (
-    Rule("ibr-001", FATAL, "/*", "normalize-space(cbc:CustomizationID) != ''",
-         "An Invoice shall have a Specification identifier (ibt-024).",
-         "請求書には仕様識別子（ibt-024）が必要です。", "ibt-024"),
-    Rule("ibr-002", FATAL, "/*", "normalize-space(cbc:ID) != ''",
-         "An Invoice shall have an Invoice number (ibt-001).",
-         "請求書には請求書番号（ibt-001）が必要です。", "ibt-001"),
-    Rule("ibr-003", FATAL, "/*", "normalize-space(cbc:IssueDate) != ''",
-         "An Invoice shall have an Invoice issue date (ibt-002).",
-         "請求書には発行日（ibt-002）が必要です。", "ibt-002"),
-    Rule("ibr-004", FATAL, "/*",
-         "normalize-space(cbc:InvoiceTypeCode) != '' or normalize-space(cbc:CreditNoteTypeCode) != ''",
-         "An Invoice shall have an Invoice type code (ibt-003).",
-         "請求書にはタイプコード（ibt-003）が必要です。", "ibt-003"),
-    Rule("ibr-005", FATAL, "/*", "normalize-space(cbc:DocumentCurrencyCode) != ''",
-         "An Invoice shall have an Invoice currency code (ibt-005).",
-         "請求書には通貨コード（ibt-005）が必要です。", "ibt-005"),
-    Rule("ibr-006", FATAL, "/*",
-         "normalize-space(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName) != ''",
-         "An Invoice shall contain the Seller name (ibt-027).",
-         "請求書には売手の名称（ibt-027）が必要です。", "ibt-027"),
-    Rule("ibr-007", FATAL, "/*",
-         "normalize-space(cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName) != ''",
-         "An Invoice shall contain the Buyer name (ibt-044).",
-         "請求書には買手の名称（ibt-044）が必要です。", "ibt-044"),
-    Rule("ibr-012", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount",
-         "An Invoice shall have the Sum of Invoice line net amount (ibt-106).",
-         "請求書には明細金額の合計（ibt-106）が必要です。", "ibt-106"),
-    Rule("ibr-013", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount",
-         "An Invoice shall have the Invoice total amount without Tax (ibt-109).",
-         "請求書には税抜合計額（ibt-109）が必要です。", "ibt-109"),
-    Rule("ibr-014", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount",
-         "An Invoice shall have the Invoice total amount with Tax (ibt-112).",
-         "請求書には税込合計額（ibt-112）が必要です。", "ibt-112"),
-    Rule("ibr-015", FATAL, "/*", "cac:LegalMonetaryTotal/cbc:PayableAmount",
-         "An Invoice shall have the Amount due for payment (ibt-115).",
-         "請求書には支払金額（ibt-115）が必要です。", "ibt-115"),
-    Rule("ibr-016", FATAL, "/*", "cac:InvoiceLine or cac:CreditNoteLine",
-         "An Invoice shall have at least one Invoice line (ibg-25).",
-         "請求書には少なくとも1つの明細（ibg-25）が必要です。", "ibg-25"),
-    Rule("ibr-021", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "normalize-space(cbc:ID) != ''",
-         "Each Invoice line (ibg-25) shall have an Invoice line identifier (ibt-126).",
-         "各明細（ibg-25）には明細識別子（ibt-126）が必要です。", "ibt-126"),
-    Rule("ibr-022", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "cbc:InvoicedQuantity or cbc:CreditedQuantity",
-         "Each Invoice line (ibg-25) shall have an Invoiced quantity (ibt-129).",
-         "各明細（ibg-25）には数量（ibt-129）が必要です。", "ibt-129"),
-    Rule("ibr-024", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "cbc:LineExtensionAmount",
-         "Each Invoice line (ibg-25) shall have an Invoice line net amount (ibt-131).",
-         "各明細（ibg-25）には明細金額（ibt-131）が必要です。", "ibt-131"),
-    Rule("ibr-025", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "normalize-space(cac:Item/cbc:Name) != ''",
-         "Each Invoice line (ibg-25) shall contain the Item name (ibt-153).",
-         "各明細（ibg-25）には品名（ibt-153）が必要です。", "ibt-153"),
-    Rule("ibr-026", FATAL, "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
-         "cac:Price/cbc:PriceAmount",
-         "Each Invoice line (ibg-25) shall contain the Item net price (ibt-146).",
-         "各明細（ibg-25）には単価（ibt-146）が必要です。", "ibt-146"),
+JP_ALIGNED_SELF_BILLING: tuple[Rule, ...] = (
+    Rule("aligned-ibrp-001-jp-sb", FATAL, "/*",
+         "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:selfbilling-1@jp-1')",
+         "The specification identifier (ibt-024) must start with 'urn:peppol:pint:selfbilling-1@jp-1'.",
+         "仕様識別子（ibt-024）は 'urn:peppol:pint:selfbilling-1@jp-1' で始まらなければなりません。", "ibt-024"),
+    Rule("aligned-ibrp-002-jp-sb", FATAL, "/*",
+         "/*/cbc:ProfileID and contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:selfbilling')",
+         "The business process (ibt-023) must be 'urn:peppol:bis:selfbilling'.",
+         "ビジネスプロセス（ibt-023）は 'urn:peppol:bis:selfbilling' でなければなりません。", "ibt-023"),
 )  # fmt: skip
 
-_COMMON = SHARED_RULES + JP_ALIGNED_COMMON
+JP_ALIGNED_NON_TAX_REGISTERED: tuple[Rule, ...] = (
+    Rule("aligned-ibrp-001-jp-ntr", FATAL, "/*",
+         "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:peppol:pint:nontaxinvoice-1@jp-1')",
+         "The specification identifier (ibt-024) must start with 'urn:peppol:pint:nontaxinvoice-1@jp-1'.",
+         "仕様識別子（ibt-024）は 'urn:peppol:pint:nontaxinvoice-1@jp-1' で始まらなければなりません。", "ibt-024"),
+    Rule("aligned-ibrp-002-jp", FATAL, "/*",
+         "/*/cbc:ProfileID and contains(normalize-space(/*/cbc:ProfileID), 'urn:peppol:bis:billing')",
+         "The business process (ibt-023) must be 'urn:peppol:bis:billing'.",
+         "ビジネスプロセス（ibt-023）は 'urn:peppol:bis:billing' でなければなりません。", "ibt-023"),
+    Rule("aligned-ibr-jp-04-ntr", FATAL, "/*",
+         "not(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID)",
+         "An invoice from a seller that is not tax-registered must not carry a seller tax identifier (ibt-031).",
+         "適格請求書発行事業者でない売手の請求書に、売手の税識別子（ibt-031）を記載してはなりません。", "ibt-031"),
+    Rule("aligned-ibr-jp-07-ntr", FATAL, "//cbc:TaxAmount", _is_zero_as_saxon_reads_it,
+         "A seller that is not tax-registered states no consumption tax: every tax amount (ibt-110, ibt-111, ibt-117, ibt-190) must be 0.",
+         "適格請求書発行事業者でない売手は消費税額を記載できません。税額（ibt-110、ibt-111、ibt-117、ibt-190）はすべて 0 でなければなりません。", "ibt-117"),
+)  # fmt: skip
 
-RULE_SETS: dict[Profile, RuleSet] = {
-    Profile.JP_PINT: RuleSet("pint-jp", _COMMON + JP_ALIGNED_TAXED + JP_ALIGNED_BILLING),
-    Profile.JP_PINT_SELF_BILLING: RuleSet("pint-jp-sb", _COMMON + JP_ALIGNED_TAXED),
-    Profile.JP_PINT_NON_TAX_REGISTERED: RuleSet("pint-jp-ntr", _COMMON),
+
+def _rule_set(name: str, document_type: str, aligned: tuple[Rule, ...]) -> PatternSet:
+    """The two official patterns (shared PINT + code lists) and the JP-aligned rules."""
+    return PatternSet(
+        name,
+        (
+            Pattern("UBL-model", SHARED_RULES, SHARED_GUARDS),
+            Pattern("Codesmodel", (document_type_rule(document_type), *CODE_LIST_RULES)),
+            RuleSet("UBL-modelaligned", JP_ALIGNED_COMMON + aligned),
+        ),
+    )
+
+
+RULE_SETS: dict[Profile, PatternSet] = {
+    Profile.JP_PINT: _rule_set(
+        "pint-jp", "billing", JP_ALIGNED_TAXED + JP_ALIGNED_REGISTERED + JP_ALIGNED_BILLING
+    ),
+    Profile.JP_PINT_SELF_BILLING: _rule_set(
+        "pint-jp-sb", "sb", JP_ALIGNED_TAXED + JP_ALIGNED_REGISTERED + JP_ALIGNED_SELF_BILLING
+    ),
+    Profile.JP_PINT_NON_TAX_REGISTERED: _rule_set(
+        "pint-jp-ntr", "ntr", JP_ALIGNED_NON_TAX_REGISTERED
+    ),
 }
-"""Billing gets every JP-aligned rule. Self-billing has its own specification id and type codes;
-a non-tax-registered seller (NTR) has no registration number and states no consumption tax."""
+"""Billing gets every JP-aligned rule. Self-billing has its own specification id, business
+process and type code (389); a non-tax-registered seller (NTR) has no registration number,
+states no consumption tax and uses type code 480."""
 
 
 def validate_pint_jp(root: etree._Element, profile: Profile) -> list[Finding]:

@@ -38,6 +38,12 @@ def _category(tag: str, category: str, percent: str | None) -> str:
     )
 
 
+_ADDRESS = (
+    "<cac:PostalAddress><cac:Country><cbc:IdentificationCode>JP</cbc:IdentificationCode>"
+    "</cac:Country></cac:PostalAddress>"
+)
+
+
 def ubl_invoice(
     *,
     lines: tuple[Line, ...] = (Line("3000"), Line("1000", "AA", "8")),
@@ -46,8 +52,28 @@ def ubl_invoice(
     currency: str = "JPY",
     seller_tax_id: str | None = None,
     order: str = "normal",
+    addresses: bool | None = None,
+    profile_id: str = "urn:peppol:bis:billing",
+    type_code: str = "380",
 ) -> bytes:
-    """A small UBL invoice; ``taxes`` maps (category, rate) to a stated tax amount."""
+    """A small UBL invoice; ``taxes`` maps (category, rate) to a stated tax amount.
+
+    ``addresses`` adds the parties' electronic and postal addresses, which PINT requires
+    (``ibr-080``, ``ibr-081``, ``ibr-008``, ``ibr-010``); by default only JP PINT documents
+    have them.
+    """
+    if addresses is None:
+        addresses = "@jp-1" in customization
+    seller_address = (
+        f'<cbc:EndpointID schemeID="0188">1234567890123</cbc:EndpointID>{_ADDRESS}'
+        if addresses
+        else ""
+    )
+    buyer_address = (
+        f'<cbc:EndpointID schemeID="0188">1000012345678</cbc:EndpointID>{_ADDRESS}'
+        if addresses
+        else ""
+    )
     seller_tax_id = seller_tax_id or valid_registration_number()
     groups: dict[tuple[str, str | None], Decimal] = {}
     for line in lines:
@@ -79,9 +105,9 @@ def ubl_invoice(
     currency_el = f"<cbc:DocumentCurrencyCode>{currency}</cbc:DocumentCurrencyCode>"
     head = (
         f"<cbc:CustomizationID>{customization}</cbc:CustomizationID>"
-        "<cbc:ProfileID>urn:peppol:bis:billing</cbc:ProfileID>"
+        f"<cbc:ProfileID>{profile_id}</cbc:ProfileID>"
         "<cbc:ID>INV-1</cbc:ID><cbc:IssueDate>2024-04-01</cbc:IssueDate>"
-        "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>"
+        f"<cbc:InvoiceTypeCode>{type_code}</cbc:InvoiceTypeCode>"
     )
     if order == "currency-last":  # schema-invalid element order
         head += period + currency_el
@@ -89,12 +115,12 @@ def ubl_invoice(
         head += currency_el + period
     return (
         f"<Invoice {UBL}>{head}"
-        "<cac:AccountingSupplierParty><cac:Party><cac:PartyTaxScheme>"
+        f"<cac:AccountingSupplierParty><cac:Party>{seller_address}<cac:PartyTaxScheme>"
         f"<cbc:CompanyID>{seller_tax_id}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID>"
         "</cac:TaxScheme></cac:PartyTaxScheme><cac:PartyLegalEntity><cbc:RegistrationName>"
         "売手株式会社</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party>"
         "</cac:AccountingSupplierParty><cac:AccountingCustomerParty><cac:Party>"
-        "<cac:PartyLegalEntity><cbc:RegistrationName>市役所</cbc:RegistrationName>"
+        f"{buyer_address}<cac:PartyLegalEntity><cbc:RegistrationName>市役所</cbc:RegistrationName>"
         "</cac:PartyLegalEntity></cac:Party></cac:AccountingCustomerParty>"
         f'<cac:TaxTotal><cbc:TaxAmount currencyID="{currency}">{tax}</cbc:TaxAmount>'
         f"{subtotals}</cac:TaxTotal><cac:LegalMonetaryTotal>"
