@@ -289,13 +289,16 @@ def set_bank_account(
     supplier.account_type = account.account_type
     supplier.account_number = account.account_number
     supplier.account_holder = account.account_holder
+    after = _account_of(supplier)
+    # Approvals were given for paying the account shown then: a new payee voids them.
+    voided = repo.void_pending_approvals(session, supplier.id) if after != before else []
     audit.record(
         session,
         actor=actor,
         action="supplier.bank_account",
         entity_type="supplier",
         entity_id=supplier.id,
-        details={"before": before, "after": _account_of(supplier)},
+        details={"before": before, "after": after, "approvals_voided_on": voided},
     )
     session.flush()
     return supplier

@@ -384,6 +384,26 @@ def export_rows(session: Session, batch_id: int) -> Iterator[Any]:
     yield from result
 
 
+def void_pending_approvals(session: Session, supplier_id: int) -> list[int]:
+    """Start a new amount revision on the creditor's pending invoices: the payee changed, so
+    approvals given before no longer count; their version moves on, so a decision taken on
+    what was shown before is stale. Returns the invoices' ids."""
+    result = session.execute(
+        update(Invoice)
+        .where(
+            Invoice.supplier_id == supplier_id,
+            Invoice.status == InvoiceStatus.PENDING.value,
+        )
+        .values(
+            amount_revision=Invoice.amount_revision + 1,
+            version=Invoice.version + 1,
+        )
+        .returning(Invoice.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars())
+
+
 def supplier_for_update(session: Session, registration_number: str) -> Supplier | None:
     """The supplier with this registration number, locked for a change."""
     return session.execute(

@@ -347,3 +347,32 @@ def test_data_entry_page_refuses_a_stale_version(live_server: LiveServer, office
     with live_server.client(office.clerk.token) as client:
         detail = client.get(f"/api/v1/invoices/{sent['id']}").json()
     assert (detail["version"], detail["payable_amount"]) == (2, "12000")
+
+
+def test_a_new_payee_account_voids_the_approvals_given_before(
+    live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
+) -> None:
+    sent = pdf(live_server, office, "2,000,000")
+    third = make_user(sessions, Role.CLERK, departments=(office.department,))
+    assert enter(live_server, third, sent["id"], "2000000").status_code == 200
+    first = decide(live_server, office.clerk, sent["id"], "approve")
+    assert (first.json()["status"], first.json()["approvals"]) == ("pending", 1)
+
+    admin = make_user(sessions, Role.ADMIN)
+    account = {
+        "bank_code": "0005",
+        "branch_code": "123",
+        "account_type": "1",
+        "account_number": "4242",
+        "account_holder": "カ）ベツノコウザ",
+    }
+    with live_server.client(admin.token) as client:
+        changed = client.put(
+            f"/api/v1/creditors/{office.registration_number}/bank-account", json=account
+        )
+    assert changed.status_code == 200, changed.text
+    second = decide(live_server, office.clerk2, sent["id"], "approve")
+    assert second.status_code == 200, second.text
+    # the first clerk approved paying another account: its approval no longer counts
+    assert (second.json()["status"], second.json()["approvals"]) == ("pending", 1)
+    assert not approved_by_two_on_the_paid_amount(sessions, sent["id"])
