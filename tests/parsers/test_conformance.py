@@ -13,7 +13,7 @@ import pytest
 from parsers.findings import Severity
 from parsers.profiles import Profile, Syntax
 from parsers.validation import validate
-from parsers.validation.peppol import PEPPOL_BIS3
+from parsers.validation.peppol import validate_peppol
 from tests.parsers import validation_corpus as corpus
 
 pytestmark = [
@@ -105,6 +105,10 @@ UNIT_SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "EN 16931 CII": ("eInvoicing-EN16931/test/cii/",),
     "Peppol BIS 3 UBL": ("peppol-bis-invoice-3/rules/unit-UBL-PEPPOL/",),
+    "Peppol BIS 3 UBL national": tuple(
+        f"peppol-bis-invoice-3/rules/unit-UBL-{country}/"
+        for country in ("DE", "DK", "GR", "IT", "NL", "NO", "SE")
+    ),
 }
 
 
@@ -121,7 +125,7 @@ def _unit_cases() -> list[tuple[str, corpus.UnitTest]]:
 def _fired(label: str, test: corpus.UnitTest) -> dict[str, Severity]:
     """Findings of the business rules only: fragments are not schema-valid by design."""
     if label.startswith("Peppol"):
-        findings = PEPPOL_BIS3.run(test.root)
+        findings = validate_peppol(test.root)
     else:
         findings = validate(test.root, corpus.syntax_of(test.root), Profile.EN16931, schema=False)
     fired: dict[str, Severity] = {}
