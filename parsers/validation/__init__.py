@@ -29,6 +29,7 @@ from parsers.validation.en16931 import validate_en16931
 from parsers.validation.japan import applies as _japan_applies
 from parsers.validation.japan import validate_japan
 from parsers.validation.peppol import validate_peppol
+from parsers.validation.peppol_cii import validate_peppol_cii
 from parsers.validation.pint_jp import validate_pint_jp
 from parsers.validation.xsd import validate_xsd
 
@@ -74,9 +75,11 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
     RuleSetSpec(
         "peppol-bis-3",
         f"Peppol BIS Billing 3.0 rules, release {peppol.RELEASE} (PEPPOL-EN16931-*,"
-        " PEPPOL-COMMON-*, national DE/DK/GR/IS/IT/NL/NO/SE), UBL",
+        " PEPPOL-COMMON-*, national DE/DK/GR/IS/IT/NL/NO/SE), UBL and CII",
         peppol.applies,
-        lambda root, syntax, profile: validate_peppol(root),
+        lambda root, syntax, profile: (
+            validate_peppol_cii(root) if syntax is Syntax.CII else validate_peppol(root)
+        ),
     ),
     RuleSetSpec(
         "pint-jp",
@@ -95,7 +98,6 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
 NOT_IMPLEMENTED: tuple[str, ...] = (
     "DE- (XRechnung BR-DE-*)",
     "FR- (BR-FR-*, French CTC)",
-    "Peppol BIS 3 rules for CII syntax",
     "PINT shared rules without an EN 16931 counterpart (ibr-cl-*, ibr-co-*)",
 )
 """Rule sets juryo does not run (the Peppol national rules are run, within Peppol BIS)."""

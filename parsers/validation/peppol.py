@@ -14,23 +14,26 @@ the document's declaration; juryo has no transport envelope, so :func:`applies` 
 document to these rules unless its CustomizationID names another specification juryo judges by
 its own artefacts (JP PINT, XRechnung, Factur-X, EN 16931 itself): Peppol's own id, no id, an
 unknown id, or an EN 16931 CIUS id that mentions Peppol (a misspelt Peppol id) all get Peppol's
-verdict, ``R004`` included.
+verdict, ``R004`` included. CII is judged by Peppol (:mod:`parsers.validation.peppol_cii`) only
+when its guideline id mentions Peppol: CII ids juryo does not know are ZUGFeRD 1 and other
+non-Peppol dialects, and Peppol's build declares its CII configuration for its own id only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from lxml import etree
 
-from parsers.findings import Finding
+from parsers.findings import Finding, Severity
 from parsers.profiles import Profile, Syntax
 from parsers.validation._rules import (
     FATAL,
     NS,
     WARNING,
+    Predicate,
     Rule,
     RuleSet,
     attr_in_list,
@@ -97,7 +100,7 @@ INVOICE_TYPES_01 = codes(
 """Profile 01 invoice type codes; 2025.5 dropped 389 (self-billed invoice)."""
 CREDIT_NOTE_TYPES_01 = codes("81 83 381 396 532")
 
-_PROFILE = re.compile(r"urn:fdc:peppol\.eu:2017:poacc:billing:([0-9]{2}):1\.0")
+_PROFILE = re.compile(r"urn:fdc:peppol\.eu:2017:poacc:billing:([0-9]{2}):1.0")
 _CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 _SLACK = Decimal("0.02")
 
@@ -123,8 +126,15 @@ def _scheme(scheme: str, endpoint_only: bool = False) -> str:
 
 
 def _profile_code(root: etree._Element) -> str | None:
-    match = _PROFILE.search(text(first(root, "cbc:ProfileID")))
-    return match.group(1) if match else None
+    return profile_code(text(first(root, "cbc:ProfileID")))
+
+
+def profile_code(process: str) -> str | None:
+    """The process number NN of a Peppol business process id (the 7th ``:`` field)."""
+    if not _PROFILE.search(process):
+        return None
+    fields = process.split(":")
+    return fields[6] if len(fields) > 6 else None
 
 
 # -- Python predicates where XPath 1.0 falls short -----------------------------------------
@@ -200,7 +210,12 @@ def _ac_sum(line: etree._Element, indicator: str) -> Decimal:
         ),
         Decimal(0),
     )
-    return total.quantize(Decimal("0.01"))
+    return xpath_round_cents(total)
+
+
+def xpath_round_cents(value: Decimal) -> Decimal:
+    """``round(x * 100) div 100`` as XPath rounds: halves go up (towards +infinity)."""
+    return (value * 100 + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR) / 100
 
 
 def _r120(line: etree._Element) -> bool:
@@ -311,7 +326,7 @@ def _piva_checksum(code: str) -> int:
     return total % 10
 
 
-def _piva(node: etree._Element) -> bool:
+def partita_iva(node: etree._Element) -> bool:
     value = text(node)
     if value[:2] not in ("IT", "it"):
         return True
@@ -367,7 +382,7 @@ _EXEMPTIONS = (
     ("P0111", "VATEX-EU-J", "E"),
 )
 
-_ICD = (
+ICD_CHECKS: tuple[tuple[str, Severity, str, bool, Predicate, str, str], ...] = (
     (
         "PEPPOL-COMMON-R040",
         FATAL,
@@ -436,7 +451,7 @@ _ICD = (
         WARNING,
         "0211",
         False,
-        _piva,
+        partita_iva,
         "Italian VAT Code (Partita Iva) must be stated in the correct format",
         "イタリア VAT 番号 Partita IVA（0211）の形式が正しくありません。",
     ),
@@ -574,7 +589,7 @@ RULES: tuple[Rule, ...] = (
          "基準数量の単位コードは請求数量の単位コードと同じでなければなりません。", "BT-150"),
     *(
         Rule(rule_id, severity, _scheme(scheme, endpoint_only), check, en, ja)
-        for rule_id, severity, scheme, endpoint_only, check, en, ja in _ICD
+        for rule_id, severity, scheme, endpoint_only, check, en, ja in ICD_CHECKS
     ),
     Rule("PEPPOL-EN16931-CL001", FATAL, "//cbc:EmbeddedDocumentBinaryObject[@mimeCode]",
          attr_in_list("mimeCode", MIME),
@@ -644,12 +659,22 @@ _OTHER_SPECIFICATIONS = (
 _EN16931_CORE = "urn:cen.eu:en16931:2017"
 
 
+_CII_GUIDELINE = etree.XPath(
+    "string(rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID)",
+    namespaces=NS,
+)
+
+
 def applies(root: etree._Element, syntax: Syntax, profile: Profile) -> bool:
     """Whether the Peppol BIS rules judge this document (see the module docstring)."""
-    if syntax is not Syntax.UBL or profile in _OTHER_SPECIFICATIONS:
+    if profile in _OTHER_SPECIFICATIONS:
         return False
+    if profile is Profile.PEPPOL_BIS3:
+        return True
+    if syntax is Syntax.CII:  # ZUGFeRD 1 and other CII ids juryo does not know are not Peppol's
+        return "peppol" in " ".join(str(_CII_GUIDELINE(root)).split()).lower()
     if profile is not Profile.EN16931:
-        return True  # Peppol's own id, or none juryo knows
+        return True  # no CustomizationID, or one juryo does not know
     customization = text(first(root, "cbc:CustomizationID")).lower()
     return customization != _EN16931_CORE and "peppol" in customization
 

@@ -29,6 +29,7 @@ __all__ = [
     "mod11",
     "se_orgnr",
     "validate_national",
+    "xpath_number",
 ]
 
 Element = etree._Element
@@ -119,7 +120,7 @@ def _raw_postal(root: Element, xpath: etree.XPath) -> str:
 _DOUBLE = re.compile(r"\s*(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NaN)\s*")
 
 
-def _number(value: str) -> float | None:
+def xpath_number(value: str) -> float | None:
     """XPath ``number()`` of a string; ``None`` for NaN."""
     if not _DOUBLE.fullmatch(value) or value.strip() == "NaN":
         return None
@@ -272,7 +273,7 @@ def _de_022(root: Element) -> bool:
 
 def _is_384(root: Element) -> bool:
     values = _strings(root, _xpath("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode"))
-    return any(_number(v) == 384 for v in values)
+    return any(xpath_number(v) == 384 for v in values)
 
 
 def _de_026(root: Element) -> bool:
@@ -441,7 +442,7 @@ def _dk_014(root: Element) -> bool:
 def _dk_016(root: Element) -> bool:
     if etree.QName(root).localname != "CreditNote" or not _dk_both(root):
         return True
-    payable = _number(_first(root, _xpath("cac:LegalMonetaryTotal/cbc:PayableAmount/text()")))
+    payable = xpath_number(_first(root, _xpath("cac:LegalMonetaryTotal/cbc:PayableAmount/text()")))
     return payable is None or payable >= 0
 
 
@@ -511,7 +512,7 @@ def _dk_004(charge: Element) -> bool:
         return True
     reasons = _strings(charge, _xpath("cbc:AllowanceChargeReason"))
     reason = reasons[0] if reasons else ""
-    number = _number(reason)
+    number = xpath_number(reason)
     four_digits = len(_norm(reason)) == 4 and number is not None and 0 <= number <= 9999
     hashed = (
         bool(reasons) and "#" in reason and not reason.startswith("#") and not reason.endswith("#")
@@ -877,7 +878,9 @@ def _kvk_or_oin(company_id: Element) -> bool:
 def _nl_007(total: Element) -> bool:
     root = total.getroottree().getroot()
     payable = _first(total, _xpath("cbc:PayableAmount"))
-    amount = _number(payable) if re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*", payable) else None
+    amount = (
+        xpath_number(payable) if re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*", payable) else None
+    )
     if amount is not None:
         invoice = etree.QName(root).localname == "Invoice"
         if (invoice and amount <= 0) or (not invoice and amount >= 0):
@@ -946,7 +949,7 @@ def _se_vat_value(party: Element) -> str:
 
 
 def _numeric(value: str) -> bool:
-    return _number(value) is not None
+    return xpath_number(value) is not None
 
 
 def _se_005(company: Element) -> bool:
@@ -958,7 +961,7 @@ def _se_005(company: Element) -> bool:
 
 
 def _se_006(category: Element) -> bool:
-    return _number(_first(category, _xpath("cbc:Percent"))) in (25.0, 12.0, 6.0)
+    return xpath_number(_first(category, _xpath("cbc:Percent"))) in (25.0, 12.0, 6.0)
 
 
 _SE_RULES = (

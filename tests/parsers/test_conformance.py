@@ -14,6 +14,7 @@ from parsers.findings import Severity
 from parsers.profiles import Profile, Syntax
 from parsers.validation import validate
 from parsers.validation.peppol import validate_peppol
+from parsers.validation.peppol_cii import validate_peppol_cii
 from tests.parsers import validation_corpus as corpus
 
 pytestmark = [
@@ -109,6 +110,11 @@ UNIT_SOURCES: dict[str, tuple[str, ...]] = {
         f"peppol-bis-invoice-3/rules/unit-UBL-{country}/"
         for country in ("DE", "DK", "GR", "IT", "NL", "NO", "SE")
     ),
+    "Peppol BIS 3 CII": ("peppol-bis-invoice-3/rules/unit-CII-PEPPOL/",),
+    "Peppol BIS 3 CII national": tuple(
+        f"peppol-bis-invoice-3/rules/unit-CII-{country}/"
+        for country in ("DK", "IT", "NL", "NO", "SE")
+    ),
 }
 
 
@@ -124,7 +130,9 @@ def _unit_cases() -> list[tuple[str, corpus.UnitTest]]:
 
 def _fired(label: str, test: corpus.UnitTest) -> dict[str, Severity]:
     """Findings of the business rules only: fragments are not schema-valid by design."""
-    if label.startswith("Peppol"):
+    if label.startswith("Peppol") and corpus.syntax_of(test.root) is Syntax.CII:
+        findings = validate_peppol_cii(test.root)
+    elif label.startswith("Peppol"):
         findings = validate_peppol(test.root)
     else:
         findings = validate(test.root, corpus.syntax_of(test.root), Profile.EN16931, schema=False)

@@ -10,6 +10,7 @@ from parsers.findings import Severity
 from parsers.profiles import Syntax, detect_profile
 from parsers.validation import _rules, rule_sets_for, validate
 from parsers.validation.peppol import PEPPOL_BIS3, RULES, validate_peppol
+from parsers.validation.peppol_cii import validate_peppol_cii
 from parsers.validation.peppol_national import NATIONAL_RULE_SETS, greek_tin
 from tests.parsers.validation_samples import JP_PINT_ID, PEPPOL_ID, Line, parse, ubl_invoice
 
@@ -221,3 +222,76 @@ def test_national_rule_tables_carry_ids_flags_terms_and_both_languages() -> None
         assert rule.message_en
         assert rule.message_ja
         assert rule.message_ja != rule.message_en
+
+
+# -- CII -----------------------------------------------------------------------------------
+
+
+def _cii(guideline: str, seller_country: str = "FR") -> etree._Element:
+    """A small CII invoice with a guideline id and a seller address."""
+    return parse(
+        (
+            '<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
+            'CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:'
+            'ReusableAggregateBusinessInformationEntity:100">'
+            "<rsm:ExchangedDocumentContext><ram:BusinessProcessSpecifiedDocumentContextParameter>"
+            "<ram:ID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</ram:ID>"
+            "</ram:BusinessProcessSpecifiedDocumentContextParameter>"
+            f"<ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>{guideline}</ram:ID>"
+            "</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+            "<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement>"
+            "<ram:BuyerReference>DEPT-1</ram:BuyerReference><ram:SellerTradeParty>"
+            "<ram:PostalTradeAddress><ram:CityName>X</ram:CityName>"
+            f"<ram:CountryID>{seller_country}</ram:CountryID></ram:PostalTradeAddress>"
+            "</ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement>"
+            "</rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>"
+        ).encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("guideline", "judged"),
+    [
+        (PEPPOL_ID, True),
+        (_MISSPELT, True),
+        ("urn:ferd:CrossIndustryDocument:invoice:1p0:comfort", False),
+        ("urn:cen.eu:en16931:2017", False),
+    ],
+)
+def test_cii_is_judged_by_peppol_when_its_guideline_names_peppol(
+    guideline: str, judged: bool
+) -> None:
+    root = _cii(guideline)
+    profile = detect_profile(guideline)
+    assert ("peppol-bis-3" in rule_sets_for(root, Syntax.CII, profile)) is judged
+    fired = {f.rule_id for f in validate(root, Syntax.CII, profile, schema=False)}
+    assert ("PEPPOL-EN16931-R020" in fired) is judged  # no seller electronic address
+    assert ("PEPPOL-EN16931-R004" in fired) is (guideline == _MISSPELT)
+
+
+def test_cii_national_rules_follow_the_seller_country() -> None:
+    fired = {f.rule_id: f.severity for f in validate_peppol_cii(_cii(PEPPOL_ID, "IT"))}
+    assert fired["IT-R-002"] is Severity.FATAL  # no address line
+    assert "IT-R-003" not in fired
+    assert not any(rule.startswith("IT-") for rule in _fired_cii(_cii(PEPPOL_ID, "FR")))
+
+
+def _fired_cii(root: etree._Element) -> set[str]:
+    return {f.rule_id for f in validate_peppol_cii(root)}
+
+
+def test_line_allowances_are_rounded_as_xpath_rounds_halves() -> None:
+    """0.125 rounds to 0.13 (XPath ``round`` goes up on halves), not to 0.12 (banker's)."""
+    root = parse(ubl_invoice(customization=PEPPOL_ID, currency="EUR", lines=(Line("10"),)))
+    line = root.find("cac:InvoiceLine", _rules.NS)
+    assert line is not None
+    _set(line, "cbc:LineExtensionAmount", "9.855")
+    allowance = etree.fromstring(
+        f'<cac:AllowanceCharge xmlns:cac="{_rules.NS["cac"]}" xmlns:cbc="{_rules.NS["cbc"]}">'
+        '<cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID="EUR">0.125'
+        "</cbc:Amount></cac:AllowanceCharge>"
+    )
+    item = line.find("cac:Item", _rules.NS)
+    assert item is not None
+    item.addprevious(allowance)
+    assert "PEPPOL-EN16931-R120" not in _fired(root)
