@@ -650,8 +650,9 @@ _NL_REPRESENTATIVE_RULES = (
 )  # fmt: skip
 
 
-def _always(root: Element) -> bool:
-    return True
+def _se_located(root: Element) -> bool:
+    """Every Swedish context asks for a seller address in SE."""
+    return "SE" in _strings(root, f"{_SELLER}/ram:PostalTradeAddress/ram:CountryID")
 
 
 PEPPOL_BIS3_CII = RuleSet("peppol-bis-3-cii", CORE_RULES)
@@ -668,7 +669,7 @@ NATIONAL_CII_RULE_SETS: tuple[GatedRuleSet, ...] = (
         _NL_REPRESENTATIVE_RULES,
     ),
     _gated("NO", lambda root: _seller_country(root) == "NO", _NO_RULES),
-    _gated("SE", _always, _SE_RULES),
+    _gated("SE", _se_located, _SE_RULES),
 )
 """The national rules of the 2025.5 release for CII, grouped by the condition that opens them."""
 

@@ -928,16 +928,17 @@ _NL_REPRESENTATIVE_RULES = (
 )  # fmt: skip
 
 
-# -- Sweden (the contexts test the seller's address and VAT prefix themselves) -------------
+# -- Sweden (seller address in SE; SE-R-006 also needs a Swedish VAT identifier) -----------
+# The official contexts test these conditions inside predicates with absolute paths, i.e. on the
+# whole document; here the document-wide conditions are gates, the party-local ones stay.
 
 _SE_PARTY = "//cac:AccountingSupplierParty/cac:Party"
 _SE_POSTAL = "cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE'"
 _SE_VAT = "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT'][substring(cbc:CompanyID, 1, 2) = 'SE']"
 _SE_REGISTERED = f"//cac:AccountingSupplierParty/cac:Party[{_SE_POSTAL} and {_SE_VAT}]"
-_SE_LOCATED = f"//cac:AccountingSupplierParty/cac:Party[{_SE_POSTAL}]"
 _SE_CUSTOMER = f"//cac:AccountingCustomerParty/cac:Party[{_SE_POSTAL}]"
 _SE_GIRO = (
-    "//cac:PaymentMeans[{located} and normalize-space(cbc:PaymentMeansCode) = '30'"
+    "//cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '30'"
     " and normalize-space(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID) = '{kind}']"
     "/cac:PayeeFinancialAccount/cbc:ID"
 )
@@ -988,40 +989,59 @@ _SE_RULES = (
          _se_005,
          "Swedish seller: a tax registration (BT-32) must read \"Godkänd för F-skatt\".",
          "売手がスウェーデンの場合、税務登録（BT-32）は「Godkänd för F-skatt」でなければなりません。", "BT-32"),
-    Rule("SE-R-006", FATAL,
-         f"//cac:TaxCategory[{_SE_REGISTERED} and cbc:ID = 'S'] | //cac:ClassifiedTaxCategory[{_SE_REGISTERED} and cbc:ID = 'S']",
+)  # fmt: skip
+
+_SE_REGISTERED_RULES = (
+    Rule("SE-R-006", FATAL, "//cac:TaxCategory[cbc:ID = 'S'] | //cac:ClassifiedTaxCategory[cbc:ID = 'S']",
          _se_006,
          "Swedish seller: the standard VAT rate must be 25, 12 or 6 %.",
          "売手がスウェーデンの場合、標準税率は 25・12・6 % のいずれかでなければなりません。", "BT-119"),
-    Rule("SE-R-007", WARNING, _SE_GIRO.format(located=_SE_LOCATED, kind="SE:PLUSGIRO"),
+)  # fmt: skip
+
+_SE_LOCATED_RULES = (
+    Rule("SE-R-007", WARNING, _SE_GIRO.format(kind="SE:PLUSGIRO"),
          lambda account: _numeric(_norm("".join(account.itertext()))),
          "Swedish seller: a Plusgiro account (BT-84) should be numeric.",
          "売手がスウェーデンの場合、Plusgiro の口座番号（BT-84）は数字が望まれます。", "BT-84"),
-    Rule("SE-R-010", WARNING, _SE_GIRO.format(located=_SE_LOCATED, kind="SE:PLUSGIRO"),
+    Rule("SE-R-010", WARNING, _SE_GIRO.format(kind="SE:PLUSGIRO"),
          lambda account: 2 <= len(_norm("".join(account.itertext()))) <= 8,
          "Swedish seller: a Plusgiro account (BT-84) should have 2 to 8 characters.",
          "売手がスウェーデンの場合、Plusgiro の口座番号（BT-84）は2〜8文字が望まれます。", "BT-84"),
-    Rule("SE-R-008", WARNING, _SE_GIRO.format(located=_SE_LOCATED, kind="SE:BANKGIRO"),
+    Rule("SE-R-008", WARNING, _SE_GIRO.format(kind="SE:BANKGIRO"),
          lambda account: _numeric(_norm("".join(account.itertext()))),
          "Swedish seller: a Bankgiro account (BT-84) should be numeric.",
          "売手がスウェーデンの場合、Bankgiro の口座番号（BT-84）は数字が望まれます。", "BT-84"),
-    Rule("SE-R-009", WARNING, _SE_GIRO.format(located=_SE_LOCATED, kind="SE:BANKGIRO"),
+    Rule("SE-R-009", WARNING, _SE_GIRO.format(kind="SE:BANKGIRO"),
          lambda account: len(_norm("".join(account.itertext()))) in (7, 8),
          "Swedish seller: a Bankgiro account (BT-84) should have 7 or 8 characters.",
          "売手がスウェーデンの場合、Bankgiro の口座番号（BT-84）は7〜8文字が望まれます。", "BT-84"),
     Rule("SE-R-011", WARNING,
-         f"//cac:PaymentMeans[{_SE_LOCATED} and (cbc:PaymentMeansCode = '50' or cbc:PaymentMeansCode = '56')]", "false()",
+         "//cac:PaymentMeans[cbc:PaymentMeansCode = '50' or cbc:PaymentMeansCode = '56']", "false()",
          "Swedish seller: Bankgiro or Plusgiro should be given as payment means 30 with branch SE:BANKGIRO or SE:PLUSGIRO.",
          "売手がスウェーデンの場合、Bankgiro・Plusgiro は支払手段 30 と支店 ID SE:BANKGIRO・SE:PLUSGIRO で示すことが望まれます。", "BT-81"),
     Rule("SE-R-012", WARNING,
-         f"//cac:PaymentMeans[{_SE_LOCATED} and {_SE_CUSTOMER} and cbc:PaymentMeansCode = '31']", "false()",
+         f"//cac:PaymentMeans[{_SE_CUSTOMER} and cbc:PaymentMeansCode = '31']", "false()",
          "Swedish seller and buyer: a domestic credit transfer should use payment means code 30.",
          "売手・買手ともにスウェーデンの場合、国内振込には支払手段コード 30 を使うことが望まれます。", "BT-81"),
 )  # fmt: skip
 
 
-def _always(root: Element) -> bool:
-    return True
+_SE_ANY_SUPPLIER = _xpath(
+    "//cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
+)
+
+
+def _se_located(root: Element) -> bool:
+    """Every Swedish context asks for a seller address in SE (at any depth, as they are written)."""
+    return "SE" in _strings(root, _SE_ANY_SUPPLIER)
+
+
+_SE_REGISTERED_SUPPLIER = _xpath(f"boolean({_SE_REGISTERED})")
+
+
+def _se_registered(root: Element) -> bool:
+    """A seller with an address in SE and a VAT identifier starting SE (SE-R-006's condition)."""
+    return bool(_SE_REGISTERED_SUPPLIER(root))
 
 
 NATIONAL_RULE_SETS: tuple[GatedRuleSet, ...] = (
@@ -1041,11 +1061,34 @@ NATIONAL_RULE_SETS: tuple[GatedRuleSet, ...] = (
     _gated("NL+NL", _nl_both, _NL_BOTH_RULES),
     _gated("NL+representative", _nl_with_representative, _NL_REPRESENTATIVE_RULES),
     _gated("NO", lambda root: supplier_country(root) == "NO", _NO_RULES),
-    _gated("SE", _always, _SE_RULES),
+    _gated("SE", _se_located, _SE_RULES),
+    _gated("SE located", _se_located, _SE_LOCATED_RULES),
+    _gated("SE registered", _se_registered, _SE_REGISTERED_RULES),
 )
 """Every national rule of the 2025.5 release for UBL, grouped by the condition that opens it."""
 
 
+_NATIONAL_COUNTRIES = frozenset({"DE", "DK", "GR", "EL", "IS", "IT", "NL", "NO", "SE"})
+_COUNTRY_HINTS = _xpath(
+    "//cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
+    " | //cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
+    f" | {_REPRESENTATIVE}/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
+    f" | {_SUPPLIER}/{_VAT_SCHEME}/cbc:CompanyID | {_CUSTOMER}/{_VAT_SCHEME}/cbc:CompanyID"
+    f" | {_REPRESENTATIVE}/{_VAT_SCHEME}/cbc:CompanyID"
+)
+
+
+def _may_be_national(root: Element) -> bool:
+    """Cheap precondition: every gate needs one of these countries in an address or VAT prefix.
+
+    Most documents juryo receives (Japanese ones) then cost one XPath and no gate at all.
+    """
+    hints = {_norm(value[:2]).upper() for value in _strings(root, _COUNTRY_HINTS)}
+    return not hints.isdisjoint(_NATIONAL_COUNTRIES)
+
+
 def validate_national(root: Element) -> list[Finding]:
     """Findings of the national rules whose country conditions the document meets."""
+    if not _may_be_national(root):
+        return []
     return [finding for rule_set in NATIONAL_RULE_SETS for finding in rule_set.run(root)]
