@@ -145,23 +145,21 @@ def _r007(node: etree._Element) -> bool:
 
 
 def _r055(node: etree._Element) -> bool:
-    tax_currency = text(first(node, "cbc:TaxCurrencyCode"))
-    if not tax_currency:
+    """Same sign in both currencies, compared as XPath does: some amount of each side."""
+    if first(node, "cbc:TaxCurrencyCode") is None:
         return True
-    doc_currency = text(first(node, "cbc:DocumentCurrencyCode"))
     amounts = node.findall("cac:TaxTotal/cbc:TaxAmount", NS)
 
-    def signs(currency: str) -> list[Decimal]:
+    def values(currency_element: str) -> list[Decimal]:
+        currency = text(first(node, currency_element))
         return [
-            d
-            for a in amounts
-            if (a.get("currencyID") or "") == currency and (d := decimal(a)) is not None
+            d for a in amounts if a.get("currencyID") == currency and (d := decimal(a)) is not None
         ]
 
-    in_tax, in_doc = signs(tax_currency), signs(doc_currency)
-    both_le = all(d <= 0 for d in in_tax) and all(d <= 0 for d in in_doc)
-    both_ge = all(d >= 0 for d in in_tax) and all(d >= 0 for d in in_doc)
-    return bool(in_tax and in_doc and (both_le or both_ge)) or not (in_tax and in_doc)
+    tax, document = values("cbc:TaxCurrencyCode"), values("cbc:DocumentCurrencyCode")
+    negative = any(d <= 0 for d in tax) and any(d <= 0 for d in document)
+    positive = any(d >= 0 for d in tax) and any(d >= 0 for d in document)
+    return negative or positive
 
 
 def _r040(node: etree._Element) -> bool:
@@ -204,9 +202,10 @@ def _r111(node: etree._Element) -> bool:
 def _ac_sum(line: etree._Element, indicator: str) -> Decimal:
     total = sum(
         (
-            decimal(ac.find("cbc:Amount", NS)) or Decimal(0)
+            decimal(amount) or Decimal(0)
             for ac in line.findall("cac:AllowanceCharge", NS)
             if text(ac.find("cbc:ChargeIndicator", NS)) == indicator
+            for amount in ac.findall("cbc:Amount", NS)
         ),
         Decimal(0),
     )

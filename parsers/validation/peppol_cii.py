@@ -33,8 +33,11 @@ from parsers.validation.peppol import (
 from parsers.validation.peppol_national import (
     NATIONAL_RULE_SETS,
     GatedRuleSet,
+    country_of,
     mod11,
+    postal_or_missing,
     se_orgnr,
+    vat_prefix,
     xpath_number,
 )
 
@@ -357,17 +360,24 @@ CORE_RULES: tuple[Rule, ...] = (
 # -- national rules (DK, IT, NL, NO, SE) ---------------------------------------------------
 
 
-def _seller_country(root: Element) -> str:
+_SELLER_VAT = etree.XPath(
+    f"{_AGREEMENT}[1]/ram:SellerTradeParty[1]/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']",
+    namespaces=NS,
+)
+_REPRESENTATIVE_VAT = etree.XPath(
+    f"{_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']",
+    namespaces=NS,
+)
+_SELLER_POSTAL = etree.XPath(f"{_SELLER}/ram:PostalTradeAddress/ram:CountryID", namespaces=NS)
+
+
+def _seller_country(root: Element) -> str | None:
     """Peppol's seller country in CII: VAT prefix, tax representative's, else the address."""
-    candidates = (
-        f"{_AGREEMENT}[1]/ram:SellerTradeParty[1]/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID",
-        f"{_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID",
+    return country_of(
+        vat_prefix(root, _SELLER_VAT, "ram:ID"),
+        vat_prefix(root, _REPRESENTATIVE_VAT, "ram:ID"),
+        postal=postal_or_missing(root, _SELLER_POSTAL),
     )
-    for path in candidates:
-        prefix = _norm(_first(root, path)[:2]).upper()
-        if prefix:
-            return prefix
-    return _norm(_first(root, f"{_SELLER}/ram:PostalTradeAddress/ram:CountryID")).upper() or "XX"
 
 
 def _country_is(party: str, country: str, *, exact: bool) -> Callable[[Element], bool]:
@@ -375,9 +385,9 @@ def _country_is(party: str, country: str, *, exact: bool) -> Callable[[Element],
 
     def check(root: Element) -> bool:
         values = _strings(root, path)
-        if exact:
+        if exact:  # a general comparison: any of them
             return country in values
-        return bool(values) and _norm(values[0]).upper() == country
+        return len(values) == 1 and _norm(values[0]).upper() == country  # several: an error
 
     return check
 

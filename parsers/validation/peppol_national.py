@@ -25,10 +25,13 @@ from parsers.validation._rules import FATAL, NS, WARNING, Predicate, Rule, RuleS
 
 __all__ = [
     "NATIONAL_RULE_SETS",
+    "country_of",
     "de_seller_and_buyer",
     "mod11",
+    "postal_or_missing",
     "se_orgnr",
     "validate_national",
+    "vat_prefix",
     "xpath_number",
 ]
 
@@ -70,39 +73,89 @@ _CUSTOMER_POSTAL = _xpath(f"{_CUSTOMER}/cac:PostalAddress/cac:Country/cbc:Identi
 _REPRESENTATIVE_POSTAL = _xpath(
     f"{_REPRESENTATIVE}/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
 )
+_SUPPLIER_VAT_SCHEMES = _xpath(f"{_SUPPLIER}/{_VAT_SCHEME}")
+_CUSTOMER_VAT_SCHEMES = _xpath(f"{_CUSTOMER}/{_VAT_SCHEME}")
+_REPRESENTATIVE_VAT_SCHEMES = _xpath(f"{_REPRESENTATIVE}/{_VAT_SCHEME}")
 _SUPPLIER_VAT = _xpath(f"{_SUPPLIER}/{_VAT_SCHEME}/cbc:CompanyID")
-_CUSTOMER_VAT = _xpath(f"{_CUSTOMER}/{_VAT_SCHEME}/cbc:CompanyID")
 _REPRESENTATIVE_VAT = _xpath(f"{_REPRESENTATIVE}/{_VAT_SCHEME}/cbc:CompanyID")
 
-
-def _postal(root: Element, xpath: etree.XPath) -> str:
-    """Upper-cased, trimmed country code of a postal address."""
-    return _norm(_first(root, xpath)).upper()
-
-
-def _vat_prefix(root: Element, xpath: etree.XPath) -> str:
-    """The first two characters of a VAT identifier, as Peppol reads the country from it."""
-    return _norm(_first(root, xpath)[:2]).upper()
+# The official country variables are XPath 2.0 expressions that raise a dynamic error when a
+# party repeats what they read (two VAT schemes, two country codes). In XSLT 3.0 an error while
+# matching a rule's context counts as "does not match", so those documents get none of the
+# country's rules. ``None`` below stands for that error.
 
 
-def supplier_country(root: Element) -> str:
+def _postal(root: Element, xpath: etree.XPath) -> str | None:
+    """Upper-cased, trimmed country code of a postal address ('' when there is none)."""
+    values = _strings(root, xpath)
+    if len(values) > 1:
+        return None
+    return _norm(values[0]).upper() if values else ""
+
+
+def vat_prefix(
+    root: Element, schemes: etree.XPath, identifier: str = "cbc:CompanyID"
+) -> str | None:
+    """The first two characters of the VAT identifier, as read raw ('' when there is none)."""
+    prefixes = []
+    for scheme in _elements(root, schemes):
+        identifiers = scheme.findall(identifier, NS)
+        if len(identifiers) > 1:
+            return None
+        prefixes.append("".join(identifiers[0].itertext())[:2] if identifiers else "")
+    if len(prefixes) > 1:
+        return None
+    return prefixes[0] if prefixes else ""
+
+
+def _elements(root: Element, xpath: etree.XPath) -> list[Element]:
+    found = xpath(root)
+    return [e for e in found if isinstance(e, Element)] if isinstance(found, list) else []
+
+
+def country_of(*readings: str | None, postal: str | None) -> str | None:
+    """Peppol's country: the first VAT prefix given, else the address, else 'XX'.
+
+    A reading of ``None`` is an error and ends the search, as it would in XPath; a postal
+    reading ('XX' when absent) is used whenever it exists, even blank.
+    """
+    for prefix in readings:
+        if prefix is None:
+            return None
+        if prefix:
+            return _norm(prefix).upper()
+    return postal
+
+
+def postal_or_missing(root: Element, xpath: etree.XPath) -> str | None:
+    """Like :func:`_postal`, but 'XX' only when the element is absent."""
+    values = _strings(root, xpath)
+    if len(values) > 1:
+        return None
+    return _norm(values[0]).upper() if values else "XX"
+
+
+def supplier_country(root: Element) -> str | None:
     """Peppol's seller country: VAT prefix, else the tax representative's, else the address."""
-    return (
-        _vat_prefix(root, _SUPPLIER_VAT)
-        or _vat_prefix(root, _REPRESENTATIVE_VAT)
-        or _postal(root, _SUPPLIER_POSTAL)
-        or "XX"
+    return country_of(
+        vat_prefix(root, _SUPPLIER_VAT_SCHEMES),
+        vat_prefix(root, _REPRESENTATIVE_VAT_SCHEMES),
+        postal=postal_or_missing(root, _SUPPLIER_POSTAL),
     )
 
 
-def _accounting_supplier_country(root: Element) -> str:
+def _accounting_supplier_country(root: Element) -> str | None:
     """The seller country without the tax representative (used by GR-R-009)."""
-    return _vat_prefix(root, _SUPPLIER_VAT) or _postal(root, _SUPPLIER_POSTAL) or "XX"
+    return country_of(
+        vat_prefix(root, _SUPPLIER_VAT_SCHEMES), postal=postal_or_missing(root, _SUPPLIER_POSTAL)
+    )
 
 
-def customer_country(root: Element) -> str:
+def customer_country(root: Element) -> str | None:
     """Peppol's buyer country: VAT prefix, else the address."""
-    return _vat_prefix(root, _CUSTOMER_VAT) or _postal(root, _CUSTOMER_POSTAL) or "XX"
+    return country_of(
+        vat_prefix(root, _CUSTOMER_VAT_SCHEMES), postal=postal_or_missing(root, _CUSTOMER_POSTAL)
+    )
 
 
 def de_seller_and_buyer(root: Element) -> bool:
@@ -110,9 +163,10 @@ def de_seller_and_buyer(root: Element) -> bool:
     return _postal(root, _SUPPLIER_POSTAL) == "DE" and _postal(root, _CUSTOMER_POSTAL) == "DE"
 
 
-def _raw_postal(root: Element, xpath: etree.XPath) -> str:
+def _raw_postal(root: Element, xpath: etree.XPath) -> str | None:
     """The address country exactly as written (the DK and IS rules compare it untrimmed)."""
-    return "".join(_strings(root, xpath))
+    values = _strings(root, xpath)
+    return None if len(values) > 1 else "".join(values)
 
 
 # -- value checks -------------------------------------------------------------------------
@@ -576,7 +630,7 @@ _DK_BOTH_RULES = (
 _GREEK = ("GR", "EL")
 _GR_DOCUMENT_TYPES = frozenset({"1.1", "1.6", "2.1", "2.4", "5.1", "5.2", ""})
 _GR_DATE = re.compile(r"^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|20)[0-9]{2}")
-_GR_VAT = "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID"
+_GR_VAT = "cac:PartyTaxScheme[count(cac:TaxScheme/cbc:ID) = 1 and normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID"
 
 
 def _gr_sender(root: Element) -> bool:
@@ -811,7 +865,7 @@ _IS_BOTH_RULES = (
 # -- Italy and Norway (seller country as Peppol reads it) ---------------------------------
 
 _IT_RULES = (
-    Rule("IT-R-001", FATAL, f"{_SUPPLIER}/cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) != 'VAT']",
+    Rule("IT-R-001", FATAL, f"{_SUPPLIER}/cac:PartyTaxScheme[count(cac:TaxScheme/cbc:ID) <= 1 and normalize-space(cac:TaxScheme/cbc:ID) != 'VAT']",
          lambda scheme: re.fullmatch(r"[A-Z0-9]{11,16}", _norm(_first(scheme, _xpath("cbc:CompanyID")))) is not None,
          "Italian seller: the tax registration identifier (BT-32) must be 11 to 16 capital letters or digits.",
          "売手がイタリアの場合、税務登録番号（BT-32）は英大文字または数字で11〜16文字でなければなりません。", "BT-32"),
@@ -938,7 +992,8 @@ _SE_VAT = "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT'][substring(cbc:Compan
 _SE_REGISTERED = f"//cac:AccountingSupplierParty/cac:Party[{_SE_POSTAL} and {_SE_VAT}]"
 _SE_CUSTOMER = f"//cac:AccountingCustomerParty/cac:Party[{_SE_POSTAL}]"
 _SE_GIRO = (
-    "//cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '30'"
+    "//cac:PaymentMeans[count(cbc:PaymentMeansCode) = 1 and normalize-space(cbc:PaymentMeansCode) = '30'"
+    " and count(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID) = 1"
     " and normalize-space(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID) = '{kind}']"
     "/cac:PayeeFinancialAccount/cbc:ID"
 )
@@ -954,10 +1009,11 @@ def _numeric(value: str) -> bool:
 
 
 def _se_005(company: Element) -> bool:
-    """Only tax registrations other than VAT are asserted (a scheme without an id is neither)."""
+    """Only tax registrations other than VAT are asserted; a scheme without an id is one."""
     schemes = _strings(company, _xpath("../cac:TaxScheme/cbc:ID"))
-    if not schemes or _norm(schemes[0]).upper() == "VAT":
-        return True
+    if len(schemes) > 1 or _norm("".join(schemes)).upper() == "VAT":
+        return True  # several scheme ids: the official context cannot match; none reads as ''
+
     return _norm("".join(company.itertext())).upper() == "GODKÄND FÖR F-SKATT"
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from lxml import etree
 
@@ -295,3 +297,27 @@ def test_line_allowances_are_rounded_as_xpath_rounds_halves() -> None:
     assert item is not None
     item.addprevious(allowance)
     assert "PEPPOL-EN16931-R120" not in _fired(root)
+
+
+def test_tax_currency_without_an_amount_in_it_breaks_the_same_sign_rule() -> None:
+    """R055 compares some amount in each currency; none in the tax currency cannot agree."""
+    root = _peppol()
+    code = etree.Element(f"{{{_rules.NS['cbc']}}}TaxCurrencyCode")
+    code.text = "NOK"
+    currency = root.find("cbc:DocumentCurrencyCode", _rules.NS)
+    assert currency is not None
+    currency.addnext(code)
+    assert _fired(root)["PEPPOL-EN16931-R055"] is Severity.FATAL
+
+
+def test_a_country_read_twice_opens_no_national_rules() -> None:
+    """Two seller country codes make the official country variable an XPath error, and a
+    context that errs does not match: no NL rule applies."""
+    root = _peppol("NL", "NL")
+    country = root.find(
+        "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country", _rules.NS
+    )
+    assert country is not None
+    country.append(copy.deepcopy(country[0]))
+    assert not any(rule.startswith("NL-") for rule in _fired(root))
+    assert any(rule.startswith("NL-") for rule in _fired(_peppol("NL", "NL")))
