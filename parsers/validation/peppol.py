@@ -367,7 +367,11 @@ def _r002(root: etree._Element) -> bool:
 
 
 def _exemption(reason: str) -> str:
-    return f"//cac:TaxCategory[translate(cbc:TaxExemptionReasonCode, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') = '{reason}']"
+    """Tax categories with this exemption reason; one with two reasons matches no rule there."""
+    return (
+        "//cac:TaxCategory[count(cbc:TaxExemptionReasonCode) = 1 and translate(cbc:TaxExemptionReasonCode,"
+        f" 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') = '{reason}']"
+    )
 
 
 _EXEMPTIONS = (
@@ -544,7 +548,7 @@ RULES: tuple[Rule, ...] = (
          "Allowance/charge ChargeIndicator value MUST equal 'true' or 'false'",
          "ChargeIndicator の値は 'true' または 'false' でなければなりません。"),
     Rule("PEPPOL-EN16931-R061", FATAL,
-         "//cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '49' or normalize-space(cbc:PaymentMeansCode) = '59']",
+         "//cac:PaymentMeans[count(cbc:PaymentMeansCode) = 1 and (normalize-space(cbc:PaymentMeansCode) = '49' or normalize-space(cbc:PaymentMeansCode) = '59')]",
          "cac:PaymentMandate/cbc:ID",
          "Mandate reference MUST be provided for direct debit.",
          "口座振替の場合はマンデート参照を指定しなければなりません。", "BT-89"),
