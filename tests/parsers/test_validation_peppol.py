@@ -321,3 +321,17 @@ def test_a_country_read_twice_opens_no_national_rules() -> None:
     country.append(copy.deepcopy(country[0]))
     assert not any(rule.startswith("NL-") for rule in _fired(root))
     assert any(rule.startswith("NL-") for rule in _fired(_peppol("NL", "NL")))
+
+
+def test_an_exemption_reason_given_twice_selects_no_exemption_rule() -> None:
+    """The official context upper-cases the reason code; two of them are an XPath error there,
+    so the category matches no exemption rule (one reason alone does)."""
+    root = _peppol()
+    category = root.find("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", _rules.NS)
+    assert category is not None
+    reason = etree.Element(f"{{{_rules.NS['cbc']}}}TaxExemptionReasonCode")
+    reason.text = "VATEX-EU-G"
+    category[0].addnext(reason)
+    assert "PEPPOL-EN16931-P0104" in _fired(root)
+    category[0].addnext(copy.deepcopy(reason))
+    assert "PEPPOL-EN16931-P0104" not in _fired(root)
