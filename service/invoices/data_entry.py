@@ -141,6 +141,7 @@ def enter_data(
         and entry.registration_number != invoice.supplier.registration_number
     ):
         raise BadRequest("the registration number must be your own")
+    _refuse_a_number_held_elsewhere(session, invoice, entry)
     before, revision = invoice.data_entry, invoice.amount_revision
     if invoice.version != version or not inbox_repo.change_if_current(
         session, invoice.id, version, statuses=sorted(EDITABLE), **_values(caller, invoice, entry)
@@ -156,3 +157,17 @@ def enter_data(
         details={"before": before, "after": invoice.data_entry, "voided_approvals": voided},
     )
     return invoice
+
+
+def _refuse_a_number_held_elsewhere(session: Session, invoice: Invoice, entry: DataEntry) -> None:
+    """One live invoice per supplier, number and issue date: a typed number that another of the
+    supplier's invoices holds is named (the database's unique index refuses it anyway)."""
+    if not entry.invoice_number:
+        return
+    holder = repo.same_number(session, invoice.supplier_id, entry.invoice_number, entry.issue_date)
+    if holder is not None and holder.id != invoice.id:
+        raise Conflict(
+            f"invoice {entry.invoice_number} of {entry.issue_date} was already received "
+            f"as invoice {holder.id}",
+            extra={"existing_id": holder.id},
+        )

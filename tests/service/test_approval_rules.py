@@ -59,7 +59,7 @@ def enter(
     if version is None:
         version = current_version(live_server, account, invoice_id)
     entry = {
-        "invoice_number": "A-100",
+        "invoice_number": unique("A"),
         "issue_date": "2026-11-20",
         "total": total,
         "taxes": [],
@@ -376,3 +376,25 @@ def test_a_new_payee_account_voids_the_approvals_given_before(
     # the first clerk approved paying another account: its approval no longer counts
     assert (second.json()["status"], second.json()["approvals"]) == ("pending", 1)
     assert not approved_by_two_on_the_paid_amount(sessions, sent["id"])
+
+
+def test_an_entered_number_another_invoice_holds_is_refused_naming_it(
+    live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
+) -> None:
+    first, second = pdf(live_server, office, "5,000"), pdf(live_server, office, "6,000")
+    clerk = office.clerk
+    entry = {"invoice_number": unique("N"), "issue_date": "2026-11-20", "total": "5000"}
+    with live_server.client(clerk.token) as client:
+        version = current_version(live_server, clerk, first["id"])
+        held = client.put(
+            f"/api/v1/invoices/{first['id']}/data-entry",
+            json={**entry, "taxes": [], "version": version},
+        )
+        assert held.status_code == 200, held.text
+        version = current_version(live_server, clerk, second["id"])
+        refused = client.put(
+            f"/api/v1/invoices/{second['id']}/data-entry",
+            json={**entry, "taxes": [], "version": version},
+        )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["existing_id"] == first["id"]
