@@ -35,7 +35,8 @@ class Result:
     """The canonical invoice, whenever the XML could be read (even if rules fail)."""
     findings: tuple[Finding, ...] = ()
     guesses: Guesses | None = None
-    """For a plain PDF only: values a person must confirm."""
+    """For a plain PDF or an incomplete invoice (Factur-X MINIMUM, BASIC WL): values a person
+    must confirm by data entry."""
     embedded_xml_name: str | None = None
     """For a Factur-X PDF: the name of the attachment that was read."""
 
@@ -46,8 +47,8 @@ class Result:
 
     @property
     def needs_data_entry(self) -> bool:
-        """A plain PDF: a person must type the invoice in."""
-        return self.format is Format.PDF and self.guesses is not None
+        """No complete invoice, only guesses: a person must type the invoice in."""
+        return self.guesses is not None
 
 
 def read(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
@@ -101,15 +102,18 @@ def _read_xml(data: bytes, *, max_bytes: int, container: Format | None = None) -
     except Exception as exc:  # a reader bug must not become a 500 for the supplier
         invoice = None
         findings.append(juryo_rules.READ_FAILED.finding(detail=type(exc).__name__))
+    findings.extend(_validate(root, syntax, profile, invoice))
+    guesses = None
     if profile.lacks_invoice_content:
         findings.append(juryo_rules.PROFILE_WITHOUT_CONTENT.finding(profile=profile.value))
-    findings.extend(_validate(root, syntax, profile, invoice))
+        guesses, invoice = (Guesses.of(invoice) if invoice else Guesses()), None
     return Result(
         container or fmt,
         profile=profile,
         syntax=syntax,
         invoice=invoice,
         findings=tuple(findings),
+        guesses=guesses,
     )
 
 
