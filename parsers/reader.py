@@ -25,6 +25,14 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSetRun:
+    """A rule set that judged the document, and its release (``parsers.validation.RULE_SETS``)."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """What juryo made of one document."""
 
@@ -39,6 +47,8 @@ class Result:
     must confirm by data entry."""
     embedded_xml_name: str | None = None
     """For a Factur-X PDF: the name of the attachment that was read."""
+    rule_sets: tuple[RuleSetRun, ...] = ()
+    """The rule sets that judged the XML, in the order they ran (none for a plain PDF)."""
 
     @property
     def acceptable(self) -> bool:
@@ -114,6 +124,7 @@ def _read_xml(data: bytes, *, max_bytes: int, container: Format | None = None) -
         invoice=invoice,
         findings=tuple(findings),
         guesses=guesses,
+        rule_sets=_rule_sets(root, syntax, profile),
     )
 
 
@@ -122,6 +133,14 @@ def _root_name(root: etree._Element) -> str:
         return "?"
     qname = etree.QName(root)
     return f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
+
+
+def _rule_sets(root: etree._Element, syntax: Syntax, profile: Profile) -> tuple[RuleSetRun, ...]:
+    return tuple(
+        RuleSetRun(spec.name, spec.version)
+        for spec in validation.RULE_SETS
+        if spec.applies(root, syntax, profile)
+    )
 
 
 def _validate(
