@@ -22,7 +22,9 @@ def test_minimum_facturx_waits_for_data_entry_prefilled_from_its_xml(
     assert (sent["status"], sent["needs_data_entry"]) == ("pending", True)
     assert (sent["format"], sent["profile"]) == ("facturx-pdf", "facturx-minimum")
     with signed_in(live_server, office.clerk.login, office.clerk.password) as browser:
+        detail = browser.get(f"/invoices/{sent['id']}").text
         form = browser.get(f"/invoices/{sent['id']}/data-entry")
+    assert f'href="/invoices/{sent["id"]}/data-entry"' in detail
     assert form.status_code == 200, form.text
     for prefilled in ("FA-2017-0010", "2017-11-13", "470.15", "FR11999999998"):
         assert f'value="{prefilled}"' in form.text
