@@ -1,4 +1,5 @@
-"""Typing in a plain-PDF invoice: values a person confirms, kept beside the untouched original."""
+"""Typing in an invoice whose document holds no complete data (a plain PDF, Factur-X MINIMUM or
+BASIC WL): values a person confirms, kept beside the untouched original."""
 
 from __future__ import annotations
 
@@ -128,7 +129,8 @@ def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, 
 def enter_data(
     session: Session, *, caller: Principal, invoice_id: int, version: int, entry: DataEntry
 ) -> Invoice:
-    """Record data entry for a plain-PDF invoice the caller may see; audited, original untouched.
+    """Record data entry for an invoice that takes it, if the caller may see it; audited,
+    original untouched.
 
     Suppliers enter their own (before a clerk looks); clerks confirm or correct, which clears
     ``needs_data_entry`` so the invoice can be approved. Either way it is a change of the
