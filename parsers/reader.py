@@ -136,6 +136,7 @@ def _root_name(root: etree._Element) -> str:
 
 
 def _rule_sets(root: etree._Element, syntax: Syntax, profile: Profile) -> tuple[RuleSetRun, ...]:
+    """The sets ``validation.validate`` selects, so a verdict says which releases made it."""
     return tuple(
         RuleSetRun(spec.name, spec.version)
         for spec in validation.RULE_SETS
