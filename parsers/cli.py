@@ -47,6 +47,7 @@ def _report_json(path: Path, result: Result) -> dict[str, object]:
         "profile": result.profile.value,
         "valid": result.acceptable,
         "findings": [f.as_dict() for f in result.findings],
+        "rule_sets": [{"name": r.name, "version": r.version} for r in result.rule_sets],
     }
 
 

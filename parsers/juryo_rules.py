@@ -160,11 +160,11 @@ PDF_NO_TEXT = IntakeRule(
 )
 PROFILE_WITHOUT_CONTENT = IntakeRule(
     "JURYO-PROFILE-NO-CONTENT",
-    _W,
-    "Profile {profile} carries no invoice lines or tax breakdown: it is not a full invoice "
-    "and needs checking against the PDF.",
-    "プロファイル {profile} は明細・税額内訳を含まないため完全な請求書ではありません。"
-    "PDFとの照合が必要です。",
+    _I,
+    "Profile {profile} is not a full invoice: like a plain PDF it needs data entry, and the "
+    "values shown, read from its XML, must be checked against the PDF.",
+    "プロファイル {profile} は完全な請求書ではありません。PDFのみの請求書と同様にデータ入力が"
+    "必要です。表示値はXMLから読み取ったもので、PDFとの照合が必要です。",
 )
 VALIDATION_FAILED = IntakeRule(
     "JURYO-VALIDATION-ERROR",

@@ -335,7 +335,8 @@ class TaxGuess:
 
 @dataclass(frozen=True, slots=True)
 class Guesses:
-    """What could be read from a plain PDF's text; every value needs a person's confirmation."""
+    """What could be read from a plain PDF's text (or an incomplete invoice's XML); every value
+    needs a person's confirmation."""
 
     registration_number: str | None = None
     """Seller's ``T`` + 13 digit number, normalised."""
@@ -347,6 +348,30 @@ class Guesses:
     taxes: tuple[TaxGuess, ...] = ()
     text_found: bool = False
     """False when the PDF has no extractable text (a scan): nothing could be guessed."""
+
+    @classmethod
+    def of(cls, invoice: Invoice) -> Guesses:
+        """What an incomplete invoice (Factur-X MINIMUM, BASIC WL) says, to prefill data entry.
+
+        Its header is structured but it is not a full invoice, so a person confirms it as they
+        would the text of a plain PDF.
+        """
+        seller = invoice.seller
+        return cls(
+            registration_number=seller.jp_registration_number
+            or seller.vat_id
+            or seller.tax_registration_id,
+            invoice_number=invoice.number,
+            issue_date=invoice.issue_date,
+            total=invoice.totals.payable,
+            currency=invoice.currency,
+            taxes=tuple(
+                TaxGuess(rate=t.rate, taxable_amount=t.taxable_amount, tax_amount=t.tax_amount)
+                for t in invoice.tax_breakdown
+                if t.rate is not None
+            ),
+            text_found=True,
+        )
 
     def as_invoice(self) -> Invoice:
         """A draft ``Invoice`` (``guessed=True``) to prefill a data-entry form."""

@@ -25,6 +25,14 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSetRun:
+    """A rule set that judged the document, and its release (``parsers.validation.RULE_SETS``)."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """What juryo made of one document."""
 
@@ -35,9 +43,12 @@ class Result:
     """The canonical invoice, whenever the XML could be read (even if rules fail)."""
     findings: tuple[Finding, ...] = ()
     guesses: Guesses | None = None
-    """For a plain PDF only: values a person must confirm."""
+    """For a plain PDF or an incomplete invoice (Factur-X MINIMUM, BASIC WL): values a person
+    must confirm by data entry."""
     embedded_xml_name: str | None = None
     """For a Factur-X PDF: the name of the attachment that was read."""
+    rule_sets: tuple[RuleSetRun, ...] = ()
+    """The rule sets that judged the XML, in the order they ran (none for a plain PDF)."""
 
     @property
     def acceptable(self) -> bool:
@@ -46,8 +57,8 @@ class Result:
 
     @property
     def needs_data_entry(self) -> bool:
-        """A plain PDF: a person must type the invoice in."""
-        return self.format is Format.PDF and self.guesses is not None
+        """No complete invoice, only guesses: a person must type the invoice in."""
+        return self.guesses is not None
 
 
 def read(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
@@ -101,15 +112,19 @@ def _read_xml(data: bytes, *, max_bytes: int, container: Format | None = None) -
     except Exception as exc:  # a reader bug must not become a 500 for the supplier
         invoice = None
         findings.append(juryo_rules.READ_FAILED.finding(detail=type(exc).__name__))
+    findings.extend(_validate(root, syntax, profile, invoice))
+    guesses = None
     if profile.lacks_invoice_content:
         findings.append(juryo_rules.PROFILE_WITHOUT_CONTENT.finding(profile=profile.value))
-    findings.extend(_validate(root, syntax, profile, invoice))
+        guesses, invoice = (Guesses.of(invoice) if invoice else Guesses()), None
     return Result(
         container or fmt,
         profile=profile,
         syntax=syntax,
         invoice=invoice,
         findings=tuple(findings),
+        guesses=guesses,
+        rule_sets=_rule_sets(root, syntax, profile),
     )
 
 
@@ -118,6 +133,15 @@ def _root_name(root: etree._Element) -> str:
         return "?"
     qname = etree.QName(root)
     return f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
+
+
+def _rule_sets(root: etree._Element, syntax: Syntax, profile: Profile) -> tuple[RuleSetRun, ...]:
+    """The sets ``validation.validate`` selects, so a verdict says which releases made it."""
+    return tuple(
+        RuleSetRun(spec.name, spec.version)
+        for spec in validation.RULE_SETS
+        if spec.applies(root, syntax, profile)
+    )
 
 
 def _validate(

@@ -304,8 +304,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "decide.reload": ("再読み込み", "Reload"),
     "decide.not_pending": ("この請求書は確認待ちではありません。", "This invoice is not pending."),
     "decide.needs_entry": (
-        "PDFの請求書です。承認の前に請求内容を入力・確認してください。",
-        "A plain PDF: enter or confirm its data before approving.",
+        "請求データのない、または不完全な請求書です（PDFのみ、Factur-X MINIMUM / BASIC WL）。"
+        "承認の前に請求内容を入力・確認してください。",
+        "No complete invoice data (a plain PDF, or Factur-X MINIMUM / BASIC WL): enter or "
+        "confirm its data before approving.",
     ),
     "decide.done.approved": ("承認しました。", "Approved."),
     "decide.done.first approval": (

@@ -30,7 +30,8 @@ from tests.s3server import BucketFactory  # registered by -p in pyproject
 from tests.support import LiveServer, start_live_server
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("JURYO_TEST_CORPUS") or REPO.parent / "shared" / "corpus")
+"""``JURYO_TEST_CORPUS`` points elsewhere, e.g. from a git worktree that is not beside it."""
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -52,6 +52,8 @@ class RuleSetSpec:
     run: Runner
     business: bool = True
     """Business rules (as opposed to the XSD); unit-test fragments run only these."""
+    version: str = ""
+    """The release of the rules (or schemas) run, as reported with every verdict."""
 
 
 def _is_en16931(root: etree._Element, syntax: Syntax, profile: Profile) -> bool:
@@ -65,12 +67,14 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
         lambda root, syntax, profile: True,
         validate_xsd,
         business=False,
+        version="UBL 2.1 / Factur-X 1.09 CII",
     ),
     RuleSetSpec(
         "en16931",
         "CEN EN 16931 business rules (official Schematron 1.3.16 / Factur-X 1.09 for CII)",
         _is_en16931,
         lambda root, syntax, profile: validate_en16931(root, syntax),
+        version="1.3.16",
     ),
     RuleSetSpec(
         "peppol-bis-3",
@@ -80,6 +84,7 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
         lambda root, syntax, profile: (
             validate_peppol_cii(root) if syntax is Syntax.CII else validate_peppol(root)
         ),
+        version=peppol.RELEASE,
     ),
     RuleSetSpec(
         "pint-jp",
@@ -87,12 +92,14 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
         "ibr-cl-* and JP-aligned rules",
         lambda root, syntax, profile: profile.is_jp_pint and syntax is Syntax.UBL,
         lambda root, syntax, profile: validate_pint_jp(root, profile),
+        version="1.1.3",
     ),
     RuleSetSpec(
         "japan",
         "juryo's Japan checks (JP-JURYO-*): registration number, tax rounding, rates, yen",
         _japan_applies,
         validate_japan,
+        version="juryo",
     ),
 )
 

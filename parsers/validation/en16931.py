@@ -30,6 +30,7 @@ from lxml import etree
 
 from parsers.findings import Finding, Severity
 from parsers.profiles import Syntax
+from parsers.validation.quiet import quiet_stderr
 from schemas import Artefact, artefact_path, schematron_for
 
 __all__ = ["SVRL_NS", "parse_svrl", "validate_en16931", "warm_up"]
@@ -86,7 +87,7 @@ def _executable(artefact: Artefact) -> tuple[Any, Any]:
 def run_svrl(root: etree._Element, artefact: Artefact) -> bytes:
     """Run a compiled Schematron over ``root`` and return the SVRL report."""
     text = etree.tostring(root, encoding="unicode")
-    with _lock:
+    with _lock, quiet_stderr():
         processor, executable = _executable(artefact)
         node = processor.parse_xml(xml_text=text)
         out: str = executable.transform_to_string(xdm_node=node)
@@ -160,6 +161,6 @@ def validate_en16931(root: etree._Element, syntax: Syntax) -> list[Finding]:
 
 def warm_up() -> None:
     """Compile both stylesheets now rather than on the first invoice."""
-    with _lock:
+    with _lock, quiet_stderr():
         for syntax in Syntax:
             _executable(schematron_for(syntax))

@@ -1,4 +1,5 @@
-"""Typing in a plain-PDF invoice: values a person confirms, kept beside the untouched original."""
+"""Typing in an invoice whose document holds no complete data (a plain PDF, Factur-X MINIMUM or
+BASIC WL): values a person confirms, kept beside the untouched original."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session
 
 from parsers import registration
+from parsers.profiles import Format, Profile
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID
 from service.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -19,6 +21,13 @@ from storage.repositories import inbox as inbox_repo
 from storage.repositories import invoices as repo
 
 EDITABLE = frozenset({InvoiceStatus.PENDING.value, InvoiceStatus.RETURNED.value})
+_INCOMPLETE_PROFILES = frozenset(p.value for p in Profile if p.lacks_invoice_content)
+
+
+def takes_data_entry(invoice: Invoice) -> bool:
+    """The document holds no complete invoice (a plain PDF, Factur-X MINIMUM or BASIC WL): its
+    content is the parser's guesses, and its figures are what a person types in."""
+    return invoice.format == Format.PDF.value or invoice.profile in _INCOMPLETE_PROFILES
 
 
 class TaxEntry(BaseModel):
@@ -54,8 +63,8 @@ class DataEntry(BaseModel):
 
 def document_total(invoice: Invoice) -> Decimal | None:
     """The total the document itself shows: a structured invoice's payable amount, or what
-    the parser read off a plain PDF's text (None when it found none)."""
-    if invoice.format != "pdf":
+    the parser guessed for one that takes data entry (None when it found none)."""
+    if not takes_data_entry(invoice):
         return invoice.payable_amount
     guessed = (invoice.content or {}).get("total")
     try:
@@ -120,7 +129,8 @@ def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, 
 def enter_data(
     session: Session, *, caller: Principal, invoice_id: int, version: int, entry: DataEntry
 ) -> Invoice:
-    """Record data entry for a plain-PDF invoice the caller may see; audited, original untouched.
+    """Record data entry for an invoice that takes it, if the caller may see it; audited,
+    original untouched.
 
     Suppliers enter their own (before a clerk looks); clerks confirm or correct, which clears
     ``needs_data_entry`` so the invoice can be approved. Either way it is a change of the
@@ -131,8 +141,11 @@ def enter_data(
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    if invoice.format != "pdf":
-        raise BadRequest("only plain PDF invoices take data entry; structured ones carry data")
+    if not takes_data_entry(invoice):
+        raise BadRequest(
+            "only plain PDF and Factur-X MINIMUM / BASIC WL invoices take data entry; "
+            "structured ones carry data"
+        )
     if invoice.status not in EDITABLE:
         raise Conflict(f"invoice {invoice_id} is {invoice.status} and can no longer be changed")
     if (

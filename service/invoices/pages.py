@@ -26,7 +26,7 @@ from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, 
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, history, intake, originals, receipts
-from service.invoices.data_entry import enter_data
+from service.invoices.data_entry import enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
 from service.pages import CheckedForm, PageSession, render
@@ -201,9 +201,10 @@ def _entry_page(
 def data_entry_form(
     request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
 ) -> Response:
-    """The data-entry form for a plain PDF, prefilled with earlier entry or the guesses."""
+    """The data-entry form for an invoice without complete data (a plain PDF, Factur-X MINIMUM
+    or BASIC WL), prefilled with earlier entry or the guesses."""
     invoice = _visible(request, session, browser, invoice_id)
-    if invoice.format != "pdf":
+    if not takes_data_entry(invoice):
         raise NotFound(f"invoice {invoice_id} carries its data; there is nothing to enter")
     return _entry_page(request, browser, invoice, display.entry_form(invoice), [])
 
@@ -380,6 +381,7 @@ def invoice_view(
         "invoice": invoice,
         "content": content if structured else None,
         "guesses": None if structured else content,
+        "takes_data_entry": takes_data_entry(invoice),
         "seller": display.party(content.get("seller")) if structured else None,
         "buyer": display.party(content.get("buyer")) if structured else None,
         "findings": [FindingOut.of(f) for f in invoice.findings],

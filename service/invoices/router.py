@@ -234,8 +234,9 @@ def put_data_entry(
     session: DbSession,
     if_match: IfMatch = None,
 ) -> InvoiceDetail:
-    """Confirm or correct the fields of a plain-PDF invoice, on the version you saw (body or
-    If-Match; stale: 409); earlier approvals lapse. The original stays untouched."""
+    """Confirm or correct the fields of an invoice without complete data (plain PDF, Factur-X
+    MINIMUM or BASIC WL), on the version you saw (body or If-Match; stale: 409); earlier
+    approvals lapse. The original stays untouched."""
     invoice = data_entry.enter_data(
         session,
         caller=caller,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from parsers import Finding, Result
 from service.invoices.history import HistoryEntry
@@ -163,6 +163,13 @@ class InvoicePage(BaseModel):
     offset: int
 
 
+class RuleSetOut(BaseModel):
+    """A rule set that judged the document, at the release juryo runs."""
+
+    name: str = Field(examples=["en16931"])
+    version: str = Field(examples=["1.3.16"])
+
+
 class ValidationOut(BaseModel):
     """A dry run's verdict: nothing was stored."""
 
@@ -173,6 +180,8 @@ class ValidationOut(BaseModel):
     payable_amount: Decimal | None
     currency: str | None
     findings: list[FindingOut]
+    rule_sets: list[RuleSetOut]
+    """The rule sets that ran, in order (none for a plain PDF or unreadable XML)."""
 
     @classmethod
     def of(cls, result: Result) -> ValidationOut:
@@ -186,6 +195,7 @@ class ValidationOut(BaseModel):
             payable_amount=invoice.totals.payable if invoice else None,
             currency=invoice.currency if invoice else None,
             findings=[FindingOut.of(f) for f in result.findings],
+            rule_sets=[RuleSetOut(name=r.name, version=r.version) for r in result.rule_sets],
         )
 
 

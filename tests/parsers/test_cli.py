@@ -68,6 +68,7 @@ def test_json(tmp_path: Path, bad: Path) -> None:
         "profile": "jp-pint",
         "valid": good_report["valid"],
         "findings": good_report["findings"],
+        "rule_sets": good_report["rule_sets"],
     }
     assert good_report["valid"] is True
     assert bad_report["valid"] is False
@@ -88,3 +89,14 @@ def test_json(tmp_path: Path, bad: Path) -> None:
 
 def test_no_files_is_success() -> None:
     assert run([]) == (0, "")
+
+
+def test_json_names_the_rule_sets_that_ran_and_their_versions(bad: Path) -> None:
+    _, text = run([GOOD, bad], as_json=True)
+    good_report, bad_report = json.loads(text)
+    assert good_report["rule_sets"] == [
+        {"name": "xsd", "version": "UBL 2.1 / Factur-X 1.09 CII"},
+        {"name": "pint-jp", "version": "1.1.3"},
+        {"name": "japan", "version": "juryo"},
+    ]
+    assert bad_report["rule_sets"] == []

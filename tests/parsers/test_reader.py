@@ -73,15 +73,19 @@ def test_facturx_pdf(cii_xml: bytes) -> None:
         ("urn:factur-x.eu:1p0:basicwl", Profile.FACTURX_BASIC_WL),
     ],
 )
-def test_facturx_without_content_is_flagged(
+def test_facturx_without_content_needs_data_entry_prefilled_from_its_xml(
     cii_xml: bytes, guideline: str, profile: Profile
 ) -> None:
     data = cii_xml.replace(CII_NS, guideline.encode())
     result = read(make_pdf(["x"], attachments={"factur-x.xml": data}))
     assert result.profile is profile
-    (warning,) = [f for f in result.findings if f.rule_id == "JURYO-PROFILE-NO-CONTENT"]
-    assert warning.severity is Severity.WARNING
-    assert profile.value in warning.message_en
+    assert result.needs_data_entry
+    assert result.invoice is None
+    assert result.guesses is not None
+    assert result.guesses.invoice_number == "FX-2026-42"
+    (note,) = [f for f in result.findings if f.rule_id == "JURYO-PROFILE-NO-CONTENT"]
+    assert note.severity is Severity.INFORMATION
+    assert profile.value in note.message_en
 
 
 def test_plain_pdf_needs_data_entry() -> None:

@@ -301,6 +301,21 @@ def test_dry_run_reports_without_storing(
     assert _count_invoices(sessions) == before
 
 
+def test_dry_run_names_the_rule_sets_that_ran_and_their_versions(
+    live_server: LiveServer, client: httpx.Client, supplier: SupplierAccount
+) -> None:
+    document = jp_invoice(seller=supplier.registration_number)
+    report = client.post("/api/v1/validate", content=document, headers=XML).json()
+    assert report["rule_sets"] == [
+        {"name": "xsd", "version": "UBL 2.1 / Factur-X 1.09 CII"},
+        {"name": "pint-jp", "version": "1.1.3"},
+        {"name": "japan", "version": "juryo"},
+    ]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "rule_sets" in schema["ValidationOut"]["required"]
+    assert set(schema["RuleSetOut"]["properties"]) == {"name", "version"}
+
+
 def test_suppliers_see_only_their_own_invoices(
     live_server: LiveServer,
     client: httpx.Client,
