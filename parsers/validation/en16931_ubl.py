@@ -1,0 +1,240 @@
+"""The CEN EN 16931 1.3.16 rules for UBL, run natively (lxml XPath 1.0 and Python).
+
+The official artefact is an XSLT 2.0 Schematron in three patterns: the business rules (``BR-*``
+and the VAT families), the UBL syntax rules (``UBL-SR-*``, ``UBL-DT-*``, ``UBL-CR-*``) and the
+code lists (``BR-CL-*``). juryo restates each assertion as a row of
+:mod:`parsers.validation.en16931_ubl_rules` and keeps the Schematron semantics that decide which
+rule sees which node: within one pattern a node is judged only by the highest-priority rule whose
+context matches it; a finding is reported once per failing (node, assertion).
+
+XPath 2.0 has no place in lxml, so the tests are XPath 1.0 with a few extension functions
+(``x2:*``, registered here) for what 1.0 lacks: ``upper-case``, the xs:boolean reading of
+``ChargeIndicator``, ``abs``, ``ends-with`` and dates. The four tests that quantify over a
+sequence (``every $x in … satisfies``) run in Python with an XPath variable. The official XSLT
+stays in the test suite as the oracle (``tests/parsers/test_validation_en16931_native_diff.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from parsers.findings import Finding, Severity
+from parsers.validation import en16931_ubl_messages as messages
+from parsers.validation.en16931_ubl_calculation import PREDICATES
+from parsers.validation.en16931_ubl_rules import QUANTIFIED, ROWS
+
+__all__ = ["RULE_IDS", "VERSION", "validate_en16931_ubl"]
+
+VERSION = "1.3.16"
+X2_NS = "urn:juryo:xpath2"
+NS = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "cn": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    "x2": X2_NS,
+}
+
+
+def _string(value: Any) -> str:
+    """XPath 1.0 ``string()`` of an extension-function argument."""
+    if isinstance(value, list):
+        if not value:
+            return ""
+        first = value[0]
+        return "".join(first.itertext()) if isinstance(first, etree._Element) else str(first)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _upper(_context: Any, value: Any) -> str:
+    return _string(value).upper()
+
+
+def _boolean(_context: Any, value: Any) -> str:
+    """xs:boolean cast of an untyped value: ``'true'``, ``'false'`` or ``''`` (not a boolean)."""
+    lexical = _string(value).strip()
+    return {"true": "true", "1": "true", "false": "false", "0": "false"}.get(lexical, "")
+
+
+def _abs(_context: Any, value: Any) -> float:
+    number = value if isinstance(value, float) else _number(_string(value))
+    return abs(number)
+
+
+def _ends_with(_context: Any, value: Any, suffix: Any) -> bool:
+    return _string(value).endswith(_string(suffix))
+
+
+_DATE = re.compile(r"(-?\d{4,}-\d\d-\d\d)(Z|[+-]\d\d:\d\d)?")
+
+
+def _date(_context: Any, value: Any) -> float:
+    """xs:date as minutes on one timeline (timezone applied, UTC when none), NaN if not a date.
+
+    XPath compares dates with timezones by the instant each day starts, so ``2016-01-01+01:00``
+    is one hour before ``2016-01-01``.
+    """
+    match = _DATE.fullmatch(_string(value).strip())
+    if match is None:
+        return math.nan
+    try:
+        day = dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return math.nan
+    zone = match.group(2) or "Z"
+    offset = 0 if zone == "Z" else int(zone[0] + "1") * (int(zone[1:3]) * 60 + int(zone[4:6]))
+    return float(day.toordinal() * 1440 - offset)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+_FUNCTIONS = etree.FunctionNamespace(X2_NS)
+_FUNCTIONS["upper"] = _upper
+_FUNCTIONS["bool"] = _boolean
+_FUNCTIONS["abs"] = _abs
+_FUNCTIONS["ends-with"] = _ends_with
+_FUNCTIONS["date"] = _date
+
+Test = Callable[[etree._Element], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Assertion:
+    rule_id: str
+    severity: Severity
+    test: Test
+    message_en: str
+    message_ja: str
+    business_term: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """One Schematron ``<rule>``: a context and the assertions made on it."""
+
+    context: etree.XPath
+    assertions: tuple[_Assertion, ...]
+
+
+def _xpath_test(expression: str) -> Test:
+    compiled = etree.XPath(f"boolean({expression})", namespaces=NS)
+
+    def run(node: etree._Element) -> bool:
+        return bool(compiled(node))
+
+    return run
+
+
+def _quantified(over: str, variable: str, body: str) -> Test:
+    """``every $variable in over satisfies body``, ``$variable`` bound to each item's string."""
+    items = etree.XPath(over, namespaces=NS)
+    compiled = etree.XPath(f"boolean({body})", namespaces=NS)
+
+    def run(node: etree._Element) -> bool:
+        found = items(node)
+        values = found if isinstance(found, list) else [found]
+        return all(bool(compiled(node, **{variable: _string([v])})) for v in values)
+
+    return run
+
+
+def _test(rule_id: str, expression: str | None) -> Test:
+    exact = PREDICATES.get(rule_id)
+    if exact is not None:
+        return exact
+    if expression is not None:
+        return _xpath_test(expression)
+    over, variable, body = QUANTIFIED[rule_id]
+    return _quantified(over, variable, body)
+
+
+def _compile() -> tuple[tuple[_Group, ...], ...]:
+    """The three patterns, each a tuple of groups in descending priority."""
+    patterns: dict[int, dict[int, tuple[str, list[_Assertion]]]] = {}
+    for pattern, priority, context, rule_id, flag, expression, term in ROWS:
+        groups = patterns.setdefault(pattern, {})
+        _, assertions = groups.setdefault(priority, (context, []))
+        en, ja = messages.for_rule(rule_id, term)
+        severity = Severity.WARNING if flag == "warning" else Severity.FATAL
+        assertions.append(_Assertion(rule_id, severity, _test(rule_id, expression), en, ja, term))
+    return tuple(
+        tuple(
+            _Group(etree.XPath(context, namespaces=NS), tuple(assertions))
+            for _, (context, assertions) in sorted(groups.items(), reverse=True)
+        )
+        for _, groups in sorted(patterns.items())
+    )
+
+
+_PATTERNS = _compile()
+RULE_IDS: tuple[str, ...] = tuple(row[3] for row in ROWS)
+
+
+def _location(node: etree._Element) -> str:
+    """``/Invoice[1]/cac:…`` in the official report's shape: local names and positions."""
+    steps: list[str] = []
+    current: etree._Element | None = node
+    while current is not None:
+        parent = current.getparent()
+        name = etree.QName(current).localname
+        if parent is None:
+            steps.append(f"/{name}[1]")
+        else:
+            same = [sibling for sibling in parent if sibling.tag == current.tag]
+            steps.append(f"/{name}[{same.index(current) + 1}]")
+        current = parent
+    return "".join(reversed(steps))
+
+
+def _nodes(group: _Group, root: etree._Element) -> Iterable[etree._Element]:
+    found = group.context(root)
+    return [n for n in found if isinstance(n, etree._Element)] if isinstance(found, list) else []
+
+
+def _run_pattern(groups: tuple[_Group, ...], root: etree._Element) -> list[Finding]:
+    """A node is judged by the first (highest-priority) group that selects it, as in XSLT."""
+    claimed: set[etree._Element] = set()
+    failures: list[tuple[etree._Element, _Assertion]] = []
+    for group in groups:
+        for node in _nodes(group, root):
+            if node in claimed:
+                continue
+            claimed.add(node)
+            failures.extend((node, a) for a in group.assertions if not a.test(node))
+    return [_finding(node, assertion) for node, assertion in failures]
+
+
+def _finding(node: etree._Element, assertion: _Assertion) -> Finding:
+    return Finding(
+        rule_id=assertion.rule_id,
+        severity=assertion.severity,
+        message_en=assertion.message_en,
+        message_ja=assertion.message_ja,
+        location=_location(node),
+        business_term=assertion.business_term,
+    )
+
+
+def validate_en16931_ubl(root: etree._Element) -> list[Finding]:
+    """Every EN 16931 finding for a UBL invoice or credit note, without Saxon."""
+    findings: list[Finding] = []
+    for groups in _PATTERNS:
+        findings.extend(_run_pattern(groups, root))
+    return findings
