@@ -7,11 +7,12 @@ code lists (``BR-CL-*``). juryo restates each assertion as a row of
 rule sees which node: within one pattern a node is judged only by the highest-priority rule whose
 context matches it; a finding is reported once per failing (node, assertion).
 
-XPath 2.0 has no place in lxml, so the tests are XPath 1.0 with a few extension functions
-(``x2:*``, registered here) for what 1.0 lacks: ``upper-case``, the xs:boolean reading of
-``ChargeIndicator``, ``abs``, ``ends-with`` and dates. The four tests that quantify over a
-sequence (``every $x in … satisfies``) run in Python with an XPath variable. The official XSLT
-stays in the test suite as the oracle (``tests/parsers/test_validation_en16931_native_diff.py``).
+XPath 2.0 has no place in lxml, so the tests are XPath 1.0 with one extension function
+(``x2:date``, registered here) for what 1.0 lacks; ``upper-case`` becomes
+``translate`` and the xs:boolean reading of ``ChargeIndicator`` a string test. Arithmetic runs
+in exact decimals (:mod:`parsers.validation.en16931_ubl_calculation`). The tests that quantify
+over a sequence (``every $x in … satisfies``) run in Python with an XPath variable. The
+official XSLT stays in the suite as the oracle (``test_validation_en16931_native_diff.py``).
 """
 
 from __future__ import annotations
@@ -58,25 +59,6 @@ def _string(value: Any) -> str:
     return str(value)
 
 
-def _upper(_context: Any, value: Any) -> str:
-    return _string(value).upper()
-
-
-def _boolean(_context: Any, value: Any) -> str:
-    """xs:boolean cast of an untyped value: ``'true'``, ``'false'`` or ``''`` (not a boolean)."""
-    lexical = _string(value).strip()
-    return {"true": "true", "1": "true", "false": "false", "0": "false"}.get(lexical, "")
-
-
-def _abs(_context: Any, value: Any) -> float:
-    number = value if isinstance(value, float) else _number(_string(value))
-    return abs(number)
-
-
-def _ends_with(_context: Any, value: Any, suffix: Any) -> bool:
-    return _string(value).endswith(_string(suffix))
-
-
 _DATE = re.compile(r"(-?\d{4,}-\d\d-\d\d)(Z|[+-]\d\d:\d\d)?")
 
 
@@ -98,18 +80,7 @@ def _date(_context: Any, value: Any) -> float:
     return float(day.toordinal() * 1440 - offset)
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return math.nan
-
-
 _FUNCTIONS = etree.FunctionNamespace(X2_NS)
-_FUNCTIONS["upper"] = _upper
-_FUNCTIONS["bool"] = _boolean
-_FUNCTIONS["abs"] = _abs
-_FUNCTIONS["ends-with"] = _ends_with
 _FUNCTIONS["date"] = _date
 
 Test = Callable[[etree._Element], bool]
@@ -123,6 +94,8 @@ class _Assertion:
     message_en: str
     message_ja: str
     business_term: str | None
+    absent: str | None
+    """For a ``not(path)`` test: the path's last step; when no such node exists, it holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +104,37 @@ class _Group:
 
     context: etree.XPath
     assertions: tuple[_Assertion, ...]
+    needs: frozenset[str] | None
+    """Names of which one must occur in the document for the context to select anything."""
+
+
+_PREDICATE = re.compile(r"\[[^\[\]]*\]")
+_NEGATED_PATH = re.compile(r"not\(([^()]*|\([^()]*\)[^()]*)\)")
+_NAME = re.compile(r"(@?)(?:([A-Za-z0-9]+):)?([A-Za-z0-9_]+)")
+
+
+def _last_name(path: str) -> str | None:
+    """Clark name (``@name`` for an attribute) of a location path's last step, if it has one."""
+    stripped = path
+    while (shorter := _PREDICATE.sub("", stripped)) != stripped:
+        stripped = shorter
+    match = _NAME.fullmatch(stripped.rsplit("/", 1)[-1].strip())
+    if match is None or "(" in stripped.rsplit("/", 1)[-1]:
+        return None
+    attribute, prefix, local = match.groups()
+    if attribute:
+        return f"@{local}" if prefix is None else None
+    return f"{{{NS[prefix]}}}{local}" if prefix in NS else None
+
+
+def _absent(expression: str | None) -> str | None:
+    match = _NEGATED_PATH.fullmatch(expression.strip()) if expression else None
+    return _last_name(match.group(1)) if match else None
+
+
+def _needs(context: str) -> frozenset[str] | None:
+    names = [_last_name(branch) for branch in context.split(" | ")]
+    return None if any(n is None for n in names) else frozenset(n for n in names if n)
 
 
 def _xpath_test(expression: str) -> Test:
@@ -173,10 +177,12 @@ def _compile() -> tuple[tuple[_Group, ...], ...]:
         _, assertions = groups.setdefault(priority, (context, []))
         en, ja = messages.for_rule(rule_id, term)
         severity = Severity.WARNING if flag == "warning" else Severity.FATAL
-        assertions.append(_Assertion(rule_id, severity, _test(rule_id, expression), en, ja, term))
+        test = _test(rule_id, expression)
+        absent = None if rule_id in PREDICATES else _absent(expression)
+        assertions.append(_Assertion(rule_id, severity, test, en, ja, term, absent))
     return tuple(
         tuple(
-            _Group(etree.XPath(context, namespaces=NS), tuple(assertions))
+            _Group(etree.XPath(context, namespaces=NS), tuple(assertions), _needs(context))
             for _, (context, assertions) in sorted(groups.items(), reverse=True)
         )
         for _, groups in sorted(patterns.items())
@@ -208,16 +214,36 @@ def _nodes(group: _Group, root: etree._Element) -> Iterable[etree._Element]:
     return [n for n in found if isinstance(n, etree._Element)] if isinstance(found, list) else []
 
 
-def _run_pattern(groups: tuple[_Group, ...], root: etree._Element) -> list[Finding]:
+def _present(root: etree._Element) -> frozenset[str]:
+    """Every element name and ``@attribute`` name in the document."""
+    names: set[str] = set()
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            names.add(element.tag)
+            names.update(f"@{a}" for a in element.attrib)
+    return frozenset(names)
+
+
+def _holds(assertion: _Assertion, node: etree._Element, present: frozenset[str]) -> bool:
+    if assertion.absent is not None and assertion.absent not in present:
+        return True
+    return assertion.test(node)
+
+
+def _run_pattern(
+    groups: tuple[_Group, ...], root: etree._Element, present: frozenset[str]
+) -> list[Finding]:
     """A node is judged by the first (highest-priority) group that selects it, as in XSLT."""
     claimed: set[etree._Element] = set()
     failures: list[tuple[etree._Element, _Assertion]] = []
     for group in groups:
+        if group.needs is not None and group.needs.isdisjoint(present):
+            continue
         for node in _nodes(group, root):
             if node in claimed:
                 continue
             claimed.add(node)
-            failures.extend((node, a) for a in group.assertions if not a.test(node))
+            failures.extend((node, a) for a in group.assertions if not _holds(a, node, present))
     return [_finding(node, assertion) for node, assertion in failures]
 
 
@@ -234,7 +260,8 @@ def _finding(node: etree._Element, assertion: _Assertion) -> Finding:
 
 def validate_en16931_ubl(root: etree._Element) -> list[Finding]:
     """Every EN 16931 finding for a UBL invoice or credit note, without Saxon."""
+    present = _present(root)
     findings: list[Finding] = []
     for groups in _PATTERNS:
-        findings.extend(_run_pattern(groups, root))
+        findings.extend(_run_pattern(groups, root, present))
     return findings

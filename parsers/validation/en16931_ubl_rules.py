@@ -3,9 +3,11 @@
 
 ``pattern`` 0 is the business rules, 1 the UBL syntax rules, 2 the code lists; within a pattern
 the highest ``priority`` whose context selects a node judges it. ``test`` is an XPath 1.0
-boolean (with ``x2:`` functions, see :mod:`parsers.validation.en16931_ubl`); ``None`` means the
-rule quantifies over a sequence and is in :data:`QUANTIFIED`. Messages are in
-:mod:`parsers.validation.en16931_ubl_messages`.
+boolean (with ``x2:date``, see :mod:`parsers.validation.en16931_ubl`); its ``translate`` to
+upper case maps long s (U+017F) to ``S``, as XPath 2.0's ``upper-case`` does. ``None`` means the
+rule is Python: exact decimal arithmetic
+(:data:`parsers.validation.en16931_ubl_calculation.PREDICATES`) or a quantifier over a sequence
+(:data:`QUANTIFIED`). Messages are in :mod:`parsers.validation.en16931_ubl_messages`.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-31",
         "fatal",
         "boolean(cbc:Amount)",
@@ -72,16 +74,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-32",
         "fatal",
-        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID)",
+        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID)",
         "BG-20",
     ),
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-33",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -90,7 +92,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-CO-05",
         "fatal",
         "true()",
@@ -99,7 +101,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-CO-21",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -108,7 +110,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-DEC-01",
         "fatal",
         "string-length(substring-after(cbc:Amount,'.'))<=2",
@@ -117,7 +119,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         60,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-DEC-02",
         "fatal",
         "string-length(substring-after(cbc:BaseAmount,'.'))<=2",
@@ -126,7 +128,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-36",
         "fatal",
         "boolean(cbc:Amount)",
@@ -135,16 +137,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-37",
         "fatal",
-        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID)",
+        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID)",
         "BG-21",
     ),
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-38",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -153,7 +155,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-CO-06",
         "fatal",
         "true()",
@@ -162,7 +164,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-CO-22",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -171,7 +173,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-DEC-05",
         "fatal",
         "string-length(substring-after(cbc:Amount,'.'))<=2",
@@ -180,7 +182,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         59,
-        "/ubl:Invoice/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | /cn:CreditNote/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | /cn:CreditNote/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-DEC-06",
         "fatal",
         "string-length(substring-after(cbc:BaseAmount,'.'))<=2",
@@ -214,51 +216,11 @@ ROWS: tuple[Row, ...] = (
         "BT-112",
     ),
     (0, 58, "//cac:LegalMonetaryTotal", "BR-15", "fatal", "boolean(cbc:PayableAmount)", "BT-115"),
-    (
-        0,
-        58,
-        "//cac:LegalMonetaryTotal",
-        "BR-CO-10",
-        "fatal",
-        "(number(cbc:LineExtensionAmount) = number(round(sum((//cac:InvoiceLine|//cac:CreditNoteLine)/cbc:LineExtensionAmount) * 10 * 10) div 100))",
-        "BT-106",
-    ),
-    (
-        0,
-        58,
-        "//cac:LegalMonetaryTotal",
-        "BR-CO-11",
-        "fatal",
-        "number(cbc:AllowanceTotalAmount) = (round(sum(../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cbc:Amount) * 10 * 10) div 100) or (not(cbc:AllowanceTotalAmount) and not(../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']))",
-        "BT-107",
-    ),
-    (
-        0,
-        58,
-        "//cac:LegalMonetaryTotal",
-        "BR-CO-12",
-        "fatal",
-        "number(cbc:ChargeTotalAmount) = (round(sum(../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cbc:Amount) * 10 * 10) div 100) or (not(cbc:ChargeTotalAmount) and not(../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']))",
-        "BT-108",
-    ),
-    (
-        0,
-        58,
-        "//cac:LegalMonetaryTotal",
-        "BR-CO-13",
-        "fatal",
-        "((cbc:ChargeTotalAmount) and (cbc:AllowanceTotalAmount) and (number(cbc:TaxExclusiveAmount) = round((number(cbc:LineExtensionAmount) + number(cbc:ChargeTotalAmount) - number(cbc:AllowanceTotalAmount)) * 10 * 10) div 100 )) or (not(cbc:ChargeTotalAmount) and (cbc:AllowanceTotalAmount) and (number(cbc:TaxExclusiveAmount) = round((number(cbc:LineExtensionAmount) - number(cbc:AllowanceTotalAmount)) * 10 * 10 ) div 100)) or ((cbc:ChargeTotalAmount) and not(cbc:AllowanceTotalAmount) and (number(cbc:TaxExclusiveAmount) = round((number(cbc:LineExtensionAmount) + number(cbc:ChargeTotalAmount)) * 10 * 10 ) div 100)) or (not(cbc:ChargeTotalAmount) and not(cbc:AllowanceTotalAmount) and (number(cbc:TaxExclusiveAmount) = number(cbc:LineExtensionAmount)))",
-        "BT-109",
-    ),
-    (
-        0,
-        58,
-        "//cac:LegalMonetaryTotal",
-        "BR-CO-16",
-        "fatal",
-        "(boolean(cbc:PrepaidAmount) and not(boolean(cbc:PayableRoundingAmount)) and (number(cbc:PayableAmount) = (round((number(cbc:TaxInclusiveAmount) - number(cbc:PrepaidAmount)) * 10 * 10) div 100))) or (not(boolean(cbc:PrepaidAmount)) and not(boolean(cbc:PayableRoundingAmount)) and number(cbc:PayableAmount) = number(cbc:TaxInclusiveAmount)) or (boolean(cbc:PrepaidAmount) and boolean(cbc:PayableRoundingAmount) and ((round((number(cbc:PayableAmount) - number(cbc:PayableRoundingAmount)) * 10 * 10) div 100) = (round((number(cbc:TaxInclusiveAmount) - number(cbc:PrepaidAmount)) * 10 * 10) div 100))) or (not(boolean(cbc:PrepaidAmount)) and boolean(cbc:PayableRoundingAmount) and ((round((number(cbc:PayableAmount) - number(cbc:PayableRoundingAmount)) * 10 * 10) div 100) = number(cbc:TaxInclusiveAmount)))",
-        "BT-115",
-    ),
+    (0, 58, "//cac:LegalMonetaryTotal", "BR-CO-10", "fatal", None, "BT-106"),
+    (0, 58, "//cac:LegalMonetaryTotal", "BR-CO-11", "fatal", None, "BT-107"),
+    (0, 58, "//cac:LegalMonetaryTotal", "BR-CO-12", "fatal", None, "BT-108"),
+    (0, 58, "//cac:LegalMonetaryTotal", "BR-CO-13", "fatal", None, "BT-109"),
+    (0, 58, "//cac:LegalMonetaryTotal", "BR-CO-16", "fatal", None, "BT-115"),
     (
         0,
         58,
@@ -428,7 +390,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AE-01",
         "fatal",
-        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'AE'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'AE']))",
+        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'AE'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']))",
         "BG-25",
     ),
     (
@@ -437,7 +399,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AE-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-25",
     ),
     (
@@ -446,7 +408,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AE-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -455,7 +417,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AE-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -501,7 +463,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-E-01",
         "fatal",
-        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'E']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'E'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'E']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'E']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'E']))",
+        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'E']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'E'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'E']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'E']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'E']))",
         "BG-25",
     ),
     (
@@ -510,7 +472,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-E-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-25",
     ),
     (
@@ -519,7 +481,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-E-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -528,7 +490,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-E-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -537,7 +499,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-G-01",
         "fatal",
-        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'G']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'G'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'G']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'G']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'G']))",
+        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'G']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'G'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'G']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'G']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'G']))",
         "BG-25",
     ),
     (
@@ -546,7 +508,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-G-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-25",
     ),
     (
@@ -555,7 +517,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-G-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='G']) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='G']) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -564,7 +526,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-G-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='G']) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='G']) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -573,7 +535,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-IC-01",
         "fatal",
-        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']))",
+        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']))",
         "BG-25",
     ),
     (
@@ -582,7 +544,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-IC-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']])",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']])",
         "BG-25",
     ),
     (
@@ -591,7 +553,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-IC-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -600,7 +562,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-IC-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -609,7 +571,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-IC-11",
         "fatal",
-        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and (string-length(cac:Delivery/cbc:ActualDeliveryDate) > 1 or (cac:InvoicePeriod/*))) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']))",
+        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and (string-length(cac:Delivery/cbc:ActualDeliveryDate) > 1 or (cac:InvoicePeriod/*))) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']))",
         "BG-23",
     ),
     (
@@ -618,7 +580,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-IC-12",
         "fatal",
-        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and (string-length(cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode) >1)) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'K']))",
+        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and (string-length(cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode) >1)) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'K']))",
         "BG-23",
     ),
     (
@@ -627,7 +589,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AF-01",
         "fatal",
-        "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'L']) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) = 0)",
+        "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'L']) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) = 0)",
         "BG-25",
     ),
     (
@@ -636,7 +598,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AF-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-25",
     ),
     (
@@ -645,7 +607,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AF-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -654,7 +616,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AF-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[cbc:ID='L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[cbc:ID='L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -663,7 +625,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AG-01",
         "fatal",
-        "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) = 0)",
+        "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) = 0)",
         "BG-25",
     ),
     (
@@ -672,7 +634,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AG-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-25",
     ),
     (
@@ -681,7 +643,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AG-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -690,7 +652,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-AG-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -699,7 +661,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-01",
         "fatal",
-        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']))",
+        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']))",
         "BG-25",
     ),
     (
@@ -708,7 +670,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']])",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']])",
         "BG-25",
     ),
     (
@@ -717,7 +679,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-03",
         "fatal",
-        "(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -726,7 +688,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-04",
         "fatal",
-        "(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -735,7 +697,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-11",
         "fatal",
-        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
+        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
         "BG-23",
     ),
     (
@@ -744,7 +706,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-12",
         "fatal",
-        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
+        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
         "BG-23",
     ),
     (
@@ -753,7 +715,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-13",
         "fatal",
-        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
+        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
         "BG-23",
     ),
     (
@@ -762,7 +724,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-O-14",
         "fatal",
-        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
+        "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])",
         "BG-23",
     ),
     (
@@ -780,7 +742,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-S-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S']))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S']))",
         "BG-25",
     ),
     (
@@ -789,7 +751,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-S-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -798,7 +760,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-S-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-21",
     ),
     (
@@ -807,7 +769,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-Z-01",
         "fatal",
-        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'Z'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID[normalize-space(.) = 'Z']))",
+        "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'Z'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']))",
         "BG-25",
     ),
     (
@@ -816,7 +778,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-Z-02",
         "fatal",
-        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BT-151",
     ),
     (
@@ -825,7 +787,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-Z-03",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BG-20",
     ),
     (
@@ -834,7 +796,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "BR-Z-04",
         "fatal",
-        "(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID)or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]))",
+        "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID)or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]))",
         "BT-102",
     ),
     (
@@ -933,7 +895,7 @@ ROWS: tuple[Row, ...] = (
         "//cac:InvoiceLine | //cac:CreditNoteLine",
         "BR-CO-04",
         "fatal",
-        "(cac:Item/cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID)",
+        "(cac:Item/cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID)",
         "BG-25",
     ),
     (
@@ -948,7 +910,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         55,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-41",
         "fatal",
         "boolean(cbc:Amount)",
@@ -957,7 +919,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         55,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-42",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -966,7 +928,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         55,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-CO-07",
         "fatal",
         "true()",
@@ -975,7 +937,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         55,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-CO-23",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -984,7 +946,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         55,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-DEC-24",
         "fatal",
         "string-length(substring-after(cbc:Amount,'.'))<=2",
@@ -993,7 +955,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         55,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "BR-DEC-25",
         "fatal",
         "string-length(substring-after(cbc:BaseAmount,'.'))<=2",
@@ -1002,7 +964,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         54,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-43",
         "fatal",
         "boolean(cbc:Amount)",
@@ -1011,7 +973,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         54,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-44",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -1020,7 +982,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         54,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-CO-08",
         "fatal",
         "true()",
@@ -1029,7 +991,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         54,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-CO-24",
         "fatal",
         "boolean(cbc:AllowanceChargeReason) or boolean(cbc:AllowanceChargeReasonCode)",
@@ -1038,7 +1000,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         54,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-DEC-27",
         "fatal",
         "string-length(substring-after(cbc:Amount,'.'))<=2",
@@ -1047,7 +1009,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         54,
-        "//cac:InvoiceLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'] | //cac:CreditNoteLine/cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']] | //cac:CreditNoteLine/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "BR-DEC-28",
         "fatal",
         "string-length(substring-after(cbc:BaseAmount,'.'))<=2",
@@ -1168,7 +1130,7 @@ ROWS: tuple[Row, ...] = (
         "//cac:AccountingSupplierParty",
         "BR-CO-26",
         "fatal",
-        "boolean(cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID) or boolean(cac:Party/cac:PartyIdentification/cbc:ID[not(@schemeID = 'SEPA')]) or boolean(cac:Party/cac:PartyLegalEntity/cbc:CompanyID)",
+        "boolean(cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID) or boolean(cac:Party/cac:PartyIdentification/cbc:ID[not(@schemeID = 'SEPA')]) or boolean(cac:Party/cac:PartyLegalEntity/cbc:CompanyID)",
         "BT-29",
     ),
     (
@@ -1213,7 +1175,7 @@ ROWS: tuple[Row, ...] = (
         "//cac:TaxRepresentativeParty",
         "BR-56",
         "fatal",
-        "boolean(cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:CompanyID)",
+        "boolean(cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:CompanyID)",
         "BG-11",
     ),
     (
@@ -1231,7 +1193,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice/cac:TaxTotal | /cn:CreditNote/cac:TaxTotal",
         "BR-CO-14",
         "fatal",
-        "(number(child::cbc:TaxAmount)= round((sum(cac:TaxSubtotal/cbc:TaxAmount) * 10 * 10)) div 100) or not(cac:TaxSubtotal)",
+        None,
         "BT-110",
     ),
     (
@@ -1250,7 +1212,7 @@ ROWS: tuple[Row, ...] = (
         "//cac:TaxTotal/cac:TaxSubtotal",
         "BR-47",
         "fatal",
-        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:ID)",
+        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:ID)",
         "BG-23",
     ),
     (
@@ -1259,18 +1221,10 @@ ROWS: tuple[Row, ...] = (
         "//cac:TaxTotal/cac:TaxSubtotal",
         "BR-48",
         "fatal",
-        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:Percent) or boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']][normalize-space(cbc:ID)='O'])",
+        "boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]/cbc:Percent) or boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']][normalize-space(cbc:ID)='O'])",
         "BG-23",
     ),
-    (
-        0,
-        37,
-        "//cac:TaxTotal/cac:TaxSubtotal",
-        "BR-CO-17",
-        "fatal",
-        "(round(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:Percent) = 0 and (round(number(cbc:TaxAmount)) = 0)) or (round(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:Percent) != 0 and ((x2:abs(number(cbc:TaxAmount)) - 1 < round(x2:abs(number(cbc:TaxableAmount)) * (cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:Percent div 100) * 10 * 10) div 100 ) and (x2:abs(number(cbc:TaxAmount)) + 1 > round(x2:abs(number(cbc:TaxableAmount)) * (cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:Percent div 100) * 10 * 10) div 100 ))) or (not(boolean(cac:TaxCategory[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]/cbc:Percent)) and (round(number(cbc:TaxAmount)) = 0))",
-        "BT-117",
-    ),
+    (0, 37, "//cac:TaxTotal/cac:TaxSubtotal", "BR-CO-17", "fatal", None, "BT-117"),
     (
         0,
         37,
@@ -1292,7 +1246,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         36,
-        "//cac:PartyTaxScheme[cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-CO-09",
         "fatal",
         "( contains( ' 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW ',substring(cbc:CompanyID,1,2) ) )",
@@ -1301,16 +1255,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         35,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AE-08",
         "fatal",
-        "(boolean(//cac:InvoiceLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='AE']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='AE']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='AE']]/cbc:Amount)))) or (boolean(//cac:CreditNoteLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='AE']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='AE']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='AE']]/cbc:Amount))))",
+        None,
         "BG-23",
     ),
     (
         0,
         35,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AE-09",
         "fatal",
         "number(../cbc:TaxAmount) = 0",
@@ -1319,7 +1273,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         35,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AE-10",
         "fatal",
         "boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )",
@@ -1328,7 +1282,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         34,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AE-06",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1337,7 +1291,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         33,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AE-07",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1346,7 +1300,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         32,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AE-05",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1355,16 +1309,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         31,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-E-08",
         "fatal",
-        "(boolean(//cac:InvoiceLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='E']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='E']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='E']]/cbc:Amount)))) or (boolean(//cac:CreditNoteLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='E']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='E']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='E']]/cbc:Amount))))",
+        None,
         "BG-23",
     ),
     (
         0,
         31,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-E-09",
         "fatal",
         "number(../cbc:TaxAmount) = 0",
@@ -1373,7 +1327,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         31,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-E-10",
         "fatal",
         "boolean(cbc:TaxExemptionReason) or boolean(cbc:TaxExemptionReasonCode)",
@@ -1382,7 +1336,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         30,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-E-06",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1391,7 +1345,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         29,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-E-07",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1400,7 +1354,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         28,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-E-05",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1409,16 +1363,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         27,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-G-08",
         "fatal",
-        "(boolean(//cac:InvoiceLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='G']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='G']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='G']]/cbc:Amount)))) or (boolean(//cac:CreditNoteLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='G']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='G']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='G']]/cbc:Amount))))",
+        None,
         "BG-23",
     ),
     (
         0,
         27,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-G-09",
         "fatal",
         "number(../cbc:TaxAmount) = 0",
@@ -1427,7 +1381,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         27,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-G-10",
         "fatal",
         "boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )",
@@ -1436,7 +1390,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         26,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-G-06",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1445,7 +1399,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         25,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-G-07",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1454,7 +1408,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         24,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-G-05",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1463,16 +1417,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         23,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-IC-08",
         "fatal",
-        "(boolean(//cac:InvoiceLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='K']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='K']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='K']]/cbc:Amount)))) or (boolean(//cac:CreditNoteLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='K']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='K']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='K']]/cbc:Amount))))",
+        None,
         "BG-23",
     ),
     (
         0,
         23,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-IC-09",
         "fatal",
         "number(../cbc:TaxAmount) = 0",
@@ -1481,7 +1435,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         23,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-IC-10",
         "fatal",
         "boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )",
@@ -1490,7 +1444,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         22,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-IC-06",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1499,7 +1453,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         21,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-IC-07",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1508,7 +1462,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         20,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-IC-05",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1517,7 +1471,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         19,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AF-08",
         "fatal",
         None,
@@ -1526,16 +1480,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         19,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AF-09",
         "fatal",
-        "(x2:abs(number(../cbc:TaxAmount)) - 1 < round((x2:abs(number(../cbc:TaxableAmount)) * (number(cbc:Percent) div 100)) * 10 * 10) div 100 ) and (x2:abs(number(../cbc:TaxAmount)) + 1 > round((x2:abs(number(../cbc:TaxableAmount)) * (number(cbc:Percent) div 100)) * 10 * 10) div 100 )",
+        None,
         "BT-117",
     ),
     (
         0,
         19,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AF-10",
         "fatal",
         "not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)",
@@ -1544,7 +1498,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         18,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AF-06",
         "fatal",
         "(cbc:Percent) >= 0",
@@ -1553,7 +1507,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         17,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AF-07",
         "fatal",
         "(cbc:Percent) >= 0",
@@ -1562,7 +1516,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         16,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AF-05",
         "fatal",
         "(cbc:Percent) >= 0",
@@ -1571,7 +1525,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         15,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AG-08",
         "fatal",
         None,
@@ -1580,16 +1534,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         15,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AG-09",
         "fatal",
-        "(x2:abs(number(../cbc:TaxAmount)) - 1 < round((x2:abs(number(../cbc:TaxableAmount)) * (number(cbc:Percent) div 100)) * 10 * 10) div 100 ) and (x2:abs(number(../cbc:TaxAmount)) + 1 > round((x2:abs(number(../cbc:TaxableAmount)) * (number(cbc:Percent) div 100)) * 10 * 10) div 100 )",
+        None,
         "BT-117",
     ),
     (
         0,
         15,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AG-10",
         "fatal",
         "not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)",
@@ -1598,7 +1552,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         14,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AG-06",
         "fatal",
         "(cbc:Percent) >= 0",
@@ -1607,7 +1561,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         13,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AG-07",
         "fatal",
         "(cbc:Percent) >= 0",
@@ -1616,7 +1570,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         12,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-AG-05",
         "fatal",
         "(cbc:Percent) >= 0",
@@ -1625,16 +1579,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         11,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-O-08",
         "fatal",
-        "(boolean(//cac:InvoiceLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='O']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='O']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='O']]/cbc:Amount)))) or (boolean(//cac:CreditNoteLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='O']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='O']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='O']]/cbc:Amount))))",
+        None,
         "BG-23",
     ),
     (
         0,
         11,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-O-09",
         "fatal",
         "number(../cbc:TaxAmount) = 0",
@@ -1643,7 +1597,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         11,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-O-10",
         "fatal",
         "boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )",
@@ -1652,7 +1606,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         10,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-O-06",
         "fatal",
         "not(cbc:Percent)",
@@ -1661,7 +1615,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         9,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-O-07",
         "fatal",
         "not(cbc:Percent)",
@@ -1670,7 +1624,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         8,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-O-05",
         "fatal",
         "not(cbc:Percent)",
@@ -1679,7 +1633,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         7,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-S-08",
         "fatal",
         None,
@@ -1688,16 +1642,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         7,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-S-09",
         "fatal",
-        "(x2:abs(number(../cbc:TaxAmount)) - 1 < round((x2:abs(number(../cbc:TaxableAmount)) * (number(cbc:Percent) div 100)) * 10 * 10) div 100 ) and (x2:abs(number(../cbc:TaxAmount)) + 1 > round((x2:abs(number(../cbc:TaxableAmount)) * (number(cbc:Percent) div 100)) * 10 * 10) div 100 )",
+        None,
         "BT-117",
     ),
     (
         0,
         7,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-S-10",
         "fatal",
         "not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)",
@@ -1706,7 +1660,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         6,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-S-06",
         "fatal",
         "(cbc:Percent) > 0",
@@ -1715,7 +1669,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         5,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-S-07",
         "fatal",
         "(cbc:Percent) > 0",
@@ -1724,7 +1678,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         4,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-S-05",
         "fatal",
         "(cbc:Percent) > 0",
@@ -1733,16 +1687,16 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         3,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-Z-08",
         "fatal",
-        "(boolean(//cac:InvoiceLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='Z']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='Z']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='Z']]/cbc:Amount)))) or (boolean(//cac:CreditNoteLine) and (number(../cbc:TaxableAmount) = (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='Z']]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='Z']]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='Z']]/cbc:Amount))))",
+        None,
         "BG-23",
     ),
     (
         0,
         3,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-Z-09",
         "fatal",
         "number(../cbc:TaxAmount) = 0",
@@ -1751,7 +1705,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         3,
-        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-Z-10",
         "fatal",
         "not((cbc:TaxExemptionReason) or (cbc:TaxExemptionReasonCode))",
@@ -1760,7 +1714,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         2,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-Z-06",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1769,7 +1723,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         1,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-Z-07",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1778,7 +1732,7 @@ ROWS: tuple[Row, ...] = (
     (
         0,
         0,
-        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(x2:upper(cbc:ID))='VAT']]",
+        "//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']] | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS'))='VAT']]",
         "BR-Z-05",
         "fatal",
         "(number(cbc:Percent) = 0)",
@@ -1823,14 +1777,30 @@ ROWS: tuple[Row, ...] = (
     (
         1,
         12,
-        "//*[x2:ends-with(name(), 'Amount') and not(x2:ends-with(name(),'PriceAmount')) and not(ancestor::cac:Price/cac:AllowanceCharge)]",
+        "//*[substring(name(), string-length(name()) - 5) = 'Amount' and not(substring(name(), string-length(name()) - 10) = 'PriceAmount') and not(ancestor::cac:Price/cac:AllowanceCharge)]",
         "UBL-DT-01",
         "fatal",
         "string-length(substring-after(.,'.'))<=2",
         None,
     ),
-    (1, 11, "//*[x2:ends-with(name(), 'BinaryObject')]", "UBL-DT-06", "fatal", "(@mimeCode)", None),
-    (1, 11, "//*[x2:ends-with(name(), 'BinaryObject')]", "UBL-DT-07", "fatal", "(@filename)", None),
+    (
+        1,
+        11,
+        "//*[substring(name(), string-length(name()) - 11) = 'BinaryObject']",
+        "UBL-DT-06",
+        "fatal",
+        "(@mimeCode)",
+        None,
+    ),
+    (
+        1,
+        11,
+        "//*[substring(name(), string-length(name()) - 11) = 'BinaryObject']",
+        "UBL-DT-07",
+        "fatal",
+        "(@filename)",
+        None,
+    ),
     (
         1,
         10,
@@ -1843,7 +1813,7 @@ ROWS: tuple[Row, ...] = (
     (
         1,
         9,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]",
         "UBL-SR-30",
         "fatal",
         "(count(cbc:AllowanceChargeReason) <= 1)",
@@ -1852,7 +1822,7 @@ ROWS: tuple[Row, ...] = (
     (
         1,
         8,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]",
         "UBL-SR-31",
         "fatal",
         "(count(cbc:AllowanceChargeReason) <= 1)",
@@ -8109,7 +8079,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "UBL-SR-12",
         "fatal",
-        "(count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[x2:upper(cbc:ID)='VAT']]/cbc:CompanyID) <= 1)",
+        "(count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS')='VAT']]/cbc:CompanyID) <= 1)",
         None,
     ),
     (
@@ -8118,7 +8088,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "UBL-SR-13",
         "fatal",
-        "(count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[x2:upper(cbc:ID)!='VAT']]/cbc:CompanyID) <= 1)",
+        "(count(cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS')!='VAT']]/cbc:CompanyID) <= 1)",
         None,
     ),
     (
@@ -8163,7 +8133,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "UBL-SR-18",
         "fatal",
-        "(count(cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[x2:upper(cbc:ID)='VAT']]/cbc:CompanyID) <= 1)",
+        "(count(cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[translate(cbc:ID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS')='VAT']]/cbc:CompanyID) <= 1)",
         None,
     ),
     (
@@ -8181,7 +8151,7 @@ ROWS: tuple[Row, ...] = (
         "/ubl:Invoice | /cn:CreditNote",
         "UBL-SR-29",
         "fatal",
-        "(count(//cac:PartyIdentification/cbc:ID[x2:upper(@schemeID) = 'SEPA']) <= 1)",
+        "(count(//cac:PartyIdentification/cbc:ID[translate(@schemeID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS') = 'SEPA']) <= 1)",
         None,
     ),
     (
@@ -8352,7 +8322,7 @@ ROWS: tuple[Row, ...] = (
         "//cac:PayeeParty",
         "UBL-SR-20",
         "fatal",
-        "(count(cac:PartyIdentification/cbc:ID[x2:upper(@schemeID) != 'SEPA']) <= 1) and ((cac:PartyName/cbc:Name) != (../cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName))",
+        "(count(cac:PartyIdentification/cbc:ID[translate(@schemeID, 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS') != 'SEPA']) <= 1) and ((cac:PartyName/cbc:Name) != (../cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName))",
         None,
     ),
     (
@@ -8549,7 +8519,7 @@ ROWS: tuple[Row, ...] = (
     (
         2,
         7,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false']/cbc:AllowanceChargeReasonCode",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'false' or normalize-space() = '0']]/cbc:AllowanceChargeReasonCode",
         "BR-CL-19",
         "fatal",
         "((not(contains(normalize-space(.), ' ')) and contains(' 41 42 60 62 63 64 65 66 67 68 70 71 88 95 100 102 103 104 105 ', concat(' ', normalize-space(.), ' '))))",
@@ -8558,7 +8528,7 @@ ROWS: tuple[Row, ...] = (
     (
         2,
         6,
-        "//cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true']/cbc:AllowanceChargeReasonCode",
+        "//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space() = 'true' or normalize-space() = '1']]/cbc:AllowanceChargeReasonCode",
         "BR-CL-20",
         "fatal",
         "((not(contains(normalize-space(.), ' ')) and contains(' AA AAA AAC AAD AAE AAF AAH AAI AAS AAT AAV AAY AAZ ABA ABB ABC ABD ABF ABK ABL ABN ABR ABS ABT ABU ACF ACG ACH ACI ACJ ACK ACL ACM ACS ADC ADE ADJ ADK ADL ADM ADN ADO ADP ADQ ADR ADT ADW ADY ADZ AEA AEB AEC AED AEF AEH AEI AEJ AEK AEL AEM AEN AEO AEP AES AET AEU AEV AEW AEX AEY AEZ AJ AU CA CAB CAD CAE CAF CAI CAJ CAK CAL CAM CAN CAO CAP CAQ CAR CAS CAT CAU CAV CAW CAX CAY CAZ CD CG CS CT DAB DAD DAC DAF DAG DAH DAI DAJ DAK DAL DAM DAN DAO DAP DAQ DL EG EP ER FAA FAB FAC FC FH FI GAA HAA HD HH IAA IAB ID IF IR IS KO L1 LA LAA LAB LF MAE MI ML NAA OA PA PAA PC PL PRV RAB RAC RAD RAF RE RF RH RV SA SAA SAD SAE SAI SG SH SM SU TAB TAC TT TV V1 V2 WH XAA YY ZZZ ', concat(' ', normalize-space(.), ' '))))",
@@ -8579,7 +8549,7 @@ ROWS: tuple[Row, ...] = (
         "//cbc:TaxExemptionReasonCode",
         "BR-CL-22",
         "fatal",
-        "((not(contains(normalize-space(.), ' ')) and contains(' VATEX-EU-79-C VATEX-EU-132 VATEX-EU-132-1A VATEX-EU-132-1B VATEX-EU-132-1C VATEX-EU-132-1D VATEX-EU-132-1E VATEX-EU-132-1F VATEX-EU-132-1G VATEX-EU-132-1H VATEX-EU-132-1I VATEX-EU-132-1J VATEX-EU-132-1K VATEX-EU-132-1L VATEX-EU-132-1M VATEX-EU-132-1N VATEX-EU-132-1O VATEX-EU-132-1P VATEX-EU-132-1Q VATEX-EU-135-1 VATEX-EU-143 VATEX-EU-143-1A VATEX-EU-143-1B VATEX-EU-143-1C VATEX-EU-143-1D VATEX-EU-143-1E VATEX-EU-143-1F VATEX-EU-143-1FA VATEX-EU-143-1G VATEX-EU-143-1H VATEX-EU-143-1I VATEX-EU-143-1J VATEX-EU-143-1K VATEX-EU-143-1L VATEX-EU-144 VATEX-EU-146-1E VATEX-EU-159 VATEX-EU-309 VATEX-EU-148 VATEX-EU-148-A VATEX-EU-148-B VATEX-EU-148-C VATEX-EU-148-D VATEX-EU-148-E VATEX-EU-148-F VATEX-EU-148-G VATEX-EU-151 VATEX-EU-151-1A VATEX-EU-151-1AA VATEX-EU-151-1B VATEX-EU-151-1C VATEX-EU-151-1D VATEX-EU-151-1E VATEX-EU-G VATEX-EU-O VATEX-EU-IC VATEX-EU-AE VATEX-EU-D VATEX-EU-F VATEX-EU-I VATEX-EU-J VATEX-FR-FRANCHISE VATEX-FR-CNWVAT VATEX-EU-153 VATEX-FR-CGI261-1 VATEX-FR-CGI261-2 VATEX-FR-CGI261-3 VATEX-FR-CGI261-4 VATEX-FR-CGI261-5 VATEX-FR-CGI261-7 VATEX-FR-CGI261-8 VATEX-FR-CGI261A VATEX-FR-CGI261B VATEX-FR-CGI261C-1 VATEX-FR-CGI261C-2 VATEX-FR-CGI261C-3 VATEX-FR-CGI261D-1 VATEX-FR-CGI261D-1BIS VATEX-FR-CGI261D-2 VATEX-FR-CGI261D-3 VATEX-FR-CGI261D-4 VATEX-FR-CGI261E-1 VATEX-FR-CGI261E-2 VATEX-FR-CGI277A VATEX-FR-CGI275 VATEX-FR-298SEXDECIESA VATEX-FR-CGI295 VATEX-FR-AE ', concat(' ', normalize-space(x2:upper(.)), ' '))))",
+        "((not(contains(normalize-space(.), ' ')) and contains(' VATEX-EU-79-C VATEX-EU-132 VATEX-EU-132-1A VATEX-EU-132-1B VATEX-EU-132-1C VATEX-EU-132-1D VATEX-EU-132-1E VATEX-EU-132-1F VATEX-EU-132-1G VATEX-EU-132-1H VATEX-EU-132-1I VATEX-EU-132-1J VATEX-EU-132-1K VATEX-EU-132-1L VATEX-EU-132-1M VATEX-EU-132-1N VATEX-EU-132-1O VATEX-EU-132-1P VATEX-EU-132-1Q VATEX-EU-135-1 VATEX-EU-143 VATEX-EU-143-1A VATEX-EU-143-1B VATEX-EU-143-1C VATEX-EU-143-1D VATEX-EU-143-1E VATEX-EU-143-1F VATEX-EU-143-1FA VATEX-EU-143-1G VATEX-EU-143-1H VATEX-EU-143-1I VATEX-EU-143-1J VATEX-EU-143-1K VATEX-EU-143-1L VATEX-EU-144 VATEX-EU-146-1E VATEX-EU-159 VATEX-EU-309 VATEX-EU-148 VATEX-EU-148-A VATEX-EU-148-B VATEX-EU-148-C VATEX-EU-148-D VATEX-EU-148-E VATEX-EU-148-F VATEX-EU-148-G VATEX-EU-151 VATEX-EU-151-1A VATEX-EU-151-1AA VATEX-EU-151-1B VATEX-EU-151-1C VATEX-EU-151-1D VATEX-EU-151-1E VATEX-EU-G VATEX-EU-O VATEX-EU-IC VATEX-EU-AE VATEX-EU-D VATEX-EU-F VATEX-EU-I VATEX-EU-J VATEX-FR-FRANCHISE VATEX-FR-CNWVAT VATEX-EU-153 VATEX-FR-CGI261-1 VATEX-FR-CGI261-2 VATEX-FR-CGI261-3 VATEX-FR-CGI261-4 VATEX-FR-CGI261-5 VATEX-FR-CGI261-7 VATEX-FR-CGI261-8 VATEX-FR-CGI261A VATEX-FR-CGI261B VATEX-FR-CGI261C-1 VATEX-FR-CGI261C-2 VATEX-FR-CGI261C-3 VATEX-FR-CGI261D-1 VATEX-FR-CGI261D-1BIS VATEX-FR-CGI261D-2 VATEX-FR-CGI261D-3 VATEX-FR-CGI261D-4 VATEX-FR-CGI261E-1 VATEX-FR-CGI261E-2 VATEX-FR-CGI277A VATEX-FR-CGI275 VATEX-FR-298SEXDECIESA VATEX-FR-CGI295 VATEX-FR-AE ', concat(' ', normalize-space(translate(., 'abcdefghijklmnopqrstuvwxyz\u017f', 'ABCDEFGHIJKLMNOPQRSTUVWXYZS')), ' '))))",
         None,
     ),
     (
@@ -8625,26 +8595,6 @@ QUANTIFIED: dict[str, tuple[str, str, str]] = {
         "cbc:TaxCurrencyCode",
         "taxcurrency",
         "//cac:TaxTotal/cbc:TaxAmount[@currencyID=$taxcurrency]",
-    ),
-    "BR-CO-15": (
-        "cbc:DocumentCurrencyCode",
-        "Currency",
-        "count(cac:TaxTotal/cbc:TaxAmount[@currencyID=$Currency]) = 1 and (number(cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount) = round((number(cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount) + number(cac:TaxTotal/cbc:TaxAmount[@currencyID=$Currency])) * 10 * 10) div 100)",
-    ),
-    "BR-AF-08": (
-        "cbc:Percent",
-        "rate",
-        "((boolean(//cac:InvoiceLine) and (((number(../cbc:TaxableAmount) - 1) < (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='L']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))) and ((number(../cbc:TaxableAmount) + 1) > (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='L']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))))) or (boolean(//cac:CreditNoteLine) and (((number(../cbc:TaxableAmount) - 1) < (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='L']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))) and ((number(../cbc:TaxableAmount) + 1) > (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='L']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='L']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))))))",
-    ),
-    "BR-AG-08": (
-        "cbc:Percent",
-        "rate",
-        "((boolean(//cac:InvoiceLine) and (((number(../cbc:TaxableAmount) - 1) < (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='M']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))) and ((number(../cbc:TaxableAmount) + 1) > (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='M']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))))) or (boolean(//cac:CreditNoteLine) and (((number(../cbc:TaxableAmount) - 1) < (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='M']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))) and ((number(../cbc:TaxableAmount) + 1) > (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='M']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='M']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))))))",
-    ),
-    "BR-S-08": (
-        "cbc:Percent",
-        "rate",
-        "(((boolean(//cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]) or boolean(//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)])) and (((number(../cbc:TaxableAmount) - 1) < (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))) and ((number(../cbc:TaxableAmount) + 1) > (sum(../../../cac:InvoiceLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))))) or (boolean(//cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]) or boolean(//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)])) and (((number(../cbc:TaxableAmount) - 1) < (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount))) and ((number(../cbc:TaxableAmount) + 1) > (sum(../../../cac:CreditNoteLine[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']][cac:Item/cac:ClassifiedTaxCategory/cbc:Percent =number($rate)]/cbc:LineExtensionAmount) + sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='true'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount) - sum(../../../cac:AllowanceCharge[x2:bool(cbc:ChargeIndicator)='false'][cac:TaxCategory[normalize-space(cbc:ID)='S']][cac:TaxCategory/cbc:Percent = number($rate)]/cbc:Amount)))))",
     ),
 }
 """Rule id → (sequence, variable, body): the body holds for every item of the sequence."""
