@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,9 @@ class _Assertion:
     business_term: str | None
     absent: str | None
     """For a ``not(path)`` test: the path's last step; when no such node exists, it holds."""
+    chains: tuple[tuple[str, ...], ...] | None
+    """For ``not(a/b)`` with plain steps: the step chains, looked up in the document's paths
+    when the context node is the root."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,18 @@ class _Group:
     assertions: tuple[_Assertion, ...]
     needs: frozenset[str] | None
     """Names of which one must occur in the document for the context to select anything."""
+    matches: tuple[tuple[bool, tuple[str, ...]], ...] | None
+    """When every branch is a plain chain of names: (anchored at the root, chain) per branch,
+    matched against the elements of the chain's last name instead of searching the tree."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """What one pass over the document tells: names present, root paths, elements by name."""
+
+    names: frozenset[str]
+    paths: frozenset[tuple[str, ...]]
+    by_tag: dict[str, list[etree._Element]]
 
 
 _PREDICATE = re.compile(r"\[[^\[\]]*\]")
@@ -130,6 +145,60 @@ def _last_name(path: str) -> str | None:
 def _absent(expression: str | None) -> str | None:
     match = _NEGATED_PATH.fullmatch(expression.strip()) if expression else None
     return _last_name(match.group(1)) if match else None
+
+
+_STEP = re.compile(r"([a-z]+):([A-Za-z0-9_]+)")
+
+
+def _chain(path: str) -> tuple[bool | None, tuple[str, ...]] | None:
+    """A plain location path as (anchored, Clark names); ``None`` if it has more than names.
+
+    ``anchored`` is True for ``/a/b``, False for ``//a/b`` and None for a relative ``a/b``.
+    """
+    path = path.strip()
+    anchored: bool | None = None
+    if path.startswith("//"):
+        anchored, path = False, path[2:]
+    elif path.startswith("/"):
+        anchored, path = True, path[1:]
+    names: list[str] = []
+    for position, step in enumerate(path.split("/")):
+        match = _STEP.fullmatch(step)
+        if match is not None and match.group(1) in NS:
+            names.append(f"{{{NS[match.group(1)]}}}{match.group(2)}")
+        elif step == "*" and position == 0 and anchored:
+            names.append("*")
+        else:
+            return None
+    return anchored, tuple(names)
+
+
+def _matches(context: str) -> tuple[tuple[bool, tuple[str, ...]], ...] | None:
+    chains = [_chain(branch) for branch in context.split(" | ")]
+    if any(c is None or c[0] is None or c[1][-1] == "*" for c in chains):
+        return None
+    return tuple((bool(c[0]), c[1]) for c in chains if c is not None)
+
+
+_UNION_HEAD = re.compile(r"\(([^()]*)\)/(.*)")
+
+
+def _chains(expression: str | None) -> tuple[tuple[str, ...], ...] | None:
+    """``not(a/b)`` or ``not((a|b)/c)`` with plain names: the relative chains it denies."""
+    match = _NEGATED_PATH.fullmatch(expression.strip()) if expression else None
+    if match is None:
+        return None
+    path = match.group(1).strip()
+    union = _UNION_HEAD.fullmatch(path)
+    alternatives = (
+        [f"{head.strip()}/{union.group(2)}" for head in union.group(1).split("|")]
+        if union
+        else [path]
+    )
+    chains = [_chain(a) for a in alternatives]
+    if any(c is None or c[0] is not None for c in chains):
+        return None
+    return tuple(c[1] for c in chains if c is not None)
 
 
 def _needs(context: str) -> frozenset[str] | None:
@@ -178,11 +247,18 @@ def _compile() -> tuple[tuple[_Group, ...], ...]:
         en, ja = messages.for_rule(rule_id, term)
         severity = Severity.WARNING if flag == "warning" else Severity.FATAL
         test = _test(rule_id, expression)
-        absent = None if rule_id in PREDICATES else _absent(expression)
-        assertions.append(_Assertion(rule_id, severity, test, en, ja, term, absent))
+        plain = rule_id not in PREDICATES
+        absent = _absent(expression) if plain else None
+        chains = _chains(expression) if plain else None
+        assertions.append(_Assertion(rule_id, severity, test, en, ja, term, absent, chains))
     return tuple(
         tuple(
-            _Group(etree.XPath(context, namespaces=NS), tuple(assertions), _needs(context))
+            _Group(
+                etree.XPath(context, namespaces=NS),
+                tuple(assertions),
+                _needs(context),
+                _matches(context),
+            )
             for _, (context, assertions) in sorted(groups.items(), reverse=True)
         )
         for _, groups in sorted(patterns.items())
@@ -209,41 +285,72 @@ def _location(node: etree._Element) -> str:
     return "".join(reversed(steps))
 
 
-def _nodes(group: _Group, root: etree._Element) -> Iterable[etree._Element]:
+def _matched(element: etree._Element, anchored: bool, chain: tuple[str, ...]) -> bool:
+    """Whether ``element`` ends the chain of names (from the root when ``anchored``)."""
+    current: etree._Element | None = element
+    for name in reversed(chain):
+        if current is None or (name != "*" and current.tag != name):
+            return False
+        current = current.getparent()
+    return current is None or not anchored
+
+
+def _nodes(group: _Group, root: etree._Element, document: _Document) -> list[etree._Element]:
+    if group.matches is not None:
+        return [
+            element
+            for anchored, chain in group.matches
+            for element in document.by_tag.get(chain[-1], ())
+            if _matched(element, anchored, chain)
+        ]
     found = group.context(root)
     return [n for n in found if isinstance(n, etree._Element)] if isinstance(found, list) else []
 
 
-def _present(root: etree._Element) -> frozenset[str]:
-    """Every element name and ``@attribute`` name in the document."""
+def _scan(root: etree._Element) -> _Document:
+    """One pass: every element and ``@attribute`` name, every root path, elements by name."""
     names: set[str] = set()
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            names.add(element.tag)
-            names.update(f"@{a}" for a in element.attrib)
-    return frozenset(names)
+    paths: set[tuple[str, ...]] = set()
+    by_tag: dict[str, list[etree._Element]] = {}
+
+    def visit(element: etree._Element, prefix: tuple[str, ...]) -> None:
+        tag = str(element.tag)
+        path = (*prefix, tag)
+        names.add(tag)
+        paths.add(path)
+        by_tag.setdefault(tag, []).append(element)
+        names.update(f"@{a}" for a in element.attrib)
+        for child in element:
+            if isinstance(child.tag, str):
+                visit(child, path)
+
+    visit(root, ())
+    return _Document(frozenset(names), frozenset(paths), by_tag)
 
 
-def _holds(assertion: _Assertion, node: etree._Element, present: frozenset[str]) -> bool:
-    if assertion.absent is not None and assertion.absent not in present:
+def _holds(assertion: _Assertion, node: etree._Element, document: _Document) -> bool:
+    if assertion.absent is not None and assertion.absent not in document.names:
         return True
+    if assertion.chains is not None and node.getparent() is None:
+        # paths are per name sequence, not per node: exact only from the root
+        return not any((str(node.tag), *chain) in document.paths for chain in assertion.chains)
     return assertion.test(node)
 
 
 def _run_pattern(
-    groups: tuple[_Group, ...], root: etree._Element, present: frozenset[str]
+    groups: tuple[_Group, ...], root: etree._Element, document: _Document
 ) -> list[Finding]:
     """A node is judged by the first (highest-priority) group that selects it, as in XSLT."""
     claimed: set[etree._Element] = set()
     failures: list[tuple[etree._Element, _Assertion]] = []
     for group in groups:
-        if group.needs is not None and group.needs.isdisjoint(present):
+        if group.needs is not None and group.needs.isdisjoint(document.names):
             continue
-        for node in _nodes(group, root):
+        for node in _nodes(group, root, document):
             if node in claimed:
                 continue
             claimed.add(node)
-            failures.extend((node, a) for a in group.assertions if not _holds(a, node, present))
+            failures.extend((node, a) for a in group.assertions if not _holds(a, node, document))
     return [_finding(node, assertion) for node, assertion in failures]
 
 
@@ -260,8 +367,8 @@ def _finding(node: etree._Element, assertion: _Assertion) -> Finding:
 
 def validate_en16931_ubl(root: etree._Element) -> list[Finding]:
     """Every EN 16931 finding for a UBL invoice or credit note, without Saxon."""
-    present = _present(root)
+    document = _scan(root)
     findings: list[Finding] = []
     for groups in _PATTERNS:
-        findings.extend(_run_pattern(groups, root, present))
+        findings.extend(_run_pattern(groups, root, document))
     return findings
