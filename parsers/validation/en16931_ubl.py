@@ -99,6 +99,9 @@ class _Assertion:
     chains: tuple[tuple[str, ...], ...] | None
     """For ``not(a/b)`` with plain steps: the step chains, looked up in the document's paths
     when the context node is the root."""
+    category: str | None
+    """For a VAT category family's document-level rule: the code without which it holds (each
+    such rule is "uses the category and …, or does not use it")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +112,9 @@ class _Group:
     assertions: tuple[_Assertion, ...]
     needs: frozenset[str] | None
     """Names of which one must occur in the document for the context to select anything."""
-    matches: tuple[tuple[bool, tuple[str, ...]], ...] | None
-    """When every branch is a plain chain of names: (anchored at the root, chain) per branch,
-    matched against the elements of the chain's last name instead of searching the tree."""
+    matches: tuple[tuple[bool, tuple[_Step, ...]], ...] | None
+    """When every branch is a chain of named steps: (anchored at the root, steps) per branch,
+    matched against the elements of the last step's name instead of searching the tree."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,8 @@ class _Document:
     names: frozenset[str]
     paths: frozenset[tuple[str, ...]]
     by_tag: dict[str, list[etree._Element]]
+    categories: frozenset[str]
+    """normalize-space() of every VAT category code (TaxCategory or ClassifiedTaxCategory ID)."""
 
 
 _PREDICATE = re.compile(r"\[[^\[\]]*\]")
@@ -173,11 +178,58 @@ def _chain(path: str) -> tuple[bool | None, tuple[str, ...]] | None:
     return anchored, tuple(names)
 
 
-def _matches(context: str) -> tuple[tuple[bool, tuple[str, ...]], ...] | None:
-    chains = [_chain(branch) for branch in context.split(" | ")]
-    if any(c is None or c[0] is None or c[1][-1] == "*" for c in chains):
+_Step = tuple[str, etree.XPath | None]
+"""A context step: Clark name (or ``*``) and its predicates as ``self::node()[…]``, if any."""
+
+_NAMED_STEP = re.compile(r"(\*|[a-z]+:[A-Za-z0-9_]+)((?:\[.*\])?)")
+
+
+def _split_steps(path: str) -> list[str]:
+    """``a[x/y]/b`` → ``['a[x/y]', 'b']``: split at slashes outside brackets and parentheses."""
+    steps: list[str] = []
+    depth, current = 0, ""
+    for char in path:
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        if char == "/" and depth == 0:
+            steps.append(current)
+            current = ""
+        else:
+            current += char
+    return [*steps, current]
+
+
+def _context_steps(branch: str) -> tuple[bool, tuple[_Step, ...]] | None:
+    branch = branch.strip()
+    if branch.startswith("//"):
+        anchored, path = False, branch[2:]
+    elif branch.startswith("/"):
+        anchored, path = True, branch[1:]
+    else:
         return None
-    return tuple((bool(c[0]), c[1]) for c in chains if c is not None)
+    steps: list[_Step] = []
+    for position, step in enumerate(_split_steps(path)):
+        match = _NAMED_STEP.fullmatch(step.strip())
+        if match is None or (match.group(1) == "*" and (position or not anchored)):
+            return None
+        name = match.group(1)
+        if name != "*":
+            prefix, local = name.split(":")
+            name = f"{{{NS[prefix]}}}{local}"
+        test = (
+            etree.XPath(f"self::node(){match.group(2)}", namespaces=NS) if match.group(2) else None
+        )
+        steps.append((name, test))
+    return anchored, tuple(steps)
+
+
+def _matches(context: str) -> tuple[tuple[bool, tuple[_Step, ...]], ...] | None:
+    branches = [_context_steps(branch) for branch in context.split(" | ")]
+    if any(b is None or b[1][-1][0] == "*" for b in branches):
+        return None
+    return tuple(b for b in branches if b is not None)
 
 
 _UNION_HEAD = re.compile(r"\(([^()]*)\)/(.*)")
@@ -199,6 +251,18 @@ def _chains(expression: str | None) -> tuple[tuple[str, ...], ...] | None:
     if any(c is None or c[0] is not None for c in chains):
         return None
     return tuple(c[1] for c in chains if c is not None)
+
+
+_ROOT_CONTEXT = "/ubl:Invoice | /cn:CreditNote"
+_FAMILY_CODE = re.compile(r"BR-(S|Z|E|AE|IC|G|O|AF|AG|B)-\d+")
+_CODE_OF_FAMILY = {"IC": "K", "AF": "L", "AG": "M"}
+
+
+def _category(pattern: int, context: str, rule_id: str) -> str | None:
+    family = _FAMILY_CODE.fullmatch(rule_id)
+    if pattern != 0 or context != _ROOT_CONTEXT or family is None:
+        return None
+    return _CODE_OF_FAMILY.get(family.group(1), family.group(1))
 
 
 def _needs(context: str) -> frozenset[str] | None:
@@ -250,7 +314,10 @@ def _compile() -> tuple[tuple[_Group, ...], ...]:
         plain = rule_id not in PREDICATES
         absent = _absent(expression) if plain else None
         chains = _chains(expression) if plain else None
-        assertions.append(_Assertion(rule_id, severity, test, en, ja, term, absent, chains))
+        category = _category(pattern, context, rule_id)
+        assertions.append(
+            _Assertion(rule_id, severity, test, en, ja, term, absent, chains, category)
+        )
     return tuple(
         tuple(
             _Group(
@@ -285,11 +352,13 @@ def _location(node: etree._Element) -> str:
     return "".join(reversed(steps))
 
 
-def _matched(element: etree._Element, anchored: bool, chain: tuple[str, ...]) -> bool:
-    """Whether ``element`` ends the chain of names (from the root when ``anchored``)."""
+def _matched(element: etree._Element, anchored: bool, steps: tuple[_Step, ...]) -> bool:
+    """Whether ``element`` ends the chain of steps (from the root when ``anchored``)."""
     current: etree._Element | None = element
-    for name in reversed(chain):
+    for name, test in reversed(steps):
         if current is None or (name != "*" and current.tag != name):
+            return False
+        if test is not None and not test(current):
             return False
         current = current.getparent()
     return current is None or not anchored
@@ -299,9 +368,9 @@ def _nodes(group: _Group, root: etree._Element, document: _Document) -> list[etr
     if group.matches is not None:
         return [
             element
-            for anchored, chain in group.matches
-            for element in document.by_tag.get(chain[-1], ())
-            if _matched(element, anchored, chain)
+            for anchored, steps in group.matches
+            for element in document.by_tag.get(steps[-1][0], ())
+            if _matched(element, anchored, steps)
         ]
     found = group.context(root)
     return [n for n in found if isinstance(n, etree._Element)] if isinstance(found, list) else []
@@ -325,11 +394,19 @@ def _scan(root: etree._Element) -> _Document:
                 visit(child, path)
 
     visit(root, ())
-    return _Document(frozenset(names), frozenset(paths), by_tag)
+    codes = {
+        " ".join("".join(code.itertext()).split())
+        for name in ("TaxCategory", "ClassifiedTaxCategory")
+        for category in by_tag.get(f"{{{NS['cac']}}}{name}", ())
+        for code in category.findall("cbc:ID", NS)
+    }
+    return _Document(frozenset(names), frozenset(paths), by_tag, frozenset(codes))
 
 
 def _holds(assertion: _Assertion, node: etree._Element, document: _Document) -> bool:
     if assertion.absent is not None and assertion.absent not in document.names:
+        return True
+    if assertion.category is not None and assertion.category not in document.categories:
         return True
     if assertion.chains is not None and node.getparent() is None:
         # paths are per name sequence, not per node: exact only from the root
