@@ -98,7 +98,7 @@ class _Assertion:
     """For a ``not(path)`` test: the path's last step; when no such node exists, it holds."""
     chains: tuple[tuple[str, ...], ...] | None
     """For ``not(a/b)`` with plain steps: the step chains, looked up in the document's paths
-    when the context node is the root."""
+    when the context node is the root, else found by ElementPath."""
     category: str | None
     """For a VAT category family's document-level rule: the code without which it holds (each
     such rule is "uses the category and …, or does not use it")."""
@@ -292,12 +292,50 @@ def _quantified(over: str, variable: str, body: str) -> Test:
     return run
 
 
+_CODE_LIST = re.compile(
+    r"\(\s*\(\s*not\(contains\(normalize-space\((\.|@[A-Za-z]+)\),\s*' '\)\) and "
+    r"contains\(\s*'([^']*)',\s*concat\(' ',\s*normalize-space\((\.|@[A-Za-z]+)\),\s*' '\)\s*\)"
+    r"\s*\)\s*\)"
+)
+_AT_MOST_ONE = re.compile(r"\(?count\(([A-Za-z:/]+)\)\s*<=\s*1\)?")
+
+
+def _code_list(expression: str) -> Test | None:
+    """``contains(' A B ', concat(' ', normalize-space(x), ' '))`` as a string search."""
+    match = _CODE_LIST.fullmatch(expression.strip())
+    if match is None or match.group(1) != match.group(3):
+        return None
+    source, codes = match.group(1), match.group(2)
+    attribute = source[1:] if source.startswith("@") else None
+
+    def check(node: etree._Element) -> bool:
+        raw = node.get(attribute) or "" if attribute else "".join(node.itertext())
+        value = " ".join(raw.split())
+        return " " not in value and f" {value} " in codes
+
+    return check
+
+
+def _at_most_one(expression: str) -> Test | None:
+    """``count(a/b) <= 1`` over plain child steps, counted by ElementPath."""
+    match = _AT_MOST_ONE.fullmatch(expression.strip())
+    chain = _chain(match.group(1)) if match else None
+    if chain is None or chain[0] is not None:
+        return None
+    path = "/".join(chain[1])
+
+    def check(node: etree._Element) -> bool:
+        return len(node.findall(path)) <= 1
+
+    return check
+
+
 def _test(rule_id: str, expression: str | None) -> Test:
     exact = PREDICATES.get(rule_id)
     if exact is not None:
         return exact
     if expression is not None:
-        return _xpath_test(expression)
+        return _code_list(expression) or _at_most_one(expression) or _xpath_test(expression)
     over, variable, body = QUANTIFIED[rule_id]
     return _quantified(over, variable, body)
 
@@ -408,9 +446,10 @@ def _holds(assertion: _Assertion, node: etree._Element, document: _Document) -> 
         return True
     if assertion.category is not None and assertion.category not in document.categories:
         return True
-    if assertion.chains is not None and node.getparent() is None:
-        # paths are per name sequence, not per node: exact only from the root
-        return not any((str(node.tag), *chain) in document.paths for chain in assertion.chains)
+    if assertion.chains is not None:
+        if node.getparent() is None:  # paths are per name sequence: exact from the root only
+            return not any((str(node.tag), *c) in document.paths for c in assertion.chains)
+        return all(node.find("/".join(chain)) is None for chain in assertion.chains)
     return assertion.test(node)
 
 
