@@ -296,7 +296,7 @@ def _rated_basis(code: str, needs_use: bool) -> Predicate:
         if not percents:
             return True
         rate = dec(percents[0])
-        root, taxable = _document(category), _taxable(category)
+        root, bounds = _document(category), _double_bounds(category)
         tree_root = category.getroottree().getroot()
         for tag in ("InvoiceLine", "CreditNoteLine"):
             if needs_use:
@@ -305,14 +305,31 @@ def _rated_basis(code: str, needs_use: bool) -> Predicate:
                 )
             else:
                 used = _exists(tree_root, tag)
-            if not used or root is None or taxable is None:
+            if not used or root is None or bounds is None:
                 continue
-            basis = _basis(root, tag, code, rate)
-            if taxable - 1 < basis < taxable + 1:
+            if bounds[0] < _basis(root, tag, code, rate) < bounds[1]:
                 return True
         return False
 
     return check
+
+
+_DOUBLE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _double_bounds(category: etree._Element) -> tuple[Decimal, Decimal] | None:
+    """``xs:decimal(cbc:TaxableAmount - 1)`` and ``… + 1``: the untyped text is a *double*.
+
+    The official rule adds and subtracts in xs:double and converts the exact binary result
+    back, so ``64.4 + 1`` is a hair above ``65.4`` and a basis of exactly 65.4 is in range.
+    """
+    subtotal = category.getparent()
+    found = subtotal.find("cbc:TaxableAmount", _NS) if subtotal is not None else None
+    raw = "".join(found.itertext()).strip() if found is not None else ""
+    if not _DOUBLE.fullmatch(raw):
+        return None
+    value = float(raw)
+    return Decimal(value - 1.0), Decimal(value + 1.0)
 
 
 def _exists(root: etree._Element, tag: str) -> bool:

@@ -98,3 +98,14 @@ def test_ubl_is_judged_without_saxon() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_taxable_amount_tolerance_is_computed_in_doubles_as_officially() -> None:
+    """BR-S-08 adds one to the untyped taxable amount as a double: 64.4 + 1 exceeds 65.4."""
+    data = ubl_invoice(
+        customization=PEPPOL_ID,
+        currency="EUR",
+        lines=(Line("10", "S", "19"), Line("55.4", "S", "19")),
+    ).replace(b">65.4</cbc:TaxableAmount>", b">64.4</cbc:TaxableAmount>")
+    assert b">64.4</cbc:TaxableAmount>" in data
+    assert "BR-S-08" not in {f.rule_id for f in _agree(data)}
