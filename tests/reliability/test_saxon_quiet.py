@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
 from storage.models import Role
-from tests.parsers.validation_samples import PEPPOL_ID, ubl_invoice
+from tests.parsers.validation_samples import cii_invoice
 from tests.reliability.server import ServerProcess
 from tests.support import make_supplier, make_user
 
@@ -28,12 +28,8 @@ def test_a_saxon_xpath_error_is_a_finding_not_a_log_line(
 ) -> None:
     seller = make_supplier(sessions)
     token = make_user(sessions, Role.SUPPLIER, supplier=seller).token
-    document = re.sub(
-        rb"(<cbc:PayableAmount[^>]*>)",
-        rb"\1abc",
-        ubl_invoice(customization=PEPPOL_ID, currency="EUR"),
-        count=1,
-    )
+    # CII still runs on Saxon (UBL is judged natively): a line total that is no number
+    document = re.sub(rb"(<ram:LineTotalAmount[^>]*>)", rb"\1abc", cii_invoice(), count=1)
     env = {
         **os.environ,
         "JURYO_DATABASE_URL": settings.database_url,
@@ -56,4 +52,4 @@ def test_a_saxon_xpath_error_is_a_finding_not_a_log_line(
     assert answer.status_code == 422, answer.text
     assert "JURYO-VALIDATION-ERROR" in [f["rule_id"] for f in answer.json()["findings"]]
     assert "FORG0001" not in log, log
-    assert "EN16931-UBL-validation.xslt" not in log, log
+    assert ".xslt" not in log, log
