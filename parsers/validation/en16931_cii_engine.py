@@ -136,10 +136,105 @@ class _CompiledCheck:
     severity: Severity
 
 
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    """A context branch made of named child steps only: matched by walking up from a node."""
+
+    anywhere: bool
+    """``//`` (at any depth) rather than ``/`` (from the root)."""
+    steps: tuple[str, ...]
+    """Clark names, outermost first."""
+
+    def matches(self, element: etree._Element) -> bool:
+        node: etree._Element | None = element
+        for tag in reversed(self.steps[:-1]):
+            node = node.getparent() if node is not None else None
+            if node is None or node.tag != tag:
+                return False
+        return self.anywhere or (node is not None and node.getparent() is None)
+
+
+_SIMPLE_BRANCH = re.compile(r"(//?)([a-z]+:[A-Za-z0-9_]+(?:/[a-z]+:[A-Za-z0-9_]+)*)")
+
+
+def _branches(context: str) -> tuple[_Branch, ...] | None:
+    """The branches of a context if all are plain paths (no predicate, no wildcard)."""
+    branches: list[_Branch] = []
+    for branch in context.split(" | "):
+        match = _SIMPLE_BRANCH.fullmatch(branch.strip())
+        if match is None:
+            return None
+        steps = []
+        for step in match.group(2).split("/"):
+            prefix, local = step.split(":")
+            if prefix not in NS:
+                return None
+            steps.append(f"{{{NS[prefix]}}}{local}")
+        branches.append(_Branch(match.group(1) == "//", tuple(steps)))
+    return tuple(branches)
+
+
+@dataclass(frozen=True, slots=True)
+class _Suffix:
+    """``//ram:*[ends-with(name(), 'Amount') and not(self::ram:TaxTotalAmount)]``-style contexts."""
+
+    namespace: str | None
+    suffix: str
+    excluded: str | None
+
+    def selects(self, tag: str) -> bool:
+        namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+        if self.namespace is not None and namespace != self.namespace:
+            return False
+        return local.endswith(self.suffix) and tag != self.excluded
+
+
+_SUFFIX_CONTEXT = re.compile(
+    r"//(?:([a-z]+):)?\*\[substring\(name\(\), string-length\(name\(\)\) - \d+\) = '(\w+)'"
+    r"(?: and not \(self::([a-z]+):(\w+)\))?\]"
+)
+
+
+def _suffix(context: str) -> _Suffix | None:
+    match = _SUFFIX_CONTEXT.fullmatch(context)
+    if match is None:
+        return None
+    prefix, suffix, excluded_prefix, excluded = match.groups()
+    return _Suffix(
+        NS[prefix] if prefix else None,
+        suffix,
+        f"{{{NS[excluded_prefix]}}}{excluded}" if excluded_prefix else None,
+    )
+
+
+def _select(
+    compiled: _CompiledContext, root: etree._Element, index: dict[str, list[etree._Element]]
+) -> list[etree._Element]:
+    """The nodes a context selects: from the tag index for plain paths, else by XPath."""
+    if compiled.suffix is not None:
+        wanted = compiled.suffix
+        return [e for tag, elements in index.items() if wanted.selects(tag) for e in elements]
+    if compiled.branches is not None:
+        return [
+            element
+            for branch in compiled.branches
+            for element in index.get(branch.steps[-1], ())
+            if branch.matches(element)
+        ]
+    selected = compiled.select(root)
+    if not isinstance(selected, list):
+        return []
+    return [node for node in selected if isinstance(node, etree._Element)]
+
+
 @dataclass(slots=True)
 class _CompiledContext:
     pattern: str
     select: etree.XPath
+    branches: tuple[_Branch, ...] | None
+    """Set when the context is plain paths, which the tag index answers without XPath."""
+    suffix: _Suffix | None
+    """Set for the element-name-suffix contexts, also answered from the tag index."""
     guard: frozenset[str] | None
     checks: tuple[_CompiledCheck, ...]
     """Every check of the context, in published order."""
@@ -147,7 +242,15 @@ class _CompiledContext:
     """One XPath giving ``1``/``0`` per XPath-tested check, so a node costs one call."""
     batched: tuple[int, ...]
     """Positions in ``checks`` of the XPath-tested checks, in ``batch`` order."""
+    absent_children: tuple[tuple[int, str], ...]
+    """``not(ram:X)`` checks, by position and Clark name: a look at the children suffices."""
+    absent_attributes: tuple[tuple[int, str], ...]
+    """``not(@x)`` checks, by position and attribute name."""
     predicates: tuple[tuple[int, Predicate], ...]
+
+
+_ABSENT_CHILD = re.compile(r"not ?\(\s*(ram|rsm|udt|qdt):([A-Za-z0-9_]+)\s*\)")
+_ABSENT_ATTRIBUTE = re.compile(r"not ?\(\s*@([A-Za-z0-9_]+)\s*\)")
 
 
 def _batch(checks: Sequence[_CompiledCheck]) -> etree.XPath | None:
@@ -163,14 +266,28 @@ def _compile_context(context: Context, predicates: Mapping[str, Predicate]) -> _
         _CompiledCheck(check, Severity.FATAL if check.flag == "fatal" else Severity.WARNING)
         for check in context.checks
     )
-    batched = tuple(i for i, compiled in enumerate(checks) if compiled.check.test)
+    children: list[tuple[int, str]] = []
+    attributes: list[tuple[int, str]] = []
+    for position, compiled in enumerate(checks):
+        if match := _ABSENT_CHILD.fullmatch(compiled.check.test):
+            children.append((position, f"{{{NS[match.group(1)]}}}{match.group(2)}"))
+        elif match := _ABSENT_ATTRIBUTE.fullmatch(compiled.check.test):
+            attributes.append((position, match.group(1)))
+    simple = {position for position, _ in children} | {position for position, _ in attributes}
+    batched = tuple(
+        i for i, compiled in enumerate(checks) if compiled.check.test and i not in simple
+    )
     return _CompiledContext(
         context.pattern,
         _xpath(context.context),
+        _branches(context.context),
+        _suffix(context.context),
         _guard(context.context),
         checks,
         _batch([checks[i] for i in batched]),
         batched,
+        tuple(children),
+        tuple(attributes),
         tuple((i, predicates[c.check.rule_id]) for i, c in enumerate(checks) if not c.check.test),
     )
 
@@ -189,19 +306,18 @@ class Engine:
 
     def run(self, root: etree._Element) -> list[Finding]:
         """Findings for each check that fails on a node its context claims."""
-        present = {element.tag for element in root.iter()}
-        present.add(root.tag)
+        index: dict[str, list[etree._Element]] = {}
+        for element in root.iter():
+            if isinstance(element.tag, str):
+                index.setdefault(element.tag, []).append(element)
         claimed: dict[str, set[etree._Element]] = {}
         findings: list[Finding] = []
         for compiled in self._compiled:
-            if compiled.guard is not None and compiled.guard.isdisjoint(present):
+            if compiled.guard is not None and compiled.guard.isdisjoint(index):
                 continue
             seen = claimed.setdefault(compiled.pattern, set())
-            selected = compiled.select(root)
-            if not isinstance(selected, list):
-                continue
-            for node in selected:
-                if not isinstance(node, etree._Element) or node in seen:
+            for node in _select(compiled, root, index):
+                if node in seen:
                     continue
                 seen.add(node)
                 findings.extend(_judge(compiled, node))
@@ -211,6 +327,13 @@ class Engine:
 def _failed(compiled: _CompiledContext, node: etree._Element) -> set[int]:
     """Positions of the checks of ``compiled`` that fail on ``node``."""
     failed: set[int] = set()
+    if compiled.absent_children:
+        tags = {child.tag for child in node}
+        failed.update(position for position, tag in compiled.absent_children if tag in tags)
+    if compiled.absent_attributes and node.attrib:
+        failed.update(
+            position for position, name in compiled.absent_attributes if name in node.attrib
+        )
     if compiled.batch is not None:
         outcome = str(compiled.batch(node))
         if "0" in outcome:
