@@ -28,6 +28,7 @@ from lxml import etree
 
 from parsers.findings import Finding, Severity
 from parsers.profiles import Syntax
+from parsers.validation.en16931_cii import engine as cii_engine
 from parsers.validation.en16931_cii import validate_en16931_cii
 from schemas import Artefact, artefact_path
 
@@ -130,6 +131,7 @@ def validate_en16931(root: etree._Element, syntax: Syntax) -> list[Finding]:
 
 
 def warm_up() -> None:
-    """Compile the UBL stylesheet now rather than on the first invoice."""
+    """Compile the UBL stylesheet and the native CII rules now rather than on first use."""
     with _lock:
         _executable(Artefact.EN16931_UBL_XSLT)
+    cii_engine()
