@@ -240,6 +240,8 @@ class _CompiledContext:
     """Every check of the context, in published order."""
     batch: etree.XPath | None
     """One XPath giving ``1``/``0`` per XPath-tested check, so a node costs one call."""
+    variables: tuple[str, ...]
+    """The document-level operands (``$d…``) ``batch`` reads."""
     batched: tuple[int, ...]
     """Positions in ``checks`` of the XPath-tested checks, in ``batch`` order."""
     absent_children: tuple[tuple[int, str], ...]
@@ -252,16 +254,115 @@ class _CompiledContext:
 _ABSENT_CHILD = re.compile(r"not ?\(\s*(ram|rsm|udt|qdt):([A-Za-z0-9_]+)\s*\)")
 _ABSENT_ATTRIBUTE = re.compile(r"not ?\(\s*@([A-Za-z0-9_]+)\s*\)")
 
+_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
+_TOKEN = re.compile(r"\.\.?|\w+::|@?\*|@?[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?|\d+(?:\.\d+)?")
+_OPERATORS = frozenset({"and", "or", "div", "mod"})
 
-def _batch(checks: Sequence[_CompiledCheck]) -> etree.XPath | None:
-    """``concat(number(boolean(t1)), ...)``: the outcome of every test in one evaluation."""
-    parts = [f"number(boolean({compiled.check.test}))" for compiled in checks]
+
+def _without_predicates(expression: str) -> str:
+    depth = 0
+    kept: list[str] = []
+    for character in expression:
+        if character == "[":
+            depth += 1
+        elif character == "]":
+            depth -= 1
+        elif depth == 0:
+            kept.append(character)
+    return "".join(kept)
+
+
+def _independent(expression: str) -> bool:
+    """True when an expression never reads the context node: every path in it is absolute.
+
+    Predicates are dropped first (they are relative to their own path), then every name,
+    ``.``, ``..``, ``@…`` or axis that does not follow a ``/`` starts a relative path.
+    """
+    bare = _without_predicates(_STRING.sub("''", expression))
+    for match in _TOKEN.finditer(bare):
+        token = match.group()
+        if token[0].isdigit() or token in _OPERATORS:
+            continue
+        rest = bare[match.end() :].lstrip()
+        if rest.startswith("(") and not token.endswith("::"):
+            continue  # a function call
+        before = bare[: match.start()].rstrip()
+        if not before.endswith("/"):
+            return False
+    return True
+
+
+def _split(expression: str, operator: str) -> list[str]:
+    """Operands of ``operator`` at the top level (outside brackets, parentheses, strings)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    quote = ""
+    index = 0
+    word = f" {operator} "
+    while index < len(expression):
+        character = expression[index]
+        if quote:
+            quote = "" if character == quote else quote
+        elif character in "'\"":
+            quote = character
+        elif character in "([":
+            depth += 1
+        elif character in ")]":
+            depth -= 1
+        elif depth == 0 and expression.startswith(word, index):
+            parts.append(expression[start:index])
+            start = index + len(word)
+            index = start
+            continue
+        index += 1
+    parts.append(expression[start:])
+    return [part.strip() for part in parts]
+
+
+def _hoist(test: str, shared: dict[str, str]) -> str:
+    """``test`` with its document-level operands replaced by variables named in ``shared``.
+
+    A check on every invoice line that asks about the seller would otherwise walk the whole
+    document once per line; hoisted, the operand is evaluated once per document.
+    """
+
+    def variable(operand: str) -> str:
+        name = shared.setdefault(operand, f"d{len(shared)}")
+        return f"${name}"
+
+    if _independent(test):
+        return variable(test)
+    disjuncts = []
+    for disjunct in _split(test, "or"):
+        conjuncts = [
+            variable(part) if _independent(part) and "/" in part else part
+            for part in _split(disjunct, "and")
+        ]
+        disjuncts.append(" and ".join(conjuncts))
+    return " or ".join(disjuncts)
+
+
+_VARIABLE = re.compile(r"\$(d\d+)\b")
+
+
+def _batch(
+    checks: Sequence[_CompiledCheck], shared: dict[str, str]
+) -> tuple[etree.XPath | None, tuple[str, ...]]:
+    """``concat(number(boolean(t1)), ...)``: the outcome of every test in one evaluation.
+
+    Also the names of the document-level variables the expression reads.
+    """
+    parts = [f"number(boolean({_hoist(compiled.check.test, shared)}))" for compiled in checks]
     if not parts:
-        return None
-    return _xpath(f"concat({', '.join(parts)}, '')")
+        return None, ()
+    expression = f"concat({', '.join(parts)}, '')"
+    return _xpath(expression), tuple(sorted(set(_VARIABLE.findall(expression))))
 
 
-def _compile_context(context: Context, predicates: Mapping[str, Predicate]) -> _CompiledContext:
+def _compile_context(
+    context: Context, predicates: Mapping[str, Predicate], shared: dict[str, str]
+) -> _CompiledContext:
     checks = tuple(
         _CompiledCheck(check, Severity.FATAL if check.flag == "fatal" else Severity.WARNING)
         for check in context.checks
@@ -277,6 +378,7 @@ def _compile_context(context: Context, predicates: Mapping[str, Predicate]) -> _
     batched = tuple(
         i for i, compiled in enumerate(checks) if compiled.check.test and i not in simple
     )
+    batch, variables = _batch([checks[i] for i in batched], shared)
     return _CompiledContext(
         context.pattern,
         _xpath(context.context),
@@ -284,7 +386,8 @@ def _compile_context(context: Context, predicates: Mapping[str, Predicate]) -> _
         _suffix(context.context),
         _guard(context.context),
         checks,
-        _batch([checks[i] for i in batched]),
+        batch,
+        variables,
         batched,
         tuple(children),
         tuple(attributes),
@@ -297,7 +400,11 @@ class Engine:
 
     def __init__(self, contexts: Sequence[Context], predicates: Mapping[str, Predicate]) -> None:
         self.contexts = tuple(contexts)
-        self._compiled = [_compile_context(context, predicates) for context in self.contexts]
+        shared: dict[str, str] = {}
+        self._compiled = [
+            _compile_context(context, predicates, shared) for context in self.contexts
+        ]
+        self._operands = {name: _xpath(f"boolean({operand})") for operand, name in shared.items()}
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -311,20 +418,29 @@ class Engine:
             if isinstance(element.tag, str):
                 index.setdefault(element.tag, []).append(element)
         claimed: dict[str, set[etree._Element]] = {}
+        values: dict[str, bool] = {}
         findings: list[Finding] = []
         for compiled in self._compiled:
             if compiled.guard is not None and compiled.guard.isdisjoint(index):
                 continue
             seen = claimed.setdefault(compiled.pattern, set())
-            for node in _select(compiled, root, index):
-                if node in seen:
-                    continue
-                seen.add(node)
-                findings.extend(_judge(compiled, node))
+            selected = dict.fromkeys(_select(compiled, root, index))
+            nodes = [node for node in selected if node not in seen]
+            if not nodes:
+                continue
+            seen.update(nodes)
+            for name in compiled.variables:
+                if name not in values:
+                    values[name] = bool(self._operands[name](root))
+            variables = {name: values[name] for name in compiled.variables}
+            for node in nodes:
+                findings.extend(_judge(compiled, node, variables))
         return findings
 
 
-def _failed(compiled: _CompiledContext, node: etree._Element) -> set[int]:
+def _failed(
+    compiled: _CompiledContext, node: etree._Element, variables: dict[str, bool]
+) -> set[int]:
     """Positions of the checks of ``compiled`` that fail on ``node``."""
     failed: set[int] = set()
     if compiled.absent_children:
@@ -335,7 +451,7 @@ def _failed(compiled: _CompiledContext, node: etree._Element) -> set[int]:
             position for position, name in compiled.absent_attributes if name in node.attrib
         )
     if compiled.batch is not None:
-        outcome = str(compiled.batch(node))
+        outcome = str(compiled.batch(node, **variables))
         if "0" in outcome:
             failed.update(
                 position
@@ -346,8 +462,10 @@ def _failed(compiled: _CompiledContext, node: etree._Element) -> set[int]:
     return failed
 
 
-def _judge(compiled_context: _CompiledContext, node: etree._Element) -> list[Finding]:
-    positions = _failed(compiled_context, node)
+def _judge(
+    compiled_context: _CompiledContext, node: etree._Element, variables: dict[str, bool]
+) -> list[Finding]:
+    positions = _failed(compiled_context, node, variables)
     if not positions:
         return []
     failed = [compiled_context.checks[position] for position in sorted(positions)]

@@ -13,7 +13,7 @@ from parsers.findings import Finding, Severity
 from parsers.profiles import Syntax, detect_profile
 from parsers.validation import validate
 from parsers.validation.en16931_cii import engine, validate_en16931_cii
-from parsers.validation.en16931_cii_engine import NS, Check, Context, Engine
+from parsers.validation.en16931_cii_engine import NS, Check, Context, Engine, _hoist, _independent
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cii_invoice.xml"
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -152,3 +152,41 @@ def test_within_a_pattern_the_first_context_claims_a_node() -> None:
     )
     fired = [f.rule_id for f in engine.run(etree.fromstring('<r><a x="1"/></r>'))]
     assert fired == ["FIRST", "OTHER"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "independent"),
+    [
+        ("//ram:SellerTradeParty/ram:ID[@schemeID = 'VA']", True),
+        ("count(//ram:A[ram:B = 'x']) = 0", True),
+        ("not(/rsm:CrossIndustryInvoice/ram:X/@unitCode)", True),
+        ("ram:RateApplicablePercent > 0", False),
+        ("not(@unitCode)", False),
+        ("../ram:BasisAmount = 0", False),
+        ("not(ancestor::ram:SpecifiedTradeProduct)", False),
+        (". = 'S'", False),
+    ],
+)
+def test_document_level_operands_are_told_from_node_level_ones(
+    expression: str, independent: bool
+) -> None:
+    """Only operands that never read the context node are evaluated once per document."""
+    assert _independent(expression) is independent
+
+
+def test_a_mixed_test_keeps_its_node_level_operand() -> None:
+    shared: dict[str, str] = {}
+    hoisted = _hoist("not(@unitCode) or (/rsm:CrossIndustryInvoice/ram:Q/@unitCode)", shared)
+    assert hoisted == "not(@unitCode) or $d0"
+    assert shared == {"(/rsm:CrossIndustryInvoice/ram:Q/@unitCode)": "d0"}
+
+
+def test_document_level_operands_follow_the_document() -> None:
+    """A line-level check that asks about the seller sees this document's seller."""
+    root = _fixture()
+    registration = root.xpath("//ram:SellerTradeParty/ram:SpecifiedTaxRegistration", namespaces=NS)
+    for element in registration:
+        element.getparent().remove(element)
+    fired = _fired(validate_en16931_cii(root))
+    assert "BR-S-02" in fired
+    assert "BR-S-02" not in _fired(validate_en16931_cii(_fixture()))
