@@ -17,14 +17,13 @@ from decimal import Context, Decimal, localcontext
 
 from lxml import etree
 
-from parsers.validation.en16931_cii_engine import NS, Predicate
+from parsers.validation.en16931_cii_engine import NS, Predicate, order_doubles, untyped_double
 
 __all__ = ["PREDICATES"]
 
 Element = etree._Element
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_DOUBLE = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN")
 _PRECISION = Context(prec=80)
 _HUNDRED = Decimal(100)
 
@@ -51,13 +50,26 @@ def _dec(node: Element | None) -> Decimal | None:
 
 
 def _dbl(node: Element | None) -> float | None:
-    """An untyped value cast to xs:double."""
-    if node is None:
-        return None
-    raw = _text(node).strip()
-    if not _DOUBLE.fullmatch(raw):
-        return None
-    return float(raw.replace("INF", "inf"))
+    """An untyped value cast to xs:double (negative zero kept, as the official engine does)."""
+    return None if node is None else untyped_double(_text(node))
+
+
+def _same_double(left: float | None, right: float | int) -> bool:
+    """Equality as the official engine decides it: of doubles, -0.0 differs from 0.0.
+
+    An ``int`` on the right stands for an xs:integer/xs:decimal result (``sum(())`` is the
+    integer 0), which the engine compares numerically, whatever the sign of zero.
+    """
+    if left is None:
+        return False
+    if isinstance(right, int):
+        return left == right
+    return order_doubles(left, right) == 0
+
+
+def _to_double(value: Decimal) -> float:
+    """xs:decimal to xs:double; a decimal has no negative zero."""
+    return float(value) + 0.0
 
 
 def _round(value: Decimal) -> Decimal:
@@ -73,7 +85,27 @@ def _cents(value: Decimal) -> Decimal:
 
 
 def _round_double(value: float) -> float:
-    return value if math.isnan(value) or math.isinf(value) else math.floor(value + 0.5)
+    """fn:round on xs:double: halves up; a negative value that rounds to zero gives -0.0."""
+    if math.isnan(value) or math.isinf(value):
+        return value
+    rounded = float(math.floor(value + 0.5))
+    return -0.0 if rounded == 0 and math.copysign(1, value) < 0 else rounded
+
+
+def _double_cents(values: list[float | None]) -> float | int | None:
+    """``round(sum(values) * 10 * 10) div 100`` over untyped values (doubles).
+
+    The sum of nothing is the integer 0, and so is the whole expression then.
+    """
+    doubles = [value for value in values if value is not None]
+    if len(doubles) != len(values):
+        return None
+    if not doubles:
+        return 0
+    total = doubles[0]
+    for value in doubles[1:]:
+        total += value  # from the first item, as fn:sum does: a lone -0.0 stays -0.0
+    return _round_double(total * 10 * 10) / 100
 
 
 @functools.cache
@@ -192,6 +224,47 @@ def _br_co_16(summation: Element) -> bool:
     )
 
 
+def _document_total(charge: bool) -> Predicate:
+    """BR-CO-11/12: the allowance (charge) total is the rounded sum of those on the document.
+
+    The sum is of doubles and its rounding can give -0.0, which the official engine holds
+    unequal to a stated 0, so the comparison keeps the sign of zero.
+    """
+    name = "ram:ChargeTotalAmount" if charge else "ram:AllowanceTotalAmount"
+
+    def check(summation: Element) -> bool:
+        root = summation.getroottree().getroot()
+        items = [
+            item
+            for item in _all(root, f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge")
+            if charge
+            in [_boolean(node) for node in _all(item, "ram:ChargeIndicator/udt:Indicator")]
+        ]
+        stated = _all(summation, name)
+        if not items and not stated:
+            return True
+        amounts = [
+            _dbl(_one(item, "ram:ActualAmount[1]"))
+            for item in items
+            if _one(item, "ram:ActualAmount") is not None
+        ]
+        expected = _double_cents(amounts)
+        return expected is not None and any(_same_double(_dbl(value), expected) for value in stated)
+
+    return check
+
+
+def _br_co_14(tax_total: Element) -> bool:
+    """The VAT total is the rounded sum of the breakdown tax amounts (doubles, as published)."""
+    root = tax_total.getroottree().getroot()
+    amounts = [
+        _dbl(node)
+        for node in _all(root, f"{_SETTLEMENT}/ram:ApplicableTradeTax/ram:CalculatedAmount")
+    ]
+    expected = _double_cents(amounts)
+    return expected is not None and _same_double(_dbl(tax_total), expected)
+
+
 # -- VAT breakdown (BR-CO-17, BR-S-09, BR-*-08) ----------------------------------------------
 
 
@@ -284,7 +357,7 @@ def _within_one(category: str) -> Predicate:
         basis = _dbl(_one(code, "../ram:BasisAmount"))
         if basis is None:
             return False
-        total = float(_category_total(code.getroottree().getroot(), category))
+        total = _to_double(_category_total(code.getroottree().getroot(), category))
         return basis - 1 < total and basis + 1 > total
 
     return check
@@ -294,8 +367,8 @@ def _exact(category: str) -> Predicate:
     """BR-O-08: the breakdown's basis equals the category total."""
 
     def check(tax: Element) -> bool:
-        total = float(_category_total(tax.getroottree().getroot(), category))
-        return any(_dbl(basis) == total for basis in _all(tax, "ram:BasisAmount"))
+        total = _to_double(_category_total(tax.getroottree().getroot(), category))
+        return any(_same_double(_dbl(basis), total) for basis in _all(tax, "ram:BasisAmount"))
 
     return check
 
@@ -318,8 +391,8 @@ def _per_rate(category: str) -> Predicate:
             rate = _dec(rate_node)
             if rate is None:
                 return False
-            total = float(_category_total(root, category, rate))
-            if total not in bases:
+            total = _to_double(_category_total(root, category, rate))
+            if not any(_same_double(basis, total) for basis in bases):
                 return False
         return True
 
@@ -347,6 +420,9 @@ def _cii_sr_462(node: Element) -> bool:
 
 PREDICATES: dict[str, Predicate] = {
     "BR-CO-10": _br_co_10,
+    "BR-CO-11": _document_total(charge=False),
+    "BR-CO-12": _document_total(charge=True),
+    "BR-CO-14": _br_co_14,
     "BR-CO-13": _br_co_13,
     "BR-CO-15": _br_co_15,
     "BR-CO-16": _br_co_16,

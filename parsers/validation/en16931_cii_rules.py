@@ -273,7 +273,7 @@ RULES: tuple[Context, ...] = (
             Check(
                 "BR-CO-11",
                 F,
-                "(not(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator[normalize-space(.)='false' or normalize-space(.)='0']])and not (ram:AllowanceTotalAmount)) or ram:AllowanceTotalAmount = (round(sum(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator[normalize-space(.)='false' or normalize-space(.)='0']]/ram:ActualAmount[1])* 10 * 10 ) div 100)",
+                "",
                 "BT-107",
                 "The allowance total (BT-107) does not equal the sum of document-level allowances (BT-92).",
                 "値引き合計（BT-107）が文書レベルの値引き額（BT-92）の合計と一致しません。",
@@ -281,7 +281,7 @@ RULES: tuple[Context, ...] = (
             Check(
                 "BR-CO-12",
                 F,
-                "(not(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator[normalize-space(.)='true' or normalize-space(.)='1']])and not (ram:ChargeTotalAmount)) or ram:ChargeTotalAmount = (round(sum(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator[normalize-space(.)='true' or normalize-space(.)='1']]/ram:ActualAmount[1])* 10 * 10 ) div 100)",
+                "",
                 "BT-108",
                 "The charge total (BT-108) does not equal the sum of document-level charges (BT-99).",
                 "追加料金合計（BT-108）が文書レベルの追加料金（BT-99）の合計と一致しません。",
@@ -967,7 +967,7 @@ RULES: tuple[Context, ...] = (
             Check(
                 "BR-CO-14",
                 F,
-                ". = (round(sum(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount)*10*10)div 100)",
+                "",
                 "BT-110",
                 "The VAT total (BT-110) does not equal the sum of the breakdown tax amounts (BT-117).",
                 "税額合計（BT-110）が税額内訳の税額（BT-117）の合計と一致しません。",

@@ -190,3 +190,19 @@ def test_document_level_operands_follow_the_document() -> None:
     fired = _fired(validate_en16931_cii(root))
     assert "BR-S-02" in fired
     assert "BR-S-02" not in _fired(validate_en16931_cii(_fixture()))
+
+
+@pytest.mark.parametrize(
+    ("value", "fires"), [("-0.0", True), ("-0.00", True), ("-0", False), ("0", False)]
+)
+def test_a_negative_zero_is_not_zero_as_the_official_engine_compares(
+    value: str, fires: bool
+) -> None:
+    """SaxonC orders "-0.0" below 0 (so BR-E-09 rejects a tax of "-0.00"); "-0" is an integer."""
+    zero = Check("ZERO", "fatal", "ram:CalculatedAmount = 0", None, "zero", "ゼロ")
+    engine_ = Engine([Context("p", "//ram:ApplicableTradeTax", (zero,))], {})
+    document = etree.fromstring(
+        f'<r xmlns:ram="{NS["ram"]}"><ram:ApplicableTradeTax>'
+        f"<ram:CalculatedAmount>{value}</ram:CalculatedAmount></ram:ApplicableTradeTax></r>"
+    )
+    assert bool(engine_.run(document)) is fires
