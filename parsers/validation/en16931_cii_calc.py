@@ -54,17 +54,20 @@ def _dbl(node: Element | None) -> float | None:
     return None if node is None else untyped_double(_text(node))
 
 
-def _same_double(left: float | None, right: float | int) -> bool:
-    """Equality as the official engine decides it: of doubles, -0.0 differs from 0.0.
+def _same_double(left: float | None, right: float) -> bool:
+    """Equality of doubles as the official engine decides it (-0.0 differs from 0.0)."""
+    return left is not None and order_doubles(left, right) == 0
 
-    An ``int`` on the right stands for an xs:integer/xs:decimal result (``sum(())`` is the
-    integer 0), which the engine compares numerically, whatever the sign of zero.
+
+def _untyped_equals(node: Element, expected: float | int | Decimal) -> bool:
+    """``node = expected`` for an untyped node; an ``int`` or ``Decimal`` is an exact result.
+
+    Against an exact number the engine reads a value written as an integer ("-0") as that
+    integer, and any other value ("-0.0") as a double, sign of zero included.
     """
-    if left is None:
-        return False
-    if isinstance(right, int):
-        return left == right
-    return order_doubles(left, right) == 0
+    exact = isinstance(expected, int | Decimal)
+    value = untyped_double(_text(node), against_integer=exact)
+    return _same_double(value, float(expected) + 0.0)
 
 
 def _to_double(value: Decimal) -> float:
@@ -249,7 +252,7 @@ def _document_total(charge: bool) -> Predicate:
             if _one(item, "ram:ActualAmount") is not None
         ]
         expected = _double_cents(amounts)
-        return expected is not None and any(_same_double(_dbl(value), expected) for value in stated)
+        return expected is not None and any(_untyped_equals(value, expected) for value in stated)
 
     return check
 
@@ -262,7 +265,7 @@ def _br_co_14(tax_total: Element) -> bool:
         for node in _all(root, f"{_SETTLEMENT}/ram:ApplicableTradeTax/ram:CalculatedAmount")
     ]
     expected = _double_cents(amounts)
-    return expected is not None and _same_double(_dbl(tax_total), expected)
+    return expected is not None and _untyped_equals(tax_total, expected)
 
 
 # -- VAT breakdown (BR-CO-17, BR-S-09, BR-*-08) ----------------------------------------------
@@ -367,8 +370,8 @@ def _exact(category: str) -> Predicate:
     """BR-O-08: the breakdown's basis equals the category total."""
 
     def check(tax: Element) -> bool:
-        total = _to_double(_category_total(tax.getroottree().getroot(), category))
-        return any(_same_double(_dbl(basis), total) for basis in _all(tax, "ram:BasisAmount"))
+        total = _category_total(tax.getroottree().getroot(), category)
+        return any(_untyped_equals(basis, total) for basis in _all(tax, "ram:BasisAmount"))
 
     return check
 
@@ -386,13 +389,13 @@ def _per_rate(category: str) -> Predicate:
         if parent is None:
             return True
         root = node.getroottree().getroot()
-        bases = [_dbl(basis) for basis in _all(parent, "ram:BasisAmount")]
+        bases = _all(parent, "ram:BasisAmount")
         for rate_node in _all(parent, "ram:RateApplicablePercent"):
             rate = _dec(rate_node)
             if rate is None:
                 return False
-            total = _to_double(_category_total(root, category, rate))
-            if not any(_same_double(basis, total) for basis in bases):
+            total = _category_total(root, category, rate)
+            if not any(_untyped_equals(basis, total) for basis in bases):
                 return False
         return True
 
