@@ -67,7 +67,7 @@ def _untyped_equals(node: Element, expected: float | int | Decimal) -> bool:
     """
     exact = isinstance(expected, int | Decimal)
     value = untyped_double(_text(node), against_integer=exact)
-    return _same_double(value, float(expected) + 0.0)
+    return _same_double(value, float(expected) + 0.0 if exact else float(expected))
 
 
 def _to_double(value: Decimal) -> float:
