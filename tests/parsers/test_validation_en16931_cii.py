@@ -206,3 +206,17 @@ def test_a_negative_zero_is_not_zero_as_the_official_engine_compares(
         f"<ram:CalculatedAmount>{value}</ram:CalculatedAmount></ram:ApplicableTradeTax></r>"
     )
     assert bool(engine_.run(document)) is fires
+
+
+@pytest.mark.parametrize(
+    ("line", "total", "fires"), [("1.005", "1.00", False), ("1.005", "1.01", True)]
+)
+def test_line_totals_are_summed_as_doubles_as_published(line: str, total: str, fires: bool) -> None:
+    """BR-CO-10 sums doubles, then takes the exact decimal: 1.005 is 1.00499…, so 1.00."""
+    root = _edit(
+        _fixture(),
+        "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+        line,
+    )
+    _edit(root, "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:LineTotalAmount", total)
+    assert ("BR-CO-10" in _fired(validate_en16931_cii(root))) is fires
