@@ -21,6 +21,7 @@ from lxml import etree
 
 from parsers.validation.peppol import validate_peppol
 from tests.parsers import validation_corpus as corpus
+from tests.parsers.mutations import mutants
 
 XSLT = os.environ.get("JURYO_PEPPOL_UBL_XSLT", "")
 MUTATIONS = int(os.environ.get("JURYO_PEPPOL_MUTATIONS", "2000"))
@@ -167,14 +168,7 @@ def test_corpus_and_unit_tests_agree_with_the_official_stylesheet() -> None:
 
 @pytest.mark.parametrize("seed", [7, 21])
 def test_mutations_agree_with_the_official_stylesheet(seed: int) -> None:
-    rng = random.Random(seed)
-    seeds = _seeds()
-    documents = []
-    for _ in range(MUTATIONS):
-        root = copy.deepcopy(rng.choice(seeds))
-        for _ in range(rng.randint(1, 4)):
-            _mutate(root, rng)
-        documents.append(root)
+    documents = mutants(_seeds(), count=MUTATIONS, seed=seed, mutate=_mutate)
     counts, differences = _compare(documents)
     print(f"\n{MUTATIONS} mutations (seed {seed}) vs official Peppol 2025.5 XSLT: {dict(counts)}")
     assert not differences, differences[:5]

@@ -28,6 +28,7 @@ from lxml import etree
 
 from parsers.validation.en16931_cii import validate_en16931_cii
 from tests.parsers import validation_corpus as corpus
+from tests.parsers.mutations import mutants
 
 XSLT = os.environ.get("JURYO_EN16931_CII_XSLT", "")
 MUTATIONS = int(os.environ.get("JURYO_EN16931_CII_MUTATIONS", "300"))
@@ -149,14 +150,7 @@ def test_corpus_and_unit_tests_agree_with_the_official_stylesheet() -> None:
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_mutations_agree_with_the_official_stylesheet(seed: int) -> None:
-    rng = random.Random(seed)
-    seeds = _documents()
-    documents = []
-    for _ in range(MUTATIONS):
-        root = copy.deepcopy(rng.choice(seeds))
-        for _ in range(rng.randint(1, 4)):
-            _mutate(root, rng)
-        documents.append(root)
+    documents = mutants(_documents(), count=MUTATIONS, seed=seed, mutate=_mutate)
     counts, differences = _compare(documents)
     print(f"\n{MUTATIONS} CII mutations (seed {seed}) vs official 1.3.16 XSLT: {dict(counts)}")
     assert not differences, differences[:5]

@@ -89,17 +89,26 @@ def approved_by_two_on_the_paid_amount(sessions: sessionmaker[Session], invoice_
         return invoice.status == "approved" and approvers >= 2
 
 
+def first_of_two_approvals(
+    live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
+) -> tuple[dict[str, Any], Account]:
+    """A PDF of 2,000,000 yen that a third clerk entered and the first clerk approved: pending,
+    one of the two approvals it needs; and that third clerk."""
+    sent = pdf(live_server, office, "2,000,000")
+    third = make_user(sessions, Role.CLERK, departments=(office.department,))
+    assert enter(live_server, third, sent["id"], "2000000").status_code == 200
+    first = decide(live_server, office.clerk, sent["id"], "approve")
+    assert (first.json()["status"], first.json()["approvals"]) == ("pending", 1)
+    return sent, third
+
+
 # --- amount changes void approvals and need the current version -------------------------------
 
 
 def test_amount_changed_after_the_first_approval_needs_two_approvals_again(
     live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
 ) -> None:
-    sent = pdf(live_server, office, "2,000,000")
-    third = make_user(sessions, Role.CLERK, departments=(office.department,))
-    assert enter(live_server, third, sent["id"], "2000000").status_code == 200
-    first = decide(live_server, office.clerk, sent["id"], "approve")
-    assert (first.json()["status"], first.json()["approvals"]) == ("pending", 1)
+    sent, third = first_of_two_approvals(live_server, office, sessions)
 
     changed = enter(live_server, third, sent["id"], "9999999")
     assert changed.status_code == 200, changed.text
@@ -352,11 +361,7 @@ def test_data_entry_page_refuses_a_stale_version(live_server: LiveServer, office
 def test_a_new_payee_account_voids_the_approvals_given_before(
     live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
 ) -> None:
-    sent = pdf(live_server, office, "2,000,000")
-    third = make_user(sessions, Role.CLERK, departments=(office.department,))
-    assert enter(live_server, third, sent["id"], "2000000").status_code == 200
-    first = decide(live_server, office.clerk, sent["id"], "approve")
-    assert (first.json()["status"], first.json()["approvals"]) == ("pending", 1)
+    sent, _ = first_of_two_approvals(live_server, office, sessions)
 
     admin = make_user(sessions, Role.ADMIN)
     account = {
