@@ -73,7 +73,8 @@ class _Compiled:
         )
 
 
-def _compile_test(test: str | Predicate) -> Callable[[etree._Element], bool]:
+def compile_test(test: str | Predicate) -> Predicate:
+    """A rule's test as a predicate: XPath text is compiled once, a function is kept."""
     if callable(test):
         return test
     xpath = etree.XPath(f"boolean({test})", namespaces=NS)
@@ -127,7 +128,7 @@ class RuleSet:
             _Compiled(
                 rule,
                 etree.XPath(rule.context, namespaces=NS),
-                _compile_test(rule.test),
+                compile_test(rule.test),
                 *_guards(rule.context),
             )
             for rule in self.rules

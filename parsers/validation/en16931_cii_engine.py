@@ -23,6 +23,7 @@ from typing import Any
 from lxml import etree
 
 from parsers.findings import Finding, Severity
+from parsers.validation._rules import Predicate
 
 __all__ = [
     "CODES",
@@ -48,8 +49,6 @@ NS: dict[str, str] = {
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
 _PREFIX_OF = {uri: prefix for prefix, uri in NS.items()}
-
-Predicate = Callable[[etree._Element], bool]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,12 @@ towards positive infinity) and its ``xs:decimal`` and ``xs:boolean`` readings of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import ROUND_FLOOR, Decimal
 
 from lxml import etree
+
+from parsers.validation._rules import Predicate
 
 __all__ = ["PREDICATES"]
 
@@ -23,8 +25,6 @@ _NS = {
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _HUNDRED = Decimal(100)
 _HALF = Decimal("0.5")
-
-Predicate = Callable[[etree._Element], bool]
 
 
 def _xp(path: str) -> etree.XPath:

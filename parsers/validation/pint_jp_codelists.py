@@ -9,16 +9,13 @@ concat(' ', normalize-space(.), ' '))`` tests mean. Only the document type codes
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lxml import etree
 
 from parsers.validation import pint_jp_code_data as lists
-from parsers.validation._rules import FATAL, Rule, text
+from parsers.validation._rules import FATAL, Predicate, Rule, text
 
 __all__ = ["CODE_LIST_RULES", "document_type_rule"]
 
-Predicate = Callable[[etree._Element], bool]
 _IS_FALSE = (
     "[normalize-space(cbc:ChargeIndicator) = 'false' or normalize-space(cbc:ChargeIndicator) = '0']"
 )

@@ -21,11 +21,9 @@ from typing import Protocol
 from lxml import etree
 
 from parsers.findings import Finding
-from parsers.validation._rules import NS, Rule
+from parsers.validation._rules import NS, Predicate, Rule, compile_test
 
 __all__ = ["Guard", "Pattern", "PatternSet", "Runs"]
-
-_Test = Callable[[etree._Element], bool]
 
 
 Guard = Callable[[frozenset[str]], bool]
@@ -35,7 +33,7 @@ Guard = Callable[[frozenset[str]], bool]
 @dataclass(frozen=True, slots=True)
 class _Group:
     context: etree.XPath
-    checks: tuple[tuple[Rule, _Test], ...]
+    checks: tuple[tuple[Rule, Predicate], ...]
     guard: Guard | None
     schemes: frozenset[str] | None
     """``schemeID`` values of which one must occur for the context to select anything."""
@@ -77,17 +75,6 @@ def _derived_guard(context: str) -> tuple[Guard | None, frozenset[str] | None]:
     return guard, scheme
 
 
-def _compile_test(test: str | _Test) -> _Test:
-    if callable(test):
-        return test
-    xpath = etree.XPath(f"boolean({test})", namespaces=NS)
-
-    def run(node: etree._Element) -> bool:
-        return bool(xpath(node))
-
-    return run
-
-
 def _groups(rules: Sequence[Rule], guards: Mapping[str, Guard]) -> tuple[_Group, ...]:
     """Consecutive rules with one context become one group, compiled once."""
     groups: list[tuple[str, list[Rule]]] = []
@@ -102,7 +89,7 @@ def _groups(rules: Sequence[Rule], guards: Mapping[str, Guard]) -> tuple[_Group,
         compiled.append(
             _Group(
                 etree.XPath(context, namespaces=NS),
-                tuple((rule, _compile_test(rule.test)) for rule in members),
+                tuple((rule, compile_test(rule.test)) for rule in members),
                 guards.get(context, guard),
                 scheme,
             )
