@@ -112,18 +112,19 @@ class _Group:
     assertions: tuple[_Assertion, ...]
     needs: frozenset[str] | None
     """Names of which one must occur in the document for the context to select anything."""
-    matches: tuple[tuple[bool, tuple[_Step, ...]], ...] | None
-    """When every branch is a chain of named steps: (anchored at the root, steps) per branch,
-    matched against the elements of the last step's name instead of searching the tree."""
+    matches: tuple[_Branch, ...] | None
+    """When every branch is a chain of named steps: matched against the paths of the elements
+    of the last step's name instead of searching the tree."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Document:
     """What one pass over the document tells: names present, root paths, elements by name."""
 
-    names: frozenset[str]
-    paths: frozenset[tuple[str, ...]]
-    by_tag: dict[str, list[etree._Element]]
+    names: set[str]
+    paths: set[tuple[str, ...]]
+    by_tag: dict[str, list[tuple[etree._Element, tuple[str, ...]]]]
+    """Elements by Clark name, each with its path of names from the root."""
     categories: frozenset[str]
     """normalize-space() of every VAT category code (TaxCategory or ClassifiedTaxCategory ID)."""
 
@@ -178,9 +179,6 @@ def _chain(path: str) -> tuple[bool | None, tuple[str, ...]] | None:
     return anchored, tuple(names)
 
 
-_Step = tuple[str, etree.XPath | None]
-"""A context step: Clark name (or ``*``) and its predicates as ``self::node()[…]``, if any."""
-
 _NAMED_STEP = re.compile(r"(\*|[a-z]+:[A-Za-z0-9_]+)((?:\[.*\])?)")
 
 
@@ -201,7 +199,43 @@ def _split_steps(path: str) -> list[str]:
     return [*steps, current]
 
 
-def _context_steps(branch: str) -> tuple[bool, tuple[_Step, ...]] | None:
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    """A context branch of named steps (``/a/b[…]/c`` or ``//b/c``), matched on element paths.
+
+    The names are compared with the tail of the element's path of names from the root; only
+    steps with predicates then look at the ancestor they name.
+    """
+
+    anchored: bool
+    names: tuple[str, ...]
+    """Clark names, outermost first; ``*`` may only open an anchored branch."""
+    tests: tuple[tuple[int, etree.XPath], ...]
+    """(ancestors up from the element, predicate as ``self::node()[…]``) per predicated step."""
+
+    def selects(self, element: etree._Element, path: tuple[str, ...]) -> bool:
+        count = len(self.names)
+        if len(path) < count or (self.anchored and len(path) != count):
+            return False
+        if self.names[0] == "*":
+            if path[len(path) - count + 1 :] != self.names[1:]:
+                return False
+        elif path[len(path) - count :] != self.names:
+            return False
+        if not self.tests:
+            return True
+        return all(test(_ancestor(element, up)) for up, test in self.tests)
+
+
+def _ancestor(element: etree._Element, up: int) -> etree._Element:
+    for _ in range(up):
+        parent = element.getparent()
+        assert parent is not None  # the path is at least this deep
+        element = parent
+    return element
+
+
+def _context_steps(branch: str) -> _Branch | None:
     branch = branch.strip()
     if branch.startswith("//"):
         anchored, path = False, branch[2:]
@@ -209,8 +243,10 @@ def _context_steps(branch: str) -> tuple[bool, tuple[_Step, ...]] | None:
         anchored, path = True, branch[1:]
     else:
         return None
-    steps: list[_Step] = []
-    for position, step in enumerate(_split_steps(path)):
+    names: list[str] = []
+    tests: list[tuple[int, etree.XPath]] = []
+    steps = _split_steps(path)
+    for position, step in enumerate(steps):
         match = _NAMED_STEP.fullmatch(step.strip())
         if match is None or (match.group(1) == "*" and (position or not anchored)):
             return None
@@ -218,16 +254,16 @@ def _context_steps(branch: str) -> tuple[bool, tuple[_Step, ...]] | None:
         if name != "*":
             prefix, local = name.split(":")
             name = f"{{{NS[prefix]}}}{local}"
-        test = (
-            etree.XPath(f"self::node(){match.group(2)}", namespaces=NS) if match.group(2) else None
-        )
-        steps.append((name, test))
-    return anchored, tuple(steps)
+        names.append(name)
+        if match.group(2):
+            up = len(steps) - 1 - position
+            tests.append((up, etree.XPath(f"self::node(){match.group(2)}", namespaces=NS)))
+    return _Branch(anchored, tuple(names), tuple(tests))
 
 
-def _matches(context: str) -> tuple[tuple[bool, tuple[_Step, ...]], ...] | None:
+def _matches(context: str) -> tuple[_Branch, ...] | None:
     branches = [_context_steps(branch) for branch in context.split(" | ")]
-    if any(b is None or b[1][-1][0] == "*" for b in branches):
+    if any(b is None or b.names[-1] == "*" for b in branches):
         return None
     return tuple(b for b in branches if b is not None)
 
@@ -390,55 +426,43 @@ def _location(node: etree._Element) -> str:
     return "".join(reversed(steps))
 
 
-def _matched(element: etree._Element, anchored: bool, steps: tuple[_Step, ...]) -> bool:
-    """Whether ``element`` ends the chain of steps (from the root when ``anchored``)."""
-    current: etree._Element | None = element
-    for name, test in reversed(steps):
-        if current is None or (name != "*" and current.tag != name):
-            return False
-        if test is not None and not test(current):
-            return False
-        current = current.getparent()
-    return current is None or not anchored
-
-
 def _nodes(group: _Group, root: etree._Element, document: _Document) -> list[etree._Element]:
     if group.matches is not None:
         return [
             element
-            for anchored, steps in group.matches
-            for element in document.by_tag.get(steps[-1][0], ())
-            if _matched(element, anchored, steps)
+            for branch in group.matches
+            for element, path in document.by_tag.get(branch.names[-1], ())
+            if branch.selects(element, path)
         ]
     found = group.context(root)
     return [n for n in found if isinstance(n, etree._Element)] if isinstance(found, list) else []
 
 
 def _scan(root: etree._Element) -> _Document:
-    """One pass: every element and ``@attribute`` name, every root path, elements by name."""
+    """One walk: every element and ``@attribute`` name, every root path, elements by name."""
     names: set[str] = set()
     paths: set[tuple[str, ...]] = set()
-    by_tag: dict[str, list[etree._Element]] = {}
-
-    def visit(element: etree._Element, prefix: tuple[str, ...]) -> None:
+    by_tag: dict[str, list[tuple[etree._Element, tuple[str, ...]]]] = {}
+    open_paths: list[tuple[str, ...]] = [()]
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            open_paths.pop()
+            continue
         tag = str(element.tag)
-        path = (*prefix, tag)
-        names.add(tag)
+        path = (*open_paths[-1], tag)
+        open_paths.append(path)
         paths.add(path)
-        by_tag.setdefault(tag, []).append(element)
-        names.update(f"@{a}" for a in element.attrib)
-        for child in element:
-            if isinstance(child.tag, str):
-                visit(child, path)
-
-    visit(root, ())
+        by_tag.setdefault(tag, []).append((element, path))
+        if element.attrib:
+            names.update(f"@{a}" for a in element.attrib)
+    names.update(by_tag)
     codes = {
         " ".join("".join(code.itertext()).split())
         for name in ("TaxCategory", "ClassifiedTaxCategory")
-        for category in by_tag.get(f"{{{NS['cac']}}}{name}", ())
+        for category, _ in by_tag.get(f"{{{NS['cac']}}}{name}", ())
         for code in category.findall("cbc:ID", NS)
     }
-    return _Document(frozenset(names), frozenset(paths), by_tag, frozenset(codes))
+    return _Document(names, paths, by_tag, frozenset(codes))
 
 
 def _holds(assertion: _Assertion, node: etree._Element, document: _Document) -> bool:
