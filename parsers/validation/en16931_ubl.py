@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from parsers.findings import Finding, Severity
+from parsers.validation import _paths
 from parsers.validation import en16931_ubl_messages as messages
 from parsers.validation.en16931_ubl_calculation import PREDICATES
 from parsers.validation.en16931_ubl_rules import QUANTIFIED, ROWS
@@ -112,19 +113,16 @@ class _Group:
     assertions: tuple[_Assertion, ...]
     needs: frozenset[str] | None
     """Names of which one must occur in the document for the context to select anything."""
-    matches: tuple[_Branch, ...] | None
-    """When every branch is a chain of named steps: matched against the paths of the elements
-    of the last step's name instead of searching the tree."""
+    matches: tuple[_paths.Branch, ...] | None
+    """When every branch is a chain of named steps: matched on the document walk instead of
+    searching the tree."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Document:
-    """What one pass over the document tells: names present, root paths, elements by name."""
+    """The document walk, and the VAT category codes it uses."""
 
-    names: set[str]
-    paths: set[tuple[str, ...]]
-    by_tag: dict[str, list[tuple[etree._Element, tuple[str, ...]]]]
-    """Elements by Clark name, each with its path of names from the root."""
+    walk: _paths.Walk
     categories: frozenset[str]
     """normalize-space() of every VAT category code (TaxCategory or ClassifiedTaxCategory ID)."""
 
@@ -177,95 +175,6 @@ def _chain(path: str) -> tuple[bool | None, tuple[str, ...]] | None:
         else:
             return None
     return anchored, tuple(names)
-
-
-_NAMED_STEP = re.compile(r"(\*|[a-z]+:[A-Za-z0-9_]+)((?:\[.*\])?)")
-
-
-def _split_steps(path: str) -> list[str]:
-    """``a[x/y]/b`` → ``['a[x/y]', 'b']``: split at slashes outside brackets and parentheses."""
-    steps: list[str] = []
-    depth, current = 0, ""
-    for char in path:
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        if char == "/" and depth == 0:
-            steps.append(current)
-            current = ""
-        else:
-            current += char
-    return [*steps, current]
-
-
-@dataclass(frozen=True, slots=True)
-class _Branch:
-    """A context branch of named steps (``/a/b[…]/c`` or ``//b/c``), matched on element paths.
-
-    The names are compared with the tail of the element's path of names from the root; only
-    steps with predicates then look at the ancestor they name.
-    """
-
-    anchored: bool
-    names: tuple[str, ...]
-    """Clark names, outermost first; ``*`` may only open an anchored branch."""
-    tests: tuple[tuple[int, etree.XPath], ...]
-    """(ancestors up from the element, predicate as ``self::node()[…]``) per predicated step."""
-
-    def selects(self, element: etree._Element, path: tuple[str, ...]) -> bool:
-        count = len(self.names)
-        if len(path) < count or (self.anchored and len(path) != count):
-            return False
-        if self.names[0] == "*":
-            if path[len(path) - count + 1 :] != self.names[1:]:
-                return False
-        elif path[len(path) - count :] != self.names:
-            return False
-        if not self.tests:
-            return True
-        return all(test(_ancestor(element, up)) for up, test in self.tests)
-
-
-def _ancestor(element: etree._Element, up: int) -> etree._Element:
-    for _ in range(up):
-        parent = element.getparent()
-        assert parent is not None  # the path is at least this deep
-        element = parent
-    return element
-
-
-def _context_steps(branch: str) -> _Branch | None:
-    branch = branch.strip()
-    if branch.startswith("//"):
-        anchored, path = False, branch[2:]
-    elif branch.startswith("/"):
-        anchored, path = True, branch[1:]
-    else:
-        return None
-    names: list[str] = []
-    tests: list[tuple[int, etree.XPath]] = []
-    steps = _split_steps(path)
-    for position, step in enumerate(steps):
-        match = _NAMED_STEP.fullmatch(step.strip())
-        if match is None or (match.group(1) == "*" and (position or not anchored)):
-            return None
-        name = match.group(1)
-        if name != "*":
-            prefix, local = name.split(":")
-            name = f"{{{NS[prefix]}}}{local}"
-        names.append(name)
-        if match.group(2):
-            up = len(steps) - 1 - position
-            tests.append((up, etree.XPath(f"self::node(){match.group(2)}", namespaces=NS)))
-    return _Branch(anchored, tuple(names), tuple(tests))
-
-
-def _matches(context: str) -> tuple[_Branch, ...] | None:
-    branches = [_context_steps(branch) for branch in context.split(" | ")]
-    if any(b is None or b.names[-1] == "*" for b in branches):
-        return None
-    return tuple(b for b in branches if b is not None)
 
 
 _UNION_HEAD = re.compile(r"\(([^()]*)\)/(.*)")
@@ -398,7 +307,7 @@ def _compile() -> tuple[tuple[_Group, ...], ...]:
                 etree.XPath(context, namespaces=NS),
                 tuple(assertions),
                 _needs(context),
-                _matches(context),
+                _paths.branches(context, NS),
             )
             for _, (context, assertions) in sorted(groups.items(), reverse=True)
         )
@@ -428,51 +337,30 @@ def _location(node: etree._Element) -> str:
 
 def _nodes(group: _Group, root: etree._Element, document: _Document) -> list[etree._Element]:
     if group.matches is not None:
-        return [
-            element
-            for branch in group.matches
-            for element, path in document.by_tag.get(branch.names[-1], ())
-            if branch.selects(element, path)
-        ]
+        return _paths.select(group.matches, document.walk)
     found = group.context(root)
     return [n for n in found if isinstance(n, etree._Element)] if isinstance(found, list) else []
 
 
 def _scan(root: etree._Element) -> _Document:
-    """One walk: every element and ``@attribute`` name, every root path, elements by name."""
-    names: set[str] = set()
-    paths: set[tuple[str, ...]] = set()
-    by_tag: dict[str, list[tuple[etree._Element, tuple[str, ...]]]] = {}
-    open_paths: list[tuple[str, ...]] = [()]
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        if event == "end":
-            open_paths.pop()
-            continue
-        tag = str(element.tag)
-        path = (*open_paths[-1], tag)
-        open_paths.append(path)
-        paths.add(path)
-        by_tag.setdefault(tag, []).append((element, path))
-        if element.attrib:
-            names.update(f"@{a}" for a in element.attrib)
-    names.update(by_tag)
+    document = _paths.walk(root)
     codes = {
         " ".join("".join(code.itertext()).split())
         for name in ("TaxCategory", "ClassifiedTaxCategory")
-        for category, _ in by_tag.get(f"{{{NS['cac']}}}{name}", ())
+        for category, _, _ in document.by_tag.get(f"{{{NS['cac']}}}{name}", ())
         for code in category.findall("cbc:ID", NS)
     }
-    return _Document(names, paths, by_tag, frozenset(codes))
+    return _Document(document, frozenset(codes))
 
 
 def _holds(assertion: _Assertion, node: etree._Element, document: _Document) -> bool:
-    if assertion.absent is not None and assertion.absent not in document.names:
+    if assertion.absent is not None and assertion.absent not in document.walk.names:
         return True
     if assertion.category is not None and assertion.category not in document.categories:
         return True
     if assertion.chains is not None:
         if node.getparent() is None:  # paths are per name sequence: exact from the root only
-            return not any((str(node.tag), *c) in document.paths for c in assertion.chains)
+            return not any((str(node.tag), *c) in document.walk.paths for c in assertion.chains)
         return all(node.find("/".join(chain)) is None for chain in assertion.chains)
     return assertion.test(node)
 
@@ -484,7 +372,7 @@ def _run_pattern(
     claimed: set[etree._Element] = set()
     failures: list[tuple[etree._Element, _Assertion]] = []
     for group in groups:
-        if group.needs is not None and group.needs.isdisjoint(document.names):
+        if group.needs is not None and group.needs.isdisjoint(document.walk.names):
             continue
         for node in _nodes(group, root, document):
             if node in claimed:
