@@ -178,3 +178,39 @@ READ_FAILED = IntakeRule(
     "The invoice data could not be read ({detail}).",
     "請求データを読み取れませんでした（{detail}）。",
 )
+ENVELOPE_NOT_SBD = IntakeRule(
+    "JURYO-SBDH-ROOT",
+    _F,
+    "Not a Peppol Standard Business Document: the root element is {root}.",
+    "Peppol の標準ビジネス文書（SBD）ではありません。ルート要素が {root} です。",
+)
+ENVELOPE_FIELD_MISSING = IntakeRule(
+    "JURYO-SBDH-FIELD",
+    _F,
+    "The envelope header (SBDH) lacks {field}.",
+    "封筒ヘッダー（SBDH）に {field} がありません。",
+)
+ENVELOPE_PARTICIPANT = IntakeRule(
+    "JURYO-SBDH-PARTICIPANT",
+    _F,
+    "The {role} '{value}' is not a Peppol participant id (iso6523-actorid-upis, scheme:id).",
+    "{role_ja}「{value}」は Peppol 参加者 ID（iso6523-actorid-upis の scheme:id）ではありません。",
+)
+ENVELOPE_PAYLOAD = IntakeRule(
+    "JURYO-SBDH-PAYLOAD",
+    _F,
+    "The envelope must carry exactly one business document; it carries {count}.",
+    "封筒にはビジネス文書がちょうど 1 つ必要ですが、{count} 個あります。",
+)
+ENVELOPE_DOCUMENT_TYPE = IntakeRule(
+    "JURYO-SBDH-DOCUMENT-TYPE",
+    _F,
+    "The envelope declares document type '{declared}', but the document is '{actual}'.",
+    "封筒の文書タイプ「{declared}」が、文書の実際の種類「{actual}」と一致しません。",
+)
+ENVELOPE_PROCESS = IntakeRule(
+    "JURYO-SBDH-PROCESS",
+    _F,
+    "The envelope declares process '{declared}', but the document's ProfileID is '{actual}'.",
+    "封筒のプロセス「{declared}」が、文書の ProfileID「{actual}」と一致しません。",
+)
