@@ -31,7 +31,7 @@ from service.accounting import zengin
 from service.errors import Conflict, Unprocessable
 from service.invoices.schemas import money
 from service.settings import Settings
-from storage.models import Batch
+from storage.models import Batch, BatchStatus
 from storage.repositories import batches as repo
 from storage.repositories import invoices as invoice_repo
 
@@ -151,7 +151,7 @@ def _rate(taxes: list[dict[str, str | None]], rate: str) -> tuple[str | None, st
 
 def check_exportable(batch: Batch) -> None:
     """A cancelled batch holds nothing to export (409)."""
-    if batch.status == "cancelled":
+    if batch.status == BatchStatus.CANCELLED:
         raise Conflict(f"batch {batch.id} was cancelled; it holds no invoices")
 
 

@@ -16,7 +16,7 @@ from service.errors import Conflict, NotFound, Unprocessable
 from service.i18n import TEXTS
 from storage import audit
 from storage.audit import Actor
-from storage.models import Batch, Invoice, Supplier, utcnow
+from storage.models import Batch, BatchStatus, Invoice, Supplier, utcnow
 from storage.repositories import batches as repo
 from storage.repositories import organisation
 
@@ -119,7 +119,7 @@ def create_batch(
     if payment_date < clock.today():
         raise Unprocessable(f"the payment date {payment_date} is in the past")
     batch = Batch(
-        status="open",
+        status=BatchStatus.OPEN,
         payment_date=payment_date,
         department_id=department_id,
         due_before=due_before,
@@ -180,10 +180,10 @@ def _locked(session: Session, batch_id: int) -> Batch:
 def cancel_batch(session: Session, *, actor: Actor, batch_id: int) -> Batch:
     """Before payment: the invoices go back to approved and may join another batch."""
     batch = _locked(session, batch_id)
-    if batch.status != "open":
+    if batch.status != BatchStatus.OPEN:
         raise Conflict(f"batch {batch_id} is {batch.status} and cannot be cancelled")
     released = repo.release(session, batch_id)
-    batch.status = "cancelled"
+    batch.status = BatchStatus.CANCELLED
     batch.cancelled_at = utcnow()
     audit.record(
         session,
@@ -213,13 +213,13 @@ def _not_before_batch(batch: Batch, paid_on: dt.date) -> None:
 def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date) -> Batch:
     """The bank paid the batch: its invoices become paid on that day (suppliers see it)."""
     batch = _locked(session, batch_id)
-    if batch.status != "open":
+    if batch.status != BatchStatus.OPEN:
         raise Conflict(f"batch {batch_id} is {batch.status}; only an open batch can be paid")
     if paid_on > clock.today():
         raise Unprocessable(f"the payment day {paid_on} is in the future")
     _not_before_batch(batch, paid_on)
     count = repo.mark_paid(session, batch_id, paid_on)
-    batch.status = "paid"
+    batch.status = BatchStatus.PAID
     batch.paid_on = paid_on
     audit.record(
         session,

@@ -20,7 +20,7 @@ from storage.models import Invoice, InvoiceStatus, Role
 from storage.repositories import inbox as inbox_repo
 from storage.repositories import invoices as repo
 
-EDITABLE = frozenset({InvoiceStatus.PENDING.value, InvoiceStatus.RETURNED.value})
+EDITABLE = frozenset({InvoiceStatus.PENDING, InvoiceStatus.RETURNED})
 _INCOMPLETE_PROFILES = frozenset(p.value for p in Profile if p.lacks_invoice_content)
 
 

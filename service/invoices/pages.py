@@ -91,7 +91,7 @@ def _received(filename: str, received: intake.Received, invoice: Invoice) -> Fil
         invoice_number=invoice.invoice_number,
         payable_amount=invoice.payable_amount,
         currency=invoice.currency,
-        acceptable=invoice.status != InvoiceStatus.INVALID.value,
+        acceptable=invoice.status != InvoiceStatus.INVALID,
         repeated=not received.created,
         findings=[FindingOut.of(f) for f in invoice.findings],
         entry=display.entry_form(invoice) if invoice.needs_data_entry else None,
@@ -290,7 +290,7 @@ def invoice_list(
 ) -> Response:
     """The invoices the signed-in user may see, newest first, filtered like the API."""
     problems: list[str] = []
-    statuses = [s for s in status or [] if s in InvoiceStatus.__members__.values()]
+    statuses = [InvoiceStatus(s) for s in status or [] if s in InvoiceStatus.__members__.values()]
     criteria = repo.InvoiceFilter(
         status=statuses,
         issue_date_from=_typed(forms.date, issue_date_from, problems),

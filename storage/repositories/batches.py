@@ -25,9 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Batch, BatchItem, Invoice, InvoiceStatus, Supplier
 
-APPROVED = InvoiceStatus.APPROVED.value
-EXPORTED = InvoiceStatus.EXPORTED.value
-PAID = InvoiceStatus.PAID.value
+APPROVED, EXPORTED, PAID = InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED, InvoiceStatus.PAID
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +390,7 @@ def void_pending_approvals(session: Session, supplier_id: int) -> list[int]:
         update(Invoice)
         .where(
             Invoice.supplier_id == supplier_id,
-            Invoice.status == InvoiceStatus.PENDING.value,
+            Invoice.status == InvoiceStatus.PENDING,
         )
         .values(
             amount_revision=Invoice.amount_revision + 1,
