@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ SEARCH_CSV_COLUMNS = (
     "paid_on",
 )
 SEARCH_PAGE = 1000
+_bank_account = operator.attrgetter(*BANK_ACCOUNT_FIELDS)
+"""An export row's bank account fields, in their order."""
 
 
 def _cell(value: Any) -> str:
@@ -171,7 +174,7 @@ def batch_csv(session: Session, batch: Batch) -> Iterator[str]:
                     row.registration_number,
                     row.name,
                     row.creditor_number,
-                    *(getattr(row, name) for name in BANK_ACCOUNT_FIELDS),
+                    *_bank_account(row),
                     row.currency,
                     money(row.payable_amount, row.currency),
                     money(row.tax_amount, row.currency),
@@ -226,7 +229,7 @@ def batch_json(session: Session, batch: Batch) -> Iterator[str]:
                 "registration_number": row.registration_number,
                 "name": row.name,
                 "creditor_number": row.creditor_number,
-                "bank_account": {name: getattr(row, name) for name in BANK_ACCOUNT_FIELDS},
+                "bank_account": dict(zip(BANK_ACCOUNT_FIELDS, _bank_account(row), strict=True)),
             },
         }
         yield ("" if first else ",") + json.dumps(item, ensure_ascii=False)
