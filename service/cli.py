@@ -18,7 +18,7 @@ from service.errors import AppError
 from service.settings import Settings, SettingsError, load_settings
 from storage import anchors, audit
 from storage.db import create_db_engine, read_only, session_factory, transaction
-from storage.models import Role
+from storage.models import BankAccount, Role
 from storage.objects import StorageError
 
 app = typer.Typer(help="juryo: receive a city's supplier invoices.", no_args_is_help=True)
@@ -211,13 +211,7 @@ def supplier_bank(
     from service.accounting.service import checked_bank_account, set_bank_account
 
     with _session() as session:
-        checked = checked_bank_account(
-            bank_code=bank,
-            branch_code=branch,
-            account_type=type_,
-            account_number=account,
-            holder=holder,
-        )
+        checked = checked_bank_account(BankAccount(bank, branch, type_, account, holder))
         set_bank_account(session, actor=CLI_ACTOR, registration_number=regno, account=checked)
     typer.echo(
         f"{regno}: {checked.bank_code}-{checked.branch_code} {checked.account_type} "

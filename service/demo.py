@@ -10,7 +10,7 @@ from service.accounting.service import checked_bank_account, set_bank_account
 from service.accounts.service import add_user
 from service.organisation.service import add_department, add_supplier
 from storage.audit import Actor
-from storage.models import Role
+from storage.models import BankAccount, Role
 from storage.repositories import organisation, users
 
 DEMO_ACTOR = Actor(login="demo", role="admin")
@@ -73,13 +73,7 @@ def load_demo(session: Session) -> int:
                 session,
                 actor=DEMO_ACTOR,
                 registration_number=number,
-                account=checked_bank_account(
-                    bank_code=bank,
-                    branch_code=branch,
-                    account_type=kind,
-                    account_number=account,
-                    holder=holder,
-                ),
+                account=checked_bank_account(BankAccount(bank, branch, kind, account, holder)),
             )
             created += 1
     for login, password, role, departments, supplier, display in USERS:

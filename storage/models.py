@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -88,8 +90,34 @@ class InvoiceStatus(enum.StrEnum):
     PAID = "paid"
 
 
+class BatchStatus(enum.StrEnum):
+    """A payment batch: open until the bank pays it, or cancelled (its invoices freed)."""
+
+    OPEN = "open"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
 def _one_of(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class StoredEnum(TypeDecorator[enum.StrEnum]):
+    """A ``StrEnum`` kept as its plain value in a VARCHAR and read back as the enum, so code
+    compares members, not strings, and the stored data is what it always was."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, members: type[enum.StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.members = members
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.members(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> enum.StrEnum | None:
+        return None if value is None else self.members(value)
 
 
 class Base(DeclarativeBase):
@@ -156,6 +184,39 @@ class Supplier(Base):
 
     default_department: Mapped[Department | None] = relationship()
 
+    @property
+    def bank_account(self) -> BankAccount | None:
+        """The account in the five columns above; None until every one is set."""
+        return bank_account([getattr(self, name) for name in BANK_ACCOUNT_FIELDS])
+
+    @bank_account.setter
+    def bank_account(self, account: BankAccount) -> None:
+        for name, value in zip(BANK_ACCOUNT_FIELDS, astuple(account), strict=True):
+            setattr(self, name, value)
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccount:
+    """A creditor's account as the bank pays it (Zengin 総合振込): the supplier's five columns,
+    named once for the API, the forms, the exports and the transfer file."""
+
+    bank_code: str
+    branch_code: str
+    account_type: str
+    """1 普通 (ordinary), 2 当座 (current), 4 貯蓄 (savings), 9 その他 (other)."""
+    account_number: str
+    account_holder: str
+    """Half-width katakana, as the bank expects."""
+
+
+BANK_ACCOUNT_FIELDS = tuple(f.name for f in fields(BankAccount))
+
+
+def bank_account(values: Sequence[str | None]) -> BankAccount | None:
+    """The account in these column values (in field order); None unless every one is set."""
+    present = [value for value in values if value is not None]
+    return BankAccount(*present) if len(present) == len(BANK_ACCOUNT_FIELDS) else None
+
 
 class UserDepartment(Base):
     """Which departments a clerk works for."""
@@ -183,7 +244,7 @@ class User(Base):
     login: Mapped[str] = mapped_column(String(120), unique=True)
     login_key: Mapped[str] = mapped_column(String(400), unique=True)
     """``login_key(login)``: one user per login whatever its case or width (set with login)."""
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(StoredEnum(Role, 16))
     display_name: Mapped[str | None] = mapped_column(String(200))
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -311,7 +372,7 @@ class Invoice(Base):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
     original_id: Mapped[int] = mapped_column(ForeignKey("originals.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[InvoiceStatus] = mapped_column(StoredEnum(InvoiceStatus, 16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     """Optimistic-locking counter: every change increments it."""
     format: Mapped[str] = mapped_column(String(32))
@@ -450,12 +511,14 @@ class Batch(Base):
 
     __tablename__ = "batches"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'paid', 'cancelled')", name="status"),
+        CheckConstraint(_one_of("status", BatchStatus), name="status"),
         UniqueConstraint("idempotency_key", name="uq_batches_idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[BatchStatus] = mapped_column(
+        StoredEnum(BatchStatus, 16), default=BatchStatus.OPEN
+    )
     payment_date: Mapped[dt.date] = mapped_column(Date)
     invoice_count: Mapped[int] = mapped_column(Integer, default=0)
     total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
@@ -542,13 +605,16 @@ class BatchItem(Base):
 
 
 __all__ = [
+    "BANK_ACCOUNT_FIELDS",
     "ApiToken",
     "Approval",
     "AuditEvent",
     "AuditHead",
+    "BankAccount",
     "Base",
     "Batch",
     "BatchItem",
+    "BatchStatus",
     "Delegation",
     "Department",
     "DepartmentAlias",

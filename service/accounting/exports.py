@@ -19,19 +19,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from parsers.model import TaxSubtotal
 from service.accounting import zengin
 from service.errors import Conflict, Unprocessable
+from service.invoices import content
+from service.invoices.data_entry import RecordedEntry, TaxEntry
 from service.invoices.schemas import money
 from service.settings import Settings
-from storage.models import Batch
+from storage.models import BANK_ACCOUNT_FIELDS, Batch, BatchStatus
 from storage.repositories import batches as repo
 from storage.repositories import invoices as invoice_repo
 
@@ -47,11 +51,7 @@ BATCH_CSV_COLUMNS = (
     "registration_number",
     "supplier_name",
     "creditor_number",
-    "bank_code",
-    "branch_code",
-    "account_type",
-    "account_number",
-    "account_holder",
+    *BANK_ACCOUNT_FIELDS,
     "currency",
     "payable_amount",
     "tax_amount",
@@ -77,6 +77,8 @@ SEARCH_CSV_COLUMNS = (
     "paid_on",
 )
 SEARCH_PAGE = 1000
+_bank_account = operator.attrgetter(*BANK_ACCOUNT_FIELDS)
+"""An export row's bank account fields, in their order."""
 
 
 def _cell(value: Any) -> str:
@@ -102,38 +104,31 @@ class _Rows:
         return self.buffer.getvalue()
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def taxes_per_rate(
-    content: dict[str, Any] | None, data_entry: dict[str, Any] | None
+    invoiced: Sequence[TaxSubtotal], entered: RecordedEntry | None
 ) -> list[dict[str, str | None]]:
     """Taxable amount and tax per rate: what a person entered, else what the invoice says."""
-    if data_entry and data_entry.get("taxes"):
-        source = data_entry["taxes"]
-    else:
-        source = (content or {}).get("tax_breakdown") or []
-    found = []
-    for tax in source:
-        rate = _decimal(tax.get("rate"))
-        found.append(
-            {
-                "rate": None if rate is None else f"{rate.normalize():f}",
-                "taxable_amount": _plain(tax.get("taxable_amount")),
-                "tax_amount": _plain(tax.get("tax_amount")),
-            }
-        )
-    return found
+    source: Sequence[TaxEntry | TaxSubtotal] = (
+        entered.taxes if entered is not None and entered.taxes else invoiced
+    )
+    return [
+        {
+            "rate": None if tax.rate is None else f"{tax.rate.normalize():f}",
+            "taxable_amount": _plain(tax.taxable_amount),
+            "tax_amount": _plain(tax.tax_amount),
+        }
+        for tax in source
+    ]
 
 
-def _plain(value: Any) -> str | None:
-    amount = _decimal(value)
+def _row_taxes(row: Any) -> list[dict[str, str | None]]:
+    """``taxes_per_rate`` of an ``export_rows`` row."""
+    entered = RecordedEntry.model_validate(row.data_entry) if row.data_entry else None
+    invoiced = content.tax_breakdown(content.kind_of(row.format, row.profile), row.content)
+    return taxes_per_rate(invoiced, entered)
+
+
+def _plain(amount: Decimal | None) -> str | None:
     if amount is None:
         return None
     return f"{amount.to_integral():f}" if amount == amount.to_integral() else f"{amount:f}"
@@ -151,7 +146,7 @@ def _rate(taxes: list[dict[str, str | None]], rate: str) -> tuple[str | None, st
 
 def check_exportable(batch: Batch) -> None:
     """A cancelled batch holds nothing to export (409)."""
-    if batch.status == "cancelled":
+    if batch.status == BatchStatus.CANCELLED:
         raise Conflict(f"batch {batch.id} was cancelled; it holds no invoices")
 
 
@@ -162,7 +157,7 @@ def batch_csv(session: Session, batch: Batch) -> Iterator[str]:
     yield BOM + rows.render([BATCH_CSV_COLUMNS])
     chunk: list[list[str]] = []
     for row in repo.export_rows(session, batch.id):
-        taxes = taxes_per_rate(row.content, row.data_entry)
+        taxes = _row_taxes(row)
         taxable_10, tax_10 = _rate(taxes, "10")
         taxable_8, tax_8 = _rate(taxes, "8")
         chunk.append(
@@ -179,11 +174,7 @@ def batch_csv(session: Session, batch: Batch) -> Iterator[str]:
                     row.registration_number,
                     row.name,
                     row.creditor_number,
-                    row.bank_code,
-                    row.branch_code,
-                    row.account_type,
-                    row.account_number,
-                    row.account_holder,
+                    *_bank_account(row),
                     row.currency,
                     money(row.payable_amount, row.currency),
                     money(row.tax_amount, row.currency),
@@ -233,18 +224,12 @@ def batch_json(session: Session, batch: Batch) -> Iterator[str]:
             "currency": row.currency,
             "payable_amount": _text(money(row.payable_amount, row.currency)),
             "tax_amount": _text(money(row.tax_amount, row.currency)),
-            "taxes": taxes_per_rate(row.content, row.data_entry),
+            "taxes": _row_taxes(row),
             "supplier": {
                 "registration_number": row.registration_number,
                 "name": row.name,
                 "creditor_number": row.creditor_number,
-                "bank_account": {
-                    "bank_code": row.bank_code,
-                    "branch_code": row.branch_code,
-                    "account_type": row.account_type,
-                    "account_number": row.account_number,
-                    "account_holder": row.account_holder,
-                },
+                "bank_account": dict(zip(BANK_ACCOUNT_FIELDS, _bank_account(row), strict=True)),
             },
         }
         yield ("" if first else ",") + json.dumps(item, ensure_ascii=False)
@@ -291,15 +276,17 @@ def _customer_code(creditor: repo.CreditorTotal) -> int:
 
 def _transfer(creditor: repo.CreditorTotal, batch_id: int) -> zengin.Transfer | str:
     """The creditor's transfer, or why it cannot be written."""
+    account = creditor.account
     if not (
-        zengin.is_digits(creditor.bank_code, 4)
-        and zengin.is_digits(creditor.branch_code, 3)
-        and creditor.account_type in zengin.ACCOUNT_TYPES
-        and zengin.is_digits(creditor.account_number, 7)
+        account is not None
+        and zengin.is_digits(account.bank_code, 4)
+        and zengin.is_digits(account.branch_code, 3)
+        and account.account_type in zengin.ACCOUNT_TYPES
+        and zengin.is_digits(account.account_number, 7)
     ):
         return "no usable bank account"
     try:
-        payee = zengin.to_zengin_text(creditor.account_holder or "")
+        payee = zengin.to_zengin_text(account.account_holder)
     except zengin.ZenginError as exc:
         return f"account holder {exc}"
     if not payee or len(payee) > 30:
@@ -310,10 +297,10 @@ def _transfer(creditor: repo.CreditorTotal, batch_id: int) -> zengin.Transfer | 
     if not 0 < amount <= zengin.MAX_AMOUNT:
         return f"amount {amount:,} is beyond the Zengin field (1 to {zengin.MAX_AMOUNT:,} yen)"
     return zengin.Transfer(
-        bank_code=str(creditor.bank_code),
-        branch_code=str(creditor.branch_code),
-        account_type=str(creditor.account_type),
-        account_number=str(creditor.account_number),
+        bank_code=account.bank_code,
+        branch_code=account.branch_code,
+        account_type=account.account_type,
+        account_number=account.account_number,
         payee_name=payee,
         amount=amount,
         customer_code_1=_customer_code(creditor),
@@ -359,6 +346,43 @@ def batch_zengin(session: Session, batch: Batch, settings: Settings) -> bytes:
         return zengin.transfer_file(payer, batch.payment_date, transfers)
     except zengin.ZenginError as exc:  # pragma: no cover - every value was checked above
         raise Unprocessable(str(exc)) from None
+
+
+# --- the formats ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedExport:
+    """A format written while the response goes out, in a read transaction of its own."""
+
+    media_type: str
+    suffix: str
+    """Ends the file name, after ``batch-<id>-<yyyymmdd>``."""
+    render: Callable[[Session, Batch], Iterator[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileExport:
+    """A format made whole before the response starts, so that what is wrong is an answer."""
+
+    media_type: str
+    suffix: str
+    """Ends the file name, after ``batch-<id>-<yyyymmdd>``."""
+    render: Callable[[Session, Batch, Settings], bytes]
+
+
+BATCH_FORMATS: dict[str, StreamedExport | FileExport] = {
+    "json": StreamedExport("application/json", ".json", batch_json),
+    "csv": StreamedExport("text/csv; charset=utf-8", ".csv", batch_csv),
+    "zengin": FileExport("text/plain; charset=Shift_JIS", "-zengin.txt", batch_zengin),
+}
+"""Every batch export, by the name the API takes: a new format is one row and its renderer."""
+
+
+def format_names() -> str:
+    """``json, csv or zengin``: the formats as a sentence names them."""
+    *first, last = BATCH_FORMATS
+    return f"{', '.join(first)} or {last}"
 
 
 # --- search export ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden, NotFound, Unprocessable
 from service.invoices import display
 from service.pages import CheckedForm, PageSession, render
-from storage.models import Role
+from storage.models import BankAccount, Role
 from storage.repositories import batches as repo
 from storage.repositories import inbox as inbox_repo
 from storage.repositories import organisation
@@ -240,11 +240,7 @@ def save_bank_account(
         raise Forbidden("only administrators maintain bank accounts")
     try:
         account = service.checked_bank_account(
-            bank_code=bank_code,
-            branch_code=branch_code,
-            account_type=account_type,
-            account_number=account_number,
-            holder=account_holder,
+            BankAccount(bank_code, branch_code, account_type, account_number, account_holder)
         )
         service.set_bank_account(
             session,

@@ -32,7 +32,7 @@ from service.deps import (
 )
 from service.errors import BadRequest, NotFound, responses
 from service.runtime import Runtime
-from storage.models import Batch, Role
+from storage.models import BankAccount, Batch, Role
 from storage.repositories import batches as repo
 from storage.repositories import organisation
 
@@ -42,7 +42,6 @@ Accountant = Annotated[Principal, Depends(require_role(Role.ACCOUNTING))]
 BatchReader = Annotated[Principal, Depends(require_role(Role.ACCOUNTING, Role.AUDITOR))]
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 CreditorReader = Annotated[Principal, Depends(require_role(Role.ADMIN, Role.ACCOUNTING))]
-FORMATS = ("json", "csv", "zengin")
 
 
 def _batch(session: Session, batch_id: int) -> Batch:
@@ -138,33 +137,24 @@ def export_batch(
     session: ReadSession,
     runtime: RuntimeDep,
     settings: SettingsDep,
-    format: Annotated[str, Query(description="json, csv or zengin")] = "json",
+    format: Annotated[str, Query(description=exports.format_names())] = "json",
 ) -> Response:
     """The batch as JSON, CSV (UTF-8 with BOM) or a Zengin 総合振込 transfer file."""
-    if format not in FORMATS:
-        raise BadRequest(f"unknown format {format!r}: use json, csv or zengin")
+    export = exports.BATCH_FORMATS.get(format)
+    if export is None:
+        raise BadRequest(f"unknown format {format!r}: use {exports.format_names()}")
     batch = _batch(session, batch_id)
     stem = f"batch-{batch.id}-{batch.payment_date:%Y%m%d}"
-    if format == "zengin":
-        body = exports.batch_zengin(session, batch, settings)
-        return Response(
-            body,
-            media_type="text/plain; charset=Shift_JIS",
-            headers={
-                "Content-Disposition": f'attachment; filename="{stem}-zengin.txt"',
-                "Cache-Control": "no-store",
-            },
-        )
-    render = exports.batch_csv if format == "csv" else exports.batch_json
+    headers = {
+        "Content-Disposition": f'attachment; filename="{stem}{export.suffix}"',
+        "Cache-Control": "no-store",
+    }
+    if isinstance(export, exports.FileExport):
+        body = export.render(session, batch, settings)
+        return Response(body, media_type=export.media_type, headers=headers)
     exports.check_exportable(batch)
-    media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
     return StreamingResponse(
-        _streamed(runtime, batch.id, render),
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{stem}.{format}"',
-            "Cache-Control": "no-store",
-        },
+        _streamed(runtime, batch.id, export.render), media_type=export.media_type, headers=headers
     )
 
 
@@ -192,7 +182,7 @@ def get_creditor(
     supplier = organisation.supplier_by_registration(session, registration_number.upper())
     if supplier is None:
         raise NotFound(f"no supplier {registration_number}")
-    return CreditorOut.of(supplier)
+    return CreditorOut.model_validate(supplier)
 
 
 @router.put(
@@ -202,14 +192,8 @@ def put_bank_account(
     registration_number: str, body: BankAccountIn, caller: Admin, session: DbSession
 ) -> CreditorOut:
     """Set the account a creditor is paid into (admins); the holder becomes half-width kana."""
-    account = service.checked_bank_account(
-        bank_code=body.bank_code,
-        branch_code=body.branch_code,
-        account_type=body.account_type,
-        account_number=body.account_number,
-        holder=body.account_holder,
-    )
+    account = service.checked_bank_account(BankAccount(**body.model_dump()))
     supplier = service.set_bank_account(
         session, actor=caller.actor, registration_number=registration_number, account=account
     )
-    return CreditorOut.of(supplier)
+    return CreditorOut.model_validate(supplier)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from service.accounting.service import CreatedBatch, Excluded
+from service.accounting.service import CreatedBatch
 from service.invoices.schemas import money
-from storage.models import Batch, Supplier
+from storage.models import Batch, BatchStatus
 
 
 class BatchCreate(BaseModel):
@@ -31,6 +31,8 @@ class PaidIn(BaseModel):
 class ExcludedOut(BaseModel):
     """An approved invoice a bank transfer cannot pay; it stays approved."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     invoice_id: int
     registration_number: str | None
     supplier: str
@@ -38,23 +40,12 @@ class ExcludedOut(BaseModel):
     """``no_bank_account``, ``not_jpy``, ``no_amount``, ``credit_note``, or
     ``duplicate_number`` (the same supplier + number + issue date is paid or in a batch)."""
 
-    @classmethod
-    def of(cls, excluded: Excluded) -> ExcludedOut:
-        """From the service's record."""
-        return cls(
-            invoice_id=excluded.invoice_id,
-            registration_number=excluded.registration_number,
-            supplier=excluded.supplier,
-            reason=excluded.reason,
-        )
-
 
 class BatchSummary(BaseModel):
     """A batch as listed (without its invoice ids)."""
 
     id: int
-    status: str
-    """``open``, ``paid`` or ``cancelled``."""
+    status: BatchStatus
     invoice_count: int
     total_amount: Decimal
     payment_date: dt.date
@@ -106,7 +97,7 @@ class BatchCreated(BatchOut):
         """Render the service's result."""
         return cls(
             **BatchOut.of_batch(created.batch, created.invoice_ids).model_dump(),
-            excluded=[ExcludedOut.of(e) for e in created.excluded],
+            excluded=[ExcludedOut.model_validate(e) for e in created.excluded],
         )
 
 
@@ -133,6 +124,8 @@ class BankAccountIn(BaseModel):
 class CreditorOut(BaseModel):
     """A supplier as a creditor: who it is and where it is paid."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     registration_number: str | None
     name: str
     creditor_number: str | None
@@ -141,17 +134,3 @@ class CreditorOut(BaseModel):
     account_type: str | None
     account_number: str | None
     account_holder: str | None
-
-    @classmethod
-    def of(cls, supplier: Supplier) -> CreditorOut:
-        """Render a supplier's creditor record."""
-        return cls(
-            registration_number=supplier.registration_number,
-            name=supplier.name,
-            creditor_number=supplier.creditor_number,
-            bank_code=supplier.bank_code,
-            branch_code=supplier.branch_code,
-            account_type=supplier.account_type,
-            account_number=supplier.account_number,
-            account_holder=supplier.account_holder,
-        )

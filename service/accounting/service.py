@@ -16,7 +16,15 @@ from service.errors import Conflict, NotFound, Unprocessable
 from service.i18n import TEXTS
 from storage import audit
 from storage.audit import Actor
-from storage.models import Batch, Invoice, Supplier, utcnow
+from storage.models import (
+    BANK_ACCOUNT_FIELDS,
+    BankAccount,
+    Batch,
+    BatchStatus,
+    Invoice,
+    Supplier,
+    utcnow,
+)
 from storage.repositories import batches as repo
 from storage.repositories import organisation
 
@@ -59,13 +67,7 @@ def exclusion_reason(invoice: Invoice) -> str:
         return "not_jpy"
     if invoice.payable_amount is None or invoice.payable_amount <= 0:
         return "no_amount"
-    if None in (
-        supplier.bank_code,
-        supplier.branch_code,
-        supplier.account_type,
-        supplier.account_number,
-        supplier.account_holder,
-    ):
+    if supplier.bank_account is None:
         return "no_bank_account"
     return "unknown"
 
@@ -119,7 +121,7 @@ def create_batch(
     if payment_date < clock.today():
         raise Unprocessable(f"the payment date {payment_date} is in the past")
     batch = Batch(
-        status="open",
+        status=BatchStatus.OPEN,
         payment_date=payment_date,
         department_id=department_id,
         due_before=due_before,
@@ -180,10 +182,10 @@ def _locked(session: Session, batch_id: int) -> Batch:
 def cancel_batch(session: Session, *, actor: Actor, batch_id: int) -> Batch:
     """Before payment: the invoices go back to approved and may join another batch."""
     batch = _locked(session, batch_id)
-    if batch.status != "open":
+    if batch.status != BatchStatus.OPEN:
         raise Conflict(f"batch {batch_id} is {batch.status} and cannot be cancelled")
     released = repo.release(session, batch_id)
-    batch.status = "cancelled"
+    batch.status = BatchStatus.CANCELLED
     batch.cancelled_at = utcnow()
     audit.record(
         session,
@@ -213,13 +215,13 @@ def _not_before_batch(batch: Batch, paid_on: dt.date) -> None:
 def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date) -> Batch:
     """The bank paid the batch: its invoices become paid on that day (suppliers see it)."""
     batch = _locked(session, batch_id)
-    if batch.status != "open":
+    if batch.status != BatchStatus.OPEN:
         raise Conflict(f"batch {batch_id} is {batch.status}; only an open batch can be paid")
     if paid_on > clock.today():
         raise Unprocessable(f"the payment day {paid_on} is in the future")
     _not_before_batch(batch, paid_on)
     count = repo.mark_paid(session, batch_id, paid_on)
-    batch.status = "paid"
+    batch.status = BatchStatus.PAID
     batch.paid_on = paid_on
     audit.record(
         session,
@@ -235,24 +237,11 @@ def mark_paid(session: Session, *, actor: Actor, batch_id: int, paid_on: dt.date
 # --- creditors' bank accounts -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BankAccount:
-    """A creditor's account as the Zengin file needs it."""
-
-    bank_code: str
-    branch_code: str
-    account_type: str
-    account_number: str
-    account_holder: str
-
-
-def checked_bank_account(
-    *, bank_code: str, branch_code: str, account_type: str, account_number: str, holder: str
-) -> BankAccount:
-    """Normalise and check an account; every problem is named in one 422."""
+def checked_bank_account(given: BankAccount) -> BankAccount:
+    """Normalise and check an account as typed; every problem is named in one 422."""
     problems: list[str] = []
-    bank_code, branch_code = bank_code.strip(), branch_code.strip()
-    account_type, number = account_type.strip(), account_number.strip()
+    bank_code, branch_code = given.bank_code.strip(), given.branch_code.strip()
+    account_type, number = given.account_type.strip(), given.account_number.strip()
     if not is_digits(bank_code, 4):
         problems.append("bank code must be 4 digits")
     if not is_digits(branch_code, 3):
@@ -265,7 +254,7 @@ def checked_bank_account(
         problems.append("account number must be 1 to 7 digits")
     name = ""
     try:
-        name = to_zengin_text(holder)
+        name = to_zengin_text(given.account_holder)
     except ZenginError as exc:
         problems.append(f"account holder {exc}")
     else:
@@ -284,11 +273,7 @@ def set_bank_account(
     if supplier is None:
         raise NotFound(f"no supplier {registration_number}")
     before = _account_of(supplier)
-    supplier.bank_code = account.bank_code
-    supplier.branch_code = account.branch_code
-    supplier.account_type = account.account_type
-    supplier.account_number = account.account_number
-    supplier.account_holder = account.account_holder
+    supplier.bank_account = account
     after = _account_of(supplier)
     # Approvals were given for paying the account shown then: a new payee voids them.
     voided = repo.void_pending_approvals(session, supplier.id) if after != before else []
@@ -305,10 +290,4 @@ def set_bank_account(
 
 
 def _account_of(supplier: Supplier) -> dict[str, str | None]:
-    return {
-        "bank_code": supplier.bank_code,
-        "branch_code": supplier.branch_code,
-        "account_type": supplier.account_type,
-        "account_number": supplier.account_number,
-        "account_holder": supplier.account_holder,
-    }
+    return {name: getattr(supplier, name) for name in BANK_ACCOUNT_FIELDS}

@@ -31,13 +31,13 @@ AdminCaller = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 def sign_up(body: SignUp, session: DbSession) -> MeOut:
     """A supplier company signs up; until an admin approves it may only dry-run validate."""
     user = signup.sign_up(session, **body.model_dump())
-    return MeOut.of(Principal.of(user))
+    return MeOut.model_validate(Principal.of(user))
 
 
 @router.get("/admin/suppliers", responses=responses(401, 403))
 def list_pending(caller: AdminCaller, session: ReadSession) -> list[SupplierOut]:
     """Sign-ups waiting for approval."""
-    return [SupplierOut.of(s) for s in signup.pending_suppliers(session)]
+    return [SupplierOut.model_validate(s) for s in signup.pending_suppliers(session)]
 
 
 @router.post("/admin/suppliers/{supplier_id}/approve", responses=responses(401, 403, 404, 409))
@@ -52,13 +52,13 @@ def approve_supplier(
         creditor_number=body.creditor_number,
         default_department=body.default_department,
     )
-    return SupplierOut.of(supplier)
+    return SupplierOut.model_validate(supplier)
 
 
 @router.get("/account/tokens", responses=responses(401, 403))
 def list_tokens(caller: SupplierCaller, session: ReadSession) -> list[TokenOut]:
     """The API tokens of the caller's company (names and dates, never values)."""
-    return [TokenOut.of(t) for t in tokens.list_tokens(session, caller)]
+    return [TokenOut.model_validate(t) for t in tokens.list_tokens(session, caller)]
 
 
 @router.post("/account/tokens", status_code=201, responses=responses(401, 403))
@@ -80,4 +80,4 @@ def revoke_token(token_id: RowId, caller: SupplierCaller, session: DbSession) ->
 def add_colleague(body: ColleagueCreate, caller: SupplierCaller, session: DbSession) -> MeOut:
     """Add a colleague to the company's account."""
     user = tokens.add_colleague(session, caller=caller, **body.model_dump())
-    return MeOut.of(Principal.of(user))
+    return MeOut.model_validate(Principal.of(user))

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
 
-from storage.models import ApiToken, Supplier
+from service.organisation.schemas import DepartmentCode
 
 LOGIN_PATTERN = r"^[A-Za-z0-9._@\-]{3,120}$"
 """Logins are plain ASCII: no Cyrillic letter can pass for a Latin one."""
@@ -36,22 +36,13 @@ class TokenCreated(BaseModel):
 class TokenOut(BaseModel):
     """A token as listed (never its value)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
-    login: str
+    login: str = Field(validation_alias=AliasPath("user", "login"))
     created_at: dt.datetime
     revoked_at: dt.datetime | None
-
-    @classmethod
-    def of(cls, token: ApiToken) -> TokenOut:
-        """Render a token row."""
-        return cls(
-            id=token.id,
-            name=token.name,
-            login=token.user.login,
-            created_at=token.created_at,
-            revoked_at=token.revoked_at,
-        )
 
 
 class ColleagueCreate(BaseModel):
@@ -82,25 +73,12 @@ class Approval(BaseModel):
 class SupplierOut(BaseModel):
     """A supplier (creditor) record."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     registration_number: str | None
     name: str
     approved: bool
     creditor_number: str | None
-    default_department: str | None
+    default_department: DepartmentCode | None
     contact_email: str | None
-
-    @classmethod
-    def of(cls, supplier: Supplier) -> SupplierOut:
-        """Render a supplier row."""
-        return cls(
-            id=supplier.id,
-            registration_number=supplier.registration_number,
-            name=supplier.name,
-            approved=supplier.approved,
-            creditor_number=supplier.creditor_number,
-            default_department=(
-                supplier.default_department.code if supplier.default_department else None
-            ),
-            contact_email=supplier.contact_email,
-        )

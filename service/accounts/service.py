@@ -72,7 +72,7 @@ def add_user(
     user = users.add_user(
         session,
         login=login,
-        role=role.value,
+        role=role,
         password_hash=hash_password(password) if password else None,
         departments=departments,
         supplier=supplier,

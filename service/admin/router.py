@@ -128,13 +128,13 @@ def list_purchase_orders(
 ) -> list[PurchaseOrderOut]:
     """The register, by order number."""
     rows = organisation.list_purchase_orders(session, limit=limit, offset=offset)
-    return [PurchaseOrderOut.of(row) for row in rows]
+    return [PurchaseOrderOut.model_validate(row) for row in rows]
 
 
 @router.get("/users", responses=responses(401, 403))
 def list_users(caller: AdminCaller, session: ReadSession) -> list[UserOut]:
     """Every user with role and bindings."""
-    return [UserOut.of(user) for user in users.list_users(session)]
+    return [UserOut.model_validate(user) for user in users.list_users(session)]
 
 
 @router.post("/users", status_code=201, responses=responses(400, 401, 403, 404, 409))
@@ -150,7 +150,7 @@ def create_user(body: UserIn, caller: AdminCaller, session: DbSession) -> UserCr
         password=body.password,
         display_name=body.display_name,
     )
-    return UserCreated(**UserOut.of(created.user).model_dump(), token=created.token)
+    return UserCreated(**UserOut.model_validate(created.user).model_dump(), token=created.token)
 
 
 @router.post("/users/{login}/unlock", responses=responses(401, 403))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.accounts.schemas import LoginText
-from storage.models import Department, PurchaseOrder, Role, User
+from service.organisation.schemas import DepartmentCode, SupplierNumber
+from storage.models import Department, Role
 
 
 class DepartmentIn(BaseModel):
@@ -57,13 +58,10 @@ class AliasIn(BaseModel):
 class PurchaseOrderOut(BaseModel):
     """A register entry."""
 
-    po_number: str
-    department: str
+    model_config = ConfigDict(from_attributes=True)
 
-    @classmethod
-    def of(cls, row: PurchaseOrder) -> PurchaseOrderOut:
-        """Render a register row."""
-        return cls(po_number=row.po_number, department=row.department.code)
+    po_number: str
+    department: DepartmentCode
 
 
 class ImportOut(BaseModel):
@@ -93,24 +91,14 @@ class UnlockOut(BaseModel):
 class UserOut(BaseModel):
     """A user."""
 
-    login: str
-    role: str
-    display_name: str | None
-    departments: list[str]
-    supplier: str | None
-    active: bool
+    model_config = ConfigDict(from_attributes=True)
 
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        """Render a user row."""
-        return cls(
-            login=user.login,
-            role=user.role,
-            display_name=user.display_name,
-            departments=[d.code for d in user.departments],
-            supplier=user.supplier.registration_number if user.supplier else None,
-            active=user.active,
-        )
+    login: str
+    role: Role
+    display_name: str | None
+    departments: list[DepartmentCode]
+    supplier: SupplierNumber
+    active: bool
 
 
 class UserCreated(UserOut):

@@ -14,4 +14,4 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 @router.get("/me", responses=responses(401))
 def me(caller: ApiCaller) -> MeOut:
     """Who the token (or session) belongs to: login, role, supplier and departments."""
-    return MeOut.of(caller)
+    return MeOut.model_validate(caller)

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from service.auth.principal import Principal
+from storage.models import Role
 
 
 class MeOut(BaseModel):
     """The authenticated caller."""
 
+    model_config = ConfigDict(from_attributes=True)
+    """Read from a ``Principal``."""
+
     login: str
-    role: str
+    role: Role
     display_name: str | None
     supplier_id: int | None
-    departments: list[str]
-
-    @classmethod
-    def of(cls, principal: Principal) -> MeOut:
-        """Render a principal."""
-        return cls(
-            login=principal.login,
-            role=principal.role.value,
-            display_name=principal.display_name,
-            supplier_id=principal.supplier_id,
-            departments=list(principal.department_codes),
-        )
+    departments: list[str] = Field(validation_alias="department_codes")

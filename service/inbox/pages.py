@@ -162,7 +162,7 @@ def _decision_page(
             "routing": _routing_explanation(invoice, lang),
             "works": decisions.effective_works(invoice),
             "works_choice": {None: "inherit", True: "yes", False: "no"}[invoice.works_contract],
-            "pending": invoice.status == InvoiceStatus.PENDING.value,
+            "pending": invoice.status == InvoiceStatus.PENDING,
             "forward_to": [
                 d for d in organisation.list_departments(session) if d.id != invoice.department_id
             ],

@@ -238,13 +238,13 @@ def add_delegation(body: DelegationIn, caller: ClerkCaller, session: DbSession) 
         entity_id=delegation.id,
         details=body.model_dump(mode="json"),
     )
-    return DelegationOut.of(delegation)
+    return DelegationOut.model_validate(delegation)
 
 
 @router.get("/delegations", responses=responses(401, 403))
 def list_delegations(caller: ClerkCaller, session: ReadSession) -> list[DelegationOut]:
     """Delegations you gave or received."""
-    return [DelegationOut.of(d) for d in repo.delegations_of(session, caller.user_id)]
+    return [DelegationOut.model_validate(d) for d in repo.delegations_of(session, caller.user_id)]
 
 
 @router.delete("/delegations/{delegation_id}", status_code=204, responses=responses(401, 403, 404))

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.deps import MAX_ROW_ID
 from service.inbox import deadlines
 from service.inbox.service import Outcome, approval_rule
 from service.invoices.schemas import InvoiceOut, money
-from storage.models import Delegation, Invoice
+from storage.models import Invoice, InvoiceStatus
 
 Urgency = Literal["overdue", "due-soon", "ok", "unknown"]
 DUE_SOON_DAYS = 7
@@ -108,7 +108,7 @@ class DecisionOut(BaseModel):
     """The invoice's state after a decision."""
 
     id: int
-    status: str
+    status: InvoiceStatus
     version: int
     action: str
     approvals: int
@@ -155,21 +155,11 @@ class DelegationIn(BaseModel):
 class DelegationOut(BaseModel):
     """A delegation."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     clerk_id: int
     substitute_id: int
     department_id: int
     starts_on: dt.date
     ends_on: dt.date
-
-    @classmethod
-    def of(cls, delegation: Delegation) -> DelegationOut:
-        """Render a delegation row."""
-        return cls(
-            id=delegation.id,
-            clerk_id=delegation.clerk_id,
-            substitute_id=delegation.substitute_id,
-            department_id=delegation.department_id,
-            starts_on=delegation.starts_on,
-            ends_on=delegation.ends_on,
-        )

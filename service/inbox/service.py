@@ -106,7 +106,7 @@ def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> I
         raise NotFound(f"no invoice {invoice_id}")
     if caller.role is not Role.CLERK:
         raise Forbidden("only clerks of the invoice's department decide on it")
-    if invoice.status != InvoiceStatus.PENDING.value:
+    if invoice.status != InvoiceStatus.PENDING:
         raise Conflict(f"invoice {invoice_id} is {invoice.status}, not pending")
     return invoice
 
@@ -215,7 +215,7 @@ def return_to_supplier(
         session,
         invoice,
         version,
-        status=InvoiceStatus.RETURNED.value,
+        status=InvoiceStatus.RETURNED,
         returned_at=utcnow(),
     )
     _event(session, caller, invoice, "invoice.return", reason)
@@ -227,7 +227,7 @@ def reject(
 ) -> Outcome:
     """Refuse for good."""
     invoice = _pending_in_scope(session, caller, invoice_id)
-    _apply(session, invoice, version, status=InvoiceStatus.REJECTED.value)
+    _apply(session, invoice, version, status=InvoiceStatus.REJECTED)
     _event(session, caller, invoice, "invoice.reject", reason)
     return Outcome(invoice, "rejected", 0, approvals_needed(invoice))
 
@@ -272,7 +272,7 @@ def set_works(
         raise NotFound(f"no invoice {invoice_id}")
     if caller.role not in (Role.CLERK, Role.ADMIN):
         raise Forbidden("only the department's clerks or an administrator change this")
-    if invoice.status not in (InvoiceStatus.PENDING.value, InvoiceStatus.APPROVED.value):
+    if invoice.status not in (InvoiceStatus.PENDING, InvoiceStatus.APPROVED):
         raise Conflict(f"invoice {invoice_id} is {invoice.status}: its payment clock is over")
     department_works = bool(invoice.department and invoice.department.works_contracts)
     deadline = payment_deadline(invoice, works=department_works if works is None else works)

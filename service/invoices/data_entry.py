@@ -4,30 +4,29 @@ BASIC WL): values a person confirms, kept beside the untouched original."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session
 
 from parsers import registration
-from parsers.profiles import Format, Profile
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID
 from service.errors import BadRequest, Conflict, Forbidden, NotFound
+from service.invoices.content import ContentKind, GuessedContent, content_of, kind_of
 from storage import audit
 from storage.models import Invoice, InvoiceStatus, Role
 from storage.repositories import inbox as inbox_repo
 from storage.repositories import invoices as repo
 
-EDITABLE = frozenset({InvoiceStatus.PENDING.value, InvoiceStatus.RETURNED.value})
-_INCOMPLETE_PROFILES = frozenset(p.value for p in Profile if p.lacks_invoice_content)
+EDITABLE = frozenset({InvoiceStatus.PENDING, InvoiceStatus.RETURNED})
 
 
 def takes_data_entry(invoice: Invoice) -> bool:
     """The document holds no complete invoice (a plain PDF, Factur-X MINIMUM or BASIC WL): its
     content is the parser's guesses, and its figures are what a person types in."""
-    return invoice.format == Format.PDF.value or invoice.profile in _INCOMPLETE_PROFILES
+    return kind_of(invoice.format, invoice.profile) is ContentKind.GUESSES
 
 
 class TaxEntry(BaseModel):
@@ -61,16 +60,24 @@ class DataEntry(BaseModel):
         return normalized
 
 
+class RecordedEntry(DataEntry):
+    """A data entry as the invoice keeps it: what was entered, and by which role."""
+
+    entered_by_role: Role | None = None
+
+
+def recorded_entry(invoice: Invoice) -> RecordedEntry | None:
+    """The data entry stored on the invoice, typed (None when nobody entered any)."""
+    return RecordedEntry.model_validate(invoice.data_entry) if invoice.data_entry else None
+
+
 def document_total(invoice: Invoice) -> Decimal | None:
     """The total the document itself shows: a structured invoice's payable amount, or what
     the parser guessed for one that takes data entry (None when it found none)."""
     if not takes_data_entry(invoice):
         return invoice.payable_amount
-    guessed = (invoice.content or {}).get("total")
-    try:
-        return Decimal(str(guessed)) if guessed not in (None, "") else None
-    except InvalidOperation:
-        return None
+    content = content_of(invoice)
+    return content.guesses.total if isinstance(content, GuessedContent) else None
 
 
 def highest_shown(invoice: Invoice) -> Decimal | None:
@@ -108,10 +115,9 @@ def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, 
     clerk = caller.role is Role.CLERK
     highest = highest_shown(invoice)
     return {
-        "data_entry": {
-            **entry.model_dump(mode="json", exclude={"version"}),
-            "entered_by_role": caller.role.value,
-        },
+        "data_entry": RecordedEntry(
+            **entry.model_dump(exclude={"version"}), entered_by_role=caller.role
+        ).model_dump(mode="json", exclude={"version"}),
         "invoice_number": entry.invoice_number,
         "issue_date": entry.issue_date,
         "payable_amount": entry.total,

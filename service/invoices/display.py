@@ -13,8 +13,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from parsers import registration
+from parsers.model import Contact, Guesses, Party, PostalAddress, TaxGuess
 from service import forms
-from service.invoices.data_entry import DataEntry, TaxEntry
+from service.invoices.content import GuessedContent, content_of
+from service.invoices.data_entry import DataEntry, RecordedEntry, TaxEntry, recorded_entry
 from storage.models import Invoice
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -67,29 +69,38 @@ def _joined(values: list[Any], separator: str = " ") -> str:
     return separator.join(str(v) for v in values if v)
 
 
-def party(data: dict[str, Any] | None) -> PartyView | None:
-    """A party of the canonical model (as stored JSON) in display form."""
-    if not data:
+def _address(address: PostalAddress | None) -> str:
+    if address is None:
+        return ""
+    postal = address.postal_zone and f"〒{address.postal_zone}"
+    return _joined(
+        [
+            postal,
+            address.subdivision,
+            address.city,
+            address.line1,
+            address.line2,
+            address.line3,
+            address.country_code,
+        ]
+    )
+
+
+def _contact(contact: Contact | None) -> str:
+    return "" if contact is None else _joined([contact.name, contact.telephone, contact.email])
+
+
+def party(data: Party | None) -> PartyView | None:
+    """A party of the canonical model in display form."""
+    if data is None:
         return None
-    number = data.get("jp_registration_number")
-    address = data.get("address") or {}
-    contact = data.get("contact") or {}
+    number = data.jp_registration_number
     return PartyView(
-        name=data.get("name") or data.get("trading_name"),
+        name=data.name or data.trading_name,
         registration_number=number,
-        registration_valid=isinstance(number, str) and registration.is_valid(number),
-        address=_joined(
-            [
-                address.get("postal_zone") and f"〒{address['postal_zone']}",
-                address.get("subdivision"),
-                address.get("city"),
-                address.get("line1"),
-                address.get("line2"),
-                address.get("line3"),
-                address.get("country_code"),
-            ]
-        ),
-        contact=_joined([contact.get("name"), contact.get("telephone"), contact.get("email")]),
+        registration_valid=number is not None and registration.is_valid(number),
+        address=_address(data.address),
+        contact=_contact(data.contact),
     )
 
 
@@ -109,31 +120,39 @@ class EntryForm:
     """The invoice version the form was filled in on: saving it over a newer one is refused."""
 
 
-def _plain(value: Any) -> str:
+def _plain(amount: Decimal | None) -> str:
     """A stored amount without trailing ``.00`` (people type yen as whole numbers)."""
-    amount = _decimal(value)
     if amount is None:
-        return "" if value is None else str(value)
+        return ""
     return f"{amount:f}" if amount != amount.to_integral() else f"{amount.to_integral():f}"
+
+
+def _prefill(invoice: Invoice) -> RecordedEntry | Guesses:
+    """What was entered before, else what the parser guessed (empty when it guessed nothing)."""
+    entered = recorded_entry(invoice)
+    if entered is not None:
+        return entered
+    content = content_of(invoice)
+    return content.guesses if isinstance(content, GuessedContent) else Guesses()
 
 
 def entry_form(invoice: Invoice) -> EntryForm:
     """Prefill: what was entered before, else what the parser guessed from the PDF."""
-    source = invoice.data_entry or invoice.content or {}
-    taxes = {_decimal(t.get("rate")): t for t in source.get("taxes") or []}
-    ten, eight = taxes.get(Decimal(10)) or {}, taxes.get(Decimal(8)) or {}
+    source = _prefill(invoice)
+    taxes: dict[Decimal, TaxEntry | TaxGuess] = {t.rate: t for t in source.taxes}
+    ten, eight = taxes.get(RATES[0]), taxes.get(RATES[1])
     return EntryForm(
-        registration_number=source.get("registration_number")
+        registration_number=source.registration_number
         or invoice.seller_registration_number
         or invoice.supplier.registration_number
         or "",
-        invoice_number=source.get("invoice_number") or "",
-        issue_date=source.get("issue_date") or "",
-        total=_plain(source.get("total")),
-        taxable_10=_plain(ten.get("taxable_amount")),
-        tax_10=_plain(ten.get("tax_amount")),
-        taxable_8=_plain(eight.get("taxable_amount")),
-        tax_8=_plain(eight.get("tax_amount")),
+        invoice_number=source.invoice_number or "",
+        issue_date=source.issue_date.isoformat() if source.issue_date else "",
+        total=_plain(source.total),
+        taxable_10=_plain(ten.taxable_amount if ten else None),
+        tax_10=_plain(ten.tax_amount if ten else None),
+        taxable_8=_plain(eight.taxable_amount if eight else None),
+        tax_8=_plain(eight.tax_amount if eight else None),
         version=str(invoice.version),
     )
 

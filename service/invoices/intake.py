@@ -153,7 +153,7 @@ def _returned_invoice(session: Session, caller: Principal, invoice_id: int) -> I
     returned = repo.visible(session, caller.scope, invoice_id)
     if returned is None:
         raise NotFound(f"no invoice {invoice_id}")
-    if returned.status != InvoiceStatus.RETURNED.value:
+    if returned.status != InvoiceStatus.RETURNED:
         raise Conflict(
             f"invoice {invoice_id} is {returned.status}; only a returned one is replaced"
         )
@@ -260,7 +260,7 @@ def _prepare(
             findings.append(_duplicate_number(row, holder, reject_duplicate_numbers))
             row.duplicate_of_id = holder.id
     row.original = _original(session, judged, original)
-    row.status = (InvoiceStatus.PENDING if acceptable else InvoiceStatus.INVALID).value
+    row.status = InvoiceStatus.PENDING if acceptable else InvoiceStatus.INVALID
     row.replaces_invoice_id = replaced.id if replaced is not None else None
     row.idempotency_key = _clip(idempotency_key, 200)
     if acceptable:

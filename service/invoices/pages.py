@@ -26,6 +26,7 @@ from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, 
 from service.errors import AppError, BadRequest, Forbidden, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, history, intake, originals, receipts
+from service.invoices.content import GuessedContent, ParsedContent, content_of
 from service.invoices.data_entry import enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
@@ -91,9 +92,9 @@ def _received(filename: str, received: intake.Received, invoice: Invoice) -> Fil
         invoice_number=invoice.invoice_number,
         payable_amount=invoice.payable_amount,
         currency=invoice.currency,
-        acceptable=invoice.status != InvoiceStatus.INVALID.value,
+        acceptable=invoice.status != InvoiceStatus.INVALID,
         repeated=not received.created,
-        findings=[FindingOut.of(f) for f in invoice.findings],
+        findings=[FindingOut.model_validate(f) for f in invoice.findings],
         entry=display.entry_form(invoice) if invoice.needs_data_entry else None,
     )
 
@@ -110,7 +111,7 @@ def _receive_one(
                 filename=name,
                 acceptable=result.acceptable,
                 invoice_number=result.invoice.number if result.invoice else None,
-                findings=[FindingOut.of(f) for f in result.findings],
+                findings=[FindingOut.model_validate(f) for f in result.findings],
             )
         with runtime.sessions() as session:
             received = intake.submit(runtime, session, caller=caller, upload=upload)
@@ -290,7 +291,7 @@ def invoice_list(
 ) -> Response:
     """The invoices the signed-in user may see, newest first, filtered like the API."""
     problems: list[str] = []
-    statuses = [s for s in status or [] if s in InvoiceStatus.__members__.values()]
+    statuses = [InvoiceStatus(s) for s in status or [] if s in InvoiceStatus.__members__.values()]
     criteria = repo.InvoiceFilter(
         status=statuses,
         issue_date_from=_typed(forms.date, issue_date_from, problems),
@@ -371,20 +372,20 @@ def invoice_view(
     request: Request, session: Session, invoice: Invoice, reader: Principal
 ) -> dict[str, Any]:
     """The template values that render one invoice (shared with the clerk's decision page)."""
-    content = invoice.content or {}
-    structured = "seller" in content
+    content = content_of(invoice)
+    parsed = content.invoice if isinstance(content, ParsedContent) else None
     lang = language(request)
     events = history.history(session, reader, invoice.id)
     returns = [e.reason for e in events if e.action == "invoice.return"]
     return {
         **HELPERS,
         "invoice": invoice,
-        "content": content if structured else None,
-        "guesses": None if structured else content,
+        "content": parsed,
+        "guesses": content.guesses if isinstance(content, GuessedContent) else None,
         "takes_data_entry": takes_data_entry(invoice),
-        "seller": display.party(content.get("seller")) if structured else None,
-        "buyer": display.party(content.get("buyer")) if structured else None,
-        "findings": [FindingOut.of(f) for f in invoice.findings],
+        "seller": display.party(parsed.seller) if parsed else None,
+        "buyer": display.party(parsed.buyer) if parsed else None,
+        "findings": [FindingOut.model_validate(f) for f in invoice.findings],
         "history": [
             {
                 "at": display.tokyo(e.occurred_at),

@@ -76,7 +76,7 @@ def search_criteria(
 ) -> repo.InvoiceFilter:
     """The search filters (電子帳簿保存法: date, amount, counterparty), combined with AND."""
     return repo.InvoiceFilter(
-        status=[s.value for s in status or []],
+        status=list(status or []),
         issue_date_from=issue_date_from,
         issue_date_to=issue_date_to,
         amount_min=amount_min,
@@ -152,7 +152,7 @@ def _submit(
     if not received.created:
         status = 200
     else:
-        status = 201 if invoice.status == InvoiceStatus.PENDING.value else 422
+        status = 201 if invoice.status == InvoiceStatus.PENDING else 422
     return status, InvoiceOut.of(invoice).model_dump(mode="json")
 
 

@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from parsers import Finding, Result
+from parsers import Result
 from service.invoices.history import HistoryEntry
-from storage.models import Finding as FindingRow
-from storage.models import Invoice
+from storage.models import Invoice, InvoiceStatus
 
 
 class FindingOut(BaseModel):
     """One problem, with its official rule id and messages in Japanese and English."""
+
+    model_config = ConfigDict(from_attributes=True)
+    """Read from a parser finding or a recorded one."""
 
     rule_id: str
     severity: str
@@ -24,18 +26,6 @@ class FindingOut(BaseModel):
     message_ja: str
     location: str | None = None
     business_term: str | None = None
-
-    @classmethod
-    def of(cls, finding: Finding | FindingRow) -> FindingOut:
-        """From a parser finding or a recorded one."""
-        return cls(
-            rule_id=finding.rule_id,
-            severity=str(finding.severity),
-            message_en=finding.message_en,
-            message_ja=finding.message_ja,
-            location=finding.location,
-            business_term=finding.business_term,
-        )
 
 
 class SupplierRef(BaseModel):
@@ -49,7 +39,7 @@ class InvoiceOut(BaseModel):
     """An invoice as listed and as acknowledged on upload."""
 
     id: int
-    status: str
+    status: InvoiceStatus
     format: str
     profile: str
     document_type: str
@@ -150,7 +140,7 @@ def _common(invoice: Invoice) -> dict[str, Any]:
         "needs_data_entry": invoice.needs_data_entry,
         "preceding_invoice_id": invoice.preceding_invoice_id,
         "paid_on": invoice.paid_on,
-        "findings": [FindingOut.of(f) for f in invoice.findings],
+        "findings": [FindingOut.model_validate(f) for f in invoice.findings],
     }
 
 
@@ -194,7 +184,7 @@ class ValidationOut(BaseModel):
             invoice_number=invoice.number if invoice else None,
             payable_amount=invoice.totals.payable if invoice else None,
             currency=invoice.currency if invoice else None,
-            findings=[FindingOut.of(f) for f in result.findings],
+            findings=[FindingOut.model_validate(f) for f in result.findings],
             rule_sets=[RuleSetOut(name=r.name, version=r.version) for r in result.rule_sets],
         )
 

@@ -23,11 +23,26 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Batch, BatchItem, Invoice, InvoiceStatus, Supplier
+from storage.models import (
+    BANK_ACCOUNT_FIELDS,
+    BankAccount,
+    Batch,
+    BatchItem,
+    Invoice,
+    InvoiceStatus,
+    Supplier,
+    bank_account,
+)
 
-APPROVED = InvoiceStatus.APPROVED.value
-EXPORTED = InvoiceStatus.EXPORTED.value
-PAID = InvoiceStatus.PAID.value
+BANK_ACCOUNT_COLUMNS = tuple(getattr(Supplier, name) for name in BANK_ACCOUNT_FIELDS)
+CREDITOR_COLUMNS = (
+    Supplier.registration_number,
+    Supplier.name,
+    Supplier.creditor_number,
+    *BANK_ACCOUNT_COLUMNS,
+)
+"""Who a creditor is and where it is paid, in ``CreditorTotal``'s order."""
+APPROVED, EXPORTED, PAID = InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED, InvoiceStatus.PAID
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +71,7 @@ def payable() -> ColumnElement[bool]:
         Invoice.document_type == "invoice",
         Invoice.currency == "JPY",
         Invoice.payable_amount > 0,
-        Supplier.bank_code.is_not(None),
-        Supplier.branch_code.is_not(None),
-        Supplier.account_type.is_not(None),
-        Supplier.account_number.is_not(None),
-        Supplier.account_holder.is_not(None),
+        *(column.is_not(None) for column in BANK_ACCOUNT_COLUMNS),
     )
 
 
@@ -313,11 +324,7 @@ class CreditorTotal:
     registration_number: str | None
     name: str
     creditor_number: str | None
-    bank_code: str | None
-    branch_code: str | None
-    account_type: str | None
-    account_number: str | None
-    account_holder: str | None
+    account: BankAccount | None
     amount: Decimal
     invoice_count: int
 
@@ -325,25 +332,24 @@ class CreditorTotal:
 def creditor_totals(session: Session, batch_id: int) -> list[CreditorTotal]:
     """One row per creditor of the batch (by supplier id), amounts summed."""
     rows = session.execute(
-        select(
-            Supplier.id,
-            Supplier.registration_number,
-            Supplier.name,
-            Supplier.creditor_number,
-            Supplier.bank_code,
-            Supplier.branch_code,
-            Supplier.account_type,
-            Supplier.account_number,
-            Supplier.account_holder,
-            func.sum(BatchItem.amount),
-            func.count(BatchItem.id),
-        )
+        select(Supplier.id, *CREDITOR_COLUMNS, func.sum(BatchItem.amount), func.count(BatchItem.id))
         .join(Supplier, Supplier.id == BatchItem.supplier_id)
         .where(BatchItem.batch_id == batch_id)
         .group_by(Supplier.id)
         .order_by(Supplier.id)
     ).all()
-    return [CreditorTotal(*row) for row in rows]
+    return [
+        CreditorTotal(
+            supplier_id=row[0],
+            registration_number=row[1],
+            name=row[2],
+            creditor_number=row[3],
+            account=bank_account(row[4:-2]),
+            amount=row[-2],
+            invoice_count=row[-1],
+        )
+        for row in rows
+    ]
 
 
 EXPORT_COLUMNS: Sequence[Any] = (
@@ -355,18 +361,13 @@ EXPORT_COLUMNS: Sequence[Any] = (
     Invoice.currency,
     Invoice.payable_amount,
     Invoice.tax_amount,
+    Invoice.format,
+    Invoice.profile,
     Invoice.content,
     Invoice.data_entry,
     BatchItem.amount,
     Supplier.id,
-    Supplier.registration_number,
-    Supplier.name,
-    Supplier.creditor_number,
-    Supplier.bank_code,
-    Supplier.branch_code,
-    Supplier.account_type,
-    Supplier.account_number,
-    Supplier.account_holder,
+    *CREDITOR_COLUMNS,
 )
 
 
@@ -392,7 +393,7 @@ def void_pending_approvals(session: Session, supplier_id: int) -> list[int]:
         update(Invoice)
         .where(
             Invoice.supplier_id == supplier_id,
-            Invoice.status == InvoiceStatus.PENDING.value,
+            Invoice.status == InvoiceStatus.PENDING,
         )
         .values(
             amount_revision=Invoice.amount_revision + 1,

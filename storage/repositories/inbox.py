@@ -54,7 +54,7 @@ def inbox(
         .join(Supplier, Supplier.id == Invoice.supplier_id)
         .where(
             Invoice.department_id.in_(list(department_ids)),
-            Invoice.status == InvoiceStatus.PENDING.value,
+            Invoice.status == InvoiceStatus.PENDING,
         )
     )
     if supplier:
@@ -175,11 +175,11 @@ def approve_if_enough(
         .where(
             Invoice.id == invoice_id,
             Invoice.version == version,
-            Invoice.status == InvoiceStatus.PENDING.value,
+            Invoice.status == InvoiceStatus.PENDING,
             approvers >= needed,
             someone_else,
         )
-        .values(status=InvoiceStatus.APPROVED.value)
+        .values(status=InvoiceStatus.APPROVED)
         .execution_options(synchronize_session=False)
     )
     done = bool(getattr(result, "rowcount", 0) == 1)
@@ -299,9 +299,9 @@ def overdue(session: Session, on: dt.date, *, limit: int, offset: int) -> list[I
                 Invoice.payment_deadline < on,
                 Invoice.status.in_(
                     [
-                        InvoiceStatus.PENDING.value,
-                        InvoiceStatus.APPROVED.value,
-                        InvoiceStatus.EXPORTED.value,
+                        InvoiceStatus.PENDING,
+                        InvoiceStatus.APPROVED,
+                        InvoiceStatus.EXPORTED,
                     ]
                 ),
             )

@@ -49,7 +49,7 @@ class Scope:
 class InvoiceFilter:
     """Search criteria (電子帳簿保存法: date, amount, counterparty), combined with AND."""
 
-    status: Sequence[str] = ()
+    status: Sequence[InvoiceStatus] = ()
     issue_date_from: dt.date | None = None
     issue_date_to: dt.date | None = None
     amount_min: Decimal | None = None
@@ -140,7 +140,7 @@ def _same_number_statement(same_date: ColumnElement[bool]) -> Select[Invoice]:
             Invoice.supplier_id == bindparam("supplier_id"),
             Invoice.invoice_number == bindparam("number"),
             same_date,
-            Invoice.status.not_in([InvoiceStatus.INVALID.value, InvoiceStatus.RETURNED.value]),
+            Invoice.status.not_in([InvoiceStatus.INVALID, InvoiceStatus.RETURNED]),
         )
         .options(*SHOWN)
         .order_by(Invoice.duplicate_of_id.is_not(None), Invoice.id)
@@ -194,7 +194,7 @@ def correction_of(session: Session, returned_id: int) -> Invoice | None:
         select(Invoice)
         .where(
             Invoice.replaces_invoice_id == returned_id,
-            Invoice.status != InvoiceStatus.INVALID.value,
+            Invoice.status != InvoiceStatus.INVALID,
         )
         .limit(1)
     ).scalar_one_or_none()
@@ -207,7 +207,7 @@ def live_by_number(session: Session, supplier_id: int, number: str) -> Invoice |
         .where(
             Invoice.supplier_id == supplier_id,
             Invoice.invoice_number == number,
-            Invoice.status != InvoiceStatus.INVALID.value,
+            Invoice.status != InvoiceStatus.INVALID,
         )
         .order_by(Invoice.id.desc())
         .limit(1)

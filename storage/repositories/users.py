@@ -29,7 +29,7 @@ class Identity:
 
     user_id: int
     login: str
-    role: str
+    role: Role
     display_name: str | None
     supplier_id: int | None
     supplier_approved: bool
@@ -86,7 +86,7 @@ def _identity(
         return None
     user_id, login, role, display_name, supplier_id, approved = row[:6]
     departments: tuple[tuple[int, str], ...] = ()
-    if role == Role.CLERK.value:
+    if role is Role.CLERK:
         departments = tuple(
             (department_id, code)
             for department_id, code in session.execute(
@@ -128,7 +128,7 @@ def add_user(
     session: Session,
     *,
     login: str,
-    role: str,
+    role: Role,
     password_hash: str | None,
     departments: list[Department],
     supplier: Supplier | None,

@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
+from service.accounting import exports
 from service.accounting.exports import BATCH_CSV_COLUMNS
 from service.settings import Settings
 from storage.db import transaction
-from storage.models import BatchItem, Invoice, Role, Supplier
+from storage.models import Batch, BatchItem, Invoice, Role, Supplier
+from storage.repositories import batches as batches_repo
 from tests.documents import jp_invoice
 from tests.support import (
     Account,
@@ -323,6 +325,24 @@ def test_unknown_format_is_400(accountant: httpx.Client, scenario: Scenario) -> 
     response = accountant.get(f"/api/v1/batches/{batch['id']}/export", params={"format": "xls"})
     assert response.status_code == 400
     assert accountant.get("/api/v1/batches/999999/export").status_code == 404
+
+
+def test_a_new_export_format_is_one_row_and_its_renderer(
+    accountant: httpx.Client, scenario: Scenario
+) -> None:
+    batch = _batch(accountant, scenario)
+
+    def invoice_ids(session: Session, batch: Batch) -> Iterator[str]:
+        yield from (f"{row[0]}\n" for row in batches_repo.export_rows(session, batch.id))
+
+    exports.BATCH_FORMATS["ids"] = exports.StreamedExport("text/plain", ".txt", invoice_ids)
+    try:
+        response = accountant.get(f"/api/v1/batches/{batch['id']}/export", params={"format": "ids"})
+    finally:
+        del exports.BATCH_FORMATS["ids"]
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].endswith('.txt"')
+    assert sorted(int(line) for line in response.text.split()) == sorted(batch["invoices"])
 
 
 def test_payment_date_in_the_past_is_422(accountant: httpx.Client, scenario: Scenario) -> None:
