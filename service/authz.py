@@ -8,9 +8,11 @@ its router and pages take the dependencies each rule derives::
     rule.form   the same for a POSTed form, after its CSRF token                -> BrowserSession
 
 Each answers 403 to a caller whose role the rule does not name; a service that guards itself
-asks the same rule (``rule.check``). Which rows a caller may then see is not decided here: the
-repositories' ``Scope`` (``Principal.scope``) filters every query, and stays the boundary.
-A new role touches the model, its migration, and the rules in the domains' ``auth.py``.
+asks the same rule (``rule.check``), and a template a named one (``may(user, "inbox")``).
+Which rows a caller may then see is not decided here: the repositories' ``Scope``
+(``Principal.scope``) filters every query, and stays the boundary. A new role touches the
+model, its migration, the rules in the domains' ``auth.py`` and, for what it sees,
+``Principal.scope`` (and its name in the i18n catalogue).
 """
 
 from __future__ import annotations
@@ -22,18 +24,25 @@ from service.auth.service import BrowserSession
 from service.deps import ApiCaller
 from service.errors import Forbidden
 from service.i18n import language, translator
-from service.pages import CheckedForm, PageSession
+from service.pages import CheckedForm, PageSession, templates
 from storage.models import Role
+
+NAMED: dict[str, Allowed] = {}
+"""The rules templates ask by name, e.g. for the links in the navigation."""
 
 
 class Allowed:
     """The roles that may do one kind of act, and how a page or service says no."""
 
-    def __init__(self, *roles: Role, refusal: str, translated: bool = False) -> None:
+    def __init__(
+        self, *roles: Role, refusal: str, translated: bool = False, name: str | None = None
+    ) -> None:
         self.roles = frozenset(roles)
         self.refusal = refusal
         """What a page or a service answers anyone else (an i18n key when ``translated``)."""
         self.translated = translated
+        if name is not None:
+            NAMED[name] = self
 
     def admits(self, principal: Principal) -> bool:
         """Whether ``principal``'s role may do this."""
@@ -63,3 +72,12 @@ class Allowed:
         """A form's dependency: the browser after the CSRF check, if its user's role may."""
         self.check(browser.principal, request)
         return browser
+
+
+def may(principal: Principal | None, name: str) -> bool:
+    """For templates: whether the signed-in user may do what the rule ``name`` covers."""
+    rule = NAMED.get(name)
+    return principal is not None and rule is not None and rule.admits(principal)
+
+
+templates.env.globals["may"] = may

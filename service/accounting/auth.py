@@ -12,12 +12,15 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-PAYS = Allowed(Role.ACCOUNTING, refusal="only accounting may do this")
+PAYS = Allowed(Role.ACCOUNTING, refusal="only accounting may do this", name="pay")
 READS_BATCHES = Allowed(
     Role.ACCOUNTING, Role.AUDITOR, refusal="only accounting and auditors read payment batches"
 )
 READS_CREDITORS = Allowed(
-    Role.ADMIN, Role.ACCOUNTING, refusal="only administrators and accounting see bank accounts"
+    Role.ADMIN,
+    Role.ACCOUNTING,
+    refusal="only administrators and accounting see bank accounts",
+    name="read_creditors",
 )
 KEEPS_CREDITORS = Allowed(Role.ADMIN, refusal="only administrators maintain bank accounts")
 

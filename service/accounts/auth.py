@@ -12,8 +12,12 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-APPROVES = Allowed(Role.ADMIN, refusal="only the role 'admin' may use this page")
-SUPPLIER_ACCOUNT = Allowed(Role.SUPPLIER, refusal="only the role 'supplier' may use this page")
+APPROVES = Allowed(
+    Role.ADMIN, refusal="only the role 'admin' may use this page", name="approve_signups"
+)
+SUPPLIER_ACCOUNT = Allowed(
+    Role.SUPPLIER, refusal="only the role 'supplier' may use this page", name="company_account"
+)
 MANAGES_COMPANY = Allowed(
     Role.SUPPLIER, refusal="only supplier accounts manage supplier tokens and colleagues"
 )

@@ -11,7 +11,7 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-ADMINISTERS = Allowed(Role.ADMIN, refusal="admin.forbidden", translated=True)
+ADMINISTERS = Allowed(Role.ADMIN, refusal="admin.forbidden", translated=True, name="administer")
 
 AdminCaller = Annotated[Principal, Depends(ADMINISTERS.api)]
 AdminPage = Annotated[BrowserSession, Depends(ADMINISTERS.page)]

@@ -14,7 +14,7 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-CLERK = Allowed(Role.CLERK, refusal="only clerks have an inbox")
+CLERK = Allowed(Role.CLERK, refusal="only clerks have an inbox", name="inbox")
 """The inbox, decisions on an invoice of one's departments, and delegations."""
 DECIDES = Allowed(Role.CLERK, refusal="only clerks of the invoice's department decide on it")
 """The decision services' own guard (what the API and pages already admitted)."""

@@ -15,7 +15,7 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-SUBMITS = Allowed(Role.SUPPLIER, refusal="only supplier accounts submit invoices")
+SUBMITS = Allowed(Role.SUPPLIER, refusal="only supplier accounts submit invoices", name="submit")
 """Uploading, validating and correcting are the supplier's own acts."""
 ENTERS_DATA = Allowed(
     Role.SUPPLIER,

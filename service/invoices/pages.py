@@ -339,6 +339,7 @@ def invoice_list(
             "next_link": page_link(page + 1) if page * PAGE_SIZE < total else None,
             "problems": problems,
             "departments": departments,
+            "many_suppliers": browser.principal.scope.supplier_id is None,
             "csv_link": "/api/v1/invoices/export.csv?" + urlencode(csv_query),
             "filters": {
                 "status": statuses,
