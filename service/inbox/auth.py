@@ -8,11 +8,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.authz import Allowed
-from storage.models import Role
+from service.errors import NotFound
+from storage.models import Department, Role
+from storage.repositories import organisation
 
 CLERK = Allowed(Role.CLERK, refusal="only clerks have an inbox", name="inbox")
 """The inbox, decisions on an invoice of one's departments, and delegations."""
@@ -33,3 +36,12 @@ ClerkCaller = Annotated[Principal, Depends(CLERK.api)]
 ClerkPage = Annotated[BrowserSession, Depends(CLERK.page)]
 ClerkForm = Annotated[BrowserSession, Depends(CLERK.form)]
 LedgerCaller = Annotated[Principal, Depends(READS_LEDGER.api)]
+
+
+def own_department(session: Session, caller: Principal, code: str) -> Department:
+    """The department ``code``, if it is one of the clerk's; 404 whether it is missing or
+    simply not theirs, as for an invoice out of scope."""
+    found = organisation.department_by_code(session, code)
+    if found is None or found.id not in caller.department_ids:
+        raise NotFound(f"no department {code} among yours")
+    return found

@@ -94,10 +94,7 @@ def inbox_departments(session: Session, caller: Principal, code: str | None) -> 
     """The departments whose inbox the clerk asks for: all of theirs, or the one named."""
     if not code:
         return sorted(caller.department_ids)
-    found = organisation.department_by_code(session, code)
-    if found is None or found.id not in caller.department_ids:
-        raise NotFound(f"no department {code} among yours")
-    return [found.id]
+    return [auth.own_department(session, caller, code).id]
 
 
 def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> Invoice:
@@ -357,9 +354,7 @@ def add_delegation(
     from ``starts_on`` to ``ends_on``; audited."""
     if ends_on < starts_on:
         raise BadRequest("the range ends before it starts")
-    department = organisation.department_by_code(session, department_code)
-    if department is None or department.id not in caller.department_ids:
-        raise NotFound(f"no department {department_code} among yours")
+    department = auth.own_department(session, caller, department_code)
     stand_in = repo.clerk_in_department(session, substitute, department.id)
     if stand_in is None or stand_in.id == caller.user_id:
         raise BadRequest(f"{substitute} is not another clerk of {department_code}")
