@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -15,7 +15,6 @@ from service.auth.principal import Principal
 from service.errors import Forbidden, Unauthorized
 from service.runtime import Runtime
 from service.settings import Settings
-from storage.models import Role
 from storage.objects import ObjectStore
 
 SESSION_COOKIE = "juryo_session"
@@ -122,15 +121,3 @@ def _authenticate(
 
 
 ApiCaller = Annotated[Principal, Depends(api_caller)]
-
-
-def require_role(*roles: Role) -> Callable[[Principal], Coroutine[None, None, Principal]]:
-    """A dependency that admits only callers with one of ``roles``."""
-    allowed = frozenset(roles)
-
-    async def check(caller: ApiCaller) -> Principal:
-        if caller.role not in allowed:
-            raise Forbidden(f"role '{caller.role}' may not do this")
-        return caller
-
-    return check

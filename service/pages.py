@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SESSION_COOKIE, RuntimeDep
-from service.errors import AppError, Forbidden
+from service.errors import AppError, BadRequest, Forbidden
 from service.i18n import LANG_COOKIE, language, translator
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -99,3 +102,43 @@ def checked_form(browser: PageSession, csrf_token: Annotated[str, Form()] = "") 
 
 
 CheckedForm = Annotated[BrowserSession, Depends(checked_form)]
+
+
+# --- form actions: the service's answer, or the form again with its refusal ---------------
+
+T = TypeVar("T")
+
+
+def refusal_of(exc: ValidationError) -> BadRequest:
+    """A form the API's schema refuses, as a 400 whose detail lists each problem (``extra``
+    keeps them apart, for a page that lists them one by one)."""
+    problems = [
+        f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()
+    ]
+    return BadRequest("; ".join(problems), extra={"problems": problems})
+
+
+def form_action(
+    session: Session,
+    act: Callable[[], T],
+    *,
+    done: Callable[[T], Response],
+    refused: Callable[[AppError], Response],
+) -> Response:
+    """Run a form's service call in a savepoint: ``done`` with its result, or, on a refusal
+    (an ``AppError``, or a schema's ``ValidationError`` as a 400), the savepoint rolled back
+    and ``refused`` showing the form again with the reason.
+
+    Only the savepoint: what the request did before stays, and the request's session
+    (``db_session``) commits once, after the response is built.
+    """
+    savepoint = session.begin_nested()
+    try:
+        result = act()
+        session.flush()
+    except (AppError, ValidationError) as exc:
+        savepoint.rollback()
+        session.expire_all()  # rows read inside may have been changed by statements past the ORM
+        return refused(exc if isinstance(exc, AppError) else refusal_of(exc))
+    savepoint.commit()
+    return done(result)

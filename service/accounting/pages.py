@@ -5,19 +5,28 @@ it paid or cancelling it; creditors' bank accounts. The same services as the JSO
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from service import clock, forms
 from service.accounting import service
+from service.accounting.auth import (
+    KEEPS_CREDITORS,
+    AccountantForm,
+    AccountantPage,
+    CreditorKeeperForm,
+    CreditorReaderPage,
+)
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
-from service.errors import AppError, Forbidden, NotFound, Unprocessable
+from service.errors import NotFound, Unprocessable
 from service.invoices import display
-from service.pages import CheckedForm, PageSession, render
-from storage.models import BankAccount, Role
+from service.pages import form_action, render
+from storage.models import BankAccount
 from storage.repositories import batches as repo
 from storage.repositories import inbox as inbox_repo
 from storage.repositories import organisation
@@ -25,12 +34,6 @@ from storage.repositories import organisation
 router = APIRouter(include_in_schema=False)
 SHOWN = 200
 HELPERS: dict[str, Any] = {"money": display.money, "tokyo": display.tokyo}
-
-
-def _accountant(browser: BrowserSession) -> BrowserSession:
-    if browser.principal.role is not Role.ACCOUNTING:
-        raise Forbidden("only accounting may do this")
-    return browser
 
 
 def _date(value: str, label: str) -> dt.date | None:
@@ -69,24 +72,23 @@ def _queue_page(
 
 
 @router.get("/accounting", response_class=HTMLResponse)
-def queue(request: Request, browser: PageSession, session: ReadSession) -> Response:
+def queue(request: Request, browser: AccountantPage, session: ReadSession) -> Response:
     """Approved invoices waiting for a batch, the form to make one, and the batches so far."""
-    _accountant(browser)
     return _queue_page(request, browser, session)
 
 
 @router.post("/accounting/batches", response_class=HTMLResponse)
 def create(
     request: Request,
-    browser: CheckedForm,
+    browser: AccountantForm,
     session: DbSession,
     payment_date: Annotated[str, Form(max_length=10)] = "",
     department: Annotated[str, Form(max_length=64)] = "",
     due_before: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Create a batch; on a refusal show the queue again with the reason."""
-    _accountant(browser)
-    try:
+
+    def create_batch() -> int:
         pay = _date(payment_date, "payment date")
         if pay is None:
             raise Unprocessable("payment date: required")
@@ -98,10 +100,16 @@ def create(
             due_before=_date(due_before, "due date"),
         )
         session.flush()
-    except AppError as exc:
-        session.rollback()
-        return _queue_page(request, browser, session, error=exc.detail, status_code=exc.status_code)
-    return RedirectResponse(f"/accounting/batches/{created.batch.id}", status_code=303)
+        return created.batch.id
+
+    return form_action(
+        session,
+        create_batch,
+        done=lambda batch_id: RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303),
+        refused=lambda exc: _queue_page(
+            request, browser, session, error=exc.detail, status_code=exc.status_code
+        ),
+    )
 
 
 def _batch_page(
@@ -133,10 +141,9 @@ def _batch_page(
 
 @router.get("/accounting/batches/{batch_id}", response_class=HTMLResponse)
 def batch_detail(
-    request: Request, batch_id: RowId, browser: PageSession, session: ReadSession
+    request: Request, batch_id: RowId, browser: AccountantPage, session: ReadSession
 ) -> Response:
     """One batch: totals, invoices, downloads (JSON, CSV, Zengin), paid and cancel buttons."""
-    _accountant(browser)
     return _batch_page(request, browser, session, batch_id)
 
 
@@ -144,46 +151,50 @@ def batch_detail(
 def paid(
     request: Request,
     batch_id: RowId,
-    browser: CheckedForm,
+    browser: AccountantForm,
     session: DbSession,
     paid_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Mark the batch paid on the given day."""
-    _accountant(browser)
-    try:
+
+    def mark_paid() -> None:
         day = _date(paid_on, "paid on") or clock.today()
         service.mark_paid(session, actor=browser.principal.actor, batch_id=batch_id, paid_on=day)
-        session.flush()
-    except AppError as exc:
-        session.rollback()
-        return _batch_page(
-            request, browser, session, batch_id, error=exc.detail, status_code=exc.status_code
-        )
-    return RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303)
+
+    return _on_batch(request, browser, session, batch_id, mark_paid)
 
 
 @router.post("/accounting/batches/{batch_id}/cancel", response_class=HTMLResponse)
-def cancel(request: Request, batch_id: RowId, browser: CheckedForm, session: DbSession) -> Response:
+def cancel(
+    request: Request, batch_id: RowId, browser: AccountantForm, session: DbSession
+) -> Response:
     """Cancel an unpaid batch; its invoices go back to the queue."""
-    _accountant(browser)
-    try:
+
+    def cancel_batch() -> None:
         service.cancel_batch(session, actor=browser.principal.actor, batch_id=batch_id)
-        session.flush()
-    except AppError as exc:
-        session.rollback()
-        return _batch_page(
+
+    return _on_batch(request, browser, session, batch_id, cancel_batch)
+
+
+def _on_batch(
+    request: Request,
+    browser: BrowserSession,
+    session: Session,
+    batch_id: int,
+    change: Callable[[], None],
+) -> Response:
+    """Apply one change to the batch and show it again, with the refusal if there was one."""
+    return form_action(
+        session,
+        change,
+        done=lambda _: RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303),
+        refused=lambda exc: _batch_page(
             request, browser, session, batch_id, error=exc.detail, status_code=exc.status_code
-        )
-    return RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303)
+        ),
+    )
 
 
 # --- creditors ---------------------------------------------------------------------------------
-
-
-def _creditor_reader(browser: BrowserSession) -> BrowserSession:
-    if browser.principal.role not in (Role.ADMIN, Role.ACCOUNTING):
-        raise Forbidden("only administrators and accounting see bank accounts")
-    return browser
 
 
 def _creditors_page(
@@ -205,7 +216,7 @@ def _creditors_page(
             "total": total,
             "page": page,
             "more": page * SHOWN < total,
-            "editable": browser.principal.role is Role.ADMIN,
+            "editable": KEEPS_CREDITORS.admits(browser.principal),
             "message": message,
             "error": error,
         },
@@ -216,10 +227,9 @@ def _creditors_page(
 
 @router.get("/accounting/creditors", response_class=HTMLResponse)
 def creditors(
-    request: Request, browser: PageSession, session: ReadSession, page: int = 1
+    request: Request, browser: CreditorReaderPage, session: ReadSession, page: int = 1
 ) -> Response:
     """Suppliers as creditors with their bank accounts; administrators edit them here."""
-    _creditor_reader(browser)
     return _creditors_page(request, browser, session, max(page, 1))
 
 
@@ -227,7 +237,7 @@ def creditors(
 def save_bank_account(
     request: Request,
     registration_number: str,
-    browser: CheckedForm,
+    browser: CreditorKeeperForm,
     session: DbSession,
     bank_code: Annotated[str, Form(max_length=4)] = "",
     branch_code: Annotated[str, Form(max_length=3)] = "",
@@ -236,9 +246,8 @@ def save_bank_account(
     account_holder: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
     """Save one creditor's account (administrators only)."""
-    if browser.principal.role is not Role.ADMIN:
-        raise Forbidden("only administrators maintain bank accounts")
-    try:
+
+    def save() -> None:
         account = service.checked_bank_account(
             BankAccount(bank_code, branch_code, account_type, account_number, account_holder)
         )
@@ -248,14 +257,17 @@ def save_bank_account(
             registration_number=registration_number,
             account=account,
         )
-    except AppError as exc:
-        session.rollback()
-        return _creditors_page(
+
+    return form_action(
+        session,
+        save,
+        done=lambda _: _creditors_page(request, browser, session, 1, message=registration_number),
+        refused=lambda exc: _creditors_page(
             request,
             browser,
             session,
             1,
             error=f"{registration_number}: {exc.detail}",
             status_code=exc.status_code,
-        )
-    return _creditors_page(request, browser, session, 1, message=registration_number)
+        ),
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from service.accounting import exports, service
+from service.accounting.auth import Accountant, BatchReader, CreditorKeeper, CreditorReader
 from service.accounting.schemas import (
     BankAccountIn,
     BatchCreate,
@@ -20,7 +21,6 @@ from service.accounting.schemas import (
     CreditorOut,
     PaidIn,
 )
-from service.auth.principal import Principal
 from service.deps import (
     MAX_ROW_ID,
     DbSession,
@@ -28,20 +28,14 @@ from service.deps import (
     RowId,
     RuntimeDep,
     SettingsDep,
-    require_role,
 )
 from service.errors import BadRequest, NotFound, responses
 from service.runtime import Runtime
-from storage.models import BankAccount, Batch, Role
+from storage.models import BankAccount, Batch
 from storage.repositories import batches as repo
 from storage.repositories import organisation
 
 router = APIRouter(prefix="/api/v1", tags=["accounting"])
-
-Accountant = Annotated[Principal, Depends(require_role(Role.ACCOUNTING))]
-BatchReader = Annotated[Principal, Depends(require_role(Role.ACCOUNTING, Role.AUDITOR))]
-Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
-CreditorReader = Annotated[Principal, Depends(require_role(Role.ADMIN, Role.ACCOUNTING))]
 
 
 def _batch(session: Session, batch_id: int) -> Batch:
@@ -189,7 +183,7 @@ def get_creditor(
     "/creditors/{registration_number}/bank-account", responses=responses(401, 403, 404, 422)
 )
 def put_bank_account(
-    registration_number: str, body: BankAccountIn, caller: Admin, session: DbSession
+    registration_number: str, body: BankAccountIn, caller: CreditorKeeper, session: DbSession
 ) -> CreditorOut:
     """Set the account a creditor is paid into (admins); the holder becomes half-width kana."""
     account = service.checked_bank_account(BankAccount(**body.model_dump()))

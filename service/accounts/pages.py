@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from service.accounts import signup, tokens
+from service.accounts.auth import AdminForm, AdminPage, SupplierForm, SupplierPage
 from service.accounts.schemas import ColleagueCreate, SignUp
 from service.accounts.service import LoginTaken
 from service.auth.service import BrowserSession
@@ -21,18 +22,13 @@ from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
 from service.i18n import language, translator
 from service.invoices.display import tokyo
-from service.pages import CheckedForm, PageSession, render
-from storage.models import Role
+from service.pages import form_action, render
+from storage.models import User
 from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
 
 SIGNUP_CSRF_COOKIE = "juryo_signup_csrf"
-
-
-def _require(browser: BrowserSession, role: Role) -> None:
-    if browser.principal.role is not role:
-        raise Forbidden(f"only the role '{role.value}' may use this page")
 
 
 # --- the API's checks, in the reader's language --------------------------------------------
@@ -118,21 +114,27 @@ def signup_submit(
     )
     if problem is not None:
         return _signup_page(request, values, problem, 400)
-    try:
-        user = signup.sign_up(
+
+    def signed_up(user: User) -> Response:
+        response = render(
+            request, "accounts/signup_done.html", {"login": user.login}, status_code=201
+        )
+        response.delete_cookie(SIGNUP_CSRF_COOKIE)
+        return response
+
+    return form_action(
+        session,
+        lambda: signup.sign_up(
             session,
             registration_number=registration_number,
             company_name=company_name.strip(),
             contact_email=contact_email.strip(),
             login=login.strip(),
             password=password,
-        )
-    except AppError as exc:
-        session.rollback()
-        return _signup_page(request, values, _shown(request, exc), exc.status_code)
-    response = render(request, "accounts/signup_done.html", {"login": user.login}, status_code=201)
-    response.delete_cookie(SIGNUP_CSRF_COOKIE)
-    return response
+        ),
+        done=signed_up,
+        refused=lambda exc: _signup_page(request, values, _shown(request, exc), exc.status_code),
+    )
 
 
 # --- administrator: approve sign-ups --------------------------------------------------------
@@ -164,9 +166,8 @@ def _pending_page(
 
 
 @router.get("/admin/suppliers", response_class=HTMLResponse)
-def pending_suppliers(request: Request, browser: PageSession, session: ReadSession) -> Response:
+def pending_suppliers(request: Request, browser: AdminPage, session: ReadSession) -> Response:
     """Sign-ups waiting for an administrator."""
-    _require(browser, Role.ADMIN)
     return _pending_page(request, session, browser)
 
 
@@ -174,34 +175,33 @@ def pending_suppliers(request: Request, browser: PageSession, session: ReadSessi
 def approve_supplier(
     request: Request,
     supplier_id: RowId,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     creditor_number: Annotated[str, Form(max_length=32)] = "",
     default_department: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Approve one sign-up, linking the creditor number and default department."""
-    _require(browser, Role.ADMIN)
-    try:
-        supplier = signup.approve(
+    return form_action(
+        session,
+        lambda: signup.approve(
             session,
             actor=browser.principal,
             supplier_id=supplier_id,
             creditor_number=creditor_number.strip() or None,
             default_department=default_department or None,
-        )
-    except AppError as exc:
-        session.rollback()
-        return _pending_page(
+        ),
+        done=lambda supplier: RedirectResponse(
+            f"/admin/suppliers?approved={supplier.registration_number or supplier.id}",
+            status_code=303,
+        ),
+        refused=lambda exc: _pending_page(
             request,
             session,
             browser,
             error=exc.detail,
             error_for=supplier_id,
             status_code=exc.status_code,
-        )
-    return RedirectResponse(
-        f"/admin/suppliers?approved={supplier.registration_number or supplier.id}",
-        status_code=303,
+        ),
     )
 
 
@@ -231,69 +231,72 @@ def _account_page(
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, browser: PageSession, session: ReadSession) -> Response:
+def account(request: Request, browser: SupplierPage, session: ReadSession) -> Response:
     """The supplier's API tokens and the form to add colleagues."""
-    _require(browser, Role.SUPPLIER)
     return _account_page(request, session, browser)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(
     request: Request,
-    browser: CheckedForm,
+    browser: SupplierForm,
     session: DbSession,
     name: Annotated[str, Form(min_length=1, max_length=120)],
 ) -> Response:
     """Issue a token and show it this once."""
-    _require(browser, Role.SUPPLIER)
-    try:
-        token = tokens.create_token(session, caller=browser.principal, name=name.strip())
-    except AppError as exc:
-        session.rollback()
-        return _account_page(request, session, browser, exc.status_code, error=exc.detail)
-    return _account_page(request, session, browser, 201, new_token=token, new_token_name=name)
+    return form_action(
+        session,
+        lambda: tokens.create_token(session, caller=browser.principal, name=name.strip()),
+        done=lambda token: _account_page(
+            request, session, browser, 201, new_token=token, new_token_name=name
+        ),
+        refused=lambda exc: _account_page(
+            request, session, browser, exc.status_code, error=exc.detail
+        ),
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    request: Request, token_id: RowId, browser: CheckedForm, session: DbSession
+    request: Request, token_id: RowId, browser: SupplierForm, session: DbSession
 ) -> Response:
     """Revoke one of the company's tokens."""
-    _require(browser, Role.SUPPLIER)
-    try:
-        tokens.revoke_token(session, caller=browser.principal, token_id=token_id)
-    except AppError as exc:
-        session.rollback()
-        return _account_page(request, session, browser, exc.status_code, error=exc.detail)
-    return RedirectResponse("/account", status_code=303)
+    return form_action(
+        session,
+        lambda: tokens.revoke_token(session, caller=browser.principal, token_id=token_id),
+        done=lambda _: RedirectResponse("/account", status_code=303),
+        refused=lambda exc: _account_page(
+            request, session, browser, exc.status_code, error=exc.detail
+        ),
+    )
 
 
 @router.post("/account/users", response_class=HTMLResponse)
 def add_colleague(
     request: Request,
-    browser: CheckedForm,
+    browser: SupplierForm,
     session: DbSession,
     login: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=200)],
     display_name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Another person of the same company gets a login."""
-    _require(browser, Role.SUPPLIER)
     problem = _form_problem(
         request, ColleagueCreate, {"login": login.strip(), "password": password}
     )
     if problem is not None:
         return _account_page(request, session, browser, 400, error=problem)
-    try:
-        user = tokens.add_colleague(
+    return form_action(
+        session,
+        lambda: tokens.add_colleague(
             session,
             caller=browser.principal,
             login=login.strip(),
             password=password,
             display_name=display_name.strip() or None,
-        )
-    except AppError as exc:
-        session.rollback()
-        error = _shown(request, exc)
-        return _account_page(request, session, browser, exc.status_code, error=error)
-    return _account_page(request, session, browser, 201, added=user.login)
+        ),
+        done=lambda user: _account_page(request, session, browser, 201, added=user.login),
+        refused=lambda exc: _account_page(
+            request, session, browser, exc.status_code, error=_shown(request, exc)
+        ),
+    )

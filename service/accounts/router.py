@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from service.accounts import signup, tokens
+from service.accounts.auth import AdminCaller, SupplierCaller
 from service.accounts.schemas import (
     Approval,
     ColleagueCreate,
@@ -18,13 +17,10 @@ from service.accounts.schemas import (
 )
 from service.auth.principal import Principal
 from service.auth.schemas import MeOut
-from service.deps import DbSession, ReadSession, RowId, require_role
+from service.deps import DbSession, ReadSession, RowId
 from service.errors import responses
-from storage.models import Role
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-SupplierCaller = Annotated[Principal, Depends(require_role(Role.SUPPLIER))]
-AdminCaller = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 
 
 @router.post("/signup", status_code=201, responses=responses(400, 409, 422))

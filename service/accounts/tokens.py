@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from service.accounts import auth
 from service.accounts.service import add_user
 from service.auth.principal import Principal
 from service.auth.service import issue_token
@@ -14,8 +15,8 @@ from storage.repositories import users
 
 
 def _approved_supplier(session: Session, caller: Principal) -> Supplier:
-    if caller.role is not Role.SUPPLIER or caller.supplier_id is None:
-        raise Forbidden("only supplier accounts manage supplier tokens and colleagues")
+    if not auth.MANAGES_COMPANY.admits(caller) or caller.supplier_id is None:
+        raise Forbidden(auth.MANAGES_COMPANY.refusal)
     supplier = session.get_one(Supplier, caller.supplier_id)
     if not supplier.approved:
         raise Forbidden("your account is not approved yet")

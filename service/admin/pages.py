@@ -12,20 +12,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from service import forms
 from service.accounts.service import add_user
+from service.admin.auth import AdminForm, AdminPage
 from service.admin.schemas import DepartmentIn, UserIn
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, SettingsDep
-from service.errors import AppError, BadRequest, Forbidden
+from service.errors import BadRequest
 from service.i18n import language, translator
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
-from service.pages import CheckedForm, PageSession, render
+from service.pages import form_action, render
 from storage.models import Role
 from storage.repositories import organisation, users
 
@@ -33,19 +33,6 @@ router = APIRouter(include_in_schema=False)
 
 REGISTER_SHOWN = 200
 ROLES = [role.value for role in Role]
-
-
-def _admin(request: Request, browser: BrowserSession) -> Principal:
-    """Only administrators use these pages."""
-    if browser.principal.role is not Role.ADMIN:
-        raise Forbidden(translator(language(request))("admin.forbidden"))
-    return browser.principal
-
-
-def _problems(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()
-    )
 
 
 def _amount(value: str) -> Decimal | None:
@@ -83,9 +70,8 @@ def _departments_page(
 
 
 @router.get("/admin/departments", response_class=HTMLResponse)
-def departments(request: Request, browser: PageSession, session: ReadSession) -> Response:
+def departments(request: Request, browser: AdminPage, session: ReadSession) -> Response:
     """Every department with its threshold, works setting and aliases; forms to change them."""
-    _admin(request, browser)
     return _departments_page(request, session, browser)
 
 
@@ -97,26 +83,20 @@ def _on_departments(
     values: dict[str, str] | None = None,
 ) -> Response:
     """Apply one change and go back to the list, or show the list with the refusal."""
-    caller = _admin(request, browser)
-    try:
-        saved = change(caller)
-    except ValidationError as exc:
-        session.rollback()
-        return _departments_page(
-            request, session, browser, error=_problems(exc), status_code=400, values=values
-        )
-    except AppError as exc:
-        session.rollback()
-        return _departments_page(
+    return form_action(
+        session,
+        lambda: change(browser.principal),
+        done=lambda saved: RedirectResponse(f"/admin/departments?saved={saved}", status_code=303),
+        refused=lambda exc: _departments_page(
             request, session, browser, error=exc.detail, status_code=exc.status_code, values=values
-        )
-    return RedirectResponse(f"/admin/departments?saved={saved}", status_code=303)
+        ),
+    )
 
 
 @router.post("/admin/departments", response_class=HTMLResponse)
 def create_department(
     request: Request,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     settings: SettingsDep,
     code: Annotated[str, Form(max_length=200)] = "",
@@ -155,7 +135,7 @@ def create_department(
 def update_department(
     request: Request,
     code: str,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     name: Annotated[str, Form(max_length=200)] = "",
     approval_threshold: Annotated[str, Form(max_length=40)] = "",
@@ -181,7 +161,7 @@ def update_department(
 def add_alias(
     request: Request,
     code: str,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     alias: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
@@ -197,7 +177,7 @@ def add_alias(
 @router.post("/admin/aliases/remove", response_class=HTMLResponse)
 def remove_alias(
     request: Request,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     alias: Annotated[str, Form(min_length=1, max_length=64)],
 ) -> Response:
@@ -237,37 +217,36 @@ def _routing_page(
 
 
 @router.get("/admin/routing", response_class=HTMLResponse)
-def routing(request: Request, browser: PageSession, session: ReadSession) -> Response:
+def routing(request: Request, browser: AdminPage, session: ReadSession) -> Response:
     """The purchase-order register (first 200 entries) and the CSV import form."""
-    _admin(request, browser)
     return _routing_page(request, session, browser)
 
 
 @router.post("/admin/routing/purchase-orders", response_class=HTMLResponse)
 def import_purchase_orders(
     request: Request,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Load the register from a CSV file; all rows or none, with every problem listed."""
-    caller = _admin(request, browser)
-    try:
+
+    def load() -> int:
         data = file.file.read(MAX_CSV_BYTES + 1) if file is not None else b""
         if not data:
             raise BadRequest(translator(language(request))("upload.no_files"))
-        count = organisation_service.import_purchase_orders(session, actor=caller.actor, data=data)
-    except AppError as exc:
-        session.rollback()
-        return _routing_page(
-            request,
-            session,
-            browser,
-            errors=exc.detail.split("; "),
-            status_code=exc.status_code,
+        return organisation_service.import_purchase_orders(
+            session, actor=browser.principal.actor, data=data
         )
-    session.flush()
-    return _routing_page(request, session, browser, imported=count)
+
+    return form_action(
+        session,
+        load,
+        done=lambda count: _routing_page(request, session, browser, imported=count),
+        refused=lambda exc: _routing_page(
+            request, session, browser, errors=exc.detail.split("; "), status_code=exc.status_code
+        ),
+    )
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -300,16 +279,15 @@ def _users_page(
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def user_list(request: Request, browser: PageSession, session: ReadSession) -> Response:
+def user_list(request: Request, browser: AdminPage, session: ReadSession) -> Response:
     """Every user with role and bindings, and the form to add one."""
-    _admin(request, browser)
     return _users_page(request, session, browser)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
 def create_user(
     request: Request,
-    browser: CheckedForm,
+    browser: AdminForm,
     session: DbSession,
     login: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=20)] = "",
@@ -319,7 +297,6 @@ def create_user(
     display_name: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
     """Add a user bound as its role requires; its first API token is shown this once."""
-    caller = _admin(request, browser)
     values = {
         "login": login,
         "role": role,
@@ -327,7 +304,8 @@ def create_user(
         "supplier": supplier,
         "display_name": display_name,
     }
-    try:
+
+    def create() -> dict[str, Any]:
         body = UserIn.model_validate(
             {
                 "login": login.strip(),
@@ -340,7 +318,7 @@ def create_user(
         )
         new = add_user(
             session,
-            actor=caller.actor,
+            actor=browser.principal.actor,
             login=body.login,
             role=body.role,
             department_codes=body.departments,
@@ -348,15 +326,15 @@ def create_user(
             password=body.password,
             display_name=body.display_name,
         )
-        session.flush()
-    except ValidationError as exc:
-        return _users_page(
-            request, session, browser, error=_problems(exc), values=values, status_code=400
-        )
-    except AppError as exc:
-        session.rollback()
-        return _users_page(
+        return {"login": new.user.login, "token": new.token}
+
+    return form_action(
+        session,
+        create,
+        done=lambda created: _users_page(
+            request, session, browser, created=created, status_code=201
+        ),
+        refused=lambda exc: _users_page(
             request, session, browser, error=exc.detail, values=values, status_code=exc.status_code
-        )
-    created = {"login": new.user.login, "token": new.token}
-    return _users_page(request, session, browser, created=created, status_code=201)
+        ),
+    )

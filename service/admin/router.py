@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.accounts.service import add_user
+from service.admin.auth import AdminCaller
 from service.admin.schemas import (
     AliasIn,
     DepartmentIn,
@@ -22,15 +23,14 @@ from service.admin.schemas import (
     UserOut,
 )
 from service.auth import service as auth
-from service.auth.principal import Principal
-from service.deps import MAX_ROW_ID, DbSession, ReadSession, SettingsDep, require_role
-from service.errors import UnsupportedMediaType, responses
+from service.deps import MAX_ROW_ID, DbSession, ReadSession, SettingsDep
+from service.errors import PayloadTooLarge, UnsupportedMediaType, responses
+from service.form_bodies import read_limited
 from service.organisation import service as organisation_service
-from storage.models import Role
+from service.organisation.service import MAX_CSV_BYTES
 from storage.repositories import organisation, users
 
 router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
-AdminCaller = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 
 
 @router.get("/departments", responses=responses(401, 403))
@@ -109,10 +109,14 @@ def remove_alias(alias: str, caller: AdminCaller, session: DbSession) -> Respons
 async def import_purchase_orders(
     request: Request, caller: AdminCaller, session: DbSession
 ) -> ImportOut:
-    """Load the purchase-order register from CSV; all rows or none."""
+    """Load the purchase-order register from CSV (at most 20 MiB); all rows or none."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "text/csv":
         raise UnsupportedMediaType("send text/csv")
-    body = await request.body()
+    too_large = PayloadTooLarge(f"the CSV is larger than {MAX_CSV_BYTES:,} bytes; split it")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_CSV_BYTES:
+        raise too_large
+    body = await read_limited(request.stream(), MAX_CSV_BYTES, too_large)
     count = await run_in_threadpool(
         organisation_service.import_purchase_orders, session, actor=caller.actor, data=body
     )

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
-from service.errors import AppError, BadRequest, Forbidden, NotFound
+from service.errors import AppError, BadRequest, NotFound
 from service.i18n import TEXTS, language, translator
 from service.inbox import service as decisions
+from service.inbox.auth import ClerkForm, ClerkPage
 from service.inbox.schemas import InboxItem
 from service.invoices.pages import HELPERS, invoice_view
-from service.pages import CheckedForm, PageSession, render
-from service.routing.service import RoutingRule, explain
-from storage.models import Approval, Invoice, InvoiceStatus, Role
+from service.pages import form_action, render
+from storage.models import Approval, Invoice, InvoiceStatus
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -35,13 +35,6 @@ PAGE_SIZE = 50
 Version = Annotated[int, Form(ge=1)]
 Text = Annotated[str, Form(max_length=2000)]
 WORKS_CHOICES: dict[str, bool | None] = {"inherit": None, "yes": True, "no": False}
-
-
-def _clerk(browser: BrowserSession) -> Principal:
-    """Inboxes and decisions belong to clerks."""
-    if browser.principal.role is not Role.CLERK:
-        raise Forbidden("only clerks have an inbox")
-    return browser.principal
 
 
 def _flash(request: Request) -> str | None:
@@ -56,7 +49,7 @@ def _flash(request: Request) -> str | None:
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox(
     request: Request,
-    browser: PageSession,
+    browser: ClerkPage,
     session: ReadSession,
     sort: repo.InboxSort = repo.InboxSort.DEADLINE,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
@@ -65,7 +58,7 @@ def inbox(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """Pending invoices of the clerk's departments, most urgent first unless sorted otherwise."""
-    caller = _clerk(browser)
+    caller = browser.principal
     rows, total = repo.inbox(
         session,
         decisions.inbox_departments(session, caller, department),
@@ -117,15 +110,11 @@ def inbox(
 
 
 def _routing_explanation(invoice: Invoice, lang: str) -> str | None:
-    if invoice.routing_rule is None or invoice.department is None:
+    """Why the invoice is in this department; nothing to say for one never routed."""
+    routing = decisions.routing_of(invoice)
+    if routing.rule is None:
         return None
-    ja, en = explain(
-        RoutingRule(invoice.routing_rule),
-        department=invoice.department.code,
-        buyer_reference=invoice.buyer_reference,
-        order_reference=invoice.order_reference,
-    )
-    return ja if lang == "ja" else en
+    return routing.explanation_ja if lang == "ja" else routing.explanation_en
 
 
 def _decision_page(
@@ -138,7 +127,7 @@ def _decision_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     """The decision page; after a refused decision, with the reason in place."""
-    caller = _clerk(browser)
+    caller = browser.principal
     lang = language(request)
     t = translator(lang)
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
@@ -195,7 +184,7 @@ def _approval_view(
 
 @router.get("/inbox/{invoice_id}", response_class=HTMLResponse)
 def decision_page(
-    request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
+    request: Request, invoice_id: RowId, browser: ClerkPage, session: ReadSession
 ) -> Response:
     """One invoice with its findings, routing, history and approvals, and the decisions."""
     return _decision_page(request, session, browser, invoice_id)
@@ -210,15 +199,20 @@ def _decide(
     values: dict[str, str] | None = None,
 ) -> Response:
     """Run one decision; redirect back with its outcome, or show why it was refused."""
-    caller = _clerk(browser)
-    try:
-        done = decide(caller)
-    except AppError as exc:
-        session.rollback()
-        return _decision_page(request, session, browser, invoice_id, error=exc, values=values)
-    # a forwarded invoice may have left the clerk's sight: back to the inbox then
-    target = "/inbox" if done == "forwarded" else f"/inbox/{invoice_id}"
-    return RedirectResponse(f"{target}?{urlencode({'done': done})}", status_code=303)
+
+    def back(done: str) -> Response:
+        # a forwarded invoice may have left the clerk's sight: back to the inbox then
+        target = "/inbox" if done == "forwarded" else f"/inbox/{invoice_id}"
+        return RedirectResponse(f"{target}?{urlencode({'done': done})}", status_code=303)
+
+    return form_action(
+        session,
+        lambda: decide(browser.principal),
+        done=back,
+        refused=lambda exc: _decision_page(
+            request, session, browser, invoice_id, error=exc, values=values
+        ),
+    )
 
 
 def _reason(request: Request, reason: str) -> str:
@@ -232,7 +226,7 @@ def _reason(request: Request, reason: str) -> str:
 def approve(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: ClerkForm,
     session: DbSession,
     version: Version,
     comment: Text = "",
@@ -260,7 +254,7 @@ def approve(
 def return_invoice(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: ClerkForm,
     session: DbSession,
     version: Version,
     reason: Text = "",
@@ -288,7 +282,7 @@ def return_invoice(
 def reject(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: ClerkForm,
     session: DbSession,
     version: Version,
     reason: Text = "",
@@ -316,7 +310,7 @@ def reject(
 def forward(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: ClerkForm,
     session: DbSession,
     version: Version,
     department: Annotated[str, Form(min_length=1, max_length=64)],
@@ -346,7 +340,7 @@ def forward(
 def set_works(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: ClerkForm,
     session: DbSession,
     version: Version,
     works: Annotated[str, Form(pattern="^(inherit|yes|no)$")] = "inherit",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from service import clock
-from service.auth.principal import Principal
-from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId, require_role
-from service.errors import BadRequest, NotFound, responses
+from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId
+from service.errors import NotFound, responses
 from service.inbox import service as decisions
+from service.inbox.auth import ClerkCaller, LedgerCaller
 from service.inbox.schemas import (
     ApproveIn,
     DecisionOut,
@@ -24,19 +24,11 @@ from service.inbox.schemas import (
     WorksIn,
 )
 from service.invoices.schemas import InvoiceOut
-from service.routing.service import RoutingRule, explain
 from service.versions import IfMatch, version_of
-from storage import audit
-from storage.models import Role
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
-from storage.repositories import organisation
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
-ClerkCaller = Annotated[Principal, Depends(require_role(Role.CLERK))]
-LedgerCaller = Annotated[
-    Principal, Depends(require_role(Role.ACCOUNTING, Role.AUDITOR, Role.ADMIN))
-]
 DECISION_ERRORS = responses(400, 401, 403, 404, 409, 422, 428)
 
 
@@ -173,29 +165,14 @@ def routing(invoice_id: RowId, caller: ApiCaller, session: ReadSession) -> Routi
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    department = invoice.department.code if invoice.department else None
-    if invoice.routing_rule is None or department is None:
-        return RoutingOut(
-            rule=None,
-            department=None,
-            buyer_reference=invoice.buyer_reference,
-            order_reference=invoice.order_reference,
-            explanation_ja="受付不可のため配付していません。",
-            explanation_en="Not routed: the invoice was not acceptable.",
-        )
-    ja, en = explain(
-        RoutingRule(invoice.routing_rule),
-        department=department,
-        buyer_reference=invoice.buyer_reference,
-        order_reference=invoice.order_reference,
-    )
+    routing = decisions.routing_of(invoice)
     return RoutingOut(
-        rule=invoice.routing_rule,
-        department=department,
+        rule=routing.rule,
+        department=routing.department,
         buyer_reference=invoice.buyer_reference,
         order_reference=invoice.order_reference,
-        explanation_ja=ja,
-        explanation_en=en,
+        explanation_ja=routing.explanation_ja,
+        explanation_en=routing.explanation_en,
     )
 
 
@@ -214,29 +191,13 @@ def overdue(
 @router.post("/delegations", status_code=201, responses=responses(400, 401, 403, 404))
 def add_delegation(body: DelegationIn, caller: ClerkCaller, session: DbSession) -> DelegationOut:
     """Name a substitute in one of your departments for a date range."""
-    if body.ends_on < body.starts_on:
-        raise BadRequest("the range ends before it starts")
-    department = organisation.department_by_code(session, body.department)
-    if department is None or department.id not in caller.department_ids:
-        raise NotFound(f"no department {body.department} among yours")
-    substitute = repo.clerk_in_department(session, body.substitute, department.id)
-    if substitute is None or substitute.id == caller.user_id:
-        raise BadRequest(f"{body.substitute} is not another clerk of {body.department}")
-    delegation = repo.add_delegation(
+    delegation = decisions.add_delegation(
         session,
-        clerk_id=caller.user_id,
-        substitute_id=substitute.id,
-        department_id=department.id,
+        caller=caller,
+        substitute=body.substitute,
+        department_code=body.department,
         starts_on=body.starts_on,
         ends_on=body.ends_on,
-    )
-    audit.record(
-        session,
-        actor=caller.actor,
-        action="delegation.add",
-        entity_type="delegation",
-        entity_id=delegation.id,
-        details=body.model_dump(mode="json"),
     )
     return DelegationOut.model_validate(delegation)
 
@@ -250,13 +211,5 @@ def list_delegations(caller: ClerkCaller, session: ReadSession) -> list[Delegati
 @router.delete("/delegations/{delegation_id}", status_code=204, responses=responses(401, 403, 404))
 def delete_delegation(delegation_id: RowId, caller: ClerkCaller, session: DbSession) -> Response:
     """Withdraw a delegation you gave."""
-    if not repo.delete_delegation(session, delegation_id, caller.user_id):
-        raise NotFound(f"no delegation {delegation_id} of yours")
-    audit.record(
-        session,
-        actor=caller.actor,
-        action="delegation.delete",
-        entity_type="delegation",
-        entity_id=delegation_id,
-    )
+    decisions.withdraw_delegation(session, caller=caller, delegation_id=delegation_id)
     return Response(status_code=204)

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from service import clock
 from service.auth.principal import Principal
-from service.errors import BadRequest, Conflict, Forbidden, NotFound
-from service.inbox import deadlines
+from service.errors import BadRequest, Conflict, NotFound
+from service.inbox import auth, deadlines
 from service.invoices.data_entry import entered_differs, highest_shown
-from service.routing.service import RoutingRule
+from service.routing.service import RoutingRule, explain
 from storage import audit
-from storage.models import Department, Invoice, InvoiceStatus, Role, utcnow
+from storage.models import Delegation, Department, Invoice, InvoiceStatus, utcnow
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -94,18 +94,14 @@ def inbox_departments(session: Session, caller: Principal, code: str | None) -> 
     """The departments whose inbox the clerk asks for: all of theirs, or the one named."""
     if not code:
         return sorted(caller.department_ids)
-    found = organisation.department_by_code(session, code)
-    if found is None or found.id not in caller.department_ids:
-        raise NotFound(f"no department {code} among yours")
-    return [found.id]
+    return [auth.own_department(session, caller, code).id]
 
 
 def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> Invoice:
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    if caller.role is not Role.CLERK:
-        raise Forbidden("only clerks of the invoice's department decide on it")
+    auth.DECIDES.check(caller)
     if invoice.status != InvoiceStatus.PENDING:
         raise Conflict(f"invoice {invoice_id} is {invoice.status}, not pending")
     return invoice
@@ -134,12 +130,25 @@ def _event(
     reason: str | None,
     **details: Any,
 ) -> None:
+    _audit(session, caller, action, ("invoice", invoice.id), reason, details)
+
+
+def _audit(
+    session: Session,
+    caller: Principal,
+    action: str,
+    entity: tuple[str, int],
+    reason: str | None,
+    details: dict[str, Any] | None,
+) -> None:
+    """One audit event, in the decision's transaction: it commits or rolls back with it."""
+    entity_type, entity_id = entity
     audit.record(
         session,
         actor=caller.actor,
         action=action,
-        entity_type="invoice",
-        entity_id=invoice.id,
+        entity_type=entity_type,
+        entity_id=entity_id,
         reason=reason,
         details=details,
     )
@@ -270,8 +279,7 @@ def set_works(
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    if caller.role not in (Role.CLERK, Role.ADMIN):
-        raise Forbidden("only the department's clerks or an administrator change this")
+    auth.SETS_WORKS.check(caller)
     if invoice.status not in (InvoiceStatus.PENDING, InvoiceStatus.APPROVED):
         raise Conflict(f"invoice {invoice_id} is {invoice.status}: its payment clock is over")
     department_works = bool(invoice.department and invoice.department.works_contracts)
@@ -295,3 +303,81 @@ def start_clock(invoice: Invoice, department: Department, replaced: Invoice | No
         invoice.clock_paused_days = 0
     invoice.department = department
     invoice.payment_deadline = payment_deadline(invoice)
+
+
+# --- the routing explanation ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """Which rule placed an invoice in its department, and why, in Japanese and English."""
+
+    rule: str | None
+    """None: the invoice was not acceptable, so it was never routed."""
+    department: str | None
+    explanation_ja: str
+    explanation_en: str
+
+
+def routing_of(invoice: Invoice) -> Routing:
+    """Why the invoice is in its department (the API and the decision page show this)."""
+    department = invoice.department.code if invoice.department else None
+    if invoice.routing_rule is None or department is None:
+        return Routing(
+            rule=None,
+            department=None,
+            explanation_ja="受付不可のため配付していません。",
+            explanation_en="Not routed: the invoice was not acceptable.",
+        )
+    ja, en = explain(
+        RoutingRule(invoice.routing_rule),
+        department=department,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+    )
+    return Routing(invoice.routing_rule, department, ja, en)
+
+
+# --- delegations -----------------------------------------------------------------------------
+
+
+def add_delegation(
+    session: Session,
+    *,
+    caller: Principal,
+    substitute: str,
+    department_code: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+) -> Delegation:
+    """Name another clerk of one of the caller's departments to approve in the caller's stead
+    from ``starts_on`` to ``ends_on``; audited."""
+    if ends_on < starts_on:
+        raise BadRequest("the range ends before it starts")
+    department = auth.own_department(session, caller, department_code)
+    stand_in = repo.clerk_in_department(session, substitute, department.id)
+    if stand_in is None or stand_in.id == caller.user_id:
+        raise BadRequest(f"{substitute} is not another clerk of {department_code}")
+    delegation = repo.add_delegation(
+        session,
+        clerk_id=caller.user_id,
+        substitute_id=stand_in.id,
+        department_id=department.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    details = {
+        "substitute": substitute,
+        "department": department_code,
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
+    }
+    _audit(session, caller, "delegation.add", ("delegation", delegation.id), None, details)
+    return delegation
+
+
+def withdraw_delegation(session: Session, *, caller: Principal, delegation_id: int) -> None:
+    """Withdraw a delegation the caller gave (404 for anyone else's); audited."""
+    if not repo.delete_delegation(session, delegation_id, caller.user_id):
+        raise NotFound(f"no delegation {delegation_id} of yours")
+    _audit(session, caller, "delegation.delete", ("delegation", delegation_id), None, None)

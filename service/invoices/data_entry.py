@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from parsers import registration
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID
-from service.errors import BadRequest, Conflict, Forbidden, NotFound
+from service.errors import BadRequest, Conflict, NotFound
+from service.invoices import auth
 from service.invoices.content import ContentKind, GuessedContent, content_of, kind_of
 from storage import audit
 from storage.models import Invoice, InvoiceStatus, Role
@@ -112,7 +113,7 @@ def _stale(invoice: Invoice, version: int) -> Conflict:
 def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, Any]:
     """The columns a data entry sets; it starts a new amount revision, which voids approvals
     given before it."""
-    clerk = caller.role is Role.CLERK
+    clerk = auth.CONFIRMS_DATA.admits(caller)
     highest = highest_shown(invoice)
     return {
         "data_entry": RecordedEntry(
@@ -142,8 +143,7 @@ def enter_data(
     ``needs_data_entry`` so the invoice can be approved. Either way it is a change of the
     amounts: made only on the version the person saw, and approvals given before it lapse.
     """
-    if caller.role not in (Role.SUPPLIER, Role.CLERK):
-        raise Forbidden("only the supplier or a clerk of the department enters data")
+    auth.ENTERS_DATA.check(caller)
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
@@ -155,7 +155,7 @@ def enter_data(
     if invoice.status not in EDITABLE:
         raise Conflict(f"invoice {invoice_id} is {invoice.status} and can no longer be changed")
     if (
-        caller.role is Role.SUPPLIER
+        auth.SUBMITS.admits(caller)
         and entry.registration_number
         and entry.registration_number != invoice.supplier.registration_number
     ):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
-from storage.models import AuditEvent, Role
+from service.invoices import auth
+from storage.models import AuditEvent
 from storage.repositories import invoices as repo
 
 FOR_THE_SUPPLIER = frozenset({"invoice.return", "invoice.reject"})
@@ -37,7 +38,7 @@ class HistoryEntry:
 def for_reader(event: AuditEvent, reader: Principal) -> HistoryEntry:
     """The event as ``reader`` sees it: a supplier never gets an internal comment."""
     internal = event.reason is not None and event.action not in FOR_THE_SUPPLIER
-    hidden = internal and reader.role is Role.SUPPLIER
+    hidden = internal and not auth.READS_INTERNAL.admits(reader)
     return HistoryEntry(
         occurred_at=event.occurred_at,
         action=event.action,

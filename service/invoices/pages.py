@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from parsers.pdf import is_pdf
@@ -23,16 +22,17 @@ from service import forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
-from service.errors import AppError, BadRequest, Forbidden, NotFound
+from service.errors import AppError, BadRequest, NotFound
 from service.i18n import TEXTS, language, translator
 from service.invoices import display, history, intake, originals, receipts
+from service.invoices.auth import ENTERS_DATA, SUBMITS, SupplierForm, SupplierPage
 from service.invoices.content import GuessedContent, ParsedContent, content_of
 from service.invoices.data_entry import enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut
 from service.invoices.upload import Upload
-from service.pages import CheckedForm, PageSession, render
+from service.pages import CheckedForm, PageSession, form_action, render
 from service.runtime import Runtime
-from storage.models import Invoice, InvoiceStatus, Role
+from storage.models import Invoice, InvoiceStatus
 from storage.repositories import invoices as repo
 from storage.repositories import organisation
 
@@ -45,13 +45,6 @@ HELPERS: dict[str, Any] = {
     "percent": display.percent,
     "statuses": [s.value for s in InvoiceStatus],
 }
-
-
-def _supplier(browser: BrowserSession) -> Principal:
-    """Uploading and data entry are the supplier's own acts."""
-    if browser.principal.role is not Role.SUPPLIER:
-        raise Forbidden("only supplier accounts submit invoices")
-    return browser.principal
 
 
 def _visible(
@@ -137,22 +130,21 @@ def _read_part(part: UploadFile, max_bytes: int, t: Any) -> Upload | str:
 
 
 @router.get("/invoices/upload", response_class=HTMLResponse)
-def upload_form(request: Request, browser: PageSession) -> Response:
+def upload_form(request: Request, browser: SupplierPage) -> Response:
     """The upload form: a drop zone over an ordinary file input (works without JS)."""
-    _supplier(browser)
     return render(request, "invoices/upload.html", HELPERS, browser=browser)
 
 
 @router.post("/invoices/upload", response_class=HTMLResponse)
 def upload(
     request: Request,
-    browser: CheckedForm,
+    browser: SupplierForm,
     runtime: RuntimeDep,
     files: Annotated[list[UploadFile] | None, File()] = None,
     mode: Annotated[str, Form()] = "submit",
 ) -> Response:
     """Receive several files; each gets its own verdict, findings and, for PDFs, a form."""
-    caller = _supplier(browser)
+    caller = browser.principal
     t = translator(language(request))
     validate_only = mode == "validate"
     chosen = [part for part in files or [] if part.filename]
@@ -210,10 +202,6 @@ def data_entry_form(
     return _entry_page(request, browser, invoice, display.entry_form(invoice), [])
 
 
-def _validation_messages(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()]
-
-
 @router.post("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
 def data_entry(
     request: Request,
@@ -244,17 +232,25 @@ def data_entry(
         tax_8,
         str(version),
     )
-    try:
-        entry = display.to_entry(form)
-        enter_data(
-            session, caller=browser.principal, invoice_id=invoice_id, version=version, entry=entry
-        )
-    except ValidationError as exc:
-        return _entry_page(request, browser, invoice, form, _validation_messages(exc), 400)
-    except AppError as exc:
-        session.rollback()
-        return _entry_page(request, browser, invoice, form, [exc.detail], exc.status_code)
-    return RedirectResponse(f"/invoices/{invoice_id}?saved=1", status_code=303)
+    return form_action(
+        session,
+        lambda: enter_data(
+            session,
+            caller=browser.principal,
+            invoice_id=invoice_id,
+            version=version,
+            entry=display.to_entry(form),
+        ),
+        done=lambda _: RedirectResponse(f"/invoices/{invoice_id}?saved=1", status_code=303),
+        refused=lambda exc: _entry_page(
+            request,
+            browser,
+            invoice,
+            form,
+            exc.extra.get("problems", [exc.detail]),
+            exc.status_code,
+        ),
+    )
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -344,6 +340,7 @@ def invoice_list(
             "next_link": page_link(page + 1) if page * PAGE_SIZE < total else None,
             "problems": problems,
             "departments": departments,
+            "many_suppliers": browser.principal.scope.supplier_id is None,
             "csv_link": "/api/v1/invoices/export.csv?" + urlencode(csv_query),
             "filters": {
                 "status": statuses,
@@ -383,6 +380,8 @@ def invoice_view(
         "content": parsed,
         "guesses": content.guesses if isinstance(content, GuessedContent) else None,
         "takes_data_entry": takes_data_entry(invoice),
+        "may_enter_data": ENTERS_DATA.admits(reader),
+        "may_correct": SUBMITS.admits(reader),
         "seller": display.party(parsed.seller) if parsed else None,
         "buyer": display.party(parsed.buyer) if parsed else None,
         "findings": [FindingOut.model_validate(f) for f in invoice.findings],
@@ -436,12 +435,12 @@ def invoice_original(
 def correct(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: SupplierForm,
     runtime: RuntimeDep,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Receive the corrected invoice for a returned one; it continues the returned one's clock."""
-    caller = _supplier(browser)
+    caller = browser.principal
     t = translator(language(request))
     read: Upload | str = t("upload.no_files")
     if file is not None and file.filename:

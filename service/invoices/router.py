@@ -21,10 +21,10 @@ from service.deps import (
     RowId,
     RuntimeDep,
     StoreDep,
-    require_role,
 )
 from service.errors import NotFound, responses
 from service.invoices import data_entry, history, intake, originals, receipts
+from service.invoices.auth import SupplierCaller
 from service.invoices.data_entry import DataEntry
 from service.invoices.schemas import (
     ConflictOut,
@@ -36,7 +36,7 @@ from service.invoices.schemas import (
 from service.invoices.upload import Upload, read_upload
 from service.runtime import Runtime
 from service.versions import IfMatch, version_of
-from storage.models import InvoiceStatus, Role
+from storage.models import InvoiceStatus
 from storage.repositories import invoices as repo
 
 router = APIRouter(prefix="/api/v1", tags=["invoices"])
@@ -59,7 +59,6 @@ UPLOAD_BODY: dict[str, Any] = {
         },
     }
 }
-SupplierCaller = Annotated[Principal, Depends(require_role(Role.SUPPLIER))]
 
 
 def search_criteria(

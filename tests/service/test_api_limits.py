@@ -4,10 +4,13 @@ documented as the error body the app really sends."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.app import create_app
+from service.organisation.service import MAX_CSV_BYTES
 from service.settings import Settings
 from storage.models import Role
 from tests.support import LiveServer, make_department, make_supplier, make_user
@@ -115,3 +118,31 @@ def test_text_the_database_refuses_is_a_4xx(
         listed = client.get("/api/v1/admin/departments").json()
     aliases = next(d["aliases"] for d in listed if d["code"] == department)
     assert aliases == ([alias] if response.status_code == 204 else [])
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "chunked"])
+def test_an_oversized_purchase_order_csv_is_413_before_the_rest_is_read(
+    live_server: LiveServer, sessions: sessionmaker[Session], declared: bool
+) -> None:
+    """The page reads at most 20 MiB of a register; so does the API, declared or chunked.
+
+    The body never ends: a server that read on would never answer, and the socket's timeout
+    would fail the test.
+    """
+    admin = make_user(sessions, Role.ADMIN)
+    rows = b"PO-1,DEPT\n" * (MAX_CSV_BYTES // 10 + 1)  # one row past the cap
+    framing = f"Content-Length: {10 * MAX_CSV_BYTES}" if declared else "Transfer-Encoding: chunked"
+    head = (
+        f"POST /api/v1/admin/purchase-orders HTTP/1.1\r\nHost: juryo\r\n"
+        f"Authorization: Bearer {admin.token}\r\nContent-Type: text/csv\r\n{framing}\r\n\r\n"
+    ).encode()
+    body = rows[: 1024 * 1024] if declared else b"%x\r\n%s\r\n" % (len(rows), rows)
+    host, port = live_server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head)
+        try:
+            sock.sendall(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered and closed without reading the rest: what we want
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]

@@ -1,0 +1,31 @@
+"""Who may manage accounts: administrators approve sign-ups; a supplier's users manage the
+company's tokens and colleagues (once approved, which ``service.accounts.tokens`` checks)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from service.auth.principal import Principal
+from service.auth.service import BrowserSession
+from service.authz import Allowed
+from storage.models import Role
+
+APPROVES = Allowed(
+    Role.ADMIN, refusal="only the role 'admin' may use this page", name="approve_signups"
+)
+SUPPLIER_ACCOUNT = Allowed(
+    Role.SUPPLIER, refusal="only the role 'supplier' may use this page", name="company_account"
+)
+MANAGES_COMPANY = Allowed(
+    Role.SUPPLIER, refusal="only supplier accounts manage supplier tokens and colleagues"
+)
+"""The services' own guard: a supplier's user manages the company's tokens and colleagues."""
+
+AdminCaller = Annotated[Principal, Depends(APPROVES.api)]
+AdminPage = Annotated[BrowserSession, Depends(APPROVES.page)]
+AdminForm = Annotated[BrowserSession, Depends(APPROVES.form)]
+SupplierCaller = Annotated[Principal, Depends(SUPPLIER_ACCOUNT.api)]
+SupplierPage = Annotated[BrowserSession, Depends(SUPPLIER_ACCOUNT.page)]
+SupplierForm = Annotated[BrowserSession, Depends(SUPPLIER_ACCOUNT.form)]

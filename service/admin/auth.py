@@ -1,0 +1,18 @@
+"""Who may administer departments, routing, the purchase-order register and users."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from service.auth.principal import Principal
+from service.auth.service import BrowserSession
+from service.authz import Allowed
+from storage.models import Role
+
+ADMINISTERS = Allowed(Role.ADMIN, refusal="admin.forbidden", translated=True, name="administer")
+
+AdminCaller = Annotated[Principal, Depends(ADMINISTERS.api)]
+AdminPage = Annotated[BrowserSession, Depends(ADMINISTERS.page)]
+AdminForm = Annotated[BrowserSession, Depends(ADMINISTERS.form)]

@@ -1,0 +1,47 @@
+"""Who may use the inbox: clerks decide, the ledger readers see what is overdue.
+
+Which invoices a clerk sees is the ``Scope`` of the clerk's departments, not a rule here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from service.auth.principal import Principal
+from service.auth.service import BrowserSession
+from service.authz import Allowed
+from service.errors import NotFound
+from storage.models import Department, Role
+from storage.repositories import organisation
+
+CLERK = Allowed(Role.CLERK, refusal="only clerks have an inbox", name="inbox")
+"""The inbox, decisions on an invoice of one's departments, and delegations."""
+DECIDES = Allowed(Role.CLERK, refusal="only clerks of the invoice's department decide on it")
+"""The decision services' own guard (what the API and pages already admitted)."""
+SETS_WORKS = Allowed(
+    Role.CLERK, Role.ADMIN, refusal="only the department's clerks or an administrator change this"
+)
+"""Overriding the 40-day works setting of one invoice."""
+READS_LEDGER = Allowed(
+    Role.ACCOUNTING,
+    Role.AUDITOR,
+    Role.ADMIN,
+    refusal="only accounting, auditors and administrators see overdue invoices",
+)
+
+ClerkCaller = Annotated[Principal, Depends(CLERK.api)]
+ClerkPage = Annotated[BrowserSession, Depends(CLERK.page)]
+ClerkForm = Annotated[BrowserSession, Depends(CLERK.form)]
+LedgerCaller = Annotated[Principal, Depends(READS_LEDGER.api)]
+
+
+def own_department(session: Session, caller: Principal, code: str) -> Department:
+    """The department ``code``, if it is one of the clerk's; 404 whether it is missing or
+    simply not theirs, as for an invoice out of scope."""
+    found = organisation.department_by_code(session, code)
+    if found is None or found.id not in caller.department_ids:
+        raise NotFound(f"no department {code} among yours")
+    return found
