@@ -76,6 +76,11 @@ def test_wrong_vat_amount_is_fatal_as_officially() -> None:
         ("2016-01-01+01:00", "2016-12-31+01:00", False),
         ("2016-01-02+01:00", "2016-01-01+01:00", True),
         ("2016-01-01", "2016-01-01", False),
+        # XSD 1.1 years: 0000 (a leap year), negative and five-digit years are dates
+        ("0000-01-01", "2024-01-01", False),
+        ("-0001-12-31", "0000-01-01", False),
+        ("0000-02-29", "0000-03-01", False),
+        ("12024-01-01", "2024-01-01", True),
     ],
 )
 def test_dates_with_timezones_are_compared_as_xs_date(start: str, end: str, fires: bool) -> None:
