@@ -178,3 +178,16 @@ READ_FAILED = IntakeRule(
     "The invoice data could not be read ({detail}).",
     "請求データを読み取れませんでした（{detail}）。",
 )
+SELLER_NOT_SENDER = IntakeRule(
+    "JURYO-INTAKE-SELLER",
+    _F,
+    "The seller's registration number {claimed} is not that of your account ({own}).",
+    "売手の登録番号 {claimed} は、ご利用アカウントの登録番号（{own}）と異なります。",
+)
+"""Fatal against invoice data; intake lowers it to a warning against a plain PDF's guess."""
+DUPLICATE_NUMBER = IntakeRule(
+    "JURYO-INTAKE-DUPLICATE",
+    _W,
+    "invoice {number} of {issue_date} was already received with different content",
+    "請求書番号 {number}（{issue_date}）は内容の異なるものを受領済みです。",
+)

@@ -10,12 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from service import clock, forms
+from service import clock, formatting, forms
 from service.accounting import service
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden, NotFound, Unprocessable
-from service.invoices import display
 from service.pages import CheckedForm, PageSession, render
 from storage.models import Role
 from storage.repositories import batches as repo
@@ -24,7 +23,7 @@ from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 200
-HELPERS: dict[str, Any] = {"money": display.money, "tokyo": display.tokyo}
+HELPERS: dict[str, Any] = {"money": formatting.money, "tokyo": formatting.tokyo}
 
 
 def _accountant(browser: BrowserSession) -> BrowserSession:

@@ -19,8 +19,8 @@ from service.accounts.service import LoginTaken
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
+from service.formatting import tokyo
 from service.i18n import language, translator
-from service.invoices.display import tokyo
 from service.pages import CheckedForm, PageSession, render
 from storage.models import Role
 from storage.repositories import organisation

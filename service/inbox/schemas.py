@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from service import deadlines
 from service.deps import MAX_ROW_ID
-from service.inbox import deadlines
 from service.inbox.service import Outcome, approval_rule
 from service.invoices.schemas import InvoiceOut, money
 from storage.models import Delegation, Invoice
