@@ -26,6 +26,7 @@ SERVICE_ORDER = (
     "service.errors",
     "service.versions",
     "service.forms",
+    "service.amounts",
     "service.formatting",
     "service.spreadsheet",
     "service.zengin",

@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service import zengin
+from service.amounts import money
 from service.errors import Conflict, Unprocessable
 from service.formatting import decimal
-from service.invoices.schemas import money
 from service.settings import Settings
 from service.spreadsheet import BOM, Rows, cell
 from storage.models import Batch

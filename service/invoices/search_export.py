@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy.orm import Session
 
-from service.invoices.schemas import money
+from service.amounts import money
 from service.spreadsheet import BOM, Rows, cell
 from storage.repositories import invoices as invoice_repo
 
