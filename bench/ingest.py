@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import parsers  # noqa: E402
-from service.invoices.validator import processes_per_worker  # noqa: E402
+from service.validator import processes_per_worker  # noqa: E402
 from tests.documents import jp_invoice  # noqa: E402
 from tests.reliability.server import ServerProcess, bench_stack, juryo  # noqa: E402
 from tests.support import registration_number  # noqa: E402

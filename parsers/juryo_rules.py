@@ -214,3 +214,16 @@ ENVELOPE_PROCESS = IntakeRule(
     "The envelope declares process '{declared}', but the document's ProfileID is '{actual}'.",
     "封筒のプロセス「{declared}」が、文書の ProfileID「{actual}」と一致しません。",
 )
+SELLER_NOT_SENDER = IntakeRule(
+    "JURYO-INTAKE-SELLER",
+    _F,
+    "The seller's registration number {claimed} is not that of your account ({own}).",
+    "売手の登録番号 {claimed} は、ご利用アカウントの登録番号（{own}）と異なります。",
+)
+"""Fatal against invoice data; intake lowers it to a warning against a plain PDF's guess."""
+DUPLICATE_NUMBER = IntakeRule(
+    "JURYO-INTAKE-DUPLICATE",
+    _W,
+    "invoice {number} of {issue_date} was already received with different content",
+    "請求書番号 {number}（{issue_date}）は内容の異なるものを受領済みです。",
+)

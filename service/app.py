@@ -20,7 +20,7 @@ from service.admin import router as admin_router
 from service.anchoring import anchor_periodically
 from service.auth import pages as auth_pages
 from service.auth import router as auth_router
-from service.errors import document_validation_errors, install_error_handlers
+from service.errors import document_validation_errors
 from service.form_bodies import FormBodyGuard
 from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
@@ -29,6 +29,7 @@ from service.invoices import router as invoices_router
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
 from service.ops import api_docs
 from service.ops import router as ops_router
+from service.pages import install_error_pages
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 from storage.db import serve_requests_on
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
-    install_error_handlers(app)
+    install_error_pages(app)
     document_validation_errors(app)
     for module in (
         ops_router,

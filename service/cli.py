@@ -81,7 +81,7 @@ def serve(
     """
     import uvicorn
 
-    from service.invoices.validator import processes_per_worker
+    from service.validator import processes_per_worker
 
     os.environ.setdefault("JURYO_VALIDATION_PROCESSES", str(processes_per_worker(workers)))
     _settings()  # fail fast, naming the bad variable

@@ -19,6 +19,7 @@ and traceback, and answers a plain 500.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -168,12 +169,15 @@ def _wants_html(request: Request) -> bool:
     )
 
 
-async def render_error(request: Request, exc: AppError) -> Response:
-    """An ``AppError`` as JSON for the API, as a page for browsers; its headers on both."""
-    if not _wants_html(request):
-        return error_response(exc)
-    from service.pages import error_page
+ErrorPage = Callable[[Request, AppError], Response]
+"""How a browser is shown an ``AppError``: given by the pages (``service.pages``), which sit
+above this module, so errors never import them."""
 
+
+async def render_error(request: Request, exc: AppError, error_page: ErrorPage | None) -> Response:
+    """An ``AppError`` as JSON for the API, as a page for browsers; its headers on both."""
+    if error_page is None or not _wants_html(request):
+        return error_response(exc)
     response = await run_in_threadpool(error_page, request, exc)  # reads the template file
     for name, value in exc.headers().items():  # Retry-After means as much to a browser
         response.headers.setdefault(name, value)
@@ -200,8 +204,9 @@ class LastResort:
     the app adds that), this logs it once with the id and ends the request itself.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, error_page: ErrorPage | None = None) -> None:
         self.app = app
+        self.error_page = error_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -220,17 +225,18 @@ class LastResort:
             log.exception("unhandled error")
             if not started:  # else the server closes the connection of the half-sent answer
                 response = await render_error(
-                    Request(scope), AppError("an unexpected error occurred")
+                    Request(scope), AppError("an unexpected error occurred"), self.error_page
                 )
                 await response(scope, receive, send)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Map every failure to a clear response; never leak a stack trace."""
+def install_error_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+    """Map every failure to a clear response; never leak a stack trace. Without an
+    ``error_page`` every answer is JSON."""
 
     async def on_app_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AppError)
-        return await render_error(request, exc)
+        return await render_error(request, exc, error_page)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -288,4 +294,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, on_database)
     app.add_exception_handler(PoolTimeout, on_database)
     app.add_exception_handler(StorageUnavailable, on_storage)
-    app.add_middleware(LastResort)
+    app.add_middleware(LastResort, error_page=error_page)

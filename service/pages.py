@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SESSION_COOKIE, RuntimeDep
-from service.errors import AppError, BadRequest, Forbidden
+from service.errors import AppError, BadRequest, Forbidden, install_error_handlers
 from service.i18n import LANG_COOKIE, language, translator
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -71,6 +71,11 @@ def error_page(request: Request, exc: AppError) -> Response:
         {"status": exc.status_code, "detail": exc.detail},
         status_code=exc.status_code,
     )
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """The app's error handlers, browsers answered with ``error_page`` rather than JSON."""
+    install_error_handlers(app, error_page)
 
 
 def page_session(request: Request, runtime: RuntimeDep) -> BrowserSession:

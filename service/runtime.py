@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.invoices.validator import Validator, shared_validator
 from service.settings import Settings
+from service.validator import Validator, shared_validator
 from storage.db import create_db_engine, read_only, session_factory
 from storage.objects import ObjectStore, open_object_store
 

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.zengin import ZenginError, to_zengin_text
+
 
 class SettingsError(Exception):
     """The environment holds a value juryo cannot start with."""
@@ -111,8 +113,6 @@ class Settings(BaseSettings):
     def _zengin_name(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        from service.accounting.zengin import ZenginError, to_zengin_text
-
         try:
             converted = to_zengin_text(value)
         except ZenginError as exc:

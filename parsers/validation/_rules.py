@@ -196,11 +196,6 @@ def decimal(value: str | etree._Element | None) -> Decimal | None:
         return None
 
 
-def codes(words: str) -> frozenset[str]:
-    """A code list written as whitespace-separated values."""
-    return frozenset(words.split())
-
-
 def in_list(values: Iterable[str]) -> Predicate:
     """Predicate: normalize-space() of the context node is one of ``values``."""
     allowed = frozenset(values)

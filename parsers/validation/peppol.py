@@ -37,7 +37,6 @@ from parsers.validation._rules import (
     Rule,
     RuleSet,
     attr_in_list,
-    codes,
     decimal,
     first,
     in_list,
@@ -49,6 +48,7 @@ from parsers.validation.peppol_national import (
     se_orgnr,
     validate_national,
 )
+from schemas.codelists import codes
 
 __all__ = ["PEPPOL_BIS3", "RELEASE", "applies", "validate_peppol"]
 

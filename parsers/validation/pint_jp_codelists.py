@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (rule tables: Japanese full-width punctuation, one row per rule)
 """JP PINT code-list rules (``ibr-cl-*``): coded values must come from the published lists.
 
-The lists are data in :mod:`parsers.validation.pint_jp_code_data`. A value matches when its
+The lists are data in :mod:`schemas.pint_jp_codes`. A value matches when its
 whitespace-normalised form is one of the codes, which is what the official ``contains(' list ',
 concat(' ', normalize-space(.), ' '))`` tests mean. Only the document type codes
 (``ibr-cl-01``) differ between billing, self-billing and non-tax-registered invoices.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from parsers.validation import pint_jp_code_data as lists
 from parsers.validation._rules import FATAL, Predicate, Rule, text
+from schemas import pint_jp_codes as lists
 
 __all__ = ["CODE_LIST_RULES", "document_type_rule"]
 

@@ -1,27 +1,19 @@
-"""Batch exports (JSON, CSV, Zengin) and the CSV download of an invoice search.
+"""Batch exports (JSON, CSV, Zengin).
 
-CSV files are UTF-8 with a byte-order mark and CRLF line ends, so Excel opens them cleanly;
-cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) get a
-leading apostrophe. Batch CSV columns, one row per invoice:
+CSV files are written as ``service.spreadsheet`` writes every download. Batch CSV columns, one
+row per invoice:
 
     batch_id, payment_date, invoice_id, invoice_number, document_type, issue_date, due_date,
     registration_number, supplier_name, creditor_number, bank_code, branch_code, account_type,
     account_number, account_holder, currency, payable_amount, tax_amount,
     taxable_10, tax_10, taxable_8, tax_8
-
-Search CSV columns: id, status, invoice_number, document_type, issue_date, due_date,
-registration_number, supplier_name, department, currency, payable_amount, tax_amount,
-received_at, paid_on.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,17 +21,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from parsers.model import TaxSubtotal
-from service.accounting import zengin
+from service import zengin
+from service.amounts import money
 from service.errors import Conflict, Unprocessable
 from service.invoices import content
 from service.invoices.data_entry import RecordedEntry, TaxEntry
-from service.invoices.schemas import money
 from service.settings import Settings
+from service.spreadsheet import BOM, Rows, cell
 from storage.models import BANK_ACCOUNT_FIELDS, Batch, BatchStatus
 from storage.repositories import batches as repo
-from storage.repositories import invoices as invoice_repo
 
-BOM = "\ufeff"
 BATCH_CSV_COLUMNS = (
     "batch_id",
     "payment_date",
@@ -60,48 +51,8 @@ BATCH_CSV_COLUMNS = (
     "taxable_8",
     "tax_8",
 )
-SEARCH_CSV_COLUMNS = (
-    "id",
-    "status",
-    "invoice_number",
-    "document_type",
-    "issue_date",
-    "due_date",
-    "registration_number",
-    "supplier_name",
-    "department",
-    "currency",
-    "payable_amount",
-    "tax_amount",
-    "received_at",
-    "paid_on",
-)
-SEARCH_PAGE = 1000
 _bank_account = operator.attrgetter(*BANK_ACCOUNT_FIELDS)
 """An export row's bank account fields, in their order."""
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-class _Rows:
-    """Render rows to CSV text one chunk at a time."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
-
-    def render(self, rows: Iterable[Sequence[Any]]) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerows(rows)
-        return self.buffer.getvalue()
 
 
 def taxes_per_rate(
@@ -153,7 +104,7 @@ def check_exportable(batch: Batch) -> None:
 def batch_csv(session: Session, batch: Batch) -> Iterator[str]:
     """The batch as CSV, one row per invoice (columns in the module docstring)."""
     check_exportable(batch)
-    rows = _Rows()
+    rows = Rows()
     yield BOM + rows.render([BATCH_CSV_COLUMNS])
     chunk: list[list[str]] = []
     for row in repo.export_rows(session, batch.id):
@@ -162,7 +113,7 @@ def batch_csv(session: Session, batch: Batch) -> Iterator[str]:
         taxable_8, tax_8 = _rate(taxes, "8")
         chunk.append(
             [
-                _cell(v)
+                cell(v)
                 for v in (
                     batch.id,
                     batch.payment_date.isoformat(),
@@ -383,51 +334,3 @@ def format_names() -> str:
     """``json, csv or zengin``: the formats as a sentence names them."""
     *first, last = BATCH_FORMATS
     return f"{', '.join(first)} or {last}"
-
-
-# --- search export ----------------------------------------------------------------------------
-
-
-def search_csv(
-    sessions: Callable[[], AbstractContextManager[Session]],
-    scope: invoice_repo.Scope,
-    criteria: invoice_repo.InvoiceFilter,
-) -> Iterator[str]:
-    """Every invoice of a search as CSV, read in pages within one read transaction."""
-    rows = _Rows()
-    yield BOM + rows.render([SEARCH_CSV_COLUMNS])
-    with sessions() as session:
-        offset = 0
-        while True:
-            page, _total = invoice_repo.search(
-                session, scope, criteria, limit=SEARCH_PAGE, offset=offset
-            )
-            if not page:
-                return
-            yield rows.render(
-                [
-                    [
-                        _cell(v)
-                        for v in (
-                            invoice.id,
-                            invoice.status,
-                            invoice.invoice_number,
-                            invoice.document_type,
-                            invoice.issue_date,
-                            invoice.due_date,
-                            invoice.supplier.registration_number,
-                            invoice.supplier.name,
-                            invoice.department.code if invoice.department else None,
-                            invoice.currency,
-                            money(invoice.payable_amount, invoice.currency),
-                            money(invoice.tax_amount, invoice.currency),
-                            invoice.received_at.isoformat(),
-                            invoice.paid_on,
-                        )
-                    ]
-                    for invoice in page
-                ]
-            )
-            if len(page) < SEARCH_PAGE:
-                return
-            offset += SEARCH_PAGE

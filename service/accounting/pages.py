@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from service import clock, forms
+from service import clock, formatting, forms
 from service.accounting import service
 from service.accounting.auth import (
     KEEPS_CREDITORS,
@@ -24,7 +24,6 @@ from service.accounting.auth import (
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import NotFound, Unprocessable
-from service.invoices import display
 from service.pages import form_action, render
 from storage.models import BankAccount
 from storage.repositories import batches as repo
@@ -33,7 +32,7 @@ from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 200
-HELPERS: dict[str, Any] = {"money": display.money, "tokyo": display.tokyo}
+HELPERS: dict[str, Any] = {"money": formatting.money, "tokyo": formatting.tokyo}
 
 
 def _date(value: str, label: str) -> dt.date | None:

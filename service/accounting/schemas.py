@@ -8,7 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.accounting.service import CreatedBatch
-from service.invoices.schemas import money
+from service.amounts import money
 from storage.models import Batch, BatchStatus
 
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from service import clock
-from service.accounting.zengin import ACCOUNT_TYPES, ZenginError, is_digits, to_zengin_text
 from service.errors import Conflict, NotFound, Unprocessable
 from service.i18n import TEXTS
+from service.zengin import ACCOUNT_TYPES, ZenginError, is_digits, to_zengin_text
 from storage import audit
 from storage.audit import Actor
 from storage.models import (

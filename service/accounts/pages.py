@@ -20,8 +20,8 @@ from service.accounts.service import LoginTaken
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
+from service.formatting import tokyo
 from service.i18n import language, translator
-from service.invoices.display import tokyo
 from service.pages import form_action, render
 from storage.models import User
 from storage.repositories import organisation

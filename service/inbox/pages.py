@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from service import deadlines
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
@@ -149,7 +150,7 @@ def _decision_page(
             if invoice.amounts_entered_by_id
             else None,
             "routing": _routing_explanation(invoice, lang),
-            "works": decisions.effective_works(invoice),
+            "works": deadlines.effective_works(invoice),
             "works_choice": {None: "inherit", True: "yes", False: "no"}[invoice.works_contract],
             "pending": invoice.status == InvoiceStatus.PENDING,
             "forward_to": [

@@ -9,10 +9,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service import deadlines
+from service.amounts import money
 from service.deps import MAX_ROW_ID
-from service.inbox import deadlines
 from service.inbox.service import Outcome, approval_rule
-from service.invoices.schemas import InvoiceOut, money
+from service.invoices.schemas import InvoiceOut
 from storage.models import Invoice, InvoiceStatus
 
 Urgency = Literal["overdue", "due-soon", "ok", "unknown"]

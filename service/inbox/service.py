@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from service import clock
 from service.auth.principal import Principal
+from service.deadlines import payment_deadline
 from service.errors import BadRequest, Conflict, NotFound
-from service.inbox import auth, deadlines
+from service.inbox import auth
 from service.invoices.data_entry import entered_differs, highest_shown
 from service.routing.service import RoutingRule, explain
 from storage import audit
-from storage.models import Delegation, Department, Invoice, InvoiceStatus, utcnow
+from storage.models import Delegation, Invoice, InvoiceStatus, utcnow
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -71,23 +72,6 @@ def approval_rule(invoice: Invoice) -> ApprovalRule:
 def approvals_needed(invoice: Invoice, approvers: Sequence[int] = ()) -> int:
     """How many approvals the invoice needs, after those of ``approvers``."""
     return approval_rule(invoice).needed_given(approvers)
-
-
-def effective_works(invoice: Invoice) -> bool:
-    """Construction works (40 days): the invoice's override, else its department's setting."""
-    if invoice.works_contract is not None:
-        return invoice.works_contract
-    return bool(invoice.department and invoice.department.works_contracts)
-
-
-def payment_deadline(invoice: Invoice, *, works: bool | None = None) -> dt.date:
-    """The statutory deadline from the clock's start, works setting and paused days."""
-    started = invoice.clock_started_at or invoice.received_at
-    return deadlines.deadline(
-        started,
-        works=effective_works(invoice) if works is None else works,
-        paused_days=invoice.clock_paused_days,
-    )
 
 
 def inbox_departments(session: Session, caller: Principal, code: str | None) -> list[int]:
@@ -287,22 +271,6 @@ def set_works(
     _apply(session, invoice, version, works_contract=works, payment_deadline=deadline)
     _event(session, caller, invoice, "invoice.works", None, works=works)
     return invoice
-
-
-def start_clock(invoice: Invoice, department: Department, replaced: Invoice | None) -> None:
-    """Set the deadline of a newly received invoice; a corrected one continues the clock of
-    the returned invoice it replaces, without the days it spent returned (art. 7)."""
-    if replaced is not None and replaced.returned_at is not None:
-        invoice.clock_started_at = replaced.clock_started_at or replaced.received_at
-        invoice.clock_paused_days = replaced.clock_paused_days + deadlines.paused_days(
-            replaced.returned_at, invoice.received_at
-        )
-        invoice.works_contract = replaced.works_contract
-    else:
-        invoice.clock_started_at = invoice.received_at
-        invoice.clock_paused_days = 0
-    invoice.department = department
-    invoice.payment_deadline = payment_deadline(invoice)
 
 
 # --- the routing explanation ---------------------------------------------------------------

@@ -1,16 +1,14 @@
-"""How invoices read on a page: yen, Tokyo time, parties, and the data-entry form's values.
+"""How invoices read on a page: parties and the data-entry form's values.
 
-Kept apart from the routes so templates get plain, already-formatted values and the
-formatting rules (JPY without decimals, times in Asia/Tokyo) live in one place.
+Kept apart from the routes so templates get plain, already-formatted values; yen, Tokyo time
+and rates are formatted by ``service.formatting``, as on every page.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from parsers import registration
 from parsers.model import Contact, Guesses, Party, PostalAddress, TaxGuess
@@ -19,39 +17,8 @@ from service.invoices.content import GuessedContent, content_of
 from service.invoices.data_entry import DataEntry, RecordedEntry, TaxEntry, recorded_entry
 from storage.models import Invoice
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 RATES = (Decimal(10), Decimal(8))
 """The consumption tax rates a Japanese invoice shows: standard and reduced (軽減税率)."""
-
-
-def _decimal(value: Decimal | str | int | None) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def money(value: Decimal | str | int | None, currency: str | None = "JPY") -> str:
-    """``16,150`` for yen (no decimals), ``1,234.50 EUR`` for other currencies."""
-    amount = _decimal(value)
-    if amount is None:
-        return ""
-    if currency in (None, "JPY") and amount == amount.to_integral():
-        return f"¥{amount:,.0f}"
-    return f"{amount:,.2f} {currency or ''}".strip()
-
-
-def tokyo(when: dt.datetime | None) -> str:
-    """A timestamp as people in the city hall read it."""
-    return when.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if when else ""
-
-
-def percent(value: Decimal | str | None) -> str:
-    """``10%`` rather than ``10.00``."""
-    rate = _decimal(value)
-    return "" if rate is None else f"{rate.normalize():f}%"
 
 
 @dataclass(frozen=True, slots=True)

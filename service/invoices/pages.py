@@ -16,20 +16,19 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from parsers.pdf import is_pdf
-from parsers.safexml import looks_like_xml
-from service import forms
+from service import formatting, forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
 from service.errors import AppError, BadRequest, NotFound
 from service.i18n import TEXTS, language, translator
-from service.invoices import display, history, intake, originals, receipts
+from service.intake import service as intake
+from service.intake.submission import Channel, Document, Submission, Unreadable
+from service.invoices import display, history, originals, receipts
 from service.invoices.auth import ENTERS_DATA, SUBMITS, SupplierForm, SupplierPage
 from service.invoices.content import GuessedContent, ParsedContent, content_of
 from service.invoices.data_entry import enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut
-from service.invoices.upload import Upload
 from service.pages import CheckedForm, PageSession, form_action, render
 from service.runtime import Runtime
 from storage.models import Invoice, InvoiceStatus
@@ -40,9 +39,9 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
 HELPERS: dict[str, Any] = {
-    "money": display.money,
-    "tokyo": display.tokyo,
-    "percent": display.percent,
+    "money": formatting.money,
+    "tokyo": formatting.tokyo,
+    "percent": formatting.percent,
     "statuses": [s.value for s in InvoiceStatus],
 }
 
@@ -93,13 +92,13 @@ def _received(filename: str, received: intake.Received, invoice: Invoice) -> Fil
 
 
 def _receive_one(
-    runtime: Runtime, caller: Principal, upload: Upload, *, validate_only: bool
+    runtime: Runtime, caller: Principal, document: Document, t: Any, *, validate_only: bool
 ) -> FileResult:
     """Intake as the API does it, in a transaction of its own so one failure spares the rest."""
-    name = upload.filename or "-"
+    name = document.name or "-"
     try:
         if validate_only:
-            result = runtime.validator.judge(upload.data, runtime.settings.max_upload_bytes)
+            result = intake.dry_run(runtime, document)
             return FileResult(
                 filename=name,
                 acceptable=result.acceptable,
@@ -107,26 +106,20 @@ def _receive_one(
                 findings=[FindingOut.model_validate(f) for f in result.findings],
             )
         with runtime.sessions() as session:
-            received = intake.submit(runtime, session, caller=caller, upload=upload)
+            received = intake.submit(runtime, session, Submission(document, caller, Channel.PAGE))
             return _received(name, received, receipts.answered(runtime, caller, received))
     except AppError as exc:
-        return FileResult(filename=name, error=exc.detail)
+        return FileResult(filename=name, error=_problem(exc, t))
 
 
-def _read_part(part: UploadFile, max_bytes: int, t: Any) -> Upload | str:
-    """The part as an ``Upload``, or the reason it cannot be one."""
-    data = part.file.read(max_bytes + 1)
-    if not data:
-        return str(t("upload.empty"))
-    if len(data) > max_bytes:
-        return str(t("upload.too_large"))
-    if is_pdf(data):
-        media_type = "application/pdf"
-    elif looks_like_xml(data):
-        media_type = "application/xml"
-    else:
-        return str(t("upload.not_invoice"))
-    return Upload(data, media_type, (part.filename or None) and part.filename[-255:])
+def _problem(exc: AppError, t: Any) -> str:
+    """What the person reads: why a file is unreadable in their language, else the detail."""
+    return str(t(exc.text_key)) if isinstance(exc, Unreadable) else exc.detail
+
+
+def _document(part: UploadFile, max_bytes: int) -> Document:
+    """The part's bytes, one past the limit at most (intake refuses what is over it)."""
+    return Document(part.file.read(max_bytes + 1), filename=part.filename)
 
 
 @router.get("/invoices/upload", response_class=HTMLResponse)
@@ -155,12 +148,13 @@ def upload(
         page_error, status_code = t("upload.not_approved"), 403
     results: list[FileResult] = []
     if page_error is None:
-        for part in chosen:
-            read = _read_part(part, runtime.settings.max_upload_bytes, t)
-            if isinstance(read, str):
-                results.append(FileResult(filename=part.filename or "-", error=read))
-            else:
-                results.append(_receive_one(runtime, caller, read, validate_only=validate_only))
+        max_bytes = runtime.settings.max_upload_bytes
+        results = [
+            _receive_one(
+                runtime, caller, _document(part, max_bytes), t, validate_only=validate_only
+            )
+            for part in chosen
+        ]
     return render(
         request,
         "invoices/upload.html",
@@ -387,7 +381,7 @@ def invoice_view(
         "findings": [FindingOut.model_validate(f) for f in invoice.findings],
         "history": [
             {
-                "at": display.tokyo(e.occurred_at),
+                "at": formatting.tokyo(e.occurred_at),
                 "action": _action_label(e.action, lang),
                 "actor_role": e.actor_role,
                 "actor_login": e.actor_login,
@@ -442,18 +436,16 @@ def correct(
     """Receive the corrected invoice for a returned one; it continues the returned one's clock."""
     caller = browser.principal
     t = translator(language(request))
-    read: Upload | str = t("upload.no_files")
-    if file is not None and file.filename:
-        read = _read_part(file, runtime.settings.max_upload_bytes, t)
     try:
-        if isinstance(read, str):
-            raise BadRequest(read)
+        if file is None or not file.filename:
+            raise BadRequest(t("upload.no_files"))
+        document = _document(file, runtime.settings.max_upload_bytes)
+        submission = Submission(document, caller, Channel.PAGE, replaces=invoice_id)
         with runtime.sessions() as session:
-            received = intake.submit(
-                runtime, session, caller=caller, upload=read, replaces=invoice_id
-            )
-            new_id = received.invoice.id
+            new_id = intake.submit(runtime, session, submission).invoice.id
     except AppError as exc:
+        # An unreadable file is the form's mistake: 400, in the person's language.
+        shown = BadRequest(_problem(exc, t)) if isinstance(exc, Unreadable) else exc
         with runtime.read_sessions() as session:
             invoice = _visible(request, session, browser, invoice_id)
             return render(
@@ -461,9 +453,9 @@ def correct(
                 "invoices/detail.html",
                 {
                     **invoice_view(request, session, invoice, browser.principal),
-                    "correction_error": exc.detail,
+                    "correction_error": shown.detail,
                 },
                 browser=browser,
-                status_code=exc.status_code,
+                status_code=shown.status_code,
             )
     return RedirectResponse(f"/invoices/{new_id}?corrected={invoice_id}", status_code=303)

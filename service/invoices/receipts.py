@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from service.auth.principal import Principal
 from service.errors import NotFound
-from service.invoices.intake import Received
+from service.intake.service import Received
 from service.runtime import Runtime
 from storage.models import Invoice
 from storage.repositories import invoices as repo

@@ -11,8 +11,6 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from service.accounting.exports import search_csv
-from service.auth.principal import Principal
 from service.deps import (
     MAX_ROW_ID,
     ApiCaller,
@@ -23,7 +21,9 @@ from service.deps import (
     StoreDep,
 )
 from service.errors import NotFound, responses
-from service.invoices import data_entry, history, intake, originals, receipts
+from service.intake import service as intake
+from service.intake.submission import Channel, Submission
+from service.invoices import data_entry, history, originals, receipts
 from service.invoices.auth import SupplierCaller
 from service.invoices.data_entry import DataEntry
 from service.invoices.schemas import (
@@ -33,7 +33,8 @@ from service.invoices.schemas import (
     InvoicePage,
     ValidationOut,
 )
-from service.invoices.upload import Upload, read_upload
+from service.invoices.search_export import search_csv
+from service.invoices.upload import read_upload
 from service.runtime import Runtime
 from service.versions import IfMatch, version_of
 from storage.models import InvoiceStatus
@@ -113,41 +114,23 @@ async def submit_invoice(
     ] = None,
 ) -> JSONResponse:
     """Submit an invoice. The answer comes only after the original and its record are durable."""
-    upload = await read_upload(request, runtime.settings.max_upload_bytes)
-    status, body = await run_in_threadpool(
-        _submit,
-        runtime,
-        session,
-        caller=caller,
-        upload=upload,
-        idempotency_key=idempotency_key,
-        replaces=replaces,
+    document = await read_upload(request, runtime.settings.max_upload_bytes)
+    submission = Submission(
+        document, caller, Channel.API, idempotency_key=idempotency_key, replaces=replaces
     )
+    status, body = await run_in_threadpool(_submit, runtime, session, submission)
     return JSONResponse(
         body, status_code=status, headers={"Location": f"/api/v1/invoices/{body['id']}"}
     )
 
 
 def _submit(
-    runtime: Runtime,
-    session: Session,
-    *,
-    caller: Principal,
-    upload: Upload,
-    idempotency_key: str | None,
-    replaces: int | None,
+    runtime: Runtime, session: Session, submission: Submission
 ) -> tuple[int, dict[str, Any]]:
     """Receive and render in the one worker thread: rendering reads the invoice's findings,
     department and original, and no database work may run on the event loop."""
-    received = intake.submit(
-        runtime,
-        session,
-        caller=caller,
-        upload=upload,
-        idempotency_key=idempotency_key,
-        replaces=replaces,
-    )
-    invoice = receipts.answered(runtime, caller, received)
+    received = intake.submit(runtime, session, submission)
+    invoice = receipts.answered(runtime, submission.sender, received)
     if not received.created:
         status = 200
     else:
@@ -168,9 +151,8 @@ async def validate_document(
     request: Request, caller: ApiCaller, runtime: RuntimeDep
 ) -> JSONResponse:
     """Dry run for any signed-in user: the verdict and findings; nothing is stored."""
-    max_bytes = runtime.settings.max_upload_bytes
-    upload = await read_upload(request, max_bytes)
-    result = await run_in_threadpool(runtime.validator.judge, upload.data, max_bytes)
+    document = await read_upload(request, runtime.settings.max_upload_bytes)
+    result = await run_in_threadpool(intake.dry_run, runtime, document)
     body = ValidationOut.of(result)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if body.valid else 422)
 

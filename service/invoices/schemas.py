@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from parsers import Result
+from service.amounts import money
 from service.invoices.history import HistoryEntry
 from storage.models import Invoice, InvoiceStatus
 
@@ -105,17 +106,6 @@ class InvoiceDetail(InvoiceOut):
                 for e in events
             ],
         )
-
-
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "ISK", "CLP", "VND", "HUF"})
-
-
-def money(amount: Decimal | None, currency: str | None) -> Decimal | None:
-    """An amount with its currency's usual decimals (JPY none), the same on every database."""
-    if amount is None:
-        return None
-    places = 0 if currency in ZERO_DECIMAL_CURRENCIES and amount == amount.to_integral() else 2
-    return amount.quantize(Decimal(1).scaleb(-places))
 
 
 def _common(invoice: Invoice) -> dict[str, Any]:

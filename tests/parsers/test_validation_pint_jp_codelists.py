@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from parsers.profiles import Profile
-from parsers.validation import pint_jp_code_data as lists
 from parsers.validation.pint_jp import validate_pint_jp
+from schemas import pint_jp_codes as lists
 from tests.parsers import validation_corpus as corpus
 from tests.parsers.validation_samples import parse, ubl_invoice
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+import schemas
 from parsers.findings import Severity
 from parsers.profiles import Profile, Syntax
 from parsers.validation import xsd
@@ -25,6 +26,13 @@ def test_profile_table() -> None:
     assert xsd_for(Syntax.CII, Profile.XRECHNUNG) is Artefact.CII_EXTENDED_XSD
     assert xsd_for(Syntax.CII, Profile.FACTURX_BASIC) is Artefact.CII_BASIC_XSD
     assert schematron_for(Syntax.CII) is Artefact.EN16931_CII_XSLT
+
+
+def test_the_schema_data_names_the_parsers_syntaxes_and_profiles() -> None:
+    """schemas keys its tables by identifiers (it imports nothing from parsers): each one must
+    be the value of a parsers enum, or a renamed profile would silently fall back."""
+    assert set(schemas.CII_XSD_BY_PROFILE) <= {profile.value for profile in Profile}
+    assert schemas.UBL == Syntax.UBL.value
 
 
 def test_a_missing_artefact_is_a_deployment_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.accounting.exports import SEARCH_CSV_COLUMNS
+from service.invoices.search_export import SEARCH_CSV_COLUMNS
 from storage.models import Role
 from tests.documents import jp_invoice
 from tests.support import LiveServer, make_department, make_supplier, make_user

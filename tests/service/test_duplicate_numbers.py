@@ -20,8 +20,8 @@ import parsers
 from service import clock
 from service.accounting.service import waiting_reasons
 from service.auth.principal import Principal
-from service.invoices import intake
-from service.invoices.upload import Upload
+from service.intake import service as intake
+from service.intake.submission import Channel, Document, Submission
 from service.settings import Settings
 from storage.db import transaction
 from storage.models import Batch, BatchItem, Invoice, Original, Role, Supplier, User, utcnow
@@ -122,11 +122,12 @@ def test_a_twin_recorded_between_the_checks_is_answered_with_its_record(
         retention_years=settings.retention_years,
     )
     judged = intake.Judged(
-        Upload(document, "application/xml"),
+        Submission(Document(document, "application/xml"), caller, Channel.API),
+        "application/xml",
         store.put(document, media_type="application/xml"),
         parsers.read(document, max_bytes=settings.max_upload_bytes),
     )
-    arguments = {"caller": caller, "judged": judged, "idempotency_key": None}
+    arguments = {"judged": judged}
     twins: list[intake.Received] = []
     with sessions() as racing:
 

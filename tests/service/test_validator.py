@@ -14,7 +14,7 @@ import pytest
 
 import parsers
 from parsers import Result
-from service.invoices.validator import Validator
+from service.validator import Validator
 from tests.documents import jp_invoice
 from tests.support import registration_number
 
@@ -107,7 +107,7 @@ def test_a_document_that_takes_too_long_is_refused_and_its_process_replaced() ->
 
 _OWNER = """
 import os, signal
-from service.invoices.validator import Validator
+from service.validator import Validator
 validator = Validator(2)
 validator.start()
 validator.judge(b"<Invoice/>", 1000)

@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
-from service.accounting import zengin
-from service.accounting.zengin import Requester, Transfer, ZenginError, to_zengin_text
+from service import zengin
+from service.zengin import Requester, Transfer, ZenginError, to_zengin_text
 
 # (name, 1-based first column, width, kind)
 SPEC_HEADER = [

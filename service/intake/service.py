@@ -1,4 +1,5 @@
-"""Receiving a supplier's document: store the original, judge it, record it, route it.
+"""Receiving a supplier's document, whatever the channel: store the original, judge it, record
+it, route it, start its payment clock.
 
 ``submit`` does it all in two phases, so that the slow part holds no database transaction: it
 writes the original to the object store and has the parsers judge it; ``record`` then writes
@@ -8,18 +9,18 @@ stored before the row that points to it; ``juryo reconcile`` removes objects no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from parsers import Finding, Result, Severity, is_acceptable, to_data
+from parsers import Finding, Result, Severity, is_acceptable, juryo_rules, to_data
 from parsers.model import DocumentKind
 from parsers.registration import normalize
 from service.auth.principal import Principal
+from service.deadlines import start_clock
 from service.errors import Conflict, Forbidden, NotFound
-from service.inbox.service import start_clock
-from service.invoices.upload import Upload
+from service.intake.submission import Document, Submission, media_type
 from service.routing.service import route
 from service.runtime import Runtime
 from storage import audit
@@ -32,9 +33,10 @@ from storage.repositories import organisation
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    """A stored original and what the parsers made of it."""
+    """A submission's stored original, as which media type, and what the parsers made of it."""
 
-    upload: Upload
+    submission: Submission
+    media_type: str
     stored: StoredObject
     result: Result
 
@@ -47,32 +49,26 @@ class Received:
     created: bool
 
 
-def submit(
-    runtime: Runtime,
-    session: Session,
-    *,
-    caller: Principal,
-    upload: Upload,
-    idempotency_key: str | None = None,
-    replaces: int | None = None,
-) -> Received:
-    """Receive an upload, all of it in the one worker thread it blocks: store the original
-    durably first (a store failure stops everything), judge it, then record and commit."""
-    stored = runtime.store.put(upload.data, media_type=upload.media_type)
-    result = runtime.validator.judge(upload.data, runtime.settings.max_upload_bytes)
+def submit(runtime: Runtime, session: Session, submission: Submission) -> Received:
+    """Receive a submission, all of it in the one worker thread it blocks: check it, store the
+    original durably first (a store failure stops everything), judge it, record and commit."""
+    document = submission.document
+    kind = media_type(document, runtime.settings.max_upload_bytes)
+    stored = runtime.store.put(document.data, media_type=kind)
+    result = runtime.validator.judge(document.data, runtime.settings.max_upload_bytes)
     return receive(
         session,
         runtime.store,
-        caller=caller,
-        judged=Judged(upload, stored, result),
-        idempotency_key=idempotency_key,
+        judged=Judged(submission, kind, stored, result),
         reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
-        replaces=replaces,
     )
 
 
-def _finding(rule_id: str, severity: Severity, en: str, ja: str) -> Finding:
-    return Finding(rule_id=rule_id, severity=severity, message_en=en, message_ja=ja)
+def dry_run(runtime: Runtime, document: Document) -> Result:
+    """What intake would make of a document, for any channel's "validate only"; nothing is
+    stored or recorded."""
+    media_type(document, runtime.settings.max_upload_bytes)
+    return runtime.validator.judge(document.data, runtime.settings.max_upload_bytes)
 
 
 def _seller_findings(result: Result, supplier: Supplier) -> list[Finding]:
@@ -86,14 +82,8 @@ def _seller_findings(result: Result, supplier: Supplier) -> list[Finding]:
         return []
     if not claimed or not own or normalize(claimed) == own:
         return []
-    return [
-        _finding(
-            "JURYO-INTAKE-SELLER",
-            severity,
-            f"The seller's registration number {claimed} is not that of your account ({own}).",
-            f"売手の登録番号 {claimed} は、ご利用アカウントの登録番号（{own}）と異なります。",
-        )
-    ]
+    rule = replace(juryo_rules.SELLER_NOT_SENDER, severity=severity)
+    return [rule.finding(claimed=claimed, own=own)]
 
 
 def _clip(value: str | None, length: int) -> str | None:
@@ -105,7 +95,7 @@ def _invoice_row(judged: Judged, supplier: Supplier, caller: Principal) -> Invoi
     invoice, guesses = result.invoice, result.guesses
     row = Invoice(
         supplier=supplier,
-        filename=judged.upload.filename,
+        filename=judged.submission.document.name,
         format=result.format.value,
         profile=result.profile.value,
         submitted_by_id=caller.user_id,
@@ -141,7 +131,7 @@ def _original(session: Session, judged: Judged, found: Original | None) -> Origi
     original = Original(
         sha256=judged.stored.sha256,
         size=judged.stored.size,
-        media_type=judged.upload.media_type,
+        media_type=judged.media_type,
         object_key=judged.stored.key,
     )
     session.add(original)
@@ -186,28 +176,16 @@ def _replayed(
     return repo.by_supplier_and_original(session, supplier.id, original.id), original
 
 
-def record(
-    session: Session,
-    *,
-    caller: Principal,
-    judged: Judged,
-    idempotency_key: str | None,
-    reject_duplicate_numbers: bool,
-    replaces: int | None = None,
-) -> Received:
-    """Record, route and audit a judged document in the caller's transaction."""
+def record(session: Session, *, judged: Judged, reject_duplicate_numbers: bool) -> Received:
+    """Record, route and audit a judged document in the sender's transaction."""
+    caller = judged.submission.sender
     if caller.supplier_id is None or not caller.supplier_approved:
         raise Forbidden(
             "your account is not approved yet: until then use POST /api/v1/validate to check"
         )
     with session.no_autoflush:  # read everything first, then write in one flush
         row, findings = _prepare(
-            session,
-            caller=caller,
-            judged=judged,
-            idempotency_key=idempotency_key,
-            reject_duplicate_numbers=reject_duplicate_numbers,
-            replaces=replaces,
+            session, judged=judged, reject_duplicate_numbers=reject_duplicate_numbers
         )
     if findings is None:
         return Received(row, created=False)
@@ -233,15 +211,11 @@ def record(
 
 
 def _prepare(
-    session: Session,
-    *,
-    caller: Principal,
-    judged: Judged,
-    idempotency_key: str | None,
-    reject_duplicate_numbers: bool,
-    replaces: int | None,
+    session: Session, *, judged: Judged, reject_duplicate_numbers: bool
 ) -> tuple[Invoice, list[Finding] | None]:
     """The new invoice row and its findings, or (the earlier row, None) for a repeat."""
+    caller, replaces = judged.submission.sender, judged.submission.replaces
+    idempotency_key = judged.submission.idempotency_key
     assert caller.supplier_id is not None
     replaced = _returned_invoice(session, caller, replaces) if replaces is not None else None
     supplier = organisation.supplier_for_routing(session, caller.supplier_id)
@@ -291,18 +265,12 @@ def _prepare(
 def _duplicate_number(row: Invoice, holder: Invoice, reject: bool) -> Finding:
     """The warning for a second invoice with a received number (JURYO_DUPLICATE_NUMBERS=warn);
     under ``reject`` the 409 that names the invoice holding the number."""
-    message = (
-        f"invoice {row.invoice_number} of {row.issue_date} was already received "
-        "with different content"
+    finding = juryo_rules.DUPLICATE_NUMBER.finding(
+        number=row.invoice_number, issue_date=row.issue_date
     )
     if reject:
-        raise Conflict(message, extra={"existing_id": holder.id})
-    return _finding(
-        "JURYO-INTAKE-DUPLICATE",
-        Severity.WARNING,
-        message,
-        f"請求書番号 {row.invoice_number}（{row.issue_date}）は内容の異なるものを受領済みです。",
-    )
+        raise Conflict(finding.message_en, extra={"existing_id": holder.id})
+    return finding
 
 
 def _preceding_id(session: Session, supplier: Supplier, result: Result) -> int | None:
@@ -317,14 +285,7 @@ def _preceding_id(session: Session, supplier: Supplier, result: Result) -> int |
 
 
 def receive(
-    session: Session,
-    store: ObjectStore,
-    *,
-    caller: Principal,
-    judged: Judged,
-    idempotency_key: str | None,
-    reject_duplicate_numbers: bool,
-    replaces: int | None = None,
+    session: Session, store: ObjectStore, *, judged: Judged, reject_duplicate_numbers: bool
 ) -> Received:
     """``record`` and commit, so the answer follows durability (one hop, short lock).
 
@@ -337,12 +298,7 @@ def receive(
     for attempt in range(2):
         try:
             received = record(
-                session,
-                caller=caller,
-                judged=judged,
-                idempotency_key=idempotency_key,
-                reject_duplicate_numbers=reject_duplicate_numbers,
-                replaces=replaces,
+                session, judged=judged, reject_duplicate_numbers=reject_duplicate_numbers
             )
             session.commit()
             break
@@ -353,5 +309,5 @@ def receive(
     if received.created and not judged.stored.created and not store.exists(judged.stored.key):
         # The bytes were stored before this upload, perhaps as an orphan that the reconciler
         # removed meanwhile: store them again before acknowledging.
-        store.put(judged.upload.data, media_type=judged.upload.media_type)
+        store.put(judged.submission.document.data, media_type=judged.media_type)
     return received

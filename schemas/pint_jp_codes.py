@@ -7,7 +7,7 @@ release rather than editing single codes.
 
 from __future__ import annotations
 
-from parsers.validation._rules import codes
+from schemas.codelists import codes
 
 UNCL1001_INVOICE = codes(
     "80 82 84 380 383 386 388 393 395 575 623 780 71 102 218 219 331 382 480 553 817 870 875"
