@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.clock import local_date, today
-from storage.models import Department, Invoice
+from storage.models import Department, InvoiceRecord
 
 DAYS_TO_PAY = 30
 DAYS_TO_PAY_WORKS = 40
@@ -33,14 +33,14 @@ def days_left(payment_deadline: dt.date | None, on: dt.date | None = None) -> in
     return (payment_deadline - (on or today())).days
 
 
-def effective_works(invoice: Invoice) -> bool:
+def effective_works(invoice: InvoiceRecord) -> bool:
     """Construction works (40 days): the invoice's override, else its department's setting."""
     if invoice.works_contract is not None:
         return invoice.works_contract
     return bool(invoice.department and invoice.department.works_contracts)
 
 
-def payment_deadline(invoice: Invoice, *, works: bool | None = None) -> dt.date:
+def payment_deadline(invoice: InvoiceRecord, *, works: bool | None = None) -> dt.date:
     """The statutory deadline from the clock's start, works setting and paused days."""
     started = invoice.clock_started_at or invoice.received_at
     return deadline(
@@ -50,7 +50,9 @@ def payment_deadline(invoice: Invoice, *, works: bool | None = None) -> dt.date:
     )
 
 
-def start_clock(invoice: Invoice, department: Department, replaced: Invoice | None) -> None:
+def start_clock(
+    invoice: InvoiceRecord, department: Department, replaced: InvoiceRecord | None
+) -> None:
     """Set the deadline of a newly received invoice; a corrected one continues the clock of
     the returned invoice it replaces, without the days it spent returned (art. 7)."""
     if replaced is not None and replaced.returned_at is not None:

@@ -334,7 +334,7 @@ UNDATED_LIVE_NUMBER = text(
 """The same for invoices without an issue date (a unique index treats NULLs as distinct)."""
 
 
-class Invoice(Base):
+class InvoiceRecord(Base):
     """One received document and where it stands; the canonical content is kept as JSON."""
 
     __tablename__ = "invoices"
@@ -426,8 +426,8 @@ class Invoice(Base):
     supplier: Mapped[Supplier] = relationship()
     original: Mapped[Original] = relationship()
     department: Mapped[Department | None] = relationship()
-    findings: Mapped[list[Finding]] = relationship(
-        back_populates="invoice", cascade="all, delete-orphan", order_by="Finding.id"
+    findings: Mapped[list[FindingRecord]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="FindingRecord.id"
     )
 
 
@@ -487,7 +487,7 @@ class Delegation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class Finding(Base):
+class FindingRecord(Base):
     """A validation finding recorded with the invoice it was found in."""
 
     __tablename__ = "findings"
@@ -503,7 +503,7 @@ class Finding(Base):
     location: Mapped[str | None] = mapped_column(Text)
     business_term: Mapped[str | None] = mapped_column(String(16))
 
-    invoice: Mapped[Invoice] = relationship(back_populates="findings")
+    invoice: Mapped[InvoiceRecord] = relationship(back_populates="findings")
 
 
 class Batch(Base):
@@ -618,8 +618,8 @@ __all__ = [
     "Delegation",
     "Department",
     "DepartmentAlias",
-    "Finding",
-    "Invoice",
+    "FindingRecord",
+    "InvoiceRecord",
     "InvoiceStatus",
     "Original",
     "PurchaseOrder",

@@ -19,7 +19,7 @@ Exceptions::
     ├── ObjectNotFound           no object under that key
     ├── ObjectLocked             retention forbids deleting it
     ├── StorageUnavailable       the backend cannot be reached or is misconfigured
-    └── IntegrityError           the bytes do not match their SHA-256
+    └── ObjectIntegrityError           the bytes do not match their SHA-256
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FileObjectStore",
-    "IntegrityError",
+    "ObjectIntegrityError",
     "ObjectLocked",
     "ObjectNotFound",
     "ObjectStore",
@@ -79,7 +79,7 @@ class StorageUnavailable(StorageError):
     """The backend cannot be reached or is misconfigured; retrying later may help."""
 
 
-class IntegrityError(StorageError):
+class ObjectIntegrityError(StorageError):
     """The stored bytes do not match their SHA-256: the original was altered or corrupted."""
 
 
@@ -162,7 +162,9 @@ def _checked_folder(folder: str) -> str:
 def _verified(key: str, data: bytes) -> bytes:
     actual = hashlib.sha256(data).hexdigest()
     if actual != key:
-        raise IntegrityError(f"object {key} has SHA-256 {actual}: it was altered or corrupted")
+        raise ObjectIntegrityError(
+            f"object {key} has SHA-256 {actual}: it was altered or corrupted"
+        )
     return data
 
 
@@ -403,13 +405,15 @@ class S3ObjectStore:
         except botocore.exceptions.NoCredentialsError as exc:
             raise StorageUnavailable(f"cannot {action}: no S3 credentials configured") from exc
         except botocore.exceptions.FlexibleChecksumError as exc:
-            raise IntegrityError(f"cannot {action}: checksum mismatch: {exc}") from exc
+            raise ObjectIntegrityError(f"cannot {action}: checksum mismatch: {exc}") from exc
         except botocore.exceptions.ClientError as exc:
             code = _error_code(exc)
             if code in _NOT_FOUND_CODES:
                 raise ObjectNotFound(f"cannot {action}: not found in {self._where}") from exc
             if code in _CHECKSUM_CODES:
-                raise IntegrityError(f"cannot {action}: server saw a checksum mismatch") from exc
+                raise ObjectIntegrityError(
+                    f"cannot {action}: server saw a checksum mismatch"
+                ) from exc
             if code in {"NoSuchBucket", "AccessDenied", "403", "InvalidAccessKeyId"}:
                 raise StorageUnavailable(f"cannot {action}: {code} for {self._where}") from exc
             raise StorageError(f"cannot {action}: {code} from {self._where}: {exc}") from exc
@@ -482,7 +486,7 @@ class S3ObjectStore:
             data = response["Body"].read()
         try:
             return _verified(key, data)
-        except IntegrityError:
+        except ObjectIntegrityError:
             if not self.object_lock_enabled():
                 raise
             return self._retained_version(key)
@@ -502,7 +506,7 @@ class S3ObjectStore:
                     )["Body"].read()
                     if hashlib.sha256(body).hexdigest() == key:
                         return body
-        raise IntegrityError(f"object {key}: no stored version has the right SHA-256")
+        raise ObjectIntegrityError(f"object {key}: no stored version has the right SHA-256")
 
     def exists(self, key: str) -> bool:
         if not _is_key(key):

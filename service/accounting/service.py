@@ -21,7 +21,7 @@ from storage.models import (
     BankAccount,
     Batch,
     BatchStatus,
-    Invoice,
+    InvoiceRecord,
     Supplier,
     utcnow,
 )
@@ -54,11 +54,11 @@ DUPLICATE_NUMBER = "duplicate_number"
 paid, in an open batch, or taken by this one (a bank must not pay one invoice twice)."""
 
 
-def _excluded(invoice: Invoice, reason: str) -> Excluded:
+def _excluded(invoice: InvoiceRecord, reason: str) -> Excluded:
     return Excluded(invoice.id, invoice.supplier.registration_number, invoice.supplier.name, reason)
 
 
-def exclusion_reason(invoice: Invoice) -> str:
+def exclusion_reason(invoice: InvoiceRecord) -> str:
     """Why a bank transfer cannot pay this approved invoice."""
     supplier = invoice.supplier
     if invoice.document_type != "invoice":
@@ -72,7 +72,9 @@ def exclusion_reason(invoice: Invoice) -> str:
     return "unknown"
 
 
-def waiting_reasons(session: Session, invoices: list[Invoice]) -> list[tuple[Invoice, str]]:
+def waiting_reasons(
+    session: Session, invoices: list[InvoiceRecord]
+) -> list[tuple[InvoiceRecord, str]]:
     """Approved invoices with what would keep each out of a batch (``unknown``: nothing)."""
     taken = repo.number_taken(session, [i.id for i in invoices])
     return [(i, DUPLICATE_NUMBER if i.id in taken else exclusion_reason(i)) for i in invoices]

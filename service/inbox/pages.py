@@ -25,7 +25,7 @@ from service.inbox.auth import ClerkForm, ClerkPage
 from service.inbox.schemas import InboxItem
 from service.invoices.pages import HELPERS, invoice_view
 from service.pages import form_action, render
-from storage.models import Approval, Invoice, InvoiceStatus
+from storage.models import Approval, InvoiceRecord, InvoiceStatus
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -110,7 +110,7 @@ def inbox(
 # --- one invoice: everything needed to decide -------------------------------------------------
 
 
-def _routing_explanation(invoice: Invoice, lang: str) -> str | None:
+def _routing_explanation(invoice: InvoiceRecord, lang: str) -> str | None:
     """Why the invoice is in this department; nothing to say for one never routed."""
     routing = decisions.routing_of(invoice)
     if routing.rule is None:
@@ -167,7 +167,7 @@ def _decision_page(
 
 
 def _approval_view(
-    approval: Approval, invoice: Invoice, caller: Principal, logins: dict[int | None, str]
+    approval: Approval, invoice: InvoiceRecord, caller: Principal, logins: dict[int | None, str]
 ) -> dict[str, object]:
     """One approval as the panel lists it; one given before the amounts last changed is
     shown as voided, since it no longer counts."""

@@ -14,7 +14,7 @@ from service.amounts import money
 from service.deps import MAX_ROW_ID
 from service.inbox.service import Outcome, approval_rule
 from service.invoices.schemas import InvoiceOut
-from storage.models import Invoice, InvoiceStatus
+from storage.models import InvoiceRecord, InvoiceStatus
 
 Urgency = Literal["overdue", "due-soon", "ok", "unknown"]
 DUE_SOON_DAYS = 7
@@ -47,7 +47,7 @@ class InboxItem(InvoiceOut):
     amount_revision: int
 
     @classmethod
-    def with_state(cls, invoice: Invoice, approvers: Sequence[int]) -> InboxItem:
+    def with_state(cls, invoice: InvoiceRecord, approvers: Sequence[int]) -> InboxItem:
         """Render an inbox row, given the clerks who approved the current amounts."""
         left = deadlines.days_left(invoice.payment_deadline)
         rule = approval_rule(invoice)

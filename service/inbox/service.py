@@ -23,7 +23,7 @@ from service.inbox import auth
 from service.invoices.data_entry import entered_differs, highest_shown
 from service.routing.service import RoutingRule, explain
 from storage import audit
-from storage.models import Delegation, Invoice, InvoiceStatus, utcnow
+from storage.models import Delegation, InvoiceRecord, InvoiceStatus, utcnow
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -33,7 +33,7 @@ from storage.repositories import organisation
 class Outcome:
     """The invoice after a decision, and what happened."""
 
-    invoice: Invoice
+    invoice: InvoiceRecord
     action: str
     approvals: int
     approvals_needed: int
@@ -58,7 +58,7 @@ class ApprovalRule:
         return self.needed
 
 
-def approval_rule(invoice: Invoice) -> ApprovalRule:
+def approval_rule(invoice: InvoiceRecord) -> ApprovalRule:
     """The rule for the invoice as it is now (decided on the highest amount it has shown)."""
     highest = highest_shown(invoice)
     needed = 1
@@ -69,7 +69,7 @@ def approval_rule(invoice: Invoice) -> ApprovalRule:
     return ApprovalRule(needed=needed, other_than=other_than, highest=highest)
 
 
-def approvals_needed(invoice: Invoice, approvers: Sequence[int] = ()) -> int:
+def approvals_needed(invoice: InvoiceRecord, approvers: Sequence[int] = ()) -> int:
     """How many approvals the invoice needs, after those of ``approvers``."""
     return approval_rule(invoice).needed_given(approvers)
 
@@ -81,7 +81,7 @@ def inbox_departments(session: Session, caller: Principal, code: str | None) -> 
     return [auth.own_department(session, caller, code).id]
 
 
-def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> Invoice:
+def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> InvoiceRecord:
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
@@ -91,7 +91,7 @@ def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> I
     return invoice
 
 
-def _stale(invoice: Invoice, version: int) -> Conflict:
+def _stale(invoice: InvoiceRecord, version: int) -> Conflict:
     return Conflict(
         f"invoice {invoice.id} changed meanwhile (version {invoice.version}, you sent {version}); "
         "reload it and decide again",
@@ -99,7 +99,7 @@ def _stale(invoice: Invoice, version: int) -> Conflict:
     )
 
 
-def _apply(session: Session, invoice: Invoice, version: int, **values: Any) -> None:
+def _apply(session: Session, invoice: InvoiceRecord, version: int, **values: Any) -> None:
     if invoice.version != version or not repo.change_if_current(
         session, invoice.id, version, **values
     ):
@@ -109,7 +109,7 @@ def _apply(session: Session, invoice: Invoice, version: int, **values: Any) -> N
 def _event(
     session: Session,
     caller: Principal,
-    invoice: Invoice,
+    invoice: InvoiceRecord,
     action: str,
     reason: str | None,
     **details: Any,
@@ -185,7 +185,7 @@ def approve(
 
 
 def _on_behalf_of(
-    session: Session, caller: Principal, invoice: Invoice, given: Sequence[int]
+    session: Session, caller: Principal, invoice: InvoiceRecord, given: Sequence[int]
 ) -> int | None:
     """The absent clerk the caller stands in for today, unless that clerk approved already
     (then this approval is the caller's own)."""
@@ -258,7 +258,7 @@ def forward(
 
 def set_works(
     session: Session, *, caller: Principal, invoice_id: int, version: int, works: bool | None
-) -> Invoice:
+) -> InvoiceRecord:
     """Override (or with None, inherit) the 40-day works setting for one invoice."""
     invoice = invoice_repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
@@ -287,7 +287,7 @@ class Routing:
     explanation_en: str
 
 
-def routing_of(invoice: Invoice) -> Routing:
+def routing_of(invoice: InvoiceRecord) -> Routing:
     """Why the invoice is in its department (the API and the decision page show this)."""
     department = invoice.department.code if invoice.department else None
     if invoice.routing_rule is None or department is None:

@@ -24,8 +24,7 @@ from service.intake.submission import Document, Submission, media_type
 from service.routing.service import route
 from service.runtime import Runtime
 from storage import audit
-from storage.models import Finding as FindingRow
-from storage.models import Invoice, InvoiceStatus, Original, Supplier, utcnow
+from storage.models import FindingRecord, InvoiceRecord, InvoiceStatus, Original, Supplier, utcnow
 from storage.objects import ObjectStore, StoredObject
 from storage.repositories import invoices as repo
 from storage.repositories import organisation
@@ -45,7 +44,7 @@ class Judged:
 class Received:
     """The recorded invoice; ``created`` is False when the same submission came before."""
 
-    invoice: Invoice
+    invoice: InvoiceRecord
     created: bool
 
 
@@ -90,10 +89,10 @@ def _clip(value: str | None, length: int) -> str | None:
     return value[:length] if value else None
 
 
-def _invoice_row(judged: Judged, supplier: Supplier, caller: Principal) -> Invoice:
+def _invoice_row(judged: Judged, supplier: Supplier, caller: Principal) -> InvoiceRecord:
     result = judged.result
     invoice, guesses = result.invoice, result.guesses
-    row = Invoice(
+    row = InvoiceRecord(
         supplier=supplier,
         filename=judged.submission.document.name,
         format=result.format.value,
@@ -138,7 +137,7 @@ def _original(session: Session, judged: Judged, found: Original | None) -> Origi
     return original
 
 
-def _returned_invoice(session: Session, caller: Principal, invoice_id: int) -> Invoice:
+def _returned_invoice(session: Session, caller: Principal, invoice_id: int) -> InvoiceRecord:
     """The caller's own returned invoice that a corrected one replaces."""
     returned = repo.visible(session, caller.scope, invoice_id)
     if returned is None:
@@ -158,7 +157,7 @@ def _returned_invoice(session: Session, caller: Principal, invoice_id: int) -> I
 
 def _replayed(
     session: Session, supplier: Supplier, judged: Judged, idempotency_key: str | None
-) -> tuple[Invoice | None, Original | None]:
+) -> tuple[InvoiceRecord | None, Original | None]:
     """The earlier invoice when this repeats a submission (same key or same bytes), and the
     original's row if these bytes were recorded before (by anyone)."""
     if idempotency_key:
@@ -212,7 +211,7 @@ def record(session: Session, *, judged: Judged, reject_duplicate_numbers: bool) 
 
 def _prepare(
     session: Session, *, judged: Judged, reject_duplicate_numbers: bool
-) -> tuple[Invoice, list[Finding] | None]:
+) -> tuple[InvoiceRecord, list[Finding] | None]:
     """The new invoice row and its findings, or (the earlier row, None) for a repeat."""
     caller, replaces = judged.submission.sender, judged.submission.replaces
     idempotency_key = judged.submission.idempotency_key
@@ -249,7 +248,7 @@ def _prepare(
     if result.invoice is not None and result.invoice.kind is DocumentKind.CREDIT_NOTE:
         row.preceding_invoice_id = _preceding_id(session, supplier, result)
     row.findings = [
-        FindingRow(
+        FindingRecord(
             rule_id=f.rule_id[:80],
             severity=f.severity.value,
             message_en=f.message_en,
@@ -262,7 +261,7 @@ def _prepare(
     return row, findings
 
 
-def _duplicate_number(row: Invoice, holder: Invoice, reject: bool) -> Finding:
+def _duplicate_number(row: InvoiceRecord, holder: InvoiceRecord, reject: bool) -> Finding:
     """The warning for a second invoice with a received number (JURYO_DUPLICATE_NUMBERS=warn);
     under ``reject`` the 409 that names the invoice holding the number."""
     finding = juryo_rules.DUPLICATE_NUMBER.finding(

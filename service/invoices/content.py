@@ -17,13 +17,12 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, TypeAdapter
 
-from parsers.model import Guesses, TaxSubtotal
-from parsers.model import Invoice as ParsedInvoice
+from parsers.model import Guesses, Invoice, TaxSubtotal
 from parsers.profiles import Format, Profile
-from storage.models import Invoice
+from storage.models import InvoiceRecord
 
 _INCOMPLETE_PROFILES = frozenset(p.value for p in Profile if p.lacks_invoice_content)
-_INVOICE = TypeAdapter(ParsedInvoice)
+_INVOICE = TypeAdapter(Invoice)
 _GUESSES = TypeAdapter(Guesses)
 
 
@@ -41,7 +40,7 @@ class ParsedContent:
     """The invoice as the parser read it."""
 
     kind: ClassVar[ContentKind] = ContentKind.PARSED
-    invoice: ParsedInvoice
+    invoice: Invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +84,6 @@ def tax_breakdown(kind: ContentKind, data: Mapping[str, Any] | None) -> tuple[Ta
     return _TaxBreakdown.model_validate(data).tax_breakdown
 
 
-def content_of(invoice: Invoice) -> StoredContent | None:
+def content_of(invoice: InvoiceRecord) -> StoredContent | None:
     """The invoice row's content, typed."""
     return read(kind_of(invoice.format, invoice.profile), invoice.content)

@@ -17,14 +17,14 @@ from service.errors import BadRequest, Conflict, NotFound
 from service.invoices import auth
 from service.invoices.content import ContentKind, GuessedContent, content_of, kind_of
 from storage import audit
-from storage.models import Invoice, InvoiceStatus, Role
+from storage.models import InvoiceRecord, InvoiceStatus, Role
 from storage.repositories import inbox as inbox_repo
 from storage.repositories import invoices as repo
 
 EDITABLE = frozenset({InvoiceStatus.PENDING, InvoiceStatus.RETURNED})
 
 
-def takes_data_entry(invoice: Invoice) -> bool:
+def takes_data_entry(invoice: InvoiceRecord) -> bool:
     """The document holds no complete invoice (a plain PDF, Factur-X MINIMUM or BASIC WL): its
     content is the parser's guesses, and its figures are what a person types in."""
     return kind_of(invoice.format, invoice.profile) is ContentKind.GUESSES
@@ -67,12 +67,12 @@ class RecordedEntry(DataEntry):
     entered_by_role: Role | None = None
 
 
-def recorded_entry(invoice: Invoice) -> RecordedEntry | None:
+def recorded_entry(invoice: InvoiceRecord) -> RecordedEntry | None:
     """The data entry stored on the invoice, typed (None when nobody entered any)."""
     return RecordedEntry.model_validate(invoice.data_entry) if invoice.data_entry else None
 
 
-def document_total(invoice: Invoice) -> Decimal | None:
+def document_total(invoice: InvoiceRecord) -> Decimal | None:
     """The total the document itself shows: a structured invoice's payable amount, or what
     the parser guessed for one that takes data entry (None when it found none)."""
     if not takes_data_entry(invoice):
@@ -81,7 +81,7 @@ def document_total(invoice: Invoice) -> Decimal | None:
     return content.guesses.total if isinstance(content, GuessedContent) else None
 
 
-def highest_shown(invoice: Invoice) -> Decimal | None:
+def highest_shown(invoice: InvoiceRecord) -> Decimal | None:
     """The highest total the invoice has shown anyone: its document, the supplier's and the
     clerks' entries. Whether two approvals are needed is decided on this, so entering a
     lower amount cannot take an invoice under the threshold."""
@@ -93,7 +93,7 @@ def highest_shown(invoice: Invoice) -> Decimal | None:
     return max(shown, default=None)
 
 
-def entered_differs(invoice: Invoice) -> bool:
+def entered_differs(invoice: InvoiceRecord) -> bool:
     """A clerk entered a total other than the one the document shows (or the document shows
     none): that clerk alone has vouched for the amount."""
     if invoice.amounts_entered_by_id is None:
@@ -102,7 +102,7 @@ def entered_differs(invoice: Invoice) -> bool:
     return document is None or document != invoice.payable_amount
 
 
-def _stale(invoice: Invoice, version: int) -> Conflict:
+def _stale(invoice: InvoiceRecord, version: int) -> Conflict:
     return Conflict(
         f"invoice {invoice.id} changed meanwhile (version {invoice.version}, you sent {version}); "
         "reload it and enter the data again",
@@ -110,7 +110,7 @@ def _stale(invoice: Invoice, version: int) -> Conflict:
     )
 
 
-def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, Any]:
+def _values(caller: Principal, invoice: InvoiceRecord, entry: DataEntry) -> dict[str, Any]:
     """The columns a data entry sets; it starts a new amount revision, which voids approvals
     given before it."""
     clerk = auth.CONFIRMS_DATA.admits(caller)
@@ -129,13 +129,13 @@ def _values(caller: Principal, invoice: Invoice, entry: DataEntry) -> dict[str, 
         "needs_data_entry": not clerk,
         "amounts_entered_by_id": caller.user_id if clerk else None,
         "highest_amount": entry.total if highest is None else max(highest, entry.total),
-        "amount_revision": Invoice.amount_revision + 1,
+        "amount_revision": InvoiceRecord.amount_revision + 1,
     }
 
 
 def enter_data(
     session: Session, *, caller: Principal, invoice_id: int, version: int, entry: DataEntry
-) -> Invoice:
+) -> InvoiceRecord:
     """Record data entry for an invoice that takes it, if the caller may see it; audited,
     original untouched.
 
@@ -178,7 +178,9 @@ def enter_data(
     return invoice
 
 
-def _refuse_a_number_held_elsewhere(session: Session, invoice: Invoice, entry: DataEntry) -> None:
+def _refuse_a_number_held_elsewhere(
+    session: Session, invoice: InvoiceRecord, entry: DataEntry
+) -> None:
     """One live invoice per supplier, number and issue date: a typed number that another of the
     supplier's invoices holds is named (the database's unique index refuses it anyway)."""
     if not entry.invoice_number:

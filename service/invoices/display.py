@@ -15,7 +15,7 @@ from parsers.model import Contact, Guesses, Party, PostalAddress, TaxGuess
 from service import forms
 from service.invoices.content import GuessedContent, content_of
 from service.invoices.data_entry import DataEntry, RecordedEntry, TaxEntry, recorded_entry
-from storage.models import Invoice
+from storage.models import InvoiceRecord
 
 RATES = (Decimal(10), Decimal(8))
 """The consumption tax rates a Japanese invoice shows: standard and reduced (軽減税率)."""
@@ -94,7 +94,7 @@ def _plain(amount: Decimal | None) -> str:
     return f"{amount:f}" if amount != amount.to_integral() else f"{amount.to_integral():f}"
 
 
-def _prefill(invoice: Invoice) -> RecordedEntry | Guesses:
+def _prefill(invoice: InvoiceRecord) -> RecordedEntry | Guesses:
     """What was entered before, else what the parser guessed (empty when it guessed nothing)."""
     entered = recorded_entry(invoice)
     if entered is not None:
@@ -103,7 +103,7 @@ def _prefill(invoice: Invoice) -> RecordedEntry | Guesses:
     return content.guesses if isinstance(content, GuessedContent) else Guesses()
 
 
-def entry_form(invoice: Invoice) -> EntryForm:
+def entry_form(invoice: InvoiceRecord) -> EntryForm:
     """Prefill: what was entered before, else what the parser guessed from the PDF."""
     source = _prefill(invoice)
     taxes: dict[Decimal, TaxEntry | TaxGuess] = {t.rate: t for t in source.taxes}

@@ -7,11 +7,13 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from storage.models import Invoice
+from storage.models import InvoiceRecord
 from storage.objects import ObjectStore
 
 
-def download(invoice: Invoice, store: ObjectStore, if_none_match: str | None = None) -> Response:
+def download(
+    invoice: InvoiceRecord, store: ObjectStore, if_none_match: str | None = None
+) -> Response:
     """The original as an attachment; ``304`` when the client already has these bytes."""
     original = invoice.original
     etag = f'"{original.sha256}"'

@@ -31,7 +31,7 @@ from service.invoices.data_entry import enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut
 from service.pages import CheckedForm, PageSession, form_action, render
 from service.runtime import Runtime
-from storage.models import Invoice, InvoiceStatus
+from storage.models import InvoiceRecord, InvoiceStatus
 from storage.repositories import invoices as repo
 from storage.repositories import organisation
 
@@ -48,7 +48,7 @@ HELPERS: dict[str, Any] = {
 
 def _visible(
     request: Request, session: DbSession, browser: BrowserSession, invoice_id: int
-) -> Invoice:
+) -> InvoiceRecord:
     """The invoice, or 404 whether it is missing or simply not the caller's to see."""
     invoice = repo.visible(session, browser.principal.scope, invoice_id)
     if invoice is None:
@@ -76,7 +76,7 @@ class FileResult:
     entry: display.EntryForm | None = None
 
 
-def _received(filename: str, received: intake.Received, invoice: Invoice) -> FileResult:
+def _received(filename: str, received: intake.Received, invoice: InvoiceRecord) -> FileResult:
     return FileResult(
         filename=filename,
         invoice_id=invoice.id,
@@ -170,7 +170,7 @@ def upload(
 def _entry_page(
     request: Request,
     browser: BrowserSession,
-    invoice: Invoice,
+    invoice: InvoiceRecord,
     form: display.EntryForm,
     errors: list[str],
     status_code: int = 200,
@@ -360,7 +360,7 @@ def _action_label(action: str, lang: str) -> str:
 
 
 def invoice_view(
-    request: Request, session: Session, invoice: Invoice, reader: Principal
+    request: Request, session: Session, invoice: InvoiceRecord, reader: Principal
 ) -> dict[str, Any]:
     """The template values that render one invoice (shared with the clerk's decision page)."""
     content = content_of(invoice)

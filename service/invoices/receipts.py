@@ -12,11 +12,11 @@ from service.auth.principal import Principal
 from service.errors import NotFound
 from service.intake.service import Received
 from service.runtime import Runtime
-from storage.models import Invoice
+from storage.models import InvoiceRecord
 from storage.repositories import invoices as repo
 
 
-def answered(runtime: Runtime, caller: Principal, received: Received) -> Invoice:
+def answered(runtime: Runtime, caller: Principal, received: Received) -> InvoiceRecord:
     """The received invoice with everything an answer shows; call it off the event loop."""
     if received.created:
         return received.invoice

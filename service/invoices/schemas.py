@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from parsers import Result
 from service.amounts import money
 from service.invoices.history import HistoryEntry
-from storage.models import Invoice, InvoiceStatus
+from storage.models import InvoiceRecord, InvoiceStatus
 
 
 class FindingOut(BaseModel):
@@ -60,7 +60,7 @@ class InvoiceOut(BaseModel):
     findings: list[FindingOut]
 
     @classmethod
-    def of(cls, invoice: Invoice) -> InvoiceOut:
+    def of(cls, invoice: InvoiceRecord) -> InvoiceOut:
         """Render a recorded invoice."""
         return cls(**_common(invoice))
 
@@ -87,7 +87,7 @@ class InvoiceDetail(InvoiceOut):
     history: list[HistoryEventOut]
 
     @classmethod
-    def with_history(cls, invoice: Invoice, events: Sequence[HistoryEntry]) -> InvoiceDetail:
+    def with_history(cls, invoice: InvoiceRecord, events: Sequence[HistoryEntry]) -> InvoiceDetail:
         """Render an invoice and its audit trail (roles only: people stay anonymous)."""
         return cls(
             **_common(invoice),
@@ -108,7 +108,7 @@ class InvoiceDetail(InvoiceOut):
         )
 
 
-def _common(invoice: Invoice) -> dict[str, Any]:
+def _common(invoice: InvoiceRecord) -> dict[str, Any]:
     return {
         "id": invoice.id,
         "status": invoice.status,

@@ -28,7 +28,7 @@ from storage.models import (
     BankAccount,
     Batch,
     BatchItem,
-    Invoice,
+    InvoiceRecord,
     InvoiceStatus,
     Supplier,
     bank_account,
@@ -55,12 +55,13 @@ class Selection:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """WHERE clauses on ``invoices`` for this selection."""
-        found: list[ColumnElement[bool]] = [Invoice.status == APPROVED]
+        found: list[ColumnElement[bool]] = [InvoiceRecord.status == APPROVED]
         if self.department_id is not None:
-            found.append(Invoice.department_id == self.department_id)
+            found.append(InvoiceRecord.department_id == self.department_id)
         if self.due_before is not None:
             found.append(
-                func.coalesce(Invoice.due_date, Invoice.payment_deadline) <= self.due_before
+                func.coalesce(InvoiceRecord.due_date, InvoiceRecord.payment_deadline)
+                <= self.due_before
             )
         return found
 
@@ -68,9 +69,9 @@ class Selection:
 def payable() -> ColumnElement[bool]:
     """An invoice a bank transfer can pay: JPY, positive, and the creditor has an account."""
     return and_(
-        Invoice.document_type == "invoice",
-        Invoice.currency == "JPY",
-        Invoice.payable_amount > 0,
+        InvoiceRecord.document_type == "invoice",
+        InvoiceRecord.currency == "JPY",
+        InvoiceRecord.payable_amount > 0,
         *(column.is_not(None) for column in BANK_ACCOUNT_COLUMNS),
     )
 
@@ -140,22 +141,26 @@ def take(session: Session, batch_id: int, selection: Selection) -> Taking:
     """Move every payable approved invoice of the selection into the batch (status exported),
     but never two with one supplier + number + issue date (the oldest goes first)."""
     eligible = (
-        select(Invoice.id)
-        .join(Supplier, Supplier.id == Invoice.supplier_id)
+        select(InvoiceRecord.id)
+        .join(Supplier, Supplier.id == InvoiceRecord.supplier_id)
         .where(*selection.conditions(), payable())
     )
-    session.execute(eligible.order_by(Invoice.id).with_for_update(of=Invoice)).all()  # queue
+    session.execute(
+        eligible.order_by(InvoiceRecord.id).with_for_update(of=InvoiceRecord)
+    ).all()  # queue
     added = _add_items(session, batch_id, selection)
     moved = session.execute(
-        update(Invoice)
-        .where(_in_batch(batch_id), Invoice.status == APPROVED)
-        .values(status=EXPORTED, version=Invoice.version + 1)
-        .returning(Invoice.id, Invoice.supplier_id, Invoice.payable_amount),
+        update(InvoiceRecord)
+        .where(_in_batch(batch_id), InvoiceRecord.status == APPROVED)
+        .values(status=EXPORTED, version=InvoiceRecord.version + 1)
+        .returning(InvoiceRecord.id, InvoiceRecord.supplier_id, InvoiceRecord.payable_amount),
         execution_options={"synchronize_session": False},
     ).all()
     if len(moved) < added:  # one changed under us after all: the batch must not pay it
         _drop_stray_items(session, batch_id)
-    held = session.execute(eligible.where(_number_in_a_batch()).order_by(Invoice.id)).scalars()
+    held = session.execute(
+        eligible.where(_number_in_a_batch()).order_by(InvoiceRecord.id)
+    ).scalars()
     return Taking(
         taken=sorted(
             (Taken(row[0], row[1], row[2] or Decimal(0)) for row in moved),
@@ -177,15 +182,15 @@ def _add_items(session: Session, batch_id: int, selection: Selection) -> int:
     rows = (
         select(
             literal(batch_id),
-            Invoice.id,
-            Invoice.supplier_id,
-            func.coalesce(Invoice.payable_amount, 0),
-            Invoice.invoice_number,
-            Invoice.issue_date,
+            InvoiceRecord.id,
+            InvoiceRecord.supplier_id,
+            func.coalesce(InvoiceRecord.payable_amount, 0),
+            InvoiceRecord.invoice_number,
+            InvoiceRecord.issue_date,
         )
-        .join(Supplier, Supplier.id == Invoice.supplier_id)
+        .join(Supplier, Supplier.id == InvoiceRecord.supplier_id)
         .where(*selection.conditions(), payable())
-        .order_by(Invoice.id)
+        .order_by(InvoiceRecord.id)
     )
     columns = ["batch_id", "invoice_id", "supplier_id", "amount", "invoice_number", "issue_date"]
     result = session.execute(statement.from_select(columns, rows).on_conflict_do_nothing())
@@ -197,8 +202,8 @@ def _drop_stray_items(session: Session, batch_id: int) -> None:
     session.execute(
         delete(BatchItem).where(
             BatchItem.batch_id == batch_id,
-            ~select(Invoice.id)
-            .where(Invoice.id == BatchItem.invoice_id, Invoice.status == EXPORTED)
+            ~select(InvoiceRecord.id)
+            .where(InvoiceRecord.id == BatchItem.invoice_id, InvoiceRecord.status == EXPORTED)
             .exists(),
         )
     )
@@ -210,10 +215,10 @@ def _number_in_a_batch() -> ColumnElement[bool]:
     return (
         select(BatchItem.id)
         .where(
-            BatchItem.supplier_id == Invoice.supplier_id,
-            BatchItem.invoice_number == Invoice.invoice_number,
-            BatchItem.issue_date.is_not_distinct_from(Invoice.issue_date),
-            BatchItem.invoice_id != Invoice.id,
+            BatchItem.supplier_id == InvoiceRecord.supplier_id,
+            BatchItem.invoice_number == InvoiceRecord.invoice_number,
+            BatchItem.issue_date.is_not_distinct_from(InvoiceRecord.issue_date),
+            BatchItem.invoice_id != InvoiceRecord.id,
         )
         .exists()
     )
@@ -226,34 +231,36 @@ def number_taken(session: Session, invoice_ids: Sequence[int]) -> set[int]:
         return set()
     return set(
         session.execute(
-            select(Invoice.id).where(Invoice.id.in_(list(invoice_ids)), _number_in_a_batch())
+            select(InvoiceRecord.id).where(
+                InvoiceRecord.id.in_(list(invoice_ids)), _number_in_a_batch()
+            )
         ).scalars()
     )
 
 
-def with_suppliers(session: Session, invoice_ids: Sequence[int]) -> list[Invoice]:
+def with_suppliers(session: Session, invoice_ids: Sequence[int]) -> list[InvoiceRecord]:
     """These invoices with their suppliers, by id."""
     if not invoice_ids:
         return []
     return list(
         session.execute(
-            select(Invoice)
-            .where(Invoice.id.in_(list(invoice_ids)))
-            .options(selectinload(Invoice.supplier))
-            .order_by(Invoice.id)
+            select(InvoiceRecord)
+            .where(InvoiceRecord.id.in_(list(invoice_ids)))
+            .options(selectinload(InvoiceRecord.supplier))
+            .order_by(InvoiceRecord.id)
         ).scalars()
     )
 
 
-def blocked(session: Session, selection: Selection, *, limit: int = 1000) -> list[Invoice]:
+def blocked(session: Session, selection: Selection, *, limit: int = 1000) -> list[InvoiceRecord]:
     """Approved invoices of the selection that a transfer cannot pay (reported, not skipped)."""
     return list(
         session.execute(
-            select(Invoice)
-            .join(Supplier, Supplier.id == Invoice.supplier_id)
+            select(InvoiceRecord)
+            .join(Supplier, Supplier.id == InvoiceRecord.supplier_id)
             .where(*selection.conditions(), not_(payable()))
-            .options(selectinload(Invoice.supplier))
-            .order_by(Invoice.id)
+            .options(selectinload(InvoiceRecord.supplier))
+            .order_by(InvoiceRecord.id)
             .limit(limit)
         ).scalars()
     )
@@ -261,13 +268,13 @@ def blocked(session: Session, selection: Selection, *, limit: int = 1000) -> lis
 
 def approved_queue(
     session: Session, selection: Selection, *, limit: int, offset: int
-) -> tuple[list[Invoice], int]:
+) -> tuple[list[InvoiceRecord], int]:
     """Approved invoices waiting for a batch, oldest first, with the total count."""
-    query = select(Invoice).where(*selection.conditions())
+    query = select(InvoiceRecord).where(*selection.conditions())
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
-        query.options(selectinload(Invoice.supplier), selectinload(Invoice.department))
-        .order_by(Invoice.id)
+        query.options(selectinload(InvoiceRecord.supplier), selectinload(InvoiceRecord.department))
+        .order_by(InvoiceRecord.id)
         .limit(limit)
         .offset(offset)
     ).scalars()
@@ -286,7 +293,7 @@ def invoice_ids(session: Session, batch_id: int) -> list[int]:
 
 
 def _in_batch(batch_id: int) -> ColumnElement[bool]:
-    return Invoice.id.in_(
+    return InvoiceRecord.id.in_(
         select(BatchItem.invoice_id).where(BatchItem.batch_id == batch_id).scalar_subquery()
     )
 
@@ -294,10 +301,10 @@ def _in_batch(batch_id: int) -> ColumnElement[bool]:
 def release(session: Session, batch_id: int) -> list[int]:
     """Cancel: the batch's invoices go back to approved and leave the batch; returns their ids."""
     released = session.execute(
-        update(Invoice)
-        .where(_in_batch(batch_id), Invoice.status == EXPORTED)
-        .values(status=APPROVED, version=Invoice.version + 1)
-        .returning(Invoice.id),
+        update(InvoiceRecord)
+        .where(_in_batch(batch_id), InvoiceRecord.status == EXPORTED)
+        .values(status=APPROVED, version=InvoiceRecord.version + 1)
+        .returning(InvoiceRecord.id),
         execution_options={"synchronize_session": False},
     ).scalars()
     ids = sorted(released)
@@ -308,9 +315,9 @@ def release(session: Session, batch_id: int) -> list[int]:
 def mark_paid(session: Session, batch_id: int, paid_on: dt.date) -> int:
     """The batch's invoices become paid on ``paid_on``; returns how many."""
     result = session.execute(
-        update(Invoice)
-        .where(_in_batch(batch_id), Invoice.status == EXPORTED)
-        .values(status=PAID, paid_on=paid_on, version=Invoice.version + 1),
+        update(InvoiceRecord)
+        .where(_in_batch(batch_id), InvoiceRecord.status == EXPORTED)
+        .values(status=PAID, paid_on=paid_on, version=InvoiceRecord.version + 1),
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0) or 0)
@@ -353,18 +360,18 @@ def creditor_totals(session: Session, batch_id: int) -> list[CreditorTotal]:
 
 
 EXPORT_COLUMNS: Sequence[Any] = (
-    Invoice.id,
-    Invoice.invoice_number,
-    Invoice.document_type,
-    Invoice.issue_date,
-    Invoice.due_date,
-    Invoice.currency,
-    Invoice.payable_amount,
-    Invoice.tax_amount,
-    Invoice.format,
-    Invoice.profile,
-    Invoice.content,
-    Invoice.data_entry,
+    InvoiceRecord.id,
+    InvoiceRecord.invoice_number,
+    InvoiceRecord.document_type,
+    InvoiceRecord.issue_date,
+    InvoiceRecord.due_date,
+    InvoiceRecord.currency,
+    InvoiceRecord.payable_amount,
+    InvoiceRecord.tax_amount,
+    InvoiceRecord.format,
+    InvoiceRecord.profile,
+    InvoiceRecord.content,
+    InvoiceRecord.data_entry,
     BatchItem.amount,
     Supplier.id,
     *CREDITOR_COLUMNS,
@@ -376,10 +383,10 @@ def export_rows(session: Session, batch_id: int) -> Iterator[Any]:
     result = session.execute(
         select(*EXPORT_COLUMNS)
         .select_from(BatchItem)
-        .join(Invoice, Invoice.id == BatchItem.invoice_id)
+        .join(InvoiceRecord, InvoiceRecord.id == BatchItem.invoice_id)
         .join(Supplier, Supplier.id == BatchItem.supplier_id)
         .where(BatchItem.batch_id == batch_id)
-        .order_by(Supplier.id, Invoice.id)
+        .order_by(Supplier.id, InvoiceRecord.id)
         .execution_options(yield_per=2000)
     )
     yield from result
@@ -390,16 +397,16 @@ def void_pending_approvals(session: Session, supplier_id: int) -> list[int]:
     approvals given before no longer count; their version moves on, so a decision taken on
     what was shown before is stale. Returns the invoices' ids."""
     result = session.execute(
-        update(Invoice)
+        update(InvoiceRecord)
         .where(
-            Invoice.supplier_id == supplier_id,
-            Invoice.status == InvoiceStatus.PENDING,
+            InvoiceRecord.supplier_id == supplier_id,
+            InvoiceRecord.status == InvoiceStatus.PENDING,
         )
         .values(
-            amount_revision=Invoice.amount_revision + 1,
-            version=Invoice.version + 1,
+            amount_revision=InvoiceRecord.amount_revision + 1,
+            version=InvoiceRecord.version + 1,
         )
-        .returning(Invoice.id)
+        .returning(InvoiceRecord.id)
         .execution_options(synchronize_session=False)
     )
     return sorted(result.scalars())
@@ -423,15 +430,15 @@ def creditors(session: Session, *, limit: int, offset: int) -> tuple[list[Suppli
     return list(rows), total
 
 
-def invoices_of(session: Session, batch_id: int, *, limit: int) -> list[Invoice]:
+def invoices_of(session: Session, batch_id: int, *, limit: int) -> list[InvoiceRecord]:
     """The first invoices of a batch (by id), with their suppliers, for display."""
     return list(
         session.execute(
-            select(Invoice)
-            .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+            select(InvoiceRecord)
+            .join(BatchItem, BatchItem.invoice_id == InvoiceRecord.id)
             .where(BatchItem.batch_id == batch_id)
-            .options(selectinload(Invoice.supplier))
-            .order_by(Invoice.id)
+            .options(selectinload(InvoiceRecord.supplier))
+            .order_by(InvoiceRecord.id)
             .limit(limit)
         ).scalars()
     )

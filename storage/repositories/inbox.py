@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from storage.models import (
     Approval,
     Delegation,
-    Invoice,
+    InvoiceRecord,
     InvoiceStatus,
     Supplier,
     User,
@@ -30,10 +30,10 @@ class InboxSort(enum.StrEnum):
 
 
 _SORT_COLUMNS: dict[InboxSort, Any] = {
-    InboxSort.DEADLINE: Invoice.payment_deadline,
-    InboxSort.AMOUNT: Invoice.payable_amount,
+    InboxSort.DEADLINE: InvoiceRecord.payment_deadline,
+    InboxSort.AMOUNT: InvoiceRecord.payable_amount,
     InboxSort.SUPPLIER: Supplier.name,
-    InboxSort.RECEIVED: Invoice.received_at,
+    InboxSort.RECEIVED: InvoiceRecord.received_at,
 }
 
 
@@ -46,15 +46,15 @@ def inbox(
     supplier: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[tuple[Invoice, list[int]]], int]:
+) -> tuple[list[tuple[InvoiceRecord, list[int]]], int]:
     """Pending invoices of these departments with the clerks who approved their current
     amounts, and the total."""
     base = (
-        select(Invoice)
-        .join(Supplier, Supplier.id == Invoice.supplier_id)
+        select(InvoiceRecord)
+        .join(Supplier, Supplier.id == InvoiceRecord.supplier_id)
         .where(
-            Invoice.department_id.in_(list(department_ids)),
-            Invoice.status == InvoiceStatus.PENDING,
+            InvoiceRecord.department_id.in_(list(department_ids)),
+            InvoiceRecord.status == InvoiceStatus.PENDING,
         )
     )
     if supplier:
@@ -68,12 +68,12 @@ def inbox(
     invoices = list(
         session.execute(
             base.options(
-                selectinload(Invoice.supplier),
-                selectinload(Invoice.department),
-                selectinload(Invoice.original),
-                selectinload(Invoice.findings),
+                selectinload(InvoiceRecord.supplier),
+                selectinload(InvoiceRecord.department),
+                selectinload(InvoiceRecord.original),
+                selectinload(InvoiceRecord.findings),
             )
-            .order_by(ordered, Invoice.id)
+            .order_by(ordered, InvoiceRecord.id)
             .limit(limit)
             .offset(offset)
         ).scalars()
@@ -85,7 +85,8 @@ def inbox(
 def _current_revision() -> ColumnElement[bool]:
     """Approvals given on the invoice's current amounts (the others were voided by a change)."""
     return and_(
-        Approval.invoice_id == Invoice.id, Approval.amount_revision == Invoice.amount_revision
+        Approval.invoice_id == InvoiceRecord.id,
+        Approval.amount_revision == InvoiceRecord.amount_revision,
     )
 
 
@@ -96,7 +97,7 @@ def current_approvers(session: Session, invoice_ids: Sequence[int]) -> dict[int,
     found: dict[int, list[int]] = {}
     rows = session.execute(
         select(Approval.invoice_id, Approval.user_id)
-        .join(Invoice, _current_revision())
+        .join(InvoiceRecord, _current_revision())
         .where(Approval.invoice_id.in_(list(invoice_ids)))
         .order_by(Approval.id)
     )
@@ -162,20 +163,20 @@ def approve_if_enough(
     approvers = (
         select(func.count(func.distinct(Approval.user_id)))
         .where(_current_revision())
-        .correlate(Invoice)
+        .correlate(InvoiceRecord)
         .scalar_subquery()
     )
     someone_else = (
-        exists().where(_current_revision(), Approval.user_id != other_than).correlate(Invoice)
+        exists().where(_current_revision(), Approval.user_id != other_than).correlate(InvoiceRecord)
         if other_than is not None
         else true()
     )
     result = session.execute(
-        update(Invoice)
+        update(InvoiceRecord)
         .where(
-            Invoice.id == invoice_id,
-            Invoice.version == version,
-            Invoice.status == InvoiceStatus.PENDING,
+            InvoiceRecord.id == invoice_id,
+            InvoiceRecord.version == version,
+            InvoiceRecord.status == InvoiceStatus.PENDING,
             approvers >= needed,
             someone_else,
         )
@@ -202,11 +203,13 @@ def change_if_current(
     The WHERE clause makes concurrent decisions safe across workers: of two requests holding
     the same version, exactly one changes the row.
     """
-    query = update(Invoice).where(Invoice.id == invoice_id, Invoice.version == version)
+    query = update(InvoiceRecord).where(
+        InvoiceRecord.id == invoice_id, InvoiceRecord.version == version
+    )
     if statuses:
-        query = query.where(Invoice.status.in_(list(statuses)))
+        query = query.where(InvoiceRecord.status.in_(list(statuses)))
     result = session.execute(
-        query.values(version=Invoice.version + 1, **values).execution_options(
+        query.values(version=InvoiceRecord.version + 1, **values).execution_options(
             synchronize_session=False
         )
     )
@@ -217,7 +220,7 @@ def change_if_current(
 
 
 def _refresh(session: Session, invoice_id: int) -> None:
-    invoice = session.get(Invoice, invoice_id)
+    invoice = session.get(InvoiceRecord, invoice_id)
     if invoice is not None:
         session.refresh(invoice)
 
@@ -290,14 +293,14 @@ def clerk_in_department(session: Session, login: str, department_id: int) -> Use
     return user if any(d.id == department_id for d in user.departments) else None
 
 
-def overdue(session: Session, on: dt.date, *, limit: int, offset: int) -> list[Invoice]:
+def overdue(session: Session, on: dt.date, *, limit: int, offset: int) -> list[InvoiceRecord]:
     """Unpaid invoices past their statutory deadline, most overdue first."""
     return list(
         session.execute(
-            select(Invoice)
+            select(InvoiceRecord)
             .where(
-                Invoice.payment_deadline < on,
-                Invoice.status.in_(
+                InvoiceRecord.payment_deadline < on,
+                InvoiceRecord.status.in_(
                     [
                         InvoiceStatus.PENDING,
                         InvoiceStatus.APPROVED,
@@ -306,12 +309,12 @@ def overdue(session: Session, on: dt.date, *, limit: int, offset: int) -> list[I
                 ),
             )
             .options(
-                selectinload(Invoice.supplier),
-                selectinload(Invoice.department),
-                selectinload(Invoice.original),
-                selectinload(Invoice.findings),
+                selectinload(InvoiceRecord.supplier),
+                selectinload(InvoiceRecord.department),
+                selectinload(InvoiceRecord.original),
+                selectinload(InvoiceRecord.findings),
             )
-            .order_by(Invoice.payment_deadline, Invoice.id)
+            .order_by(InvoiceRecord.payment_deadline, InvoiceRecord.id)
             .limit(limit)
             .offset(offset)
         ).scalars()

@@ -19,7 +19,7 @@ from storage.models import (
     AuditEvent,
     BatchItem,
     Department,
-    Invoice,
+    InvoiceRecord,
     InvoiceStatus,
     Original,
     Supplier,
@@ -39,9 +39,9 @@ class Scope:
         if self.everything:
             return true()
         if self.supplier_id is not None:
-            return Invoice.supplier_id == self.supplier_id
+            return InvoiceRecord.supplier_id == self.supplier_id
         if self.department_ids:
-            return Invoice.department_id.in_(sorted(self.department_ids))
+            return InvoiceRecord.department_id.in_(sorted(self.department_ids))
         return false()
 
 
@@ -61,29 +61,29 @@ class InvoiceFilter:
     invoice_number: str | None = None
 
 
-def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[Invoice]:
-    query = select(Invoice).where(scope.condition())
+def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[InvoiceRecord]:
+    query = select(InvoiceRecord).where(scope.condition())
     if criteria.status:
-        query = query.where(Invoice.status.in_(list(criteria.status)))
+        query = query.where(InvoiceRecord.status.in_(list(criteria.status)))
     if criteria.issue_date_from:
-        query = query.where(Invoice.issue_date >= criteria.issue_date_from)
+        query = query.where(InvoiceRecord.issue_date >= criteria.issue_date_from)
     if criteria.issue_date_to:
-        query = query.where(Invoice.issue_date <= criteria.issue_date_to)
+        query = query.where(InvoiceRecord.issue_date <= criteria.issue_date_to)
     if criteria.amount_min is not None:
-        query = query.where(Invoice.payable_amount >= criteria.amount_min)
+        query = query.where(InvoiceRecord.payable_amount >= criteria.amount_min)
     if criteria.amount_max is not None:
-        query = query.where(Invoice.payable_amount <= criteria.amount_max)
+        query = query.where(InvoiceRecord.payable_amount <= criteria.amount_max)
     if criteria.department:
-        query = query.join(Department, Department.id == Invoice.department_id).where(
+        query = query.join(Department, Department.id == InvoiceRecord.department_id).where(
             Department.code == criteria.department
         )
     if criteria.invoice_number:
-        query = query.where(Invoice.invoice_number == criteria.invoice_number)
+        query = query.where(InvoiceRecord.invoice_number == criteria.invoice_number)
     if criteria.supplier:
         needle = criteria.supplier.strip()
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        query = query.join(Supplier, Supplier.id == Invoice.supplier_id).where(
+        query = query.join(Supplier, Supplier.id == InvoiceRecord.supplier_id).where(
             or_(
                 Supplier.registration_number == needle.upper(),
                 Supplier.name.like(pattern, escape="\\"),
@@ -94,18 +94,18 @@ def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[Invoice]:
 
 def search(
     session: Session, scope: Scope, criteria: InvoiceFilter, *, limit: int, offset: int
-) -> tuple[list[Invoice], int]:
+) -> tuple[list[InvoiceRecord], int]:
     """One page of matching invoices (newest first) and the total count."""
     query = _filtered(scope, criteria)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
         query.options(
-            selectinload(Invoice.supplier),
-            selectinload(Invoice.department),
-            selectinload(Invoice.original),
-            selectinload(Invoice.findings),
+            selectinload(InvoiceRecord.supplier),
+            selectinload(InvoiceRecord.department),
+            selectinload(InvoiceRecord.original),
+            selectinload(InvoiceRecord.findings),
         )
-        .order_by(Invoice.received_at.desc(), Invoice.id.desc())
+        .order_by(InvoiceRecord.received_at.desc(), InvoiceRecord.id.desc())
         .limit(limit)
         .offset(offset)
     ).scalars()
@@ -113,19 +113,21 @@ def search(
 
 
 SHOWN = (
-    selectinload(Invoice.findings),
-    selectinload(Invoice.original),
-    selectinload(Invoice.supplier),
-    selectinload(Invoice.department),
+    selectinload(InvoiceRecord.findings),
+    selectinload(InvoiceRecord.original),
+    selectinload(InvoiceRecord.supplier),
+    selectinload(InvoiceRecord.department),
 )
 """Everything an invoice's answer shows, loaded with it: a lazy load after the request's
 transaction would open another one, on SQLite waiting for the write lock."""
 
 
-def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
+def visible(session: Session, scope: Scope, invoice_id: int) -> InvoiceRecord | None:
     """The invoice if it exists and is in scope; None otherwise (callers answer 404)."""
     return session.execute(
-        select(Invoice).where(Invoice.id == invoice_id, scope.condition()).options(*SHOWN)
+        select(InvoiceRecord)
+        .where(InvoiceRecord.id == invoice_id, scope.condition())
+        .options(*SHOWN)
     ).scalar_one_or_none()
 
 
@@ -133,23 +135,23 @@ def visible(session: Session, scope: Scope, invoice_id: int) -> Invoice | None:
 _ORIGINAL_BY_SHA256 = select(Original).where(Original.sha256 == bindparam("sha256"))
 
 
-def _same_number_statement(same_date: ColumnElement[bool]) -> Select[Invoice]:
+def _same_number_statement(same_date: ColumnElement[bool]) -> Select[InvoiceRecord]:
     return (
-        select(Invoice)
+        select(InvoiceRecord)
         .where(
-            Invoice.supplier_id == bindparam("supplier_id"),
-            Invoice.invoice_number == bindparam("number"),
+            InvoiceRecord.supplier_id == bindparam("supplier_id"),
+            InvoiceRecord.invoice_number == bindparam("number"),
             same_date,
-            Invoice.status.not_in([InvoiceStatus.INVALID, InvoiceStatus.RETURNED]),
+            InvoiceRecord.status.not_in([InvoiceStatus.INVALID, InvoiceStatus.RETURNED]),
         )
         .options(*SHOWN)
-        .order_by(Invoice.duplicate_of_id.is_not(None), Invoice.id)
+        .order_by(InvoiceRecord.duplicate_of_id.is_not(None), InvoiceRecord.id)
         .limit(1)
     )
 
 
-_SAME_NUMBER = _same_number_statement(Invoice.issue_date == bindparam("issue_date"))
-_SAME_NUMBER_UNDATED = _same_number_statement(Invoice.issue_date.is_(None))
+_SAME_NUMBER = _same_number_statement(InvoiceRecord.issue_date == bindparam("issue_date"))
+_SAME_NUMBER_UNDATED = _same_number_statement(InvoiceRecord.issue_date.is_(None))
 
 
 def original_by_sha256(session: Session, sha256: str) -> Original | None:
@@ -159,27 +161,27 @@ def original_by_sha256(session: Session, sha256: str) -> Original | None:
 
 def by_supplier_and_original(
     session: Session, supplier_id: int, original_id: int
-) -> Invoice | None:
+) -> InvoiceRecord | None:
     """The invoice a supplier made of these exact bytes, if it sent them before."""
     return session.execute(
-        select(Invoice)
-        .where(Invoice.supplier_id == supplier_id, Invoice.original_id == original_id)
+        select(InvoiceRecord)
+        .where(InvoiceRecord.supplier_id == supplier_id, InvoiceRecord.original_id == original_id)
         .options(*SHOWN)
     ).scalar_one_or_none()
 
 
-def by_idempotency_key(session: Session, supplier_id: int, key: str) -> Invoice | None:
+def by_idempotency_key(session: Session, supplier_id: int, key: str) -> InvoiceRecord | None:
     """The invoice a supplier submitted under this Idempotency-Key."""
     return session.execute(
-        select(Invoice)
-        .where(Invoice.supplier_id == supplier_id, Invoice.idempotency_key == key)
+        select(InvoiceRecord)
+        .where(InvoiceRecord.supplier_id == supplier_id, InvoiceRecord.idempotency_key == key)
         .options(*SHOWN)
     ).scalar_one_or_none()
 
 
 def same_number(
     session: Session, supplier_id: int, number: str, issue_date: dt.date | None
-) -> Invoice | None:
+) -> InvoiceRecord | None:
     """The live invoice (not invalid, not returned) with the same number and date: the one that
     holds the number (``uq_invoices_live_number_*``) if any, else the oldest accepted beside it."""
     values = {"supplier_id": supplier_id, "number": number}
@@ -188,28 +190,28 @@ def same_number(
     return session.execute(_SAME_NUMBER, {**values, "issue_date": issue_date}).scalar_one_or_none()
 
 
-def correction_of(session: Session, returned_id: int) -> Invoice | None:
+def correction_of(session: Session, returned_id: int) -> InvoiceRecord | None:
     """The acceptable invoice that already replaces a returned one, if any."""
     return session.execute(
-        select(Invoice)
+        select(InvoiceRecord)
         .where(
-            Invoice.replaces_invoice_id == returned_id,
-            Invoice.status != InvoiceStatus.INVALID,
+            InvoiceRecord.replaces_invoice_id == returned_id,
+            InvoiceRecord.status != InvoiceStatus.INVALID,
         )
         .limit(1)
     ).scalar_one_or_none()
 
 
-def live_by_number(session: Session, supplier_id: int, number: str) -> Invoice | None:
+def live_by_number(session: Session, supplier_id: int, number: str) -> InvoiceRecord | None:
     """The newest valid invoice of a supplier with this number (a credit note's BT-25)."""
     return session.execute(
-        select(Invoice)
+        select(InvoiceRecord)
         .where(
-            Invoice.supplier_id == supplier_id,
-            Invoice.invoice_number == number,
-            Invoice.status != InvoiceStatus.INVALID,
+            InvoiceRecord.supplier_id == supplier_id,
+            InvoiceRecord.invoice_number == number,
+            InvoiceRecord.status != InvoiceStatus.INVALID,
         )
-        .order_by(Invoice.id.desc())
+        .order_by(InvoiceRecord.id.desc())
         .limit(1)
     ).scalar_one_or_none()
 

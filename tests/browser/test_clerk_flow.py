@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from storage.db import transaction
-from storage.models import Invoice, Role
+from storage.models import InvoiceRecord, Role
 from tests.documents import jp_invoice, plain_pdf
 from tests.support import Account, LiveServer, make_department, make_supplier, make_user
 
@@ -62,8 +62,8 @@ def test_clerk_approves_and_returns_and_the_supplier_reads_the_reason(
     with transaction(sessions) as session:
         for invoice_id, days in ((approved, -2), (returned, 3)):
             session.execute(
-                update(Invoice)
-                .where(Invoice.id == invoice_id)
+                update(InvoiceRecord)
+                .where(InvoiceRecord.id == invoice_id)
                 .values(payment_deadline=today + dt.timedelta(days=days))
             )
 

@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from storage.db import transaction
-from storage.models import ApiToken, Batch, Delegation, DepartmentAlias, Invoice, Role, Supplier
+from storage.models import (
+    ApiToken,
+    Batch,
+    Delegation,
+    DepartmentAlias,
+    InvoiceRecord,
+    Role,
+    Supplier,
+)
 from tests.documents import jp_invoice, plain_pdf
 from tests.support import (
     Account,
@@ -139,7 +147,9 @@ class World:
         invoice_id = self.invoice()
         with transaction(self.sessions) as session:
             session.execute(
-                update(Invoice).where(Invoice.id == invoice_id).values(status="approved")
+                update(InvoiceRecord)
+                .where(InvoiceRecord.id == invoice_id)
+                .values(status="approved")
             )
         payday = (clock.today() + dt.timedelta(days=3)).isoformat()
         response = self.api[ACCOUNTING].post(
@@ -198,12 +208,12 @@ class World:
 
     def invoice_state(self, invoice_id: str) -> tuple[object, ...]:
         with self.sessions() as session:
-            invoice = session.get_one(Invoice, int(invoice_id))
+            invoice = session.get_one(InvoiceRecord, int(invoice_id))
             return (invoice.status, invoice.version, invoice.department_id, invoice.data_entry)
 
     def version(self, invoice_id: str) -> int:
         with self.sessions() as session:
-            return session.get_one(Invoice, int(invoice_id)).version
+            return session.get_one(InvoiceRecord, int(invoice_id)).version
 
     def batch_state(self, batch_id: str) -> tuple[object, ...]:
         with self.sessions() as session:

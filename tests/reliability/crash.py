@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.invoices.reconcile import reconcile
-from storage.models import Invoice, Original, Supplier
+from storage.models import InvoiceRecord, Original, Supplier
 from storage.objects import ObjectStore
 from tests.documents import jp_invoice
 from tests.reliability.server import ServerProcess
@@ -202,7 +202,7 @@ def _check(
 ) -> None:
     with sessions() as session:
         for number, (invoice_id, sha256) in acknowledged.items():
-            row = session.get(Invoice, invoice_id)
+            row = session.get(InvoiceRecord, invoice_id)
             original = session.get(Original, row.original_id) if row else None
             if row is None or original is None or original.sha256 != sha256:
                 report.missing.append(number)
@@ -218,17 +218,19 @@ def _check(
                 report.missing.append(number)
         numbers = [upload.number for batch in batches for upload in batch]
         rows = session.execute(
-            select(Invoice.invoice_number, func.count())
-            .join(Supplier, Supplier.id == Invoice.supplier_id)
-            .where(Supplier.registration_number == seller, Invoice.invoice_number.in_(numbers))
-            .group_by(Invoice.invoice_number)
+            select(InvoiceRecord.invoice_number, func.count())
+            .join(Supplier, Supplier.id == InvoiceRecord.supplier_id)
+            .where(
+                Supplier.registration_number == seller, InvoiceRecord.invoice_number.in_(numbers)
+            )
+            .group_by(InvoiceRecord.invoice_number)
         ).all()
         counts: dict[str | None, int] = dict(rows)
         report.duplicates = [n for n in numbers if counts.get(n, 0) > 1]
         keys = session.execute(
             select(Original.object_key)
-            .join(Invoice, Invoice.original_id == Original.id)
-            .join(Supplier, Supplier.id == Invoice.supplier_id)
+            .join(InvoiceRecord, InvoiceRecord.original_id == Original.id)
+            .join(Supplier, Supplier.id == InvoiceRecord.supplier_id)
             .where(Supplier.registration_number == seller)
         ).scalars()
         report.rows_without_object = sum(not store.exists(key) for key in keys)

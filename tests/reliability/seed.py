@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import transaction
-from storage.models import Invoice, Original, Supplier, utcnow
+from storage.models import InvoiceRecord, Original, Supplier, utcnow
 
 CONTENT = {
     "tax_breakdown": [
@@ -73,7 +73,7 @@ def seed_approved(
             ).scalars()
         )
         session.execute(
-            insert(Invoice),
+            insert(InvoiceRecord),
             [
                 {
                     "supplier_id": supplier_ids[i % creditors],

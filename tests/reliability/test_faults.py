@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.settings import Settings
 from storage.db import create_db_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Invoice, Role
+from storage.models import InvoiceRecord, Role
 from tests.documents import jp_invoice
 from tests.reliability.postgres import PostgresCluster
 from tests.reliability.server import AWS_KEY, MotoProcess
@@ -25,7 +25,7 @@ XML = {"Content-Type": "application/xml"}
 
 def _count(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
-        return session.execute(select(func.count()).select_from(Invoice)).scalar_one()
+        return session.execute(select(func.count()).select_from(InvoiceRecord)).scalar_one()
 
 
 def _upload(client: httpx.Client, seller: str) -> httpx.Response:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from service.settings import Settings
-from storage.models import Batch, BatchItem, Invoice, Role
+from storage.models import Batch, BatchItem, InvoiceRecord, Role
 from storage.repositories import organisation
 from tests.reliability.seed import seed_approved
 from tests.reliability.server import ServerProcess
@@ -29,26 +29,26 @@ def _state(sessions: sessionmaker[Session], department_id: int) -> tuple[dict[st
     with sessions() as session:
         statuses = dict(
             session.execute(
-                select(Invoice.status, func.count())
-                .where(Invoice.department_id == department_id)
-                .group_by(Invoice.status)
+                select(InvoiceRecord.status, func.count())
+                .where(InvoiceRecord.department_id == department_id)
+                .group_by(InvoiceRecord.status)
             ).all()
         )
         exported_without_item = session.execute(
             select(func.count())
-            .select_from(Invoice)
-            .outerjoin(BatchItem, BatchItem.invoice_id == Invoice.id)
+            .select_from(InvoiceRecord)
+            .outerjoin(BatchItem, BatchItem.invoice_id == InvoiceRecord.id)
             .where(
-                Invoice.department_id == department_id,
-                Invoice.status == "exported",
+                InvoiceRecord.department_id == department_id,
+                InvoiceRecord.status == "exported",
                 BatchItem.id.is_(None),
             )
         ).scalar_one()
         approved_with_item = session.execute(
             select(func.count())
-            .select_from(Invoice)
-            .join(BatchItem, BatchItem.invoice_id == Invoice.id)
-            .where(Invoice.department_id == department_id, Invoice.status == "approved")
+            .select_from(InvoiceRecord)
+            .join(BatchItem, BatchItem.invoice_id == InvoiceRecord.id)
+            .where(InvoiceRecord.department_id == department_id, InvoiceRecord.status == "approved")
         ).scalar_one()
         batches = session.execute(
             select(Batch.invoice_count, func.count(BatchItem.id))

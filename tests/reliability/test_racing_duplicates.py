@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
-from storage.models import Invoice, Role
+from storage.models import InvoiceRecord, Role
 from tests.documents import jp_invoice
 from tests.reliability.server import ServerProcess
 from tests.reliability.test_crash import server_env
@@ -124,6 +124,6 @@ def test_under_warn_every_copy_is_recorded_and_one_holds_the_number(
     assert len(warned) == UPLOADS - 1
     with sessions() as session:
         holders = session.execute(
-            select(Invoice.duplicate_of_id).where(Invoice.invoice_number == number)
+            select(InvoiceRecord.duplicate_of_id).where(InvoiceRecord.invoice_number == number)
         ).scalars()
         assert Counter(holder is None for holder in holders) == {True: 1, False: UPLOADS - 1}

@@ -21,7 +21,7 @@ from service.accounting import exports
 from service.accounting.exports import BATCH_CSV_COLUMNS
 from service.settings import Settings
 from storage.db import transaction
-from storage.models import Batch, BatchItem, Invoice, Role, Supplier
+from storage.models import Batch, BatchItem, InvoiceRecord, Role, Supplier
 from storage.repositories import batches as batches_repo
 from tests.documents import jp_invoice
 from tests.support import (
@@ -151,7 +151,9 @@ def _payday() -> str:
 
 def _statuses(sessions: sessionmaker[Session], ids: list[int]) -> set[str]:
     with sessions() as session:
-        return set(session.execute(select(Invoice.status).where(Invoice.id.in_(ids))).scalars())
+        return set(
+            session.execute(select(InvoiceRecord.status).where(InvoiceRecord.id.in_(ids))).scalars()
+        )
 
 
 def test_batch_takes_every_approved_invoice_once(

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Approval, Invoice, Role
+from storage.models import Approval, InvoiceRecord, Role
 from tests.documents import plain_pdf
 from tests.service.test_inbox_api import Office, decide, make_office, submit
 from tests.support import Account, LiveServer, form_token, make_user, signed_in, unique
@@ -79,7 +79,7 @@ def inbox_item(live_server: LiveServer, account: Account, invoice_id: int) -> di
 def approved_by_two_on_the_paid_amount(sessions: sessionmaker[Session], invoice_id: int) -> bool:
     """The database's view: approved, with two different clerks' approvals of its amounts."""
     with sessions() as session:
-        invoice = session.get_one(Invoice, invoice_id)
+        invoice = session.get_one(InvoiceRecord, invoice_id)
         approvers = session.execute(
             select(func.count(func.distinct(Approval.user_id))).where(
                 Approval.invoice_id == invoice_id,
@@ -298,7 +298,7 @@ def test_an_amount_change_racing_the_second_approval_leaves_one_consistent_outco
         )
         assert sorted((approve_code, entry_code)) == [200, 409]
         with sessions() as session:
-            invoice = session.get_one(Invoice, sent["id"])
+            invoice = session.get_one(InvoiceRecord, sent["id"])
             status, amount = invoice.status, invoice.payable_amount
         if approve_code == 200:  # both clerks saw 2,000,000, and that is what is paid
             assert (status, amount) == ("approved", Decimal(2_000_000))

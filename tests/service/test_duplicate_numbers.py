@@ -24,7 +24,7 @@ from service.intake import service as intake
 from service.intake.submission import Channel, Document, Submission
 from service.settings import Settings
 from storage.db import transaction
-from storage.models import Batch, BatchItem, Invoice, Original, Role, Supplier, User, utcnow
+from storage.models import Batch, BatchItem, InvoiceRecord, Original, Role, Supplier, User, utcnow
 from storage.objects import open_object_store
 from tests.documents import jp_invoice, plain_pdf
 from tests.service.test_accounting_api import Creditor, approve, make_creditor
@@ -58,10 +58,10 @@ def _invoice(
     *,
     status: str = "pending",
     duplicate_of_id: int | None = None,
-) -> Invoice:
+) -> InvoiceRecord:
     """An invoice row written straight to the database, as a racing request would."""
     sha256 = uuid.uuid4().hex * 2
-    row = Invoice(
+    row = InvoiceRecord(
         supplier_id=supplier_id,
         original=Original(sha256=sha256, size=1, media_type="application/xml", object_key=sha256),
         status=status,
@@ -75,7 +75,7 @@ def _invoice(
     return row
 
 
-def _insert(sessions: sessionmaker[Session], *rows: Invoice) -> list[int]:
+def _insert(sessions: sessionmaker[Session], *rows: InvoiceRecord) -> list[int]:
     with transaction(sessions) as session:
         session.add_all(rows)
         session.flush()
@@ -231,7 +231,7 @@ def test_a_batch_never_pays_one_number_and_date_twice(
         }
         assert first.json()["excluded"] == [held]
         with sessions() as session:  # what the accounting page shows beside it
-            waiting = [session.get_one(Invoice, pair.second)]
+            waiting = [session.get_one(InvoiceRecord, pair.second)]
             assert waiting_reasons(session, waiting) == [(waiting[0], "duplicate_number")]
         while_open = client.post("/api/v1/batches", json=body)
         assert while_open.status_code == 409  # nothing else is waiting
@@ -245,7 +245,7 @@ def test_a_batch_never_pays_one_number_and_date_twice(
         assert once_paid.json()["excluded"] == [held]
     assert _numbered_items(sessions, pair) == [pair.first]
     with sessions() as session:
-        assert session.get(Invoice, pair.second).status == "approved"  # type: ignore[union-attr]
+        assert session.get(InvoiceRecord, pair.second).status == "approved"  # type: ignore[union-attr]
 
 
 @pytest.mark.clock
@@ -365,4 +365,4 @@ def test_a_batch_cannot_be_paid_before_it_was_made(
         )
         assert on_the_day.status_code == 200, on_the_day.text
     with sessions() as session:
-        assert session.get(Invoice, pair.first).paid_on == made_on  # type: ignore[union-attr]
+        assert session.get(InvoiceRecord, pair.first).paid_on == made_on  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from storage.db import transaction
-from storage.models import Approval, Invoice, Role, User
+from storage.models import Approval, InvoiceRecord, Role, User
 from tests.documents import jp_invoice, plain_pdf
 from tests.support import (
     Account,
@@ -119,8 +119,8 @@ def test_inbox_sorts_by_days_left_and_amount(
     second = submit(live_server, office)
     with transaction(sessions) as session:
         session.execute(
-            update(Invoice)
-            .where(Invoice.id == second["id"])
+            update(InvoiceRecord)
+            .where(InvoiceRecord.id == second["id"])
             .values(payment_deadline=clock.today() - dt.timedelta(days=2), payable_amount=5)
         )
     with live_server.client(office.clerk.token) as client:
@@ -227,7 +227,9 @@ def test_return_pauses_the_clock_until_the_corrected_invoice(
     ten_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
     with transaction(sessions) as session:
         session.execute(
-            update(Invoice).where(Invoice.id == sent["id"]).values(returned_at=ten_days_ago)
+            update(InvoiceRecord)
+            .where(InvoiceRecord.id == sent["id"])
+            .values(returned_at=ten_days_ago)
         )
     with live_server.client(office.supplier.token) as client:
         detail = client.get(f"/api/v1/invoices/{sent['id']}").json()
@@ -253,7 +255,7 @@ def test_return_pauses_the_clock_until_the_corrected_invoice(
 
 def sent_deadline(sessions: sessionmaker[Session], invoice_id: int) -> str:
     with sessions() as session:
-        invoice = session.get_one(Invoice, invoice_id)
+        invoice = session.get_one(InvoiceRecord, invoice_id)
         assert invoice.payment_deadline is not None
         return invoice.payment_deadline.isoformat()
 
@@ -402,8 +404,8 @@ def test_overdue_list_is_for_accounting(
     sent = submit(live_server, office)
     with transaction(sessions) as session:
         session.execute(
-            update(Invoice)
-            .where(Invoice.id == sent["id"])
+            update(InvoiceRecord)
+            .where(InvoiceRecord.id == sent["id"])
             .values(payment_deadline=clock.today() - dt.timedelta(days=1))
         )
     accounting = make_user(sessions, Role.ACCOUNTING)

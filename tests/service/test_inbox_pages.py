@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import transaction
-from storage.models import Invoice, Role
+from storage.models import InvoiceRecord, Role
 from tests.documents import jp_invoice, plain_pdf
 from tests.support import (
     Account,
@@ -73,7 +73,7 @@ def version_of(html: str) -> str:
 
 def status_of(sessions: sessionmaker[Session], invoice_id: int) -> str:
     with transaction(sessions) as session:
-        return session.get_one(Invoice, invoice_id).status
+        return session.get_one(InvoiceRecord, invoice_id).status
 
 
 def test_inbox_shows_only_own_departments_and_sorts_by_amount(
@@ -193,7 +193,7 @@ def test_return_shows_reason_to_supplier_who_sends_a_correction(
         )
         assert again.status_code == 409  # only a returned invoice is replaced
     with transaction(sessions) as session:
-        assert session.get_one(Invoice, new_id).replaces_invoice_id == invoice_id
+        assert session.get_one(InvoiceRecord, new_id).replaces_invoice_id == invoice_id
 
 
 def test_reject_and_forward(
@@ -232,7 +232,7 @@ def test_works_override_changes_the_deadline(
 ) -> None:
     invoice_id = submit_xml(live_server, world, world.department, "FORM-WORKS")
     with transaction(sessions) as session:
-        before = session.get_one(Invoice, invoice_id).payment_deadline
+        before = session.get_one(InvoiceRecord, invoice_id).payment_deadline
     with signed_in(live_server, world.clerk.login, world.clerk.password) as client:
         html = client.get(f"/inbox/{invoice_id}").text
         response = client.post(
@@ -242,7 +242,7 @@ def test_works_override_changes_the_deadline(
         assert response.status_code == 303
         assert "工事契約の設定を変更しました" in client.get(response.headers["location"]).text
     with transaction(sessions) as session:
-        after = session.get_one(Invoice, invoice_id).payment_deadline
+        after = session.get_one(InvoiceRecord, invoice_id).payment_deadline
     assert before is not None
     assert after is not None
     assert (after - before).days == 10

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
 from storage.db import transaction
-from storage.models import Invoice, Role, Supplier
+from storage.models import InvoiceRecord, Role, Supplier
 from tests.documents import jp_invoice, plain_pdf
 from tests.s3server import free_port
 from tests.support import (
@@ -52,7 +52,7 @@ def client(live_server: LiveServer, supplier: SupplierAccount) -> Iterator[httpx
 
 def _count_invoices(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
-        return session.execute(select(func.count()).select_from(Invoice)).scalar_one()
+        return session.execute(select(func.count()).select_from(InvoiceRecord)).scalar_one()
 
 
 def test_acceptable_invoice_is_acknowledged_with_its_record(
@@ -185,7 +185,7 @@ def test_someone_elses_registration_number_is_refused_but_kept(
 @pytest.mark.parametrize(
     ("document", "rule"),
     [
-        (b"<Invoice><unclosed></Invoice>", "JURYO-XML-SYNTAX"),
+        (b"<InvoiceRecord><unclosed></InvoiceRecord>", "JURYO-XML-SYNTAX"),
         (
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
             b"<x>&e;</x>",

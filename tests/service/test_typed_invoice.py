@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from parsers import reader
 from service.invoices.content import ContentKind, GuessedContent, ParsedContent, content_of
-from storage.models import Invoice, InvoiceStatus, Role, User
+from storage.models import InvoiceRecord, InvoiceStatus, Role, User
 from tests.documents import jp_invoice, plain_pdf
 from tests.service.test_inbox_api import Office, make_office, submit
 from tests.support import LiveServer
@@ -22,9 +22,9 @@ def office(sessions: sessionmaker[Session]) -> Office:
     return make_office(sessions)
 
 
-def _row(sessions: sessionmaker[Session], invoice_id: int) -> Invoice:
+def _row(sessions: sessionmaker[Session], invoice_id: int) -> InvoiceRecord:
     with sessions() as session:
-        row = session.get(Invoice, invoice_id)
+        row = session.get(InvoiceRecord, invoice_id)
         assert row is not None
         session.expunge(row)
         return row
@@ -63,7 +63,9 @@ def test_status_and_role_read_back_as_enum_members(
 ) -> None:
     sent = submit(live_server, office)
     with sessions() as session:
-        status = session.execute(select(Invoice.status).where(Invoice.id == sent["id"])).scalar()
+        status = session.execute(
+            select(InvoiceRecord.status).where(InvoiceRecord.id == sent["id"])
+        ).scalar()
         role = session.execute(select(User.role).where(User.login == office.clerk.login)).scalar()
     assert type(status) is InvoiceStatus
     assert status is InvoiceStatus.PENDING

@@ -19,7 +19,7 @@ import pytest
 
 from storage.objects import (
     FileObjectStore,
-    IntegrityError,
+    ObjectIntegrityError,
     ObjectLocked,
     ObjectNotFound,
     ObjectStore,
@@ -171,7 +171,7 @@ def test_file_tampering_is_detected(tmp_path: Path) -> None:
     path.chmod(0o644)
     path.write_bytes(b"amount=900")
 
-    with pytest.raises(IntegrityError, match=key):
+    with pytest.raises(ObjectIntegrityError, match=key):
         store.get(key)
 
 
@@ -184,7 +184,7 @@ def test_file_put_does_not_repair_a_tampered_original(tmp_path: Path) -> None:
     path.write_bytes(b"amount=900")
 
     assert not store.put(b"amount=100", media_type=XML).created
-    with pytest.raises(IntegrityError):
+    with pytest.raises(ObjectIntegrityError):
         store.get(key)
 
 
@@ -260,7 +260,7 @@ def test_s3_tampering_is_detected(s3_endpoint: str, s3_bucket: str, s3_client: S
     key = store.put(b"amount=100", media_type=XML).key
     s3_client.put_object(Bucket=s3_bucket, Key=key, Body=b"amount=900")
 
-    with pytest.raises(IntegrityError, match=key):
+    with pytest.raises(ObjectIntegrityError, match=key):
         store.get(key)
 
 
