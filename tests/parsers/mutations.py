@@ -59,7 +59,7 @@ class Mutant:
 
     name: str
     edits: tuple[Edit, ...]
-    root: etree._Element = field(repr=False, compare=False)
+    root: etree._Element = field(compare=False)
 
     def __repr__(self) -> str:
         edits = "; ".join(
@@ -132,50 +132,10 @@ def _plain(value: Decimal) -> str:
 
 def _number(text: str | None) -> Decimal | None:
     try:
-        return Decimal((text or "").strip())
+        value = Decimal((text or "").strip())
     except InvalidOperation:
         return None
-
-
-def _amounts(original: str | None) -> st.SearchStrategy[str]:
-    """Any amount, one near the original (rounding edges, sign flips), or a malformed one."""
-    anywhere = st.integers(0, 4).flatmap(
-        lambda places: st.decimals(-(10**7), 10**7, places=places).map(_plain)
-    )
-    choices = [anywhere, st.sampled_from(_ODD_AMOUNTS)]
-    value = _number(original)
-    if value is not None and value.is_finite():
-        near = st.builds(
-            lambda f, o, p: _plain(round(value * f + o, p)),
-            st.sampled_from(_FACTORS),
-            st.sampled_from(_OFFSETS),
-            st.integers(0, 4),
-        )
-        choices.insert(0, near)
-    return st.one_of(choices)
-
-
-def _rates() -> st.SearchStrategy[str]:
-    """A usual VAT rate, any rate up to 100 at 0-2 decimals, or an impossible one."""
-    anywhere = st.integers(0, 2).flatmap(
-        lambda places: st.decimals(0, 100, places=places).map(_plain)
-    )
-    return st.one_of(st.sampled_from(_RATES), anywhere)
-
-
-def _codes(key: CodeKey, lists: Mapping[CodeKey, tuple[str, ...]]) -> st.SearchStrategy[str]:
-    """A value of the target's official list, of another list, a misspelt one, or junk."""
-    every = sorted({code for values in lists.values() for code in values}) or ["X"]
-    own = st.sampled_from(lists.get(key) or every)
-    return st.one_of(
-        own,
-        own.map(str.lower),
-        own.map(lambda code: f" {code} "),
-        own.map(lambda code: code + "X"),
-        st.sampled_from(every),
-        st.sampled_from(_CODE_EXTRAS),
-        st.text(string.ascii_uppercase + string.digits, max_size=4),
-    )
+    return value if value.is_finite() else None
 
 
 def _day(text: str | None) -> tuple[dt.date, str] | None:
@@ -189,24 +149,78 @@ def _day(text: str | None) -> tuple[dt.date, str] | None:
     return None
 
 
-def _dates(original: str | None) -> st.SearchStrategy[str]:
-    """The original shifted by some days, any day in any usual format, or an impossible date."""
-    days = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
-    formats = st.sampled_from(("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%Y-%m-%dZ", "%Y-%m-%d+09:00"))
-    choices = [st.builds(dt.date.strftime, days, formats), st.sampled_from(_ODD_DATES)]
+# Built once: a strategy made per draw costs more than the Saxon run it feeds.
+_ANY_AMOUNT = st.one_of(
+    st.integers(0, 4).flatmap(lambda p: st.decimals(-(10**7), 10**7, places=p).map(_plain)),
+    st.sampled_from(_ODD_AMOUNTS),
+)
+_NEAR_AMOUNT = st.tuples(st.sampled_from(_FACTORS), st.sampled_from(_OFFSETS), st.integers(0, 4))
+_ANY_RATE = st.one_of(
+    st.sampled_from(_RATES),
+    st.integers(0, 2).flatmap(lambda p: st.decimals(0, 100, places=p).map(_plain)),
+)
+_ANY_DATE = st.one_of(
+    st.builds(
+        dt.date.strftime,
+        st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+        st.sampled_from(("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%Y-%m-%dZ", "%Y-%m-%d+09:00")),
+    ),
+    st.sampled_from(_ODD_DATES),
+)
+_SHIFT = st.integers(-400, 400)
+
+
+def _amount(draw: st.DrawFn, original: str | None) -> str:
+    """One near the original (rounding edges, sign flips), any amount, or a malformed one."""
+    value = _number(original)
+    if value is not None and draw(st.booleans()):
+        factor, offset, places = draw(_NEAR_AMOUNT)
+        return _plain(round(value * factor + offset, places))
+    return draw(_ANY_AMOUNT)
+
+
+def _date(draw: st.DrawFn, original: str | None) -> str:
+    """The original shifted by some days (in its own format), any day in any usual format,
+    or an impossible date."""
     parsed = _day(original)
-    if parsed is not None:
+    if parsed is not None and draw(st.booleans()):
         day, form = parsed
-        shift = st.integers(-400, 400).map(lambda n: (day + dt.timedelta(days=n)).strftime(form))
-        choices.insert(0, shift)
-    return st.one_of(choices)
+        return (day + dt.timedelta(days=draw(_SHIFT))).strftime(form)
+    return draw(_ANY_DATE)
+
+
+def _code_draws(
+    lists: Mapping[CodeKey, tuple[str, ...]],
+) -> Callable[[CodeKey], st.SearchStrategy[str]]:
+    """Per target: a value of its official list, of another list, a misspelt one, or junk."""
+    every = tuple(sorted({code for values in lists.values() for code in values})) or ("X",)
+    any_listed = st.sampled_from(every)
+    junk = st.one_of(
+        st.sampled_from(_CODE_EXTRAS), st.text(string.ascii_uppercase + string.digits, max_size=4)
+    )
+    made: dict[CodeKey, st.SearchStrategy[str]] = {}
+
+    def codes(key: CodeKey) -> st.SearchStrategy[str]:
+        if key not in made:
+            own = st.sampled_from(lists[key]) if lists.get(key) else any_listed
+            made[key] = st.one_of(
+                own,
+                own.map(str.lower),
+                own.map(lambda code: f" {code} "),
+                own.map(lambda code: code + "X"),
+                any_listed,
+                junk,
+            )
+        return made[key]
+
+    return codes
 
 
 # -- locations ----------------------------------------------------------------------------------
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return str(element.tag).rsplit("}", 1)[-1]
 
 
 def _path(element: etree._Element, attribute: str | None = None) -> str:
@@ -224,33 +238,24 @@ def _path(element: etree._Element, attribute: str | None = None) -> str:
 
 def _targets(root: etree._Element, vocabulary: Vocabulary) -> dict[str, list[Target]]:
     """Every place each kind of mutation can apply to, in document order."""
-    elements = [e for e in root.iter() if isinstance(e.tag, str) and e is not root]
-    leaves = [e for e in elements if len(e) == 0]
+    elements = [(e, _local(e)) for e in root.iter() if isinstance(e.tag, str) and e is not root]
+    leaves = [(e, name) for e, name in elements if len(e) == 0]
 
     def text_of(test: Callable[[str], bool]) -> list[Target]:
-        return [(e, None) for e in leaves if test(_local(e))]
+        return [(e, None) for e, name in leaves if test(name)]
 
     listed = {name for name, attribute in vocabulary.code_lists if attribute is None}
     codes = text_of(lambda name: vocabulary.code(name) or name in listed)
-    codes += [(e, a) for e in elements for a in _CODE_ATTRIBUTES if a in e.attrib]
+    codes += [(e, a) for e, _ in elements if e.attrib for a in _CODE_ATTRIBUTES if a in e.attrib]
+    every: list[Target] = [(e, None) for e, _ in elements]
     return {
         "amount": text_of(vocabulary.amount),
         "rate": text_of(vocabulary.rate),
         "code": codes,
         "date": text_of(vocabulary.date),
-        "remove": [(e, None) for e in elements],
-        "repeat": [(e, None) for e in elements],
+        "remove": every,
+        "repeat": every,
     }
-
-
-def _value(kind: str, target: Target, vocabulary: Vocabulary) -> st.SearchStrategy[str]:
-    element, attribute = target
-    if kind == "code":
-        return _codes((_local(element), attribute), vocabulary.code_lists)
-    original = element.text
-    if kind == "amount":
-        return _amounts(original)
-    return _rates() if kind == "rate" else _dates(original)
 
 
 def _apply(kind: str, target: Target, value: str | None) -> None:
@@ -267,34 +272,47 @@ def _apply(kind: str, target: Target, value: str | None) -> None:
         element.text = value
 
 
-@st.composite
-def _edit(draw: st.DrawFn, root: etree._Element, vocabulary: Vocabulary) -> Edit:
-    """One mutation of ``root``, applied in place."""
+def _edit(
+    draw: st.DrawFn,
+    root: etree._Element,
+    vocabulary: Vocabulary,
+    codes: Callable[[CodeKey], st.SearchStrategy[str]],
+) -> Edit:
+    """One mutation of ``root``, applied in place; the target is drawn as an index (cheaper
+    than sampling from a list of elements, and it shrinks towards the document's start)."""
     targets = {kind: found for kind, found in _targets(root, vocabulary).items() if found}
     kind = draw(st.sampled_from(sorted(targets)))
-    target = draw(st.sampled_from(targets[kind]))
+    found = targets[kind]
+    target = found[draw(st.integers(0, len(found) - 1))]
+    element, attribute = target
     value = None
-    if kind not in ("remove", "repeat"):
-        value = draw(_value(kind, target, vocabulary))
+    if kind == "code":
+        value = draw(codes((_local(element), attribute)))
+    elif kind == "amount":
+        value = _amount(draw, element.text)
+    elif kind == "rate":
+        value = draw(_ANY_RATE)
+    elif kind == "date":
+        value = _date(draw, element.text)
     edit = Edit(kind, _path(*target), value)
     _apply(kind, target, value)
     return edit
 
 
-@st.composite
 def mutants(
-    draw: st.DrawFn,
-    bases: Sequence[tuple[str, etree._Element]],
-    vocabulary: Vocabulary,
-    *,
-    most: int = 3,
-) -> Mutant:
+    bases: Sequence[tuple[str, etree._Element]], vocabulary: Vocabulary, *, most: int = 3
+) -> st.SearchStrategy[Mutant]:
     """A copy of one named base document with one to ``most`` mutations."""
-    name, base = draw(st.sampled_from(bases))
-    root = copy.deepcopy(base)
-    count = draw(st.integers(1, most))
-    edits = tuple(draw(_edit(root, vocabulary)) for _ in range(count))
-    return Mutant(name, edits, root)
+    codes = _code_draws(vocabulary.code_lists)
+
+    @st.composite
+    def draw_mutant(draw: st.DrawFn) -> Mutant:
+        name, base = bases[draw(st.integers(0, len(bases) - 1))]
+        root = copy.deepcopy(base)
+        count = draw(st.integers(1, most))
+        return Mutant(name, tuple(_edit(draw, root, vocabulary, codes) for _ in range(count)), root)
+
+    return draw_mutant()
 
 
 @st.composite
@@ -307,7 +325,7 @@ def randomised(
 ) -> Mutant:
     """A copy of one named base document changed by a test's own ``mutate``, one to ``most``
     times, with a generator Hypothesis controls (so it still shrinks and replays)."""
-    name, base = draw(st.sampled_from(bases))
+    name, base = bases[draw(st.integers(0, len(bases) - 1))]
     root = copy.deepcopy(base)
     rng = draw(st.randoms(use_true_random=False))
     count = draw(st.integers(1, most))
