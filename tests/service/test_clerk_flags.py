@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Role
+from service.invoices.schemas import clerk_flags
+from storage.models import Finding, Role
 from tests.documents import jp_invoice
 from tests.support import Account, LiveServer, make_department, make_supplier, make_user, signed_in
 
@@ -124,3 +125,11 @@ def test_the_inbox_page_badges_the_flagged_invoice_and_the_decision_page_names_t
     japanese = next(f["message_ja"] for f in flagged["findings"] if f["rule_id"] == FLAG)
     assert f"<code>{FLAG}</code> {japanese}" in notice
     assert "juryo&#39;s own checks point at the following" in english
+
+
+def test_juryo_intake_findings_flag_too_and_official_or_reading_ones_do_not() -> None:
+    rules = ("JURYO-INTAKE-DUPLICATE", "BR-CO-15", FLAG, FLAG, "JURYO-INPUT-EMPTY", "ibr-cl-01")
+    findings = [
+        Finding(rule_id=rule, severity="warning", message_en="-", message_ja="-") for rule in rules
+    ]
+    assert clerk_flags(findings) == [FLAG, "JURYO-INTAKE-DUPLICATE"]
