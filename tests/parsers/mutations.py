@@ -277,10 +277,13 @@ def _edit(
     root: etree._Element,
     vocabulary: Vocabulary,
     codes: Callable[[CodeKey], st.SearchStrategy[str]],
-) -> Edit:
+) -> Edit | None:
     """One mutation of ``root``, applied in place; the target is drawn as an index (cheaper
-    than sampling from a list of elements, and it shrinks towards the document's start)."""
+    than sampling from a list of elements, and it shrinks towards the document's start).
+    ``None`` when nothing is left to mutate (a bare root)."""
     targets = {kind: found for kind, found in _targets(root, vocabulary).items() if found}
+    if not targets:
+        return None
     kind = draw(st.sampled_from(sorted(targets)))
     found = targets[kind]
     target = found[draw(st.integers(0, len(found) - 1))]
@@ -309,8 +312,13 @@ def mutants(
     def draw_mutant(draw: st.DrawFn) -> Mutant:
         name, base = bases[draw(st.integers(0, len(bases) - 1))]
         root = copy.deepcopy(base)
-        count = draw(st.integers(1, most))
-        return Mutant(name, tuple(_edit(draw, root, vocabulary, codes) for _ in range(count)), root)
+        edits = []
+        for _ in range(draw(st.integers(1, most))):
+            edit = _edit(draw, root, vocabulary, codes)
+            if edit is None:
+                break
+            edits.append(edit)
+        return Mutant(name, tuple(edits), root)
 
     return draw_mutant()
 

@@ -45,3 +45,17 @@ def test_every_kind_of_mutation_is_drawn_and_changes_the_copy(kind: str) -> None
     )
     assert etree.tostring(base) == original  # the base itself is never touched
     assert repr(mutant).startswith(f"Mutant(sample: {kind} /Invoice/")
+
+
+def test_a_bare_root_or_one_emptied_by_removals_gets_no_more_edits() -> None:
+    bare = etree.fromstring("<Invoice/>")
+    one_child = etree.fromstring("<Invoice><ID>1</ID></Invoice>")
+    strategy = mutations.mutants([("bare", bare), ("one", one_child)], _vocabulary())
+    emptied = find(
+        strategy,
+        lambda m: m.name == "one" and len(m.root) == 0,
+        settings=settings(database=None, derandomize=True, max_examples=500),
+    )
+    assert emptied.edits[0].kind == "remove"
+    assert len(emptied.edits) == 1
+    assert find(strategy, lambda m: m.name == "bare").edits == ()
