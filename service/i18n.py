@@ -512,3 +512,20 @@ TEXTS.update(
         ),
     }
 )
+
+# juryo's own rules (JP-JURYO-*, JURYO-INTAKE-*) flag an invoice for the clerk (issue #13)
+TEXTS.update(
+    {
+        "flag.badge": ("要確認", "Check"),
+        "flag.hint": (
+            "受領独自の確認で指摘あり（公式ルールでは受付可）",
+            "flagged by juryo's own checks (accepted by the official rules)",
+        ),
+        "flag.detail": (
+            "公式ルールでは受付可能ですが、受領独自の確認で次の点が指摘されています。"
+            "内容を確かめてから判断してください。",
+            "The official rules accept this invoice, but juryo's own checks point at the "
+            "following. Check them before you decide.",
+        ),
+    }
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from parsers import Result
 from service.amounts import money
 from service.invoices.history import HistoryEntry
-from storage.models import InvoiceRecord, InvoiceStatus
+from storage.models import FindingRecord, InvoiceRecord, InvoiceStatus
 
 
 class FindingOut(BaseModel):
@@ -27,6 +27,16 @@ class FindingOut(BaseModel):
     message_ja: str
     location: str | None = None
     business_term: str | None = None
+
+
+CLERK_FLAG_RULES = ("JP-JURYO-", "JURYO-INTAKE-")
+"""juryo's own rules, beyond the official artefacts: they never refuse an invoice the official
+rules accept; a finding of one flags the invoice for the clerk instead."""
+
+
+def clerk_flags(findings: Iterable[FindingRecord]) -> list[str]:
+    """The ids of juryo's own rules an invoice's findings name, once each: what the clerk checks."""
+    return sorted({f.rule_id for f in findings if f.rule_id.startswith(CLERK_FLAG_RULES)})
 
 
 class SupplierRef(BaseModel):
@@ -58,6 +68,8 @@ class InvoiceOut(BaseModel):
     preceding_invoice_id: int | None
     paid_on: dt.date | None
     findings: list[FindingOut]
+    flags: list[str]
+    """juryo's own rules (``CLERK_FLAG_RULES``) among the findings: flagged for the clerk."""
 
     @classmethod
     def of(cls, invoice: InvoiceRecord) -> InvoiceOut:
@@ -131,6 +143,7 @@ def _common(invoice: InvoiceRecord) -> dict[str, Any]:
         "preceding_invoice_id": invoice.preceding_invoice_id,
         "paid_on": invoice.paid_on,
         "findings": [FindingOut.model_validate(f) for f in invoice.findings],
+        "flags": clerk_flags(invoice.findings),
     }
 
 
