@@ -17,7 +17,8 @@ from decimal import Context, Decimal, localcontext
 
 from lxml import etree
 
-from parsers.validation.en16931_cii_engine import NS, Predicate, order_doubles, untyped_double
+from parsers.validation._xpath2 import order_doubles, untyped_double
+from parsers.validation.en16931_cii_engine import NS, Predicate
 
 __all__ = ["PREDICATES"]
 

@@ -14,7 +14,6 @@ speed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from lxml import etree
 
 from parsers.findings import Finding, Severity
 from parsers.validation._rules import Predicate
+from parsers.validation._xpath2 import number_compare
 
 __all__ = [
     "CODES",
@@ -34,8 +34,6 @@ __all__ = [
     "Context",
     "Engine",
     "Predicate",
-    "order_doubles",
-    "untyped_double",
 ]
 
 MODEL = "model"
@@ -97,61 +95,6 @@ def _matches(_: Any, value: Any, pattern: Any) -> bool:
     return compiled.search(_string(value)) is not None
 
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_XSD_DOUBLE = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN")
-
-
-def untyped_double(raw: str, *, against_integer: bool = False) -> float | None:
-    """An untyped value cast to xs:double as the official engine does it (``None``: not one).
-
-    SaxonC keeps the sign of a negative zero ("-0", "-0.0") and orders it below zero; but
-    compared with an integer, a value written as an integer ("-0") is read as that integer.
-    """
-    value = raw.strip()
-    if not _XSD_DOUBLE.fullmatch(value):
-        return None
-    if against_integer and _INTEGER.fullmatch(value):
-        return float(int(value))
-    number = float(value.replace("INF", "inf"))
-    if number == 0:
-        return -0.0 if value.startswith("-") else 0.0
-    return number
-
-
-def order_doubles(left: float, right: float) -> int:
-    """Java's ``Double.compare`` on non-NaN values: -0.0 sorts before 0.0."""
-    if left != right:
-        return -1 if left < right else 1
-    return int(math.copysign(1, left) - math.copysign(1, right)) // 2
-
-
-_COMPARISONS: dict[str, Callable[[int], bool]] = {
-    "=": lambda order: order == 0,
-    "!=": lambda order: order != 0,
-    "<": lambda order: order < 0,
-    "<=": lambda order: order <= 0,
-    ">": lambda order: order > 0,
-    ">=": lambda order: order >= 0,
-}
-
-
-def _number_compare(_: Any, values: Any, operator: str, literal_text: str) -> bool:
-    """``path op number`` as the official engine compares it: some value satisfies it."""
-    items = values if isinstance(values, list) else [values]
-    compare = _COMPARISONS[operator]
-    integer = "." not in literal_text
-    literal = float(literal_text)
-    for item in items:
-        number = untyped_double(_string(item), against_integer=integer)
-        if (
-            number is not None
-            and not math.isnan(number)
-            and compare(order_doubles(number, literal))
-        ):
-            return True
-    return False
-
-
 _NUMBER_TEST = re.compile(
     r"(?<![\w/:.@-])(?P<open>\()?(?P<path>(?:\.\./)*(?:\.|(?:ram|udt):\w+)(?:/(?:ram|udt):\w+)*)(?(open)\))"
     r"\s*(?P<op>!=|>=|<=|=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)(?![\w.])"
@@ -167,7 +110,7 @@ def _numeric_comparisons(test: str) -> str:
 
 _EXTENSIONS: dict[tuple[str | None, str], Callable[..., Any]] = {
     (None, "matches"): _matches,
-    (None, "number-compare"): _number_compare,
+    (None, "number-compare"): number_compare,
 }
 
 

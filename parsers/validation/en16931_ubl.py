@@ -28,6 +28,7 @@ from lxml import etree
 from parsers.findings import Finding, Severity
 from parsers.validation import _paths
 from parsers.validation import en16931_ubl_messages as messages
+from parsers.validation._xpath2 import decimal_value, number_compare
 from parsers.validation.en16931_ubl_calculation import PREDICATES
 from parsers.validation.en16931_ubl_rules import QUANTIFIED, ROWS
 
@@ -100,6 +101,27 @@ def _date(_context: Any, value: Any) -> float:
 
 _FUNCTIONS = etree.FunctionNamespace(X2_NS)
 _FUNCTIONS["date"] = _date
+_FUNCTIONS["decimal"] = decimal_value
+_FUNCTIONS["compare"] = number_compare
+
+_DECIMAL_CAST = re.compile(r"(?<![\w:-])number\(")
+_UNTYPED_COMPARISON = re.compile(
+    r"(?<![\w/:.@-])(?P<open>\()?(?P<path>(?:\.\./)*(?:\.|(?:cac|cbc):\w+)(?:/(?:cac|cbc):\w+)*)"
+    r"(?(open)\))\s*(?P<op>!=|>=|<=|=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)(?![\w.])"
+)
+
+
+def _xpath2_numbers(expression: str) -> str:
+    """A row's test with the official XPath 2.0 number readings (:mod:`._xpath2`).
+
+    ``number(x)`` in the rows stands for the official ``xs:decimal(x)``, which accepts a leading
+    ``+``; ``path op 0`` compares untyped values as SaxonC does, ``-0`` below zero included.
+    """
+    decimals = _DECIMAL_CAST.sub("x2:decimal(", expression)
+    return _UNTYPED_COMPARISON.sub(
+        lambda m: f"x2:compare({m['path']}, '{m['op']}', '{m['number']}')", decimals
+    )
+
 
 Test = Callable[[etree._Element], bool]
 
@@ -233,7 +255,7 @@ def _needs(context: str) -> frozenset[str] | None:
 
 
 def _xpath_test(expression: str) -> Test:
-    compiled = etree.XPath(f"boolean({expression})", namespaces=NS)
+    compiled = etree.XPath(f"boolean({_xpath2_numbers(expression)})", namespaces=NS)
 
     def run(node: etree._Element) -> bool:
         return bool(compiled(node))

@@ -87,6 +87,28 @@ def test_dates_with_timezones_are_compared_as_xs_date(start: str, end: str, fire
     assert ("BR-29" in {f.rule_id for f in _agree(_with_period(start, end))}) is fires
 
 
+@pytest.mark.parametrize(
+    ("price", "fires"), [("-0.00", True), ("-0", False), ("+5", False), ("INF", False)]
+)
+def test_untyped_amounts_compare_as_saxonc_reads_them(price: str, fires: bool) -> None:
+    """BR-27 compares the untyped price with 0: a negative zero written with decimals is
+    below zero to SaxonC (written as an integer it is 0), and ``+5`` and ``INF`` are numbers."""
+    data = ubl_invoice(customization=PEPPOL_ID, currency="EUR").replace(
+        b'<cbc:PriceAmount currencyID="EUR">3000<',
+        f'<cbc:PriceAmount currencyID="EUR">{price}<'.encode(),
+    )
+    assert ("BR-27" in {f.rule_id for f in _agree(data)}) is fires
+
+
+@pytest.mark.parametrize("rate", ["+10", "+0", "-0.0"])
+def test_decimal_casts_read_a_sign_as_xs_decimal_does(rate: str) -> None:
+    """BR-S-05 and BR-Z-05 read the rate as the official tests do (untyped, or xs:decimal)."""
+    data = ubl_invoice(customization=PEPPOL_ID, currency="EUR").replace(
+        b"<cbc:Percent>10</cbc:Percent>", f"<cbc:Percent>{rate}</cbc:Percent>".encode()
+    )
+    _agree(data)
+
+
 def test_no_document_loads_saxon() -> None:
     """The request path is native for UBL and CII alike: reading either, and warming up a
     validating process, never loads SaxonC (the official stylesheets are the tests' oracle)."""
