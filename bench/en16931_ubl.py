@@ -25,9 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import parsers  # noqa: E402, F401  (initialises the package before the validation layers)
-from parsers.validation.en16931 import parse_svrl, run_svrl  # noqa: E402
 from parsers.validation.en16931_ubl import validate_en16931_ubl  # noqa: E402
-from schemas import Artefact  # noqa: E402
+from tests.parsers import oracle  # noqa: E402
 
 CORPUS = Path(os.environ.get("JURYO_TEST_CORPUS") or REPO.parent / "shared" / "corpus")
 _PARSER = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
@@ -61,7 +60,7 @@ def _rss() -> float:
 
 
 def _official(root: etree._Element) -> object:
-    return parse_svrl(run_svrl(root, Artefact.EN16931_UBL_XSLT))
+    return oracle.findings(oracle.official_ubl().svrl(root))
 
 
 def main() -> None:

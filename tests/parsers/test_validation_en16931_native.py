@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from parsers.findings import Finding, Severity
-from parsers.validation.en16931 import parse_svrl, run_svrl
 from parsers.validation.en16931_ubl import RULE_IDS, validate_en16931_ubl
 from parsers.validation.en16931_ubl_messages import for_rule
-from schemas import Artefact
+from tests.parsers import oracle
 from tests.parsers.validation_samples import PEPPOL_ID, Line, parse, ubl_invoice
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +32,7 @@ def _agree(data: bytes) -> list[Finding]:
     """Native findings, after checking they are the official ones."""
     root = parse(data)
     native = validate_en16931_ubl(root)
-    official = parse_svrl(run_svrl(root, Artefact.EN16931_UBL_XSLT))
+    official = oracle.findings(oracle.official_ubl().svrl(root))
     assert _ids(native) == _ids(official)
     return native
 

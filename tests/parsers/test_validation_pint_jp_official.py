@@ -18,13 +18,13 @@ import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from lxml import etree
 
 from parsers.profiles import Profile, detect_profile
 from parsers.validation.pint_jp import validate_pint_jp
+from tests.parsers import oracle
 from tests.parsers import validation_corpus as corpus
 
 CORPUS = Path(os.environ.get("JURYO_CORPUS", str(corpus.CORPUS)))
@@ -37,7 +37,6 @@ _VARIANTS = {
     Profile.JP_PINT_NON_TAX_REGISTERED: "pint-jp-ntr-resources-dev-1.1.3.zip",
 }
 _STYLESHEETS = ("PINT-UBL-validation-preprocessed.xslt", "PINT-jurisdiction-aligned-rules.xslt")
-_SVRL_FAILED = "{http://purl.oclc.org/dsdl/svrl}failed-assert"
 MUTATIONS = int(os.environ.get("JURYO_PINT_JP_MUTATIONS", "300"))
 
 
@@ -67,9 +66,7 @@ def official(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
     """Fatal rule ids the official stylesheets report, per variant."""
     if not _examples():
         pytest.skip("shared corpus not present")
-    saxonche = pytest.importorskip("saxonche")
-    processor = saxonche.PySaxonProcessor(license=False)
-    compiled: dict[Profile, list[Any]] = {}
+    compiled: dict[Profile, list[oracle.Stylesheet]] = {}
     for profile, name in _VARIANTS.items():
         data = _release(name)
         if data is None:
@@ -79,18 +76,14 @@ def official(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
             for member in archive.namelist():
                 if member.endswith(_STYLESHEETS):
                     (folder / Path(member).name).write_bytes(archive.read(member))
-        compiled[profile] = [
-            processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(folder / s))
-            for s in _STYLESHEETS
-        ]
+        compiled[profile] = [oracle.Stylesheet(folder / s) for s in _STYLESHEETS]
 
     def run(profile: Profile, data: bytes) -> frozenset[str]:
-        node = processor.parse_xml(xml_text=data.decode("utf-8"))
         fired: set[str] = set()
         for stylesheet in compiled[profile]:
-            report = etree.fromstring(stylesheet.transform_to_string(xdm_node=node).encode())
+            report = stylesheet.svrl(data)
             fired.update(
-                e.get("id", "") for e in report.iter(_SVRL_FAILED) if e.get("flag") == "fatal"
+                e.get("id", "") for e in oracle.failed_asserts(report) if e.get("flag") == "fatal"
             )
         return frozenset(fired)
 
