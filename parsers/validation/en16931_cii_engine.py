@@ -23,7 +23,7 @@ from lxml import etree
 
 from parsers.findings import Finding, Severity
 from parsers.validation._rules import Predicate
-from parsers.validation._xpath2 import number_compare
+from parsers.validation._xpath2 import number_compare, string_value
 
 __all__ = [
     "CODES",
@@ -72,27 +72,16 @@ class Context:
     checks: tuple[Check, ...]
 
 
-def _string(value: Any) -> str:
-    """XPath string value of an extension-function argument (first node of a node-set)."""
-    if isinstance(value, list):
-        if not value:
-            return ""
-        value = value[0]
-    if isinstance(value, etree._Element):
-        return "".join(value.itertext())
-    return str(value)
-
-
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 def _matches(_: Any, value: Any, pattern: Any) -> bool:
     """fn:matches for the XSD-style patterns the rules use (``\\d`` read as ASCII digits)."""
-    source = _string(pattern)
+    source = string_value(pattern)
     compiled = _PATTERNS.get(source)
     if compiled is None:
         compiled = _PATTERNS[source] = re.compile(source, re.ASCII)
-    return compiled.search(_string(value)) is not None
+    return compiled.search(string_value(value)) is not None
 
 
 _NUMBER_TEST = re.compile(
