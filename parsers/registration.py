@@ -8,8 +8,10 @@ rightmost, check = 9 - (sum(Pn * Qn) mod 9), where Qn is 1 for odd n and 2 for e
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_PATTERN = re.compile(r"T(\d{13})")
+_PATTERN = re.compile(r"T([0-9]{13})")
+"""ASCII digits only: ``\\d`` would also take full-width ones, which is how they got stored."""
 
 
 def check_digit(base12: str) -> int:
@@ -36,6 +38,14 @@ def is_valid(number: str) -> bool:
     return int(digits[0]) == check_digit(digits[1:])
 
 
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70]")
+"""Spaces, hyphens and the dashes Japanese keyboards make (U+2010..U+2015, U+2212, U+30FC)."""
+
+
 def normalize(number: str) -> str:
-    """Strip spaces and hyphens and upper-case the ``T``; suppliers type both."""
-    return re.sub(r"[\s\-‐－]", "", number).upper().replace("Ｔ", "T")
+    """The one form of a registration number, whatever was typed: NFKC (a full-width ``T`` and
+    digits become ASCII), no spaces, hyphens or dashes, upper case.
+
+    Every entry point (sign-up, administration, CLI, data entry, search) stores and compares
+    this form, so one company is one supplier however its number was written."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number)).upper()

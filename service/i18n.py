@@ -529,3 +529,38 @@ TEXTS.update(
         ),
     }
 )
+
+# Sign-up review: one registration number per company, rejection with a reason (issue #15)
+TEXTS.update(
+    {
+        "signup.number_taken": (
+            "登録番号 {number} には既にアカウント「{name}」（{state}）があります。"
+            "同じ事業者の方は、そのアカウントの方に同僚として追加してもらってください。",
+            "The registration number {number} already has an account: “{name}” ({state}). "
+            "If you work there, ask a colleague on that account to add you.",
+        ),
+        "supplier.state.pending": ("承認待ち", "pending approval"),
+        "supplier.state.approved": ("承認済み", "approved"),
+        "supplier.state.rejected": ("却下", "rejected"),
+        "admin.suppliers.reject": ("却下する", "Reject"),
+        "admin.suppliers.reject_reason": ("却下の理由", "Reason for rejecting"),
+        "admin.suppliers.rejected": ("却下しました", "Rejected"),
+        "admin.suppliers.reason_empty": (
+            "却下の理由を入力してください（申請者に表示されます）。",
+            "Give a reason for rejecting (the applicant will read it).",
+        ),
+        "admin.suppliers.not_pending": (
+            "登録番号 {number} の申請は承認待ちではありません（{state}）。",
+            "The sign-up for {number} is not pending ({state}).",
+        ),
+        "account.rejected": (
+            "利用登録の申請は却下されました。理由：{reason}",
+            "Your sign-up was rejected. Reason: {reason}",
+        ),
+        "upload.submit_unavailable": (
+            "請求書の提出は、アカウントが承認されてからできます。申請の状況はアカウントのページで確認できます。",
+            "You can submit invoices once your account is approved. Your account page shows "
+            "where your sign-up stands.",
+        ),
+    }
+)

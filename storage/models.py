@@ -161,10 +161,17 @@ class Supplier(Base):
     """A supplier company, which is also the city's creditor for payments."""
 
     __tablename__ = "suppliers"
+    __table_args__ = (
+        CheckConstraint("NOT (approved AND rejected_at IS NOT NULL)", name="approved_or_rejected"),
+        CheckConstraint(
+            "(rejected_at IS NULL) = (rejection_reason IS NULL)", name="rejected_with_reason"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_number: Mapped[str | None] = mapped_column(String(14), unique=True)
-    """Qualified-invoice registration number: ``T`` + 13 digits."""
+    """Qualified-invoice registration number: ``T`` + 13 ASCII digits, as
+    ``parsers.registration.normalize`` writes it (the unique index is on that one form)."""
     name: Mapped[str] = mapped_column(String(300))
     creditor_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     default_department_id: Mapped[int | None] = mapped_column(
@@ -173,6 +180,9 @@ class Supplier(Base):
     contact_email: Mapped[str | None] = mapped_column(String(320))
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
     """An admin approved the sign-up; until then the supplier may only dry-run."""
+    rejected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    """Why an admin refused the sign-up; the applicant reads it on the account page."""
     bank_code: Mapped[str | None] = mapped_column(String(4))
     branch_code: Mapped[str | None] = mapped_column(String(3))
     account_type: Mapped[str | None] = mapped_column(String(1))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from parsers import registration
 from service.accounting import exports, service
 from service.accounting.auth import Accountant, BatchReader, CreditorKeeper, CreditorReader
 from service.accounting.schemas import (
@@ -173,7 +174,9 @@ def get_creditor(
     registration_number: str, caller: CreditorReader, session: ReadSession
 ) -> CreditorOut:
     """A supplier's creditor record with its bank account."""
-    supplier = organisation.supplier_by_registration(session, registration_number.upper())
+    supplier = organisation.supplier_by_registration(
+        session, registration.normalize(registration_number)
+    )
     if supplier is None:
         raise NotFound(f"no supplier {registration_number}")
     return CreditorOut.model_validate(supplier)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from parsers import registration
 from service import clock
 from service.errors import Conflict, NotFound, Unprocessable
 from service.i18n import TEXTS
@@ -271,7 +272,7 @@ def set_bank_account(
     session: Session, *, actor: Actor, registration_number: str, account: BankAccount
 ) -> Supplier:
     """Record the account a creditor is paid into (admins only; audited)."""
-    supplier = repo.supplier_for_update(session, registration_number.strip().upper())
+    supplier = repo.supplier_for_update(session, registration.normalize(registration_number))
     if supplier is None:
         raise NotFound(f"no supplier {registration_number}")
     before = _account_of(supplier)

@@ -57,7 +57,8 @@ def _shown(request: Request, exc: AppError) -> str:
     """A service's refusal as the page shows it (a taken login in the reader's language)."""
     if isinstance(exc, LoginTaken):
         return translator(language(request))("account.login_taken")
-    return exc.detail
+    lang = language(request)
+    return str(exc.extra.get(f"message_{lang}", exc.detail))
 
 
 # --- sign-up ----------------------------------------------------------------------------------
@@ -156,6 +157,7 @@ def _pending_page(
             "suppliers": signup.pending_suppliers(session),
             "departments": organisation.list_departments(session),
             "approved": request.query_params.get("approved"),
+            "rejected": request.query_params.get("rejected"),
             "error": error,
             "error_for": error_for,
             "tokyo": tokyo,
@@ -198,7 +200,36 @@ def approve_supplier(
             request,
             session,
             browser,
-            error=exc.detail,
+            error=_shown(request, exc),
+            error_for=supplier_id,
+            status_code=exc.status_code,
+        ),
+    )
+
+
+@router.post("/admin/suppliers/{supplier_id}/reject", response_class=HTMLResponse)
+def reject_supplier(
+    request: Request,
+    supplier_id: RowId,
+    browser: AdminForm,
+    session: DbSession,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Reject one sign-up with the reason the applicant will read."""
+    return form_action(
+        session,
+        lambda: signup.reject(
+            session, actor=browser.principal, supplier_id=supplier_id, reason=reason
+        ),
+        done=lambda supplier: RedirectResponse(
+            f"/admin/suppliers?rejected={supplier.registration_number or supplier.id}",
+            status_code=303,
+        ),
+        refused=lambda exc: _pending_page(
+            request,
+            session,
+            browser,
+            error=_shown(request, exc),
             error_for=supplier_id,
             status_code=exc.status_code,
         ),
@@ -224,7 +255,13 @@ def _account_page(
     return render(
         request,
         "accounts/account.html",
-        {"tokens": listed, "refused": refused, "tokyo": tokyo, **extra},
+        {
+            "tokens": listed,
+            "refused": refused,
+            "company": signup.company_of(session, browser.principal),
+            "tokyo": tokyo,
+            **extra,
+        },
         browser=browser,
         status_code=status_code,
     )

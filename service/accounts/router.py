@@ -9,6 +9,7 @@ from service.accounts.auth import AdminCaller, SupplierCaller
 from service.accounts.schemas import (
     Approval,
     ColleagueCreate,
+    Rejection,
     SignUp,
     SupplierOut,
     TokenCreate,
@@ -48,6 +49,15 @@ def approve_supplier(
         creditor_number=body.creditor_number,
         default_department=body.default_department,
     )
+    return SupplierOut.model_validate(supplier)
+
+
+@router.post("/admin/suppliers/{supplier_id}/reject", responses=responses(400, 401, 403, 404, 409))
+def reject_supplier(
+    supplier_id: RowId, body: Rejection, caller: AdminCaller, session: DbSession
+) -> SupplierOut:
+    """Reject a pending sign-up; the applicant reads the reason when signing in."""
+    supplier = signup.reject(session, actor=caller, supplier_id=supplier_id, reason=body.reason)
     return SupplierOut.model_validate(supplier)
 
 

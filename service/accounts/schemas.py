@@ -70,6 +70,12 @@ class Approval(BaseModel):
     default_department: str | None = Field(default=None, max_length=64)
 
 
+class Rejection(BaseModel):
+    """An administrator's refusal of a sign-up, with the reason the applicant will read."""
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class SupplierOut(BaseModel):
     """A supplier (creditor) record."""
 
@@ -79,6 +85,7 @@ class SupplierOut(BaseModel):
     registration_number: str | None
     name: str
     approved: bool
+    rejection_reason: str | None
     creditor_number: str | None
     default_department: DepartmentCode | None
     contact_email: str | None

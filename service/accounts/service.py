@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from parsers import registration
 from service.accounts.schemas import LOGIN_RULE
 from service.auth.secrets import hash_password
 from service.auth.service import issue_token
@@ -66,7 +67,9 @@ def add_user(
         departments.append(department)
     supplier = None
     if supplier_registration is not None:
-        supplier = organisation.supplier_by_registration(session, supplier_registration)
+        supplier = organisation.supplier_by_registration(
+            session, registration.normalize(supplier_registration)
+        )
         if supplier is None:
             raise NotFound(f"no supplier {supplier_registration}")
     user = users.add_user(

@@ -6,13 +6,40 @@ from sqlalchemy.orm import Session
 
 from service.accounts.service import add_user, check_new_login
 from service.auth.principal import Principal
-from service.errors import Conflict, NotFound
+from service.errors import AppError, BadRequest, Conflict, NotFound
+from service.i18n import TEXTS
 from service.organisation.service import checked_registration_number
 from storage import audit
-from storage.models import Role, Supplier, User
+from storage.models import Role, Supplier, User, utcnow
 from storage.repositories import organisation
 
 SIGNUP_ACTOR = audit.Actor(login="signup", role="supplier")
+
+
+def state(supplier: Supplier) -> str:
+    """``pending``, ``approved`` or ``rejected``: what an admin decided about the sign-up."""
+    if supplier.approved:
+        return "approved"
+    return "rejected" if supplier.rejected_at is not None else "pending"
+
+
+def _refusal(
+    error: type[AppError], key: str, supplier: Supplier | None = None, **extra: str
+) -> AppError:
+    """A refusal a person reads, in both languages (the English one is the detail); about a
+    supplier, it may name its number, company name and state in each language."""
+    texts = []
+    for lang in (0, 1):
+        values = {}
+        if supplier is not None:
+            values = {
+                "number": supplier.registration_number or str(supplier.id),
+                "name": supplier.name,
+                "state": TEXTS[f"supplier.state.{state(supplier)}"][lang],
+            }
+        texts.append(TEXTS[key][lang].format(**values))
+    ja, en = texts
+    return error(en, extra={"message_ja": ja, "message_en": en, **extra})
 
 
 def sign_up(
@@ -26,8 +53,9 @@ def sign_up(
 ) -> User:
     """A new, not yet approved supplier with its first user (who may dry-run meanwhile)."""
     number = checked_registration_number(registration_number, force=False)
-    if organisation.supplier_by_registration(session, number) is not None:
-        raise Conflict(f"{number} already has an account: ask a colleague to add you, or the city")
+    existing = organisation.supplier_by_registration(session, number)
+    if existing is not None:
+        raise _refusal(Conflict, "signup.number_taken", existing, existing_supplier=existing.name)
     check_new_login(session, login)
     supplier = organisation.add_supplier(
         session, registration_number=number, name=company_name, approved=False
@@ -54,6 +82,13 @@ def sign_up(
     return created.user
 
 
+def company_of(session: Session, caller: Principal) -> Supplier | None:
+    """The caller's supplier company, for its sign-up state and an admin's rejection reason."""
+    if caller.supplier_id is None:
+        return None
+    return session.get(Supplier, caller.supplier_id)
+
+
 def pending_suppliers(session: Session) -> list[Supplier]:
     """Sign-ups waiting for an administrator."""
     return organisation.pending_suppliers(session)
@@ -68,11 +103,11 @@ def approve(
     default_department: str | None,
 ) -> Supplier:
     """Approve a sign-up and link it to the creditor record (number, default department)."""
-    supplier = session.get(Supplier, supplier_id)
+    supplier = organisation.supplier_locked(session, supplier_id)
     if supplier is None:
         raise NotFound(f"no supplier {supplier_id}")
     if supplier.approved:
-        raise Conflict(f"supplier {supplier.registration_number} is approved already")
+        raise _refusal(Conflict, "admin.suppliers.not_pending", supplier)
     if default_department:
         department = organisation.department_by_code(session, default_department)
         if department is None:
@@ -83,6 +118,7 @@ def approve(
             raise Conflict(f"creditor number {creditor_number} belongs to another supplier")
         supplier.creditor_number = creditor_number
     supplier.approved = True
+    supplier.rejected_at = supplier.rejection_reason = None
     audit.record(
         session,
         actor=actor.actor,
@@ -90,6 +126,33 @@ def approve(
         entity_type="supplier",
         entity_id=supplier.id,
         details={"creditor_number": creditor_number, "default_department": default_department},
+    )
+    session.flush()
+    return supplier
+
+
+def reject(session: Session, *, actor: Principal, supplier_id: int, reason: str) -> Supplier:
+    """Refuse a pending sign-up with a reason the applicant reads when signing in.
+
+    The row stays (its number stays taken, so a second try names this account) and may still
+    be approved later, should the administrator change their mind."""
+    reason = reason.strip()
+    if not reason:
+        raise _refusal(BadRequest, "admin.suppliers.reason_empty")
+    supplier = organisation.supplier_locked(session, supplier_id)
+    if supplier is None:
+        raise NotFound(f"no supplier {supplier_id}")
+    if state(supplier) != "pending":
+        raise _refusal(Conflict, "admin.suppliers.not_pending", supplier)
+    supplier.rejected_at, supplier.rejection_reason = utcnow(), reason
+    audit.record(
+        session,
+        actor=actor.actor,
+        action="supplier.reject",
+        entity_type="supplier",
+        entity_id=supplier.id,
+        reason=reason,
+        details={"registration_number": supplier.registration_number},
     )
     session.flush()
     return supplier

@@ -16,6 +16,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from parsers import registration
 from service import formatting, forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
@@ -289,6 +290,7 @@ def invoice_list(
         amount_min=_typed(forms.amount, amount_min, problems),
         amount_max=_typed(forms.amount, amount_max, problems),
         supplier=supplier or None,
+        supplier_number=registration.normalize(supplier) if supplier else None,
         invoice_number=invoice_number or None,
         department=department or None,
     )

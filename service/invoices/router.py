@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from parsers import registration
 from service.deps import (
     MAX_ROW_ID,
     ApiCaller,
@@ -82,6 +83,7 @@ def search_criteria(
         amount_min=amount_min,
         amount_max=amount_max,
         supplier=supplier,
+        supplier_number=registration.normalize(supplier) if supplier else None,
         department=department,
         invoice_number=invoice_number,
     )

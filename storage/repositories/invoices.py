@@ -56,6 +56,8 @@ class InvoiceFilter:
     amount_max: Decimal | None = None
     supplier: str | None = None
     """Registration number, or part of the supplier's name."""
+    supplier_number: str | None = None
+    """``supplier`` as a registration number in its one form (``parsers.registration``)."""
     department: str | None = None
     """A department code."""
     invoice_number: str | None = None
@@ -85,7 +87,7 @@ def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[InvoiceRecord]:
         pattern = f"%{escaped}%"
         query = query.join(Supplier, Supplier.id == InvoiceRecord.supplier_id).where(
             or_(
-                Supplier.registration_number == needle.upper(),
+                Supplier.registration_number == (criteria.supplier_number or needle),
                 Supplier.name.like(pattern, escape="\\"),
             )
         )

@@ -135,12 +135,22 @@ def add_supplier(
 
 
 def pending_suppliers(session: Session) -> list[Supplier]:
-    """Suppliers waiting for an administrator's approval, oldest first."""
+    """Suppliers waiting for an administrator's decision (not approved, not rejected), oldest
+    first."""
     return list(
         session.execute(
-            select(Supplier).where(Supplier.approved.is_(False)).order_by(Supplier.id)
+            select(Supplier)
+            .where(Supplier.approved.is_(False), Supplier.rejected_at.is_(None))
+            .order_by(Supplier.id)
         ).scalars()
     )
+
+
+def supplier_locked(session: Session, supplier_id: int) -> Supplier | None:
+    """A supplier locked for an administrator's decision (two admins deciding at once wait)."""
+    return session.execute(
+        select(Supplier).where(Supplier.id == supplier_id).with_for_update()
+    ).scalar_one_or_none()
 
 
 def supplier_by_creditor_number(session: Session, creditor_number: str) -> Supplier | None:
