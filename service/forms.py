@@ -10,6 +10,13 @@ from decimal import Decimal, InvalidOperation
 _SEPARATORS = re.compile(r"[,\s¥円_]")
 
 
+def code(value: str) -> str:
+    """A login or code in one form: NFKC and trimmed, so a login typed in full-width (Japanese
+    input mode) is its ASCII self (registration numbers have their own, stricter form in
+    ``parsers.registration.normalize``)."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
 class FormValueError(ValueError):
     """A typed value that is not what the field needs; the message quotes it."""
 

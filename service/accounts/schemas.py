@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
+from service import forms
 from service.organisation.schemas import DepartmentCode
 
 LOGIN_PATTERN = r"^[A-Za-z0-9._@\-]{3,120}$"
@@ -16,7 +17,9 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LOGIN_RULE = re.compile(LOGIN_PATTERN)
 EMAIL_RULE = re.compile(EMAIL_PATTERN)
 
-LoginText = Annotated[str, Field(min_length=3, max_length=120, pattern=LOGIN_PATTERN)]
+LoginText = Annotated[
+    str, BeforeValidator(forms.code), Field(min_length=3, max_length=120, pattern=LOGIN_PATTERN)
+]
 """A new login, for every way one is made (API, web forms, administration, CLI)."""
 EmailText = Annotated[str, Field(max_length=320, pattern=EMAIL_PATTERN)]
 

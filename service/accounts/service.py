@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from parsers import registration
+from service import forms
 from service.accounts.schemas import LOGIN_RULE
 from service.auth.secrets import hash_password
 from service.auth.service import issue_token
@@ -22,7 +23,9 @@ class LoginTaken(Conflict):
 
 
 def check_new_login(session: Session, login: str) -> None:
-    """The one rule for a new login: safe ASCII characters, and no user with the same key."""
+    """The one rule for a new login (in its one form, ``forms.code``): safe ASCII characters,
+    and no user with the same key."""
+    login = forms.code(login)
     if not LOGIN_RULE.fullmatch(login):
         raise BadRequest(
             f"the login {login!r} is not 3 to 120 of the characters A-Z a-z 0-9 . _ @ -"
@@ -52,6 +55,7 @@ def add_user(
     with_token: bool = True,
 ) -> NewUser:
     """Create a user bound as its role requires, and issue its first token if asked."""
+    login = forms.code(login)
     check_new_login(session, login)
     if role is Role.CLERK and not department_codes:
         raise BadRequest("a clerk needs at least one --department")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from service import forms
 from service.accounts.service import add_user, check_new_login
 from service.auth.principal import Principal
 from service.errors import AppError, BadRequest, Conflict, NotFound
@@ -108,6 +109,8 @@ def approve(
         raise NotFound(f"no supplier {supplier_id}")
     if supplier.approved:
         raise _refusal(Conflict, "admin.suppliers.not_pending", supplier)
+    default_department = forms.code(default_department or "") or None
+    creditor_number = forms.code(creditor_number or "") or None
     if default_department:
         department = organisation.department_by_code(session, default_department)
         if department is None:

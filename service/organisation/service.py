@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from parsers import registration
+from service import forms
 from service.errors import BadRequest, Conflict, NotFound
 from storage import audit
 from storage.audit import Actor
@@ -198,7 +199,7 @@ def import_purchase_orders(session: Session, *, actor: Actor, data: bytes) -> in
         if len(fields) != 2:
             problems.append(f"line {line_number}: expected po_number,department_code")
             continue
-        number, code = fields[0].strip(), fields[1].strip()
+        number, code = forms.code(fields[0]), forms.code(fields[1])
         if not number or len(number) > 200:
             problems.append(f"line {line_number}: bad order number")
         elif code not in departments:

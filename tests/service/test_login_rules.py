@@ -49,7 +49,7 @@ def _signup(server: LiveServer, *, login: str, email: str = "keiri@example.jp") 
 
 @pytest.mark.parametrize(
     "login",
-    [f"{CYRILLIC_A}dmin-x1", "ｓｈｏｐ-full", "has space", "ab", "x" * 121, "名前"],
+    [f"{CYRILLIC_A}dmin-x1", "has space", "ab", "x" * 121, "名前"],
 )
 def test_the_web_signup_refuses_the_logins_the_api_refuses(
     live_server: LiveServer, login: str
@@ -125,7 +125,8 @@ def test_the_add_colleague_form_applies_the_same_rules(
         same = add(supplier.login.upper())
         assert same.status_code == 409, same.text
         assert "このログインIDは使われています" in same.text
-        assert add(_full_width(supplier.login)).status_code == 400
+        # Full width is normalised (NFKC) to the ASCII login, which is taken.
+        assert add(_full_width(supplier.login)).status_code == 409
 
 
 def test_the_database_refuses_a_login_that_differs_only_in_case_or_width(

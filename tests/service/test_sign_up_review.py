@@ -277,3 +277,32 @@ def test_a_pending_supplier_shows_as_pending_and_has_no_submit_button(
             files={"files": ("mine.xml", jp_invoice(seller=number), "application/xml")},
         )
     assert refused.status_code == 403
+
+
+def test_a_full_width_login_and_number_search_find_the_ascii_ones(
+    live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    number = make_supplier(sessions)
+    supplier = make_user(sessions, Role.SUPPLIER, supplier=_full_width(number))
+    with live_server.client(supplier.token) as client:
+        sent = client.post("/api/v1/invoices", content=jp_invoice(seller=number), headers=XML)
+        assert sent.status_code == 201, sent.text
+    login = unique("wide")
+    with live_server.client() as client:
+        response = client.post(
+            "/api/v1/signup",
+            json={
+                "registration_number": registration_number(),
+                "company_name": "株式会社ひろい",
+                "contact_email": "keiri@example.jp",
+                "login": _full_width(login),
+                "password": PASSWORD,
+            },
+        )
+    assert response.status_code == 201, response.text
+    assert response.json()["login"] == login
+    admin = make_user(sessions, Role.ADMIN)
+    with live_server.client(admin.token) as client:
+        found = client.get("/api/v1/invoices", params={"supplier": f" {_full_width(number)} "})
+    assert found.status_code == 200
+    assert [i["id"] for i in found.json()["items"]] == [sent.json()["id"]]
