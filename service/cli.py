@@ -212,9 +212,12 @@ def supplier_bank(
 
     with _session() as session:
         checked = checked_bank_account(BankAccount(bank, branch, type_, account, holder))
-        set_bank_account(session, actor=CLI_ACTOR, registration_number=regno, account=checked)
+        supplier = set_bank_account(
+            session, actor=CLI_ACTOR, registration_number=regno, account=checked
+        )
+        number = supplier.registration_number
     typer.echo(
-        f"{regno}: {checked.bank_code}-{checked.branch_code} {checked.account_type} "
+        f"{number}: {checked.bank_code}-{checked.branch_code} {checked.account_type} "
         f"{checked.account_number} {checked.account_holder}"
     )
 
@@ -245,6 +248,7 @@ def user_add(
             password=password,
             display_name=name,
         )
+    login = created.user.login
     if as_json:
         typer.echo(json.dumps({"login": login, "role": role.value, "token": created.token}))
     else:

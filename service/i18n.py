@@ -557,6 +557,11 @@ TEXTS.update(
             "利用登録の申請は却下されました。理由：{reason}",
             "Your sign-up was rejected. Reason: {reason}",
         ),
+        "upload.rejected": (
+            "利用登録の申請は却下されたため、請求書は提出できません。理由はアカウントのページにあります。",
+            "Your sign-up was rejected, so you cannot submit invoices. The reason is on your "
+            "account page.",
+        ),
         "upload.submit_unavailable": (
             "請求書の提出は、アカウントが承認されてからできます。申請の状況はアカウントのページで確認できます。",
             "You can submit invoices once your account is approved. Your account page shows "

@@ -23,6 +23,8 @@ class Principal:
     display_name: str | None = None
     supplier_approved: bool = False
     """For supplier users: an admin approved the company's sign-up, so it may submit."""
+    supplier_rejected: bool = False
+    """For supplier users: an admin rejected the sign-up (the reason is on the account page)."""
 
     @classmethod
     def of(cls, user: User) -> Principal:
@@ -36,6 +38,7 @@ class Principal:
             department_codes=tuple(d.code for d in user.departments),
             display_name=user.display_name,
             supplier_approved=user.supplier is not None and user.supplier.approved,
+            supplier_rejected=user.supplier is not None and user.supplier.rejected_at is not None,
         )
 
     @classmethod
@@ -50,6 +53,7 @@ class Principal:
             department_codes=tuple(code for _, code in identity.departments),
             display_name=identity.display_name,
             supplier_approved=identity.supplier_approved,
+            supplier_rejected=identity.supplier_rejected,
         )
 
     @property

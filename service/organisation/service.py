@@ -26,7 +26,8 @@ def add_department(
     approval_threshold: Decimal,
     works: bool = False,
 ) -> Department:
-    """Create a department with its approval threshold (JPY)."""
+    """Create a department with its approval threshold (JPY); its code in its one form."""
+    code = forms.code(code)
     if approval_threshold < 0:
         raise BadRequest("the approval threshold cannot be negative")
     if repo.department_by_code(session, code) is not None:
@@ -70,6 +71,8 @@ def add_supplier(
 ) -> Supplier:
     """Register a supplier (creditor); its registration number is checked strictly."""
     number = checked_registration_number(registration_number, force=force)
+    default_department_code = forms.code(default_department_code or "") or None
+    creditor_number = forms.code(creditor_number or "") or None
     if repo.supplier_by_registration(session, number) is not None:
         raise Conflict(f"supplier {number} exists already")
     department = None

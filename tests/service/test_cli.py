@@ -151,3 +151,29 @@ def test_purchase_orders_and_aliases_from_the_command_line(
     code, out = juryo(cli_env, "department", "alias", "DOBOKU-02", "ROAD")
     assert code == 0, out
     assert juryo(cli_env, "department", "alias", "DOBOKU-02", "ROAD")[0] == 1  # taken
+
+
+def test_the_cli_takes_a_full_width_registration_number_and_login(
+    cli_env: dict[str, str],
+) -> None:
+    number = registration_number()
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    code, out = juryo(cli_env, "supplier", "add", wide, "株式会社ぜんかく")
+    assert code == 0, out
+    assert f"supplier {number} added" in out
+    code, out = juryo(cli_env, "supplier", "add", f"{number[:5]}-{number[5:]}", "二重")
+    assert code == 1
+    assert "exists already" in out
+    code, out = juryo(
+        cli_env, "supplier", "bank", wide, "--bank", "0001", "--branch", "001",
+        "--account", "1234567", "--holder", "ｾﾞﾝｶｸ",
+    )  # fmt: skip
+    assert code == 0, out
+    assert out.startswith(number)
+    login = unique("wide")
+    wide_login = "".join(chr(ord(c) + 0xFEE0) for c in login)
+    code, out = juryo(
+        cli_env, "user", "add", wide_login, "--role", "supplier", "--supplier", wide, "--json"
+    )
+    assert code == 0, out
+    assert json.loads(out)["login"] == login

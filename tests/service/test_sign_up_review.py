@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from parsers import registration
 from storage.models import AuditEvent, Role, Supplier
+from storage.repositories import organisation
 from tests.documents import jp_invoice
 from tests.support import (
     HTML,
@@ -181,6 +182,10 @@ def test_an_admin_rejects_a_sign_up_and_the_applicant_reads_why(
     assert event.actor_login == admin.login
     assert event.reason == "登録番号が公表サイトにありません"
     with signed_in(live_server, login, PASSWORD) as browser:
+        for lang, words in (("ja", "却下されたため"), ("en", "was rejected, so")):
+            home = browser.get(f"/?lang={lang}").text
+            assert 'id="signup-rejected"' in home
+            assert words in home
         for lang, words in (("ja", "却下されました"), ("en", "was rejected")):
             page = browser.get(f"/account?lang={lang}")
             assert words in page.text
@@ -306,3 +311,25 @@ def test_a_full_width_login_and_number_search_find_the_ascii_ones(
         found = client.get("/api/v1/invoices", params={"supplier": f" {_full_width(number)} "})
     assert found.status_code == 200
     assert [i["id"] for i in found.json()["items"]] == [sent.json()["id"]]
+
+
+def test_a_purchase_order_csv_typed_in_full_width_names_the_ascii_codes(
+    live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    code = make_department(sessions)
+    order = unique("PO")
+    admin = make_user(sessions, Role.ADMIN)
+    csv_text = f"{_full_width(order)},{_full_width(code)}\n"
+    with signed_in(live_server, admin.login, admin.password) as browser:
+        imported = browser.post(
+            "/admin/routing/purchase-orders",
+            data={"csrf_token": form_token(browser.get("/admin/routing").text)},
+            files={"file": ("orders.csv", csv_text.encode(), "text/csv")},
+        )
+    assert imported.status_code == 200, imported.text
+    with sessions() as session:
+        found = organisation.routing_department(
+            session, code=None, po_number=order, fallback_code="triage"
+        )
+    assert found is not None
+    assert found[0].code == code
