@@ -33,6 +33,7 @@ class Identity:
     display_name: str | None
     supplier_id: int | None
     supplier_approved: bool
+    supplier_rejected: bool
     departments: tuple[tuple[int, str], ...]
     """(id, code) of a clerk's departments."""
     csrf_token: str | None = None
@@ -46,6 +47,7 @@ _IDENTITY_COLUMNS = (
     User.display_name,
     User.supplier_id,
     Supplier.approved,
+    Supplier.rejected_at,
 )
 
 
@@ -84,7 +86,7 @@ def _identity(
     row = session.execute(statement, values).first()
     if row is None:
         return None
-    user_id, login, role, display_name, supplier_id, approved = row[:6]
+    user_id, login, role, display_name, supplier_id, approved, rejected_at = row[:7]
     departments: tuple[tuple[int, str], ...] = ()
     if role is Role.CLERK:
         departments = tuple(
@@ -100,8 +102,9 @@ def _identity(
         display_name=display_name,
         supplier_id=supplier_id,
         supplier_approved=bool(approved),
+        supplier_rejected=rejected_at is not None,
         departments=departments,
-        csrf_token=row[6] if len(row) > 6 else None,
+        csrf_token=row[7] if len(row) > 7 else None,
     )
 
 
