@@ -92,3 +92,51 @@ def test_the_login_key_migration_stops_on_logins_that_are_one(tmp_path: Path) ->
     url = _before_login_keys(tmp_path, ["admin", "ADMIN"])
     with pytest.raises(RuntimeError, match="'admin' and 'ADMIN'"):
         upgrade(url)
+
+
+SIGN_UP_REVIEW = "0009"
+
+
+def _before_sign_up_review(tmp_path: Path, numbers: list[str]) -> str:
+    """A database one step before the sign-up review migration, with these suppliers in it."""
+    url = new_database_url(tmp_path)
+    config = alembic_config(url)
+    parent = ScriptDirectory.from_config(config).get_revision(SIGN_UP_REVIEW).down_revision
+    assert isinstance(parent, str)
+    command.downgrade(config, parent)
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as connection:
+            for n, number in enumerate(numbers):
+                connection.execute(
+                    text(
+                        "INSERT INTO suppliers (registration_number, name, approved, created_at) "
+                        "VALUES (:number, :name, :approved, :now)"
+                    ),
+                    {"number": number, "name": f"s{n}", "approved": False, "now": utcnow()},
+                )
+    finally:
+        engine.dispose()
+    return url
+
+
+def test_the_sign_up_review_migration_writes_numbers_in_one_form(tmp_path: Path) -> None:
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "T8010001008843")
+    url = _before_sign_up_review(tmp_path, [wide, "t7000012050002"])
+    upgrade(url)
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            numbers = connection.execute(
+                text("SELECT registration_number FROM suppliers ORDER BY id")
+            ).scalars()
+            assert list(numbers) == ["T8010001008843", "T7000012050002"]
+    finally:
+        engine.dispose()
+
+
+def test_the_sign_up_review_migration_stops_on_numbers_that_are_one(tmp_path: Path) -> None:
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "T8010001008843")
+    url = _before_sign_up_review(tmp_path, ["T8010001008843", wide])
+    with pytest.raises(RuntimeError, match="one registration number"):
+        upgrade(url)
