@@ -25,7 +25,14 @@ from service.i18n import TEXTS, language, translator
 from service.intake import service as intake
 from service.intake.submission import Channel, Document, Submission, Unreadable
 from service.invoices import corrections, display, history, originals, receipts
-from service.invoices.auth import CONFIRMS_DATA, ENTERS_DATA, SUBMITS, SupplierForm, SupplierPage
+from service.invoices.auth import (
+    CONFIRMS_DATA,
+    ENTERS_DATA,
+    SUBMITS,
+    DataConfirmingForm,
+    SupplierForm,
+    SupplierPage,
+)
 from service.invoices.content import GuessedContent, ParsedContent, content_of
 from service.invoices.data_entry import confirm_data, enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut, days_left
@@ -297,7 +304,7 @@ def data_entry(
 def confirm_entered_data(
     request: Request,
     invoice_id: RowId,
-    browser: CheckedForm,
+    browser: DataConfirmingForm,
     session: DbSession,
     version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     back: Annotated[str, Form(max_length=16)] = "",
