@@ -13,7 +13,7 @@ from service import deadlines
 from service.amounts import money
 from service.deps import MAX_ROW_ID
 from service.inbox.service import Outcome, approval_rule
-from service.invoices.schemas import InvoiceOut
+from service.invoices.schemas import PAYMENT_DEADLINE, InvoiceOut
 from storage.models import InvoiceRecord, InvoiceStatus
 
 Urgency = Literal["overdue", "due-soon", "ok", "unknown"]
@@ -33,7 +33,7 @@ class InboxItem(InvoiceOut):
     """A pending invoice with its payment clock and approval state."""
 
     version: int
-    payment_deadline: dt.date | None
+    payment_deadline: dt.date | None = Field(description=PAYMENT_DEADLINE)
     days_left: int | None
     urgency: Urgency
     approvals: int
@@ -118,7 +118,7 @@ class DecisionOut(BaseModel):
     approvals: int
     approvals_needed: int
     department: str | None
-    payment_deadline: dt.date | None
+    payment_deadline: dt.date | None = Field(description=PAYMENT_DEADLINE)
 
     @classmethod
     def of(cls, outcome: Outcome) -> DecisionOut:

@@ -40,6 +40,14 @@ def clerk_flags(findings: Iterable[FindingRecord]) -> list[str]:
     return sorted({f.rule_id for f in findings if f.rule_id.startswith(CLERK_FLAG_RULES)})
 
 
+PAYMENT_DEADLINE = (
+    "支払期限: the statutory last day for the city to pay (支払遅延防止法), counted from receipt "
+    "(30 days, 40 for works), without the days spent returned; not the invoice's own due date "
+    "(`due_date`, BT-9)"
+)
+"""How the API describes ``payment_deadline`` wherever it shows it."""
+
+
 class SupplierRef(BaseModel):
     """The sending supplier."""
 
@@ -106,11 +114,7 @@ class InvoiceDetail(InvoiceOut):
     """One invoice with its content, data entry and history."""
 
     version: int
-    payment_deadline: dt.date | None = Field(
-        description="支払期限: the statutory last day for the city to pay (支払遅延防止法), "
-        "counted from receipt (30 days, 40 for works), without the days spent returned; not "
-        "the invoice's own due date (`due_date`, BT-9)"
-    )
+    payment_deadline: dt.date | None = Field(description=PAYMENT_DEADLINE)
     days_left: int | None = Field(
         description="days from today in Tokyo to `payment_deadline` (negative: overdue); null "
         "when the city owes no payment now (not pending, approved or sent for payment)"
