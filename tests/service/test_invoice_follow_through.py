@@ -97,6 +97,13 @@ def test_replaced_invoice_page_links_to_its_correction_without_an_upload_form(
         assert "Replaced by a correction" in english
         back = browser.get(f"/invoices/{corrected}").text
         assert f'href="/invoices/{returned}"' in back
+        again = browser.post(
+            f"/invoices/{returned}/correct",
+            data={"csrf_token": form_token(page)},
+            files={"file": ("c.xml", jp_invoice(seller=office.registration_number), "text/xml")},
+        )
+        assert again.status_code == 409
+        assert re.search(r'class="error" role="alert">[^<]+', again.text), again.text
 
 
 def test_a_returned_invoice_keeps_its_upload_form_until_corrected(
