@@ -56,7 +56,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "期限を過ぎた未払いの請求書はありません。",
         "No unpaid invoice is past its deadline.",
     ),
-    "acct.deadline": ("支払期限", "Payment deadline"),
     "severity.fatal": ("エラー", "Error"),
     "severity.warning": ("警告", "Warning"),
     "severity.information": ("情報", "Information"),
@@ -153,7 +152,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "detail.payable": ("ご請求額", "Amount due"),
     "detail.payment": ("お支払方法", "Payment"),
     "detail.account": ("口座", "Account"),
-    "detail.due_date": ("支払期日", "Due date"),
     "detail.number": ("請求書番号", "Invoice number"),
     "detail.issue_date": ("発行日", "Issue date"),
     "detail.status": ("状態", "Status"),
@@ -265,7 +263,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.open": ("確認する", "Review"),
     "inbox.count": ("件", "invoices"),
     "decide.back": ("受付箱へ戻る", "Back to the inbox"),
-    "decide.deadline": ("支払期限", "Payment deadline"),
     "decide.days_left": ("残り日数", "Days left"),
     "decide.works": ("工事契約（40日）", "Construction works (40 days)"),
     "decide.works_inherit": ("部署の設定に従う", "As the department"),
@@ -399,7 +396,6 @@ TEXTS.update(
         "acct.credit_note": ("適格返還請求書（相殺）", "credit note (offset)"),
         "acct.create": ("支払バッチの作成", "Create a payment batch"),
         "acct.payment_date": ("支払日", "Payment date"),
-        "acct.due_before": ("支払期日（この日まで）", "Due on or before"),
         "acct.create_submit": ("バッチを作成する", "Create batch"),
         "acct.batches": ("支払バッチ", "Payment batches"),
         "acct.batches_none": ("バッチはまだありません。", "No batches yet."),
@@ -567,5 +563,61 @@ TEXTS.update(
             "You can submit invoices once your account is approved. Your account page shows "
             "where your sign-up stands.",
         ),
+    }
+)
+
+# corrections, two approvals, the two dates, confirming entered data (issue #15)
+TEXTS.update(
+    {
+        "status.replaced": ("訂正版に差替え済み", "Replaced by a correction"),
+        "correct.replaced_title": (
+            "この請求書は訂正版に差し替えられました",
+            "This invoice was replaced by its correction",
+        ),
+        "correct.replaced_by": ("訂正した請求書:", "Replaced by"),
+        "decide.waiting_second": (
+            "あなたは承認済みです。別の職員による2人目の承認を待っています。",
+            "You have approved this invoice. It is waiting for a second clerk's approval.",
+        ),
+        "deadline.statutory": (
+            "法定支払期限（受領日から起算）",
+            "Statutory payment deadline (from receipt)",
+        ),
+        "deadline.statutory_hint": (
+            "支払遅延防止法により市が支払うべき最終日（受領から30日、工事は40日。差戻し中の日数は含みません）",
+            "the last day the city may pay under the Prompt Payment Act: 30 days from receipt "
+            "(40 for works), not counting days the invoice was returned",
+        ),
+        "deadline.due_date": (
+            "請求書記載の支払期日",
+            "Due date stated on the invoice",
+        ),
+        "deadline.no_due_date": ("記載なし", "not stated"),
+        "deadline.days_left": ("残り{days}日", "{days} days left"),
+        "deadline.overdue_days": ("{days}日超過", "{days} days overdue"),
+        "acct.due_before": (
+            "請求書記載の支払期日（記載がなければ法定支払期限）がこの日まで",
+            "Due on or before (the invoice's due date, else the statutory deadline)",
+        ),
+        "entry.confirm": ("入力内容を確認済みにする", "Confirm the entered data"),
+        "entry.confirm_hint": (
+            "事業者が入力した内容をそのまま確認します（変更する場合は入力画面で修正してください）",
+            "confirms what the supplier entered, unchanged (to change it, use the data entry)",
+        ),
+        "entry.confirm_instead": (
+            "入力内容に誤りがなければ、保存し直さずに確認済みにできます。",
+            "If the entered data is right, confirm it instead of saving it again.",
+        ),
+        "entry.confirmed": (
+            "入力内容を確認済みにしました。承認できます。",
+            "The entered data was confirmed; the invoice may now be approved.",
+        ),
+        "entry.back_to_decision": ("確認画面へ戻る", "Back to the decision"),
+        "decide.done.entered": ("入力内容を登録しました。", "The data entry was saved."),
+        "decide.done.confirmed": (
+            "入力内容を確認済みにしました。承認できます。",
+            "The entered data was confirmed; the invoice may now be approved.",
+        ),
+        "action.invoice.data_confirm": ("入力内容の確認", "Entered data confirmed"),
     }
 )

@@ -355,6 +355,7 @@ class InvoiceRecord(Base):
         Index("ix_invoices_supplier_number", "supplier_id", "invoice_number", "issue_date"),
         Index("ix_invoices_issue_date", "issue_date"),
         Index("ix_invoices_payable_amount", "payable_amount"),
+        Index("ix_invoices_replaces", "replaces_invoice_id"),
         UniqueConstraint("supplier_id", "original_id", name="uq_invoices_supplier_original"),
         UniqueConstraint("supplier_id", "idempotency_key", name="uq_invoices_supplier_idempotency"),
         # One live invoice per supplier + number + issue date (JURYO_DUPLICATE_NUMBERS=reject),

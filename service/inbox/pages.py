@@ -146,6 +146,8 @@ def _decision_page(
             **view,
             "item": InboxItem.with_state(invoice, current),
             "approvals": [_approval_view(a, invoice, caller, logins) for a in approvals],
+            "entered_differs": decisions.approval_rule(invoice).other_than is not None,
+            "approved_by_me": caller.user_id in current,
             "entered_by": logins.get(invoice.amounts_entered_by_id, invoice.amounts_entered_by_id)
             if invoice.amounts_entered_by_id
             else None,

@@ -13,7 +13,7 @@ from service import deadlines
 from service.amounts import money
 from service.deps import MAX_ROW_ID
 from service.inbox.service import Outcome, approval_rule
-from service.invoices.schemas import InvoiceOut
+from service.invoices.schemas import PAYMENT_DEADLINE, InvoiceOut
 from storage.models import InvoiceRecord, InvoiceStatus
 
 Urgency = Literal["overdue", "due-soon", "ok", "unknown"]
@@ -33,7 +33,7 @@ class InboxItem(InvoiceOut):
     """A pending invoice with its payment clock and approval state."""
 
     version: int
-    payment_deadline: dt.date | None
+    payment_deadline: dt.date | None = Field(description=PAYMENT_DEADLINE)
     days_left: int | None
     urgency: Urgency
     approvals: int
@@ -43,7 +43,9 @@ class InboxItem(InvoiceOut):
     """The highest total the invoice has shown (document, supplier's and clerks' entries):
     two approvals are needed when it reaches the department's threshold."""
     other_clerk_needed: bool
-    """A clerk entered a total the document does not show: another clerk must approve too."""
+    """The next approval must come from a clerk who has not approved the current amounts yet:
+    one clerk approved and a second is needed, or a clerk entered a total the document does
+    not show (that clerk may never be the only approver)."""
     amount_revision: int
 
     @classmethod
@@ -51,6 +53,7 @@ class InboxItem(InvoiceOut):
         """Render an inbox row, given the clerks who approved the current amounts."""
         left = deadlines.days_left(invoice.payment_deadline)
         rule = approval_rule(invoice)
+        needed = rule.needed_given(approvers)
         return cls(
             **InvoiceOut.of(invoice).model_dump(),
             version=invoice.version,
@@ -58,9 +61,9 @@ class InboxItem(InvoiceOut):
             days_left=left,
             urgency=urgency(left),
             approvals=len(approvers),
-            approvals_needed=rule.needed_given(approvers),
+            approvals_needed=needed,
             highest_amount=money(rule.highest, invoice.currency),
-            other_clerk_needed=rule.other_than is not None,
+            other_clerk_needed=rule.other_than is not None or 0 < len(approvers) < needed,
             amount_revision=invoice.amount_revision,
         )
 
@@ -115,7 +118,7 @@ class DecisionOut(BaseModel):
     approvals: int
     approvals_needed: int
     department: str | None
-    payment_deadline: dt.date | None
+    payment_deadline: dt.date | None = Field(description=PAYMENT_DEADLINE)
 
     @classmethod
     def of(cls, outcome: Outcome) -> DecisionOut:

@@ -37,3 +37,4 @@ READS_INTERNAL = Allowed(
 SupplierCaller = Annotated[Principal, Depends(SUBMITS.api)]
 SupplierPage = Annotated[BrowserSession, Depends(SUBMITS.page)]
 SupplierForm = Annotated[BrowserSession, Depends(SUBMITS.form)]
+DataConfirmingForm = Annotated[BrowserSession, Depends(CONFIRMS_DATA.form)]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from parsers import registration
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID
-from service.errors import BadRequest, Conflict, NotFound
+from service.errors import AppError, BadRequest, Conflict, NotFound
 from service.invoices import auth
 from service.invoices.content import ContentKind, GuessedContent, content_of, kind_of
 from storage import audit
@@ -59,6 +59,14 @@ class DataEntry(BaseModel):
         if not registration.is_well_formed(normalized):
             raise ValueError("must be T followed by 13 digits")
         return normalized
+
+
+class DataConfirmation(BaseModel):
+    """A clerk's confirmation of the data entered, unchanged, on the version the clerk saw."""
+
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_ROW_ID, description="the invoice version the clerk confirmed"
+    )
 
 
 class RecordedEntry(DataEntry):
@@ -174,6 +182,57 @@ def enter_data(
         entity_type="invoice",
         entity_id=invoice.id,
         details={"before": before, "after": invoice.data_entry, "voided_approvals": voided},
+    )
+    return invoice
+
+
+def _refusal(error: type[AppError], ja: str, en: str) -> AppError:
+    """A refusal a person reads, in both languages (``detail`` is the English)."""
+    return error(en, extra={"message_ja": ja, "message_en": en})
+
+
+def confirm_data(
+    session: Session, *, caller: Principal, invoice_id: int, version: int
+) -> InvoiceRecord:
+    """A clerk confirms the figures the supplier entered, as they are: the invoice no longer
+    needs data entry and may be approved. Audited; only on the version the clerk saw.
+
+    The clerk vouches for the amounts as if having typed them (``amounts_entered_by_id``), so
+    the rule for a total the document does not show still asks for another clerk's approval.
+    The amounts do not change, so approvals stand (none can exist while data entry is due).
+    """
+    auth.CONFIRMS_DATA.check(caller)
+    invoice = repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    if invoice.status != InvoiceStatus.PENDING or not invoice.needs_data_entry:
+        raise _refusal(
+            Conflict,
+            "この請求書には確認待ちの入力内容がありません。",
+            f"invoice {invoice_id} has no entered data awaiting confirmation",
+        )
+    if invoice.data_entry is None:
+        raise _refusal(
+            Conflict,
+            "まだ何も入力されていません。確認ではなく、請求内容を入力してください。",
+            "nothing was entered yet: enter the data instead of confirming it",
+        )
+    if invoice.version != version or not inbox_repo.change_if_current(
+        session,
+        invoice.id,
+        version,
+        statuses=[InvoiceStatus.PENDING],
+        needs_data_entry=False,
+        amounts_entered_by_id=caller.user_id,
+    ):
+        raise _stale(invoice, version)
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="invoice.data_confirm",
+        entity_type="invoice",
+        entity_id=invoice.id,
+        details={"confirmed": invoice.data_entry, "version": version},
     )
     return invoice
 

@@ -25,11 +25,18 @@ from service.errors import AppError, BadRequest, NotFound
 from service.i18n import TEXTS, language, translator
 from service.intake import service as intake
 from service.intake.submission import Channel, Document, Submission, Unreadable
-from service.invoices import display, history, originals, receipts
-from service.invoices.auth import ENTERS_DATA, SUBMITS, SupplierForm, SupplierPage
+from service.invoices import corrections, display, history, originals, receipts
+from service.invoices.auth import (
+    CONFIRMS_DATA,
+    ENTERS_DATA,
+    SUBMITS,
+    DataConfirmingForm,
+    SupplierForm,
+    SupplierPage,
+)
 from service.invoices.content import GuessedContent, ParsedContent, content_of
-from service.invoices.data_entry import enter_data, takes_data_entry
-from service.invoices.schemas import FindingOut
+from service.invoices.data_entry import confirm_data, enter_data, takes_data_entry
+from service.invoices.schemas import FindingOut, days_left
 from service.pages import CheckedForm, PageSession, form_action, render
 from service.runtime import Runtime
 from storage.models import InvoiceRecord, InvoiceStatus
@@ -168,6 +175,23 @@ def upload(
 # --- data entry -----------------------------------------------------------------------------
 
 
+BACK_TO_INBOX = "inbox"
+"""``back`` of a data-entry form opened from the clerk's decision page: return there."""
+
+
+def _back(back: str) -> str:
+    """Only the one known place to return to: never a URL taken from the request."""
+    return BACK_TO_INBOX if back == BACK_TO_INBOX else ""
+
+
+def _after_entry(invoice_id: int, back: str, done: str) -> Response:
+    """Where a data entry or confirmation returns: the decision page the clerk came from, with
+    its flash message, else the invoice."""
+    if back == BACK_TO_INBOX:
+        return RedirectResponse(f"/inbox/{invoice_id}?done={done}", status_code=303)
+    return RedirectResponse(f"/invoices/{invoice_id}?saved={done}", status_code=303)
+
+
 def _entry_page(
     request: Request,
     browser: BrowserSession,
@@ -175,26 +199,53 @@ def _entry_page(
     form: display.EntryForm,
     errors: list[str],
     status_code: int = 200,
+    back: str = "",
 ) -> Response:
     return render(
         request,
         "invoices/data_entry.html",
-        {**HELPERS, "invoice": invoice, "form": form, "errors": errors},
+        {
+            **HELPERS,
+            "invoice": invoice,
+            "form": form,
+            "errors": errors,
+            "back": back,
+            "may_confirm_data": may_confirm_data(invoice, browser.principal),
+        },
         browser=browser,
         status_code=status_code,
     )
 
 
+def may_confirm_data(invoice: InvoiceRecord, reader: Principal) -> bool:
+    """A clerk may confirm what the supplier entered, while it awaits confirmation."""
+    return (
+        CONFIRMS_DATA.admits(reader)
+        and invoice.status == InvoiceStatus.PENDING
+        and invoice.needs_data_entry
+        and invoice.data_entry is not None
+    )
+
+
+def _refusal_text(exc: AppError, lang: str) -> str:
+    """A refusal in the reader's language when it carries both, else its detail."""
+    return str(exc.extra.get(f"message_{lang}", exc.detail))
+
+
 @router.get("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
 def data_entry_form(
-    request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
+    request: Request,
+    invoice_id: RowId,
+    browser: PageSession,
+    session: ReadSession,
+    back: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     """The data-entry form for an invoice without complete data (a plain PDF, Factur-X MINIMUM
     or BASIC WL), prefilled with earlier entry or the guesses."""
     invoice = _visible(request, session, browser, invoice_id)
     if not takes_data_entry(invoice):
         raise NotFound(f"invoice {invoice_id} carries its data; there is nothing to enter")
-    return _entry_page(request, browser, invoice, display.entry_form(invoice), [])
+    return _entry_page(request, browser, invoice, display.entry_form(invoice), [], back=_back(back))
 
 
 @router.post("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
@@ -212,9 +263,10 @@ def data_entry(
     taxable_8: Annotated[str, Form(max_length=40)] = "",
     tax_8: Annotated[str, Form(max_length=40)] = "",
     version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)] = 0,
+    back: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    """Record what the person confirmed on the version they saw; on a mistake (or a stale
-    version) show the form again with the reason."""
+    """Record what the person confirmed on the version they saw, then return where they came
+    from; on a mistake (or a stale version) show the form again with the reason."""
     invoice = _visible(request, session, browser, invoice_id)
     form = display.EntryForm(
         registration_number,
@@ -236,14 +288,45 @@ def data_entry(
             version=version,
             entry=display.to_entry(form),
         ),
-        done=lambda _: RedirectResponse(f"/invoices/{invoice_id}?saved=1", status_code=303),
+        done=lambda _: _after_entry(invoice_id, _back(back), "entered"),
         refused=lambda exc: _entry_page(
             request,
             browser,
             invoice,
             form,
-            exc.extra.get("problems", [exc.detail]),
+            exc.extra.get("problems", [_refusal_text(exc, language(request))]),
             exc.status_code,
+            _back(back),
+        ),
+    )
+
+
+@router.post("/invoices/{invoice_id}/data-entry/confirm", response_class=HTMLResponse)
+def confirm_entered_data(
+    request: Request,
+    invoice_id: RowId,
+    browser: DataConfirmingForm,
+    session: DbSession,
+    version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
+    back: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """A clerk confirms the supplier's entry unchanged, then returns where they came from; a
+    refusal (a stale version, nothing to confirm) shows the data-entry form with the reason."""
+    invoice = _visible(request, session, browser, invoice_id)
+    return form_action(
+        session,
+        lambda: confirm_data(
+            session, caller=browser.principal, invoice_id=invoice_id, version=version
+        ),
+        done=lambda _: _after_entry(invoice_id, _back(back), "confirmed"),
+        refused=lambda exc: _entry_page(
+            request,
+            browser,
+            invoice,
+            display.entry_form(invoice),
+            [_refusal_text(exc, language(request))],
+            exc.status_code,
+            _back(back),
         ),
     )
 
@@ -301,6 +384,7 @@ def invoice_list(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
+    replaced = corrections.replaced_by(session, browser.principal.scope, rows)
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
 
     def page_link(number: int) -> str:
@@ -330,6 +414,7 @@ def invoice_list(
         {
             **HELPERS,
             "rows": rows,
+            "replaced": replaced,
             "total": total,
             "page": page,
             "prev_link": page_link(page - 1) if page > 1 else None,
@@ -378,6 +463,9 @@ def invoice_view(
         "takes_data_entry": takes_data_entry(invoice),
         "may_enter_data": ENTERS_DATA.admits(reader),
         "may_correct": SUBMITS.admits(reader),
+        "may_confirm_data": may_confirm_data(invoice, reader),
+        "replaced_by": corrections.replacement_of(session, reader.scope, invoice),
+        "days_left": days_left(invoice),
         "seller": display.party(parsed.seller) if parsed else None,
         "buyer": display.party(parsed.buyer) if parsed else None,
         "findings": [FindingOut.model_validate(f) for f in invoice.findings],
@@ -397,6 +485,16 @@ def invoice_view(
     }
 
 
+SAVED_MESSAGES = {"entered": "entry.saved", "confirmed": "entry.confirmed"}
+"""``?saved=`` after data entry or its confirmation, and the message each shows."""
+
+
+def _saved(request: Request) -> str | None:
+    """The message for ``?saved=<entered|confirmed>`` after data entry."""
+    key = SAVED_MESSAGES.get(request.query_params.get("saved", ""))
+    return translator(language(request))(key) if key else None
+
+
 @router.get("/invoices/{invoice_id}", response_class=HTMLResponse)
 def invoice_detail(
     request: Request, invoice_id: RowId, browser: PageSession, session: ReadSession
@@ -408,7 +506,7 @@ def invoice_detail(
         "invoices/detail.html",
         {
             **invoice_view(request, session, invoice, browser.principal),
-            "saved": request.query_params.get("saved") == "1",
+            "saved": _saved(request),
             "correction_error": None,
         },
         browser=browser,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from parsers import registration
+from service.auth.principal import Principal
 from service.deps import (
     MAX_ROW_ID,
     ApiCaller,
@@ -24,9 +25,9 @@ from service.deps import (
 from service.errors import NotFound, responses
 from service.intake import service as intake
 from service.intake.submission import Channel, Submission
-from service.invoices import data_entry, history, originals, receipts
+from service.invoices import corrections, data_entry, history, originals, receipts
 from service.invoices.auth import SupplierCaller
-from service.invoices.data_entry import DataEntry
+from service.invoices.data_entry import DataConfirmation, DataEntry
 from service.invoices.schemas import (
     ConflictOut,
     InvoiceDetail,
@@ -38,7 +39,7 @@ from service.invoices.search_export import search_csv
 from service.invoices.upload import read_upload
 from service.runtime import Runtime
 from service.versions import IfMatch, version_of
-from storage.models import InvoiceStatus
+from storage.models import InvoiceRecord, InvoiceStatus
 from storage.repositories import invoices as repo
 
 router = APIRouter(prefix="/api/v1", tags=["invoices"])
@@ -186,7 +187,16 @@ def get_invoice(invoice_id: RowId, caller: ApiCaller, session: ReadSession) -> I
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    return InvoiceDetail.with_history(invoice, history.history(session, caller, invoice.id))
+    return _detail(session, caller, invoice)
+
+
+def _detail(session: Session, caller: Principal, invoice: InvoiceRecord) -> InvoiceDetail:
+    """One invoice as the API shows it: history, and the correction replacing it if any."""
+    return InvoiceDetail.with_history(
+        invoice,
+        history.history(session, caller, invoice.id),
+        corrections.replacement_of(session, caller.scope, invoice),
+    )
 
 
 @router.get(
@@ -227,7 +237,26 @@ def put_data_entry(
         version=version_of(entry, if_match),
         entry=entry,
     )
-    return InvoiceDetail.with_history(invoice, history.history(session, caller, invoice.id))
+    return _detail(session, caller, invoice)
+
+
+@router.post(
+    "/invoices/{invoice_id}/data-entry/confirm",
+    responses=responses(400, 401, 403, 404, 409, 422, 428),
+)
+def confirm_data_entry(
+    invoice_id: RowId,
+    body: DataConfirmation,
+    caller: ApiCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> InvoiceDetail:
+    """A clerk confirms the data the supplier entered, unchanged, on the version seen (body or
+    If-Match; stale: 409): the invoice no longer needs data entry and may be approved."""
+    invoice = data_entry.confirm_data(
+        session, caller=caller, invoice_id=invoice_id, version=version_of(body, if_match)
+    )
+    return _detail(session, caller, invoice)
 
 
 @router.get("/invoices", responses=responses(401, 422))
@@ -240,6 +269,10 @@ def list_invoices(
 ) -> InvoicePage:
     """The invoices the caller may see, newest first, filtered and paginated."""
     rows, total = repo.search(session, caller.scope, criteria, limit=limit, offset=offset)
+    replaced = corrections.replaced_by(session, caller.scope, rows)
     return InvoicePage(
-        items=[InvoiceOut.of(row) for row in rows], total=total, limit=limit, offset=offset
+        items=[InvoiceOut.of(row, replaced.get(row.id)) for row in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
     )

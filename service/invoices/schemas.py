@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from parsers import Result
+from service import deadlines
 from service.amounts import money
 from service.invoices.history import HistoryEntry
 from storage.models import FindingRecord, InvoiceRecord, InvoiceStatus
@@ -39,6 +40,14 @@ def clerk_flags(findings: Iterable[FindingRecord]) -> list[str]:
     return sorted({f.rule_id for f in findings if f.rule_id.startswith(CLERK_FLAG_RULES)})
 
 
+PAYMENT_DEADLINE = (
+    "支払期限: the statutory last day for the city to pay (支払遅延防止法), counted from receipt "
+    "(30 days, 40 for works), without the days spent returned; not the invoice's own due date "
+    "(`due_date`, BT-9)"
+)
+"""How the API describes ``payment_deadline`` wherever it shows it."""
+
+
 class SupplierRef(BaseModel):
     """The sending supplier."""
 
@@ -56,7 +65,10 @@ class InvoiceOut(BaseModel):
     document_type: str
     invoice_number: str | None
     issue_date: dt.date | None
-    due_date: dt.date | None
+    due_date: dt.date | None = Field(
+        description="支払期日: the due date the invoice itself states (BT-9), if any; not the "
+        "statutory payment deadline (see `payment_deadline` on one invoice)"
+    )
     payable_amount: Decimal | None
     tax_amount: Decimal | None
     currency: str | None
@@ -65,16 +77,25 @@ class InvoiceOut(BaseModel):
     sha256: str
     received_at: dt.datetime
     needs_data_entry: bool
-    preceding_invoice_id: int | None
+    preceding_invoice_id: int | None = Field(
+        description="the invoice a credit note corrects (its BT-25), when juryo received it"
+    )
+    replaces_invoice_id: int | None = Field(
+        description="the returned invoice this one was sent to correct"
+    )
+    replaced_by_id: int | None = Field(
+        default=None,
+        description="the corrected invoice that replaces this returned one (one you may see)",
+    )
     paid_on: dt.date | None
     findings: list[FindingOut]
     flags: list[str]
     """juryo's own rules (``CLERK_FLAG_RULES``) among the findings: flagged for the clerk."""
 
     @classmethod
-    def of(cls, invoice: InvoiceRecord) -> InvoiceOut:
-        """Render a recorded invoice."""
-        return cls(**_common(invoice))
+    def of(cls, invoice: InvoiceRecord, replaced_by: int | None = None) -> InvoiceOut:
+        """Render a recorded invoice (``replaced_by``: its correction, for a returned one)."""
+        return cls(**_common(invoice), replaced_by_id=replaced_by)
 
 
 class HistoryEventOut(BaseModel):
@@ -93,17 +114,30 @@ class InvoiceDetail(InvoiceOut):
     """One invoice with its content, data entry and history."""
 
     version: int
+    payment_deadline: dt.date | None = Field(description=PAYMENT_DEADLINE)
+    days_left: int | None = Field(
+        description="days from today in Tokyo to `payment_deadline` (negative: overdue); null "
+        "when the city owes no payment now (not pending, approved or sent for payment)"
+    )
     routing_rule: str | None
     content: dict[str, Any] | None
     data_entry: dict[str, Any] | None
     history: list[HistoryEventOut]
 
     @classmethod
-    def with_history(cls, invoice: InvoiceRecord, events: Sequence[HistoryEntry]) -> InvoiceDetail:
+    def with_history(
+        cls,
+        invoice: InvoiceRecord,
+        events: Sequence[HistoryEntry],
+        replaced_by: int | None = None,
+    ) -> InvoiceDetail:
         """Render an invoice and its audit trail (roles only: people stay anonymous)."""
         return cls(
             **_common(invoice),
+            replaced_by_id=replaced_by,
             version=invoice.version,
+            payment_deadline=invoice.payment_deadline,
+            days_left=days_left(invoice),
             routing_rule=invoice.routing_rule,
             content=invoice.content,
             data_entry=invoice.data_entry,
@@ -118,6 +152,17 @@ class InvoiceDetail(InvoiceOut):
                 for e in events
             ],
         )
+
+
+OWED = frozenset({InvoiceStatus.PENDING, InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED})
+"""The statuses in which the city still owes the payment, so the statutory clock runs."""
+
+
+def days_left(invoice: InvoiceRecord) -> int | None:
+    """Days to the statutory deadline on Tokyo's today, for an invoice the city still owes."""
+    if invoice.status not in OWED:
+        return None
+    return deadlines.days_left(invoice.payment_deadline)
 
 
 def _common(invoice: InvoiceRecord) -> dict[str, Any]:
@@ -141,6 +186,7 @@ def _common(invoice: InvoiceRecord) -> dict[str, Any]:
         "received_at": invoice.received_at,
         "needs_data_entry": invoice.needs_data_entry,
         "preceding_invoice_id": invoice.preceding_invoice_id,
+        "replaces_invoice_id": invoice.replaces_invoice_id,
         "paid_on": invoice.paid_on,
         "findings": [FindingOut.model_validate(f) for f in invoice.findings],
         "flags": clerk_flags(invoice.findings),

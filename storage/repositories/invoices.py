@@ -204,6 +204,23 @@ def correction_of(session: Session, returned_id: int) -> InvoiceRecord | None:
     ).scalar_one_or_none()
 
 
+def replacements(session: Session, scope: Scope, returned_ids: Sequence[int]) -> dict[int, int]:
+    """For returned invoices, the corrected invoice that replaces each (acceptable, and in the
+    caller's scope: a correction routed elsewhere is not named to a clerk who cannot open it)."""
+    if not returned_ids:
+        return {}
+    rows = session.execute(
+        select(InvoiceRecord.replaces_invoice_id, func.min(InvoiceRecord.id))
+        .where(
+            InvoiceRecord.replaces_invoice_id.in_(sorted(set(returned_ids))),
+            InvoiceRecord.status != InvoiceStatus.INVALID,
+            scope.condition(),
+        )
+        .group_by(InvoiceRecord.replaces_invoice_id)
+    ).all()
+    return {returned: replacement for returned, replacement in rows if returned is not None}
+
+
 def live_by_number(session: Session, supplier_id: int, number: str) -> InvoiceRecord | None:
     """The newest valid invoice of a supplier with this number (a credit note's BT-25)."""
     return session.execute(

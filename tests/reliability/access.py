@@ -132,6 +132,16 @@ class World:
         invoice_id: int = response.json()["id"]
         return invoice_id
 
+    def entered_invoice(self) -> int:
+        """A plain PDF of supplier A whose figures the supplier typed in: awaiting a clerk."""
+        invoice_id = self.invoice(pdf=True)
+        response = self.api[SUPPLIER_OWN].put(
+            f"/api/v1/invoices/{invoice_id}/data-entry",
+            json={**PDF_ENTRY, "invoice_number": unique("P"), "version": 1},
+        )
+        assert response.status_code == 200, response.text
+        return invoice_id
+
     def returned_invoice(self) -> tuple[int, str]:
         """An invoice D's clerk sent back to supplier A; and its number."""
         number = unique("RET")
@@ -392,6 +402,10 @@ def _pdf_invoice(world: World, fresh: bool) -> Target:
     return {"invoice_id": invoice_id}
 
 
+def _entered_pdf(world: World, fresh: bool) -> Target:
+    return {"invoice_id": str(world.entered_invoice())}
+
+
 def _returned(world: World, fresh: bool) -> Target:
     if not fresh:
         return {
@@ -622,6 +636,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("PUT", "/api/v1/invoices/{invoice_id}/data-entry"): Case(
         ENTRY, _pdf_invoice, _versioned(**PDF_ENTRY), _invoice_state
     ),
+    ("POST", "/api/v1/invoices/{invoice_id}/data-entry/confirm"): Case(
+        DECISION, _entered_pdf, _versioned(), _invoice_state
+    ),
     # --- API: the inbox and decisions ---
     ("GET", "/api/v1/inbox"): Case(CLERKS),
     ("POST", "/api/v1/invoices/{invoice_id}/approve"): Case(
@@ -711,6 +728,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
         _pdf_invoice,
         _versioned_form(invoice_number="A-100", issue_date="2026-11-20", total="11000"),
         _invoice_state,
+    ),
+    ("POST", "/invoices/{invoice_id}/data-entry/confirm"): Case(
+        PAGE_DECISION, _entered_pdf, _versioned_form(), _invoice_state
     ),
     ("GET", "/invoices"): Case(PAGE_ANY),
     ("GET", "/invoices/{invoice_id}"): Case(PAGE_SCOPED, _invoice),
