@@ -151,7 +151,7 @@ def test_an_admin_sees_every_inbox_and_reassigns_from_triage(
         event = session.execute(
             select(AuditEvent).where(
                 AuditEvent.entity_type == "invoice",
-                AuditEvent.entity_id == invoice_id,
+                AuditEvent.entity_id == str(invoice_id),
                 AuditEvent.action == "invoice.reassign",
             )
         ).scalar_one()
