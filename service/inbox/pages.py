@@ -7,6 +7,7 @@ the forms, call them, and redirect back with a flash message or show the refusal
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -374,6 +375,15 @@ def set_works(
 # --- every inbox, for an administrator ------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class AdminOrder:
+    """Which page of an inbox an administrator looks at, in which order."""
+
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE
+    descending: bool = False
+    page: int = 1
+
+
 @router.get("/admin/inboxes", response_class=HTMLResponse)
 def inboxes(request: Request, browser: AdminPage, session: ReadSession) -> Response:
     """Every department's inbox with how many invoices wait there, triage first."""
@@ -394,22 +404,24 @@ def _department_inbox_page(
     session: Session,
     browser: BrowserSession,
     code: str,
-    page: int,
+    order: AdminOrder,
     *,
     error: AppError | None = None,
 ) -> Response:
     """One department's pending invoices, each with a form to reassign it."""
     department = decisions.any_department(session, code)
+    page = order.page
     rows, total = repo.inbox(
         session,
         [department.id],
-        sort=repo.InboxSort.DEADLINE,
-        descending=False,
+        sort=order.sort,
+        descending=order.descending,
         supplier=None,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    base = f"/admin/inboxes/{department.code}"
+    base = f"/admin/inboxes/{quote(department.code)}?sort={order.sort.value}&order="
+    base += "desc&page=" if order.descending else "asc&page="
     return render(
         request,
         "inbox/admin_inbox.html",
@@ -421,8 +433,8 @@ def _department_inbox_page(
             ],
             "total": total,
             "targets": [d for d in organisation.list_departments(session) if d.id != department.id],
-            "prev_link": f"{base}?page={page - 1}" if page > 1 else None,
-            "next_link": f"{base}?page={page + 1}" if page * PAGE_SIZE < total else None,
+            "prev_link": f"{base}{page - 1}" if page > 1 else None,
+            "next_link": f"{base}{page + 1}" if page * PAGE_SIZE < total else None,
             "done": _flash(request),
             "error": error.detail if error else None,
         },
@@ -437,10 +449,14 @@ def department_inbox(
     code: Annotated[str, Path(max_length=64)],
     browser: AdminPage,
     session: ReadSession,
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """What waits in one department's inbox (e.g. triage), to reassign by hand."""
-    return _department_inbox_page(request, session, browser, code, page)
+    """What waits in one department's inbox (e.g. triage), to reassign by hand; most urgent
+    first unless sorted otherwise."""
+    shown = AdminOrder(sort, order == "desc", page)
+    return _department_inbox_page(request, session, browser, code, shown)
 
 
 @router.post("/admin/inboxes/{code}/{invoice_id}/reassign", response_class=HTMLResponse)
@@ -468,5 +484,7 @@ def reassign(
         done=lambda _: RedirectResponse(
             f"/admin/inboxes/{quote(code)}?done=reassigned", status_code=303
         ),
-        refused=lambda exc: _department_inbox_page(request, session, browser, code, 1, error=exc),
+        refused=lambda exc: _department_inbox_page(
+            request, session, browser, code, AdminOrder(), error=exc
+        ),
     )

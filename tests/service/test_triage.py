@@ -195,7 +195,8 @@ def test_the_admin_pages_show_and_reassign_in_both_languages(
         assert "Triage (central accounting)" in english
         assert "/ Triage" not in english
         assert "振分け" not in english
-        page = browser.get("/admin/inboxes/triage", params={"lang": "ja"})
+        newest = {"lang": "ja", "sort": "received", "order": "desc"}
+        page = browser.get("/admin/inboxes/triage", params=newest)
         assert page.status_code == 200
         assert f'data-invoice="{invoice_id}"' in page.text
         action = f"/admin/inboxes/triage/{invoice_id}/reassign"
