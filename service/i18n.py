@@ -567,6 +567,5 @@ TEXTS.update(
             "取り消す前に、確認のチェックを入れてください。",
             "Tick the confirmation before you cancel the batch.",
         ),
-        "acct.not_approved": ("承認済みではありません", "not approved (or already in a batch)"),
     }
 )

@@ -45,7 +45,8 @@ class ExcludedOut(BaseModel):
     reason: str
     """``no_bank_account``, ``not_jpy``, ``no_amount``, ``credit_note``, or
     ``duplicate_number`` (the same supplier + number + issue date is paid or in a batch), or
-    ``not_approved`` (a chosen invoice that is not approved, or is in a batch already)."""
+    ``not_waiting`` (a chosen invoice that is not approved, is in a batch already, or is
+    outside the filters given with it)."""
 
 
 class BatchSummary(BaseModel):

@@ -54,8 +54,9 @@ DUPLICATE_NUMBER = "duplicate_number"
 paid, in an open batch, or taken by this one (a bank must not pay one invoice twice)."""
 
 
-NOT_APPROVED = "not_approved"
-"""The exclusion reason of a chosen invoice that is not approved (pending, or taken already)."""
+NOT_WAITING = "not_waiting"
+"""The exclusion reason of a chosen invoice that was not waiting for a batch: not approved, in a
+batch already (perhaps taken by a concurrent one), or outside the filters given with it."""
 
 
 def _excluded(invoice: InvoiceRecord, reason: str) -> Excluded:
@@ -120,8 +121,8 @@ def _chosen(session: Session, invoice_ids: list[int] | None) -> tuple[int, ...] 
     return chosen
 
 
-def _not_approved(session: Session, selection: repo.Selection, taking: repo.Taking) -> list[int]:
-    """Chosen invoices the batch did not take because they were not (or no longer) approved."""
+def _not_waiting(session: Session, selection: repo.Selection, taking: repo.Taking) -> list[int]:
+    """Chosen invoices the batch neither took nor held out for a reason of their own."""
     if selection.invoice_ids is None:
         return []
     accounted = {t.invoice_id for t in taking.taken} | set(taking.held)
@@ -202,13 +203,13 @@ def create_batch(
 
 def _exclusions(session: Session, selection: repo.Selection, taking: repo.Taking) -> list[Excluded]:
     """What the batch could not take: approved invoices a transfer cannot pay, second copies of
-    one number, and chosen invoices that were not approved."""
+    one number, and chosen invoices that were not waiting."""
     return [
         *(_excluded(i, exclusion_reason(i)) for i in repo.blocked(session, selection)),
         *(_excluded(i, DUPLICATE_NUMBER) for i in repo.with_suppliers(session, taking.held)),
         *(
-            _excluded(i, NOT_APPROVED)
-            for i in repo.with_suppliers(session, _not_approved(session, selection, taking))
+            _excluded(i, NOT_WAITING)
+            for i in repo.with_suppliers(session, _not_waiting(session, selection, taking))
         ),
     ]
 

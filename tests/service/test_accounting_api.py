@@ -495,9 +495,7 @@ def test_a_batch_of_chosen_invoices_takes_only_those(
     assert batch["invoices"] == [first, third]
     assert batch["invoice_count"] == 2
     assert batch["total_amount"] == "32300"
-    assert [(e["invoice_id"], e["reason"]) for e in batch["excluded"]] == [
-        (pending, "not_approved")
-    ]
+    assert [(e["invoice_id"], e["reason"]) for e in batch["excluded"]] == [(pending, "not_waiting")]
     assert _statuses(sessions, [first, third]) == {"exported"}
     assert _statuses(sessions, [second]) == {"approved"}
     assert _statuses(sessions, [pending]) == {"pending"}
@@ -506,12 +504,13 @@ def test_a_batch_of_chosen_invoices_takes_only_those(
         "/api/v1/batches", json={"payment_date": _payday(), "invoice_ids": [first]}
     )
     assert taken_already.status_code == 409  # in a batch already: nothing to take
-    assert taken_already.json()["excluded"][0]["reason"] == "not_approved"
+    assert taken_already.json()["excluded"][0]["reason"] == "not_waiting"
     narrowed = accountant.post(  # the filters still apply to the chosen invoices
         "/api/v1/batches",
         json={"payment_date": _payday(), "invoice_ids": [second], "department": "triage"},
     )
     assert narrowed.status_code == 409
+    assert narrowed.json()["excluded"][0]["reason"] == "not_waiting"
     unknown = accountant.post(
         "/api/v1/batches", json={"payment_date": _payday(), "invoice_ids": [second, 10**9]}
     )
