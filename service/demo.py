@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from service.accounting.service import checked_bank_account, set_bank_account
 from service.accounts.service import add_user
 from service.organisation.service import add_department, add_supplier
+from service.routing.service import TRIAGE_CODE
 from storage.audit import Actor
 from storage.models import BankAccount, Role
 from storage.repositories import organisation, users
@@ -37,6 +38,8 @@ USERS = (
     ("supplier", "supplier-demo", Role.SUPPLIER, (), "T7123456789012", "サンプル文具 経理担当"),
     ("clerk", "clerk-demo", Role.CLERK, ("KYOIKU-01",), None, "学校施設課 担当"),
     ("clerk2", "clerk2-demo", Role.CLERK, ("KYOIKU-01",), None, "学校施設課 係長"),
+    # central accounting's clerk of the triage inbox (invoices no routing rule places)
+    ("triage", "triage-demo", Role.CLERK, (TRIAGE_CODE,), None, "会計課 振分け担当"),
     ("accounting", "accounting-demo", Role.ACCOUNTING, (), None, "会計課"),
     ("auditor", "auditor-demo", Role.AUDITOR, (), None, "監査委員事務局"),
 )

@@ -621,3 +621,42 @@ TEXTS.update(
         "action.invoice.data_confirm": ("入力内容の確認", "Entered data confirmed"),
     }
 )
+# issue #15: the triage inbox, every inbox for administrators, batches from chosen invoices
+TEXTS.update(
+    {
+        "dept.triage": ("振分け（会計課）", "Triage (central accounting)"),
+        "action.invoice.reassign": ("管理者による付け替え", "Reassigned by an administrator"),
+        "inboxes.title": ("各部署の受付箱", "Every inbox"),
+        "inboxes.intro": (
+            "どの部署の受付箱に何件の請求書が待っているかを示します。"
+            "部署を開くと、請求書を別の部署に付け替えられます。",
+            "How many invoices wait in each department's inbox. Open one to move an invoice "
+            "to another department.",
+        ),
+        "inboxes.pending": ("処理待ち", "Pending"),
+        "inboxes.of": ("受付箱:", "Inbox:"),
+        "inboxes.reassign": ("付け替え", "Reassign"),
+        "inboxes.to": ("付け替え先", "To"),
+        "inboxes.comment": ("理由（任意）", "Reason (optional)"),
+        "decide.done.reassigned": ("請求書を付け替えました。", "The invoice was reassigned."),
+        "acct.choose": ("選択", "Choose"),
+        "acct.choose_invoice": ("請求書 {number} を選ぶ", "Choose invoice {number}"),
+        "acct.create_chosen": (
+            "選択した請求書で支払バッチを作成",
+            "Make a batch of the chosen invoices",
+        ),
+        "acct.create_chosen_hint": (
+            "一覧で選んだ請求書だけをバッチに入れます。",
+            "Only the invoices you chose in the list go into the batch.",
+        ),
+        "acct.none_chosen": ("請求書を1件以上選んでください。", "Choose at least one invoice."),
+        "acct.cancel_confirm": (
+            "このバッチを取り消し、{count} 件の請求書を支払待ちに戻すことを確認しました",
+            "I confirm: cancel this batch and put its {count} invoice(s) back in the queue",
+        ),
+        "acct.cancel_unconfirmed": (
+            "取り消す前に、確認のチェックを入れてください。",
+            "Tick the confirmation before you cancel the batch.",
+        ),
+    }
+)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from service import clock, formatting, forms
@@ -22,8 +23,9 @@ from service.accounting.auth import (
     CreditorReaderPage,
 )
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession, RowId
-from service.errors import NotFound, Unprocessable
+from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId
+from service.errors import BadRequest, NotFound, Unprocessable
+from service.i18n import language, translator
 from service.pages import form_action, render
 from storage.models import BankAccount
 from storage.repositories import batches as repo
@@ -32,6 +34,7 @@ from storage.repositories import organisation
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 200
+ChosenId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 HELPERS: dict[str, Any] = {"money": formatting.money, "tokyo": formatting.tokyo}
 
 
@@ -84,8 +87,11 @@ def create(
     payment_date: Annotated[str, Form(max_length=10)] = "",
     department: Annotated[str, Form(max_length=64)] = "",
     due_before: Annotated[str, Form(max_length=10)] = "",
+    mode: Annotated[str, Form(pattern="^(filters|chosen)$")] = "filters",
+    invoice_ids: Annotated[list[ChosenId] | None, Form(max_length=SHOWN)] = None,
 ) -> Response:
-    """Create a batch; on a refusal show the queue again with the reason."""
+    """Create a batch by the filters, or (``mode=chosen``) of the invoices ticked in the queue;
+    on a refusal show the queue again with the reason."""
 
     def create_batch() -> int:
         pay = _date(payment_date, "payment date")
@@ -97,6 +103,7 @@ def create(
             payment_date=pay,
             department=department or None,
             due_before=_date(due_before, "due date"),
+            invoice_ids=_chosen(request, mode, invoice_ids),
         )
         session.flush()
         return created.batch.id
@@ -109,6 +116,16 @@ def create(
             request, browser, session, error=exc.detail, status_code=exc.status_code
         ),
     )
+
+
+def _chosen(request: Request, mode: str, invoice_ids: list[int] | None) -> list[int] | None:
+    """The invoices ticked for a batch of chosen invoices (None for a batch by the filters);
+    ticking none is refused, so it never becomes a batch of everything."""
+    if mode != "chosen":
+        return None
+    if not invoice_ids:
+        raise BadRequest(translator(language(request))("acct.none_chosen"))
+    return invoice_ids
 
 
 def _batch_page(
@@ -165,11 +182,18 @@ def paid(
 
 @router.post("/accounting/batches/{batch_id}/cancel", response_class=HTMLResponse)
 def cancel(
-    request: Request, batch_id: RowId, browser: AccountantForm, session: DbSession
+    request: Request,
+    batch_id: RowId,
+    browser: AccountantForm,
+    session: DbSession,
+    confirm: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
-    """Cancel an unpaid batch; its invoices go back to the queue."""
+    """Cancel an unpaid batch once the accountant ticked the confirmation (no script needed);
+    its invoices go back to the queue."""
 
     def cancel_batch() -> None:
+        if confirm != "yes":
+            raise BadRequest(translator(language(request))("acct.cancel_unconfirmed"))
         service.cancel_batch(session, actor=browser.principal.actor, batch_id=batch_id)
 
     return _on_batch(request, browser, session, batch_id, cancel_batch)

@@ -61,7 +61,8 @@ def create_batch(
     session: DbSession,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JSONResponse:
-    """Take every approved invoice not yet in a batch (filtered as asked); they become exported.
+    """Take every approved invoice not yet in a batch (filtered as asked, or only those in
+    `invoice_ids`); they become exported.
 
     Approved invoices a bank transfer cannot pay (no bank account, not JPY) stay approved and
     are listed in `excluded`. 409 when nothing is waiting.
@@ -73,6 +74,7 @@ def create_batch(
         department=body.department,
         due_before=body.due_before,
         idempotency_key=idempotency_key,
+        invoice_ids=body.invoice_ids,
     )
     session.flush()
     out = BatchCreated.of_created(created)

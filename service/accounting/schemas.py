@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.accounting.service import CreatedBatch
 from service.amounts import money
+from service.deps import MAX_ROW_ID
 from storage.models import Batch, BatchStatus
 
 
@@ -20,6 +22,10 @@ class BatchCreate(BaseModel):
     """Only this department's invoices (its code)."""
     due_before: dt.date | None = None
     """Only invoices due on or before this day (without a due date: the statutory deadline)."""
+    invoice_ids: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] | None = Field(
+        default=None, min_length=1, max_length=1000
+    )
+    """Only these invoices (chosen by hand); the filters above still apply."""
 
 
 class PaidIn(BaseModel):
@@ -38,7 +44,9 @@ class ExcludedOut(BaseModel):
     supplier: str
     reason: str
     """``no_bank_account``, ``not_jpy``, ``no_amount``, ``credit_note``, or
-    ``duplicate_number`` (the same supplier + number + issue date is paid or in a batch)."""
+    ``duplicate_number`` (the same supplier + number + issue date is paid or in a batch), or
+    ``not_waiting`` (a chosen invoice that is not approved, is in a batch already, or is
+    outside the filters given with it)."""
 
 
 class BatchSummary(BaseModel):

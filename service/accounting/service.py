@@ -55,6 +55,11 @@ DUPLICATE_NUMBER = "duplicate_number"
 paid, in an open batch, or taken by this one (a bank must not pay one invoice twice)."""
 
 
+NOT_WAITING = "not_waiting"
+"""The exclusion reason of a chosen invoice that was not waiting for a batch: not approved, in a
+batch already (perhaps taken by a concurrent one), or outside the filters given with it."""
+
+
 def _excluded(invoice: InvoiceRecord, reason: str) -> Excluded:
     return Excluded(invoice.id, invoice.supplier.registration_number, invoice.supplier.name, reason)
 
@@ -91,19 +96,39 @@ def _department_id(session: Session, code: str | None) -> int | None:
 
 
 def _replay(
-    session: Session,
-    batch: Batch,
-    payment_date: dt.date,
-    department_id: int | None,
-    due_before: dt.date | None,
+    session: Session, batch: Batch, payment_date: dt.date, selection: repo.Selection
 ) -> CreatedBatch:
+    """The batch made earlier under the same Idempotency-Key, if asked for alike: the same
+    day and filters, and (for chosen invoices) nothing in it that was not chosen."""
+    held = repo.invoice_ids(session, batch.id)
+    chosen = selection.invoice_ids
     if (batch.payment_date, batch.department_id, batch.due_before) != (
         payment_date,
-        department_id,
-        due_before,
-    ):
+        selection.department_id,
+        selection.due_before,
+    ) or (chosen is not None and not set(held) <= set(chosen)):
         raise Conflict("this Idempotency-Key was used for a batch with other parameters")
-    return CreatedBatch(batch, repo.invoice_ids(session, batch.id), created=False)
+    return CreatedBatch(batch, held, created=False)
+
+
+def _chosen(session: Session, invoice_ids: list[int] | None) -> tuple[int, ...] | None:
+    """The invoices chosen by hand, each once; 422 naming any that does not exist."""
+    if invoice_ids is None:
+        return None
+    chosen = tuple(sorted(set(invoice_ids)))
+    missing = set(chosen) - {i.id for i in repo.with_suppliers(session, chosen)}
+    if missing:
+        raise Unprocessable(f"no invoice {', '.join(map(str, sorted(missing)))}")
+    return chosen
+
+
+def _not_waiting(session: Session, selection: repo.Selection, taking: repo.Taking) -> list[int]:
+    """Chosen invoices the batch neither took nor held out for a reason of their own."""
+    if selection.invoice_ids is None:
+        return []
+    accounted = {t.invoice_id for t in taking.taken} | set(taking.held)
+    accounted |= {i.id for i in repo.blocked(session, selection)}
+    return [i for i in selection.invoice_ids if i not in accounted]
 
 
 def create_batch(
@@ -114,19 +139,25 @@ def create_batch(
     department: str | None = None,
     due_before: dt.date | None = None,
     idempotency_key: str | None = None,
+    invoice_ids: list[int] | None = None,
 ) -> CreatedBatch:
-    """Take every payable approved invoice (of the department, due by the day) into a batch."""
-    department_id = _department_id(session, department)
+    """Take every payable approved invoice (of the department, due by the day, and of those
+    chosen when ``invoice_ids`` is given) into a batch."""
+    selection = repo.Selection(
+        department_id=_department_id(session, department),
+        due_before=due_before,
+        invoice_ids=_chosen(session, invoice_ids),
+    )
     if idempotency_key:
         existing = repo.by_idempotency_key(session, idempotency_key)
         if existing is not None:
-            return _replay(session, existing, payment_date, department_id, due_before)
+            return _replay(session, existing, payment_date, selection)
     if payment_date < clock.today():
         raise Unprocessable(f"the payment date {payment_date} is in the past")
     batch = Batch(
         status=BatchStatus.OPEN,
         payment_date=payment_date,
-        department_id=department_id,
+        department_id=selection.department_id,
         due_before=due_before,
         idempotency_key=idempotency_key,
         created_by_id=actor.user_id,
@@ -138,24 +169,19 @@ def create_batch(
         winner = repo.by_idempotency_key(session, idempotency_key)
         if winner is None:  # pragma: no cover - the unique key exists by definition
             raise Conflict("the batch could not be created; try again")
-        return _replay(session, winner, payment_date, department_id, due_before)
-    selection = repo.Selection(department_id=department_id, due_before=due_before)
+        return _replay(session, winner, payment_date, selection)
     taking = repo.take(session, batch.id, selection)
-    taken = taking.taken
-    excluded = [
-        *(_excluded(i, exclusion_reason(i)) for i in repo.blocked(session, selection)),
-        *(_excluded(i, DUPLICATE_NUMBER) for i in repo.with_suppliers(session, taking.held)),
-    ]
-    if not taken:
+    excluded = _exclusions(session, selection, taking)
+    if not taking.taken:
         detail = "no approved invoice is waiting for payment"
         if excluded:
-            detail += f"; {len(excluded)} approved invoice(s) cannot be paid by transfer"
+            detail += f"; {len(excluded)} invoice(s) cannot be paid by transfer"
         raise Conflict(
             detail, extra={"excluded": [asdict(e) for e in excluded]} if excluded else None
         )
-    batch.invoice_count = len(taken)
-    batch.total_amount = sum((t.amount for t in taken), Decimal(0))
-    ids = [t.invoice_id for t in taken]
+    batch.invoice_count = len(taking.taken)
+    batch.total_amount = sum((t.amount for t in taking.taken), Decimal(0))
+    ids = [t.invoice_id for t in taking.taken]
     audit.record(
         session,
         actor=actor,
@@ -166,6 +192,7 @@ def create_batch(
             "payment_date": payment_date.isoformat(),
             "department": department,
             "due_before": due_before.isoformat() if due_before else None,
+            "chosen": list(selection.invoice_ids) if selection.invoice_ids is not None else None,
             "invoice_count": len(ids),
             "total_amount": str(batch.total_amount),
             "invoice_ids": ids,
@@ -173,6 +200,19 @@ def create_batch(
         },
     )
     return CreatedBatch(batch, ids, created=True, excluded=excluded)
+
+
+def _exclusions(session: Session, selection: repo.Selection, taking: repo.Taking) -> list[Excluded]:
+    """What the batch could not take: approved invoices a transfer cannot pay, second copies of
+    one number, and chosen invoices that were not waiting."""
+    return [
+        *(_excluded(i, exclusion_reason(i)) for i in repo.blocked(session, selection)),
+        *(_excluded(i, DUPLICATE_NUMBER) for i in repo.with_suppliers(session, taking.held)),
+        *(
+            _excluded(i, NOT_WAITING)
+            for i in repo.with_suppliers(session, _not_waiting(session, selection, taking))
+        ),
+    ]
 
 
 def _locked(session: Session, batch_id: int) -> Batch:

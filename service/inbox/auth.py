@@ -25,6 +25,10 @@ SETS_WORKS = Allowed(
     Role.CLERK, Role.ADMIN, refusal="only the department's clerks or an administrator change this"
 )
 """Overriding the 40-day works setting of one invoice."""
+REASSIGNS = Allowed(
+    Role.ADMIN, refusal="only administrators see every inbox and reassign from it", name="inboxes"
+)
+"""Seeing the pending invoices of any department, and moving one to another department."""
 READS_LEDGER = Allowed(
     Role.ACCOUNTING,
     Role.AUDITOR,
@@ -36,6 +40,9 @@ ClerkCaller = Annotated[Principal, Depends(CLERK.api)]
 ClerkPage = Annotated[BrowserSession, Depends(CLERK.page)]
 ClerkForm = Annotated[BrowserSession, Depends(CLERK.form)]
 LedgerCaller = Annotated[Principal, Depends(READS_LEDGER.api)]
+AdminCaller = Annotated[Principal, Depends(REASSIGNS.api)]
+AdminPage = Annotated[BrowserSession, Depends(REASSIGNS.page)]
+AdminForm = Annotated[BrowserSession, Depends(REASSIGNS.form)]
 
 
 def own_department(session: Session, caller: Principal, code: str) -> Department:

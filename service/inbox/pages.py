@@ -7,10 +7,11 @@ the forms, call them, and redirect back with a flash message or show the refusal
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,11 +22,12 @@ from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, BadRequest, NotFound
 from service.i18n import TEXTS, language, translator
 from service.inbox import service as decisions
-from service.inbox.auth import ClerkForm, ClerkPage
+from service.inbox.auth import AdminForm, AdminPage, ClerkForm, ClerkPage
 from service.inbox.schemas import InboxItem
 from service.invoices.pages import HELPERS, invoice_view
-from service.pages import form_action, render
-from storage.models import Approval, InvoiceRecord, InvoiceStatus
+from service.pages import form_action, render, templates
+from service.routing.service import TRIAGE_CODE
+from storage.models import Approval, Department, InvoiceRecord, InvoiceStatus
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -36,6 +38,15 @@ PAGE_SIZE = 50
 Version = Annotated[int, Form(ge=1)]
 Text = Annotated[str, Form(max_length=2000)]
 WORKS_CHOICES: dict[str, bool | None] = {"inherit": None, "yes": True, "no": False}
+
+
+def department_name(department: Department, t: Callable[[str], str]) -> str:
+    """A department's name on a page: the triage inbox's in the reader's language (its stored
+    name is Japanese), any other as an administrator typed it."""
+    return t("dept.triage") if department.code == TRIAGE_CODE else department.name
+
+
+templates.env.globals["department_name"] = department_name
 
 
 def _flash(request: Request) -> str | None:
@@ -361,3 +372,121 @@ def set_works(
         return "works"
 
     return _decide(request, session, browser, invoice_id, change)
+
+
+# --- every inbox, for an administrator ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AdminOrder:
+    """Which page of an inbox an administrator looks at, in which order."""
+
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE
+    descending: bool = False
+    page: int = 1
+
+
+@router.get("/admin/inboxes", response_class=HTMLResponse)
+def inboxes(request: Request, browser: AdminPage, session: ReadSession) -> Response:
+    """Every department's inbox with how many invoices wait there, triage first."""
+    counts = repo.pending_counts(session)
+    departments = sorted(
+        organisation.list_departments(session), key=lambda d: (d.code != TRIAGE_CODE, d.code)
+    )
+    return render(
+        request,
+        "inbox/admin_inboxes.html",
+        {"inboxes": [(d, counts.get(d.id, 0)) for d in departments]},
+        browser=browser,
+    )
+
+
+def _department_inbox_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    code: str,
+    order: AdminOrder,
+    *,
+    error: AppError | None = None,
+) -> Response:
+    """One department's pending invoices, each with a form to reassign it."""
+    department = decisions.any_department(session, code)
+    page = order.page
+    rows, total = repo.inbox(
+        session,
+        [department.id],
+        sort=order.sort,
+        descending=order.descending,
+        supplier=None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    base = f"/admin/inboxes/{quote(department.code)}?sort={order.sort.value}&order="
+    base += "desc&page=" if order.descending else "asc&page="
+    return render(
+        request,
+        "inbox/admin_inbox.html",
+        {
+            **HELPERS,
+            "department": department,
+            "rows": [
+                (invoice, InboxItem.with_state(invoice, approvers)) for invoice, approvers in rows
+            ],
+            "total": total,
+            "targets": [d for d in organisation.list_departments(session) if d.id != department.id],
+            "prev_link": f"{base}{page - 1}" if page > 1 else None,
+            "next_link": f"{base}{page + 1}" if page * PAGE_SIZE < total else None,
+            "done": _flash(request),
+            "error": error.detail if error else None,
+        },
+        browser=browser,
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/admin/inboxes/{code}", response_class=HTMLResponse)
+def department_inbox(
+    request: Request,
+    code: Annotated[str, Path(max_length=64)],
+    browser: AdminPage,
+    session: ReadSession,
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """What waits in one department's inbox (e.g. triage), to reassign by hand; most urgent
+    first unless sorted otherwise."""
+    shown = AdminOrder(sort, order == "desc", page)
+    return _department_inbox_page(request, session, browser, code, shown)
+
+
+@router.post("/admin/inboxes/{code}/{invoice_id}/reassign", response_class=HTMLResponse)
+def reassign(
+    request: Request,
+    code: Annotated[str, Path(max_length=64)],
+    invoice_id: RowId,
+    browser: AdminForm,
+    session: DbSession,
+    version: Version,
+    department: Annotated[str, Form(min_length=1, max_length=64)],
+    comment: Text = "",
+) -> Response:
+    """Move the invoice to another department's inbox; back to this inbox with the outcome."""
+    return form_action(
+        session,
+        lambda: decisions.reassign(
+            session,
+            caller=browser.principal,
+            invoice_id=invoice_id,
+            version=version,
+            department_code=department,
+            comment=comment.strip() or None,
+        ),
+        done=lambda _: RedirectResponse(
+            f"/admin/inboxes/{quote(code)}?done=reassigned", status_code=303
+        ),
+        refused=lambda exc: _department_inbox_page(
+            request, session, browser, code, AdminOrder(), error=exc
+        ),
+    )

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from service import clock
 from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId
 from service.errors import NotFound, responses
 from service.inbox import service as decisions
-from service.inbox.auth import ClerkCaller, LedgerCaller
+from service.inbox.auth import AdminCaller, ClerkCaller, LedgerCaller
 from service.inbox.schemas import (
     ApproveIn,
     DecisionOut,
     DelegationIn,
     DelegationOut,
     ForwardIn,
+    InboxCount,
     InboxItem,
     InboxPage,
     ReasonIn,
@@ -27,6 +28,7 @@ from service.invoices.schemas import InvoiceOut
 from service.versions import IfMatch, version_of
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
+from storage.repositories import organisation
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
 DECISION_ERRORS = responses(400, 401, 403, 404, 409, 422, 428)
@@ -59,6 +61,64 @@ def inbox(
         limit=limit,
         offset=offset,
     )
+
+
+@router.get("/inboxes", responses=responses(401, 403))
+def inboxes(caller: AdminCaller, session: ReadSession) -> list[InboxCount]:
+    """Every department's inbox with how many invoices wait there (administrators)."""
+    counts = repo.pending_counts(session)
+    return [
+        InboxCount(department=d.code, name=d.name, pending=counts.get(d.id, 0))
+        for d in organisation.list_departments(session)
+    ]
+
+
+@router.get("/inboxes/{department}", responses=responses(401, 403, 404, 422))
+def department_inbox(
+    department: Annotated[str, Path(max_length=64)],
+    caller: AdminCaller,
+    session: ReadSession,
+    sort: repo.InboxSort = repo.InboxSort.DEADLINE,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
+) -> InboxPage:
+    """What waits in any department's inbox, e.g. ``triage`` (administrators)."""
+    rows, total = repo.inbox(
+        session,
+        [decisions.any_department(session, department).id],
+        sort=sort,
+        descending=order == "desc",
+        supplier=None,
+        limit=limit,
+        offset=offset,
+    )
+    return InboxPage(
+        items=[InboxItem.with_state(invoice, approvers) for invoice, approvers in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post("/invoices/{invoice_id}/reassign", responses=DECISION_ERRORS)
+def reassign(
+    invoice_id: RowId,
+    body: ForwardIn,
+    caller: AdminCaller,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> DecisionOut:
+    """Move a pending invoice from any inbox to a department (administrators; audited)."""
+    outcome = decisions.reassign(
+        session,
+        caller=caller,
+        invoice_id=invoice_id,
+        version=version_of(body, if_match),
+        department_code=body.department,
+        comment=body.comment,
+    )
+    return DecisionOut.of(outcome)
 
 
 @router.post("/invoices/{invoice_id}/approve", responses=DECISION_ERRORS)

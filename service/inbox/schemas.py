@@ -77,6 +77,14 @@ class InboxPage(BaseModel):
     offset: int
 
 
+class InboxCount(BaseModel):
+    """One department's inbox as an administrator sees it: how many invoices wait there."""
+
+    department: str
+    name: str
+    pending: int
+
+
 class Versioned(BaseModel):
     """Every decision names the version it was taken on (or sends it as If-Match)."""
 

@@ -23,7 +23,7 @@ from service.inbox import auth
 from service.invoices.data_entry import entered_differs, highest_shown
 from service.routing.service import RoutingRule, explain
 from storage import audit
-from storage.models import Delegation, InvoiceRecord, InvoiceStatus, utcnow
+from storage.models import Delegation, Department, InvoiceRecord, InvoiceStatus, utcnow
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -79,6 +79,14 @@ def inbox_departments(session: Session, caller: Principal, code: str | None) -> 
     if not code:
         return sorted(caller.department_ids)
     return [auth.own_department(session, caller, code).id]
+
+
+def any_department(session: Session, code: str) -> Department:
+    """Any department by its code, for an administrator looking into its inbox."""
+    found = organisation.department_by_code(session, code)
+    if found is None:
+        raise NotFound(f"no department {code}")
+    return found
 
 
 def _pending_in_scope(session: Session, caller: Principal, invoice_id: int) -> InvoiceRecord:
@@ -236,6 +244,40 @@ def forward(
 ) -> Outcome:
     """Hand the invoice to another department; approvals given here do not travel with it."""
     invoice = _pending_in_scope(session, caller, invoice_id)
+    return _move(session, caller, invoice, version, department_code, comment, "invoice.forward")
+
+
+def reassign(
+    session: Session,
+    *,
+    caller: Principal,
+    invoice_id: int,
+    version: int,
+    department_code: str,
+    comment: str | None,
+) -> Outcome:
+    """An administrator moves a pending invoice from any inbox (triage above all, when no clerk
+    works it) to a department; as a forward, but audited as the administrator's own act."""
+    auth.REASSIGNS.check(caller)
+    invoice = invoice_repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    if invoice.status != InvoiceStatus.PENDING:
+        raise Conflict(f"invoice {invoice_id} is {invoice.status}, not pending")
+    return _move(session, caller, invoice, version, department_code, comment, "invoice.reassign")
+
+
+def _move(
+    session: Session,
+    caller: Principal,
+    invoice: InvoiceRecord,
+    version: int,
+    department_code: str,
+    comment: str | None,
+    action: str,
+) -> Outcome:
+    """Put a pending invoice in another department's inbox at ``version``: approvals given in
+    the old one are cleared, the payment deadline follows the new department's works setting."""
     target = organisation.department_by_code(session, department_code)
     if target is None:
         raise NotFound(f"no department {department_code}")
@@ -252,7 +294,7 @@ def forward(
         routing_rule=RoutingRule.FORWARDED.value,
         payment_deadline=payment_deadline(invoice, works=works),
     )
-    _event(session, caller, invoice, "invoice.forward", comment, source=source, target=target.code)
+    _event(session, caller, invoice, action, comment, source=source, target=target.code)
     return Outcome(invoice, "forwarded", 0, approvals_needed(invoice))
 
 

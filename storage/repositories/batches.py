@@ -52,10 +52,15 @@ class Selection:
     department_id: int | None = None
     due_before: dt.date | None = None
     """Due (or, without a due date, statutorily payable) on or before this day."""
+    invoice_ids: tuple[int, ...] | None = None
+    """Only these invoices (chosen by hand): they narrow the selection, and the same guarded
+    statements and unique keys take them exactly once."""
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """WHERE clauses on ``invoices`` for this selection."""
         found: list[ColumnElement[bool]] = [InvoiceRecord.status == APPROVED]
+        if self.invoice_ids is not None:
+            found.append(InvoiceRecord.id.in_(self.invoice_ids))
         if self.department_id is not None:
             found.append(InvoiceRecord.department_id == self.department_id)
         if self.due_before is not None:

@@ -82,6 +82,19 @@ def inbox(
     return [(invoice, approvers.get(invoice.id, [])) for invoice in invoices], total
 
 
+def pending_counts(session: Session) -> dict[int, int]:
+    """How many invoices are pending in each department's inbox (departments with none are
+    absent)."""
+    rows = session.execute(
+        select(InvoiceRecord.department_id, func.count(InvoiceRecord.id))
+        .where(
+            InvoiceRecord.status == InvoiceStatus.PENDING, InvoiceRecord.department_id.is_not(None)
+        )
+        .group_by(InvoiceRecord.department_id)
+    )
+    return {department_id: count for department_id, count in rows if department_id}
+
+
 def _current_revision() -> ColumnElement[bool]:
     """Approvals given on the invoice's current amounts (the others were voided by a change)."""
     return and_(

@@ -79,3 +79,37 @@ def test_accounting_pays_a_batch_and_the_supplier_sees_it(
     finally:
         context.close()
     print(f"screenshots in {tmp_path}")
+
+
+def test_a_batch_of_ticked_invoices_and_a_confirmed_cancel(
+    chromium: Any, server: LiveServer, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    department = make_department(sessions)
+    admin = make_user(sessions, Role.ADMIN)
+    creditor = make_creditor(sessions, server, admin, department)
+    invoice_ids = submit(server, creditor, 3)
+    approve(sessions, server, department, invoice_ids)
+    accountant = make_user(sessions, Role.ACCOUNTING)
+
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        _sign_in(page, server.base_url, accountant.login, accountant.password, "/accounting")
+        page.goto(f"{server.base_url}/accounting?lang=en")
+        for invoice_id in invoice_ids[:2]:
+            page.check(f"#choose-{invoice_id}")
+        page.click("#chosen-batch button[type=submit]")
+        page.wait_for_url("**/accounting/batches/*")
+        assert page.locator("table.invoices tbody tr").count() == 2
+        batch_url = page.url
+
+        page.click("#cancel-batch button[type=submit]")  # unticked: the browser keeps the form
+        assert page.url == batch_url
+        assert page.locator(".batch-status").inner_text() == "Open"
+        page.check("#cancel-batch input[name=confirm]")
+        page.click("#cancel-batch button[type=submit]")
+        page.wait_for_selector(".batch-status:has-text('Cancelled')")
+        page.screenshot(path=str(tmp_path / "cancelled.png"), full_page=True)
+    finally:
+        context.close()

@@ -662,6 +662,18 @@ EXPECTED: dict[tuple[str, str], Case] = {
         row(401, 403, 404, OK, 404, 403, 403, OK), _invoice, _versioned(works=True), _invoice_state
     ),
     ("GET", "/api/v1/overdue"): Case(LEDGER),
+    ("GET", "/api/v1/inboxes"): Case(ADMINS),
+    ("GET", "/api/v1/inboxes/{department}"): Case(
+        ADMINS, lambda world, fresh: {"department": world.department}
+    ),
+    ("POST", "/api/v1/invoices/{invoice_id}/reassign"): Case(
+        ADMINS,
+        _invoice,
+        lambda world, caller, target: _versioned(department=world.other_department)(
+            world, caller, target
+        ),
+        _invoice_state,
+    ),
     ("POST", "/api/v1/delegations"): Case(
         row(401, 403, 403, OK, 404, 403, 403, 403), body=_delegation_body
     ),
@@ -769,7 +781,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
         PAGE_ACCOUNTANTS, _batch, _form(paid_on=""), _batch_state
     ),
     ("POST", "/accounting/batches/{batch_id}/cancel"): Case(
-        PAGE_ACCOUNTANTS, _batch, observe=_batch_state
+        PAGE_ACCOUNTANTS, _batch, _form(confirm="yes"), _batch_state
     ),
     ("GET", "/accounting/creditors"): Case(PAGE_CREDITOR_READERS),
     ("POST", "/accounting/creditors/{registration_number}/bank"): Case(
@@ -795,6 +807,18 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/account/users"): Case(PAGE_SUPPLIERS, body=_colleague_form),
     # --- pages: administration ---
     ("GET", "/admin/departments"): Case(PAGE_ADMINS),
+    ("GET", "/admin/inboxes"): Case(PAGE_ADMINS),
+    ("GET", "/admin/inboxes/{code}"): Case(
+        PAGE_ADMINS, lambda world, fresh: {"code": world.department}
+    ),
+    ("POST", "/admin/inboxes/{code}/{invoice_id}/reassign"): Case(
+        PAGE_ADMINS,
+        lambda world, fresh: {"code": world.department, **_invoice(world, fresh)},
+        lambda world, caller, target: _versioned_form(department=world.other_department)(
+            world, caller, target
+        ),
+        _invoice_state,
+    ),
     ("POST", "/admin/departments"): Case(PAGE_ADMINS, body=_new_department_form),
     ("POST", "/admin/departments/{code}"): Case(PAGE_ADMINS, _department, _form(name="予備の課")),
     ("POST", "/admin/departments/{code}/aliases"): Case(PAGE_ADMINS, _department, _new_alias_form),

@@ -478,3 +478,117 @@ def test_roles_and_bank_account_validation(
             assert part in detail
         seen = client.get(f"/api/v1/creditors/{scenario.first.registration_number}").json()
         assert seen["account_holder"] == "ｶ)ｻﾝﾌﾟﾙ"
+
+
+def test_a_batch_of_chosen_invoices_takes_only_those(
+    accountant: httpx.Client,
+    scenario: Scenario,
+    sessions: sessionmaker[Session],
+    server: LiveServer,
+) -> None:
+    first, second, third = scenario.invoice_ids
+    pending = submit(server, scenario.first)[0]  # not approved: reported, never taken
+    body = {"payment_date": _payday(), "invoice_ids": [third, first, pending, first]}
+    response = accountant.post("/api/v1/batches", json=body)
+    assert response.status_code == 201, response.text
+    batch = response.json()
+    assert batch["invoices"] == [first, third]
+    assert batch["invoice_count"] == 2
+    assert batch["total_amount"] == "32300"
+    assert [(e["invoice_id"], e["reason"]) for e in batch["excluded"]] == [(pending, "not_waiting")]
+    assert _statuses(sessions, [first, third]) == {"exported"}
+    assert _statuses(sessions, [second]) == {"approved"}
+    assert _statuses(sessions, [pending]) == {"pending"}
+
+    taken_already = accountant.post(
+        "/api/v1/batches", json={"payment_date": _payday(), "invoice_ids": [first]}
+    )
+    assert taken_already.status_code == 409  # in a batch already: nothing to take
+    assert taken_already.json()["excluded"][0]["reason"] == "not_waiting"
+    narrowed = accountant.post(  # the filters still apply to the chosen invoices
+        "/api/v1/batches",
+        json={"payment_date": _payday(), "invoice_ids": [second], "department": "triage"},
+    )
+    assert narrowed.status_code == 409
+    assert narrowed.json()["excluded"][0]["reason"] == "not_waiting"
+    unknown = accountant.post(
+        "/api/v1/batches", json={"payment_date": _payday(), "invoice_ids": [second, 10**9]}
+    )
+    assert unknown.status_code == 422
+    assert str(10**9) in unknown.json()["detail"]
+    empty = accountant.post("/api/v1/batches", json={"payment_date": _payday(), "invoice_ids": []})
+    assert empty.status_code == 422  # an empty choice is not "everything"
+    assert _statuses(sessions, [second]) == {"approved"}
+
+
+def test_a_replayed_choice_must_be_the_same(accountant: httpx.Client, scenario: Scenario) -> None:
+    first, second, _ = scenario.invoice_ids
+    headers = {"Idempotency-Key": f"chosen-{scenario.department}"}
+    body = {"payment_date": _payday(), "invoice_ids": [first]}
+    made = accountant.post("/api/v1/batches", json=body, headers=headers)
+    replay = accountant.post("/api/v1/batches", json=body, headers=headers)
+    assert (made.status_code, replay.status_code) == (201, 200)
+    assert replay.json()["invoices"] == [first]
+    other = accountant.post(
+        "/api/v1/batches", json={**body, "invoice_ids": [second]}, headers=headers
+    )
+    assert other.status_code == 409
+
+
+@pytest.mark.parametrize("role", [Role.CLERK, Role.AUDITOR, Role.ADMIN, Role.SUPPLIER])
+def test_only_accounting_makes_a_batch_of_chosen_invoices(
+    server: LiveServer, scenario: Scenario, sessions: sessionmaker[Session], role: Role
+) -> None:
+    caller = make_user(
+        sessions,
+        role,
+        departments=(scenario.department,) if role is Role.CLERK else (),
+        supplier=scenario.first.registration_number if role is Role.SUPPLIER else None,
+    )
+    body = {"payment_date": _payday(), "invoice_ids": scenario.invoice_ids}
+    with server.client(caller.token) as client:
+        assert client.post("/api/v1/batches", json=body).status_code == 403
+    assert _statuses(sessions, scenario.invoice_ids) == {"approved"}
+
+
+def test_chosen_invoices_racing_a_filter_batch_never_share_an_invoice(
+    server: LiveServer, scenario: Scenario, sessions: sessionmaker[Session]
+) -> None:
+    """Two real requests at once on two connections: one takes the department by its filter,
+    the other a hand-picked half of the same invoices. Each invoice ends in exactly one batch."""
+    more = submit(server, scenario.first, 7)
+    approve(sessions, server, scenario.department, more)
+    everything = sorted(scenario.invoice_ids + more)
+    chosen = everything[::2]
+    bodies = [
+        {"payment_date": _payday(), "department": scenario.department},
+        {"payment_date": _payday(), "invoice_ids": chosen},
+    ]
+    start = threading.Barrier(2)
+    results: dict[int, httpx.Response] = {}
+
+    def race(leg: int) -> None:
+        with server.client(scenario.accountant.token) as client:
+            start.wait()
+            results[leg] = client.post("/api/v1/batches", json=bodies[leg])
+
+    threads = [threading.Thread(target=race, args=(leg,)) for leg in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {r.status_code for r in results.values()} <= {201, 409}, [
+        r.text for r in results.values()
+    ]
+    taken = {leg: r.json()["invoices"] for leg, r in results.items() if r.status_code == 201}
+    assert taken
+    assert set(taken.get(1, [])) <= set(chosen)  # the choice only narrows
+    flat = [i for ids in taken.values() for i in ids]
+    assert len(flat) == len(set(flat))  # no invoice in two batches
+    assert sorted(flat) == everything
+    with sessions() as session:
+        in_items = session.execute(
+            select(BatchItem.invoice_id).where(BatchItem.invoice_id.in_(everything))
+        ).scalars()
+        assert sorted(in_items) == everything
+    assert _statuses(sessions, everything) == {"exported"}
