@@ -130,6 +130,8 @@ class AuditEventOut(BaseModel):
 class AuditProblemOut(BaseModel):
     """One thing ``juryo audit verify`` reports (its own wording, English, for operators)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     detail: str
     event_id: int | None
 
