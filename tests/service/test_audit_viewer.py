@@ -10,16 +10,27 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from service.admin.pages import AUDIT_PAGE_SIZE
-from storage import audit
+from service.runtime import Runtime
+from service.settings import Settings
+from storage import anchors, audit
 from storage.db import transaction
 from storage.models import AuditHead, Role
+from tests.ledger import KEY
 from tests.service.test_inbox_api import Office, make_office, submit
-from tests.support import Account, LiveServer, make_user, signed_in, unique
+from tests.support import (
+    Account,
+    LiveServer,
+    make_user,
+    signed_in,
+    start_live_server,
+    unique,
+)
 
 pytestmark = pytest.mark.clock
 
@@ -210,3 +221,29 @@ def test_invoice_history_names_batch_actions_instead_of_raw_names(
     assert "支払済みの記録" in ja
     assert "Recorded as paid" in en
     assert "batch.paid" not in ja
+
+
+def test_with_anchors_configured_the_viewer_says_they_match(
+    settings: Settings, auditor: Account, sessions: sessionmaker[Session]
+) -> None:
+    anchored = settings.model_copy(
+        update={"audit_key": SecretStr(KEY.decode()), "audit_anchor_interval_seconds": 3600}
+    )
+    with start_live_server(anchored) as server:
+        runtime = Runtime.from_settings(anchored)
+        try:
+            written = anchors.write_anchor(runtime.read_sessions, runtime.store, KEY)
+        finally:
+            runtime.close()
+        with server.client(auditor.token) as client:
+            state = client.get("/api/v1/admin/audit-events", params={"limit": 1}).json()
+        with signed_in(server, auditor.login, auditor.password) as browser:
+            page = browser.get("/admin/audit", params={"lang": "en"}).text
+    verification = state["verification"]
+    assert verification["intact"] is True, verification
+    assert verification["anchored"] is True
+    assert verification["anchors"] >= 1
+    if written is not None:
+        assert verification["newest_anchored_event"] >= written.event_id
+    assert "anchors stored outside the database match" in page
+    assert "Anchors are not configured" not in page
