@@ -593,6 +593,10 @@ TEXTS.update(
             "The audit log has been altered or cut short. Check the following.",
         ),
         "audit.at_event": ("イベント{event}:", "At event {event}:"),
+        "audit.walked_at": (
+            "全件の検査: {at}（以降の追加分は表示のたびに検査）",
+            "Whole chain walked at {at} (events added since are checked at every view)",
+        ),
         "audit.filter": ("絞り込み", "Filter"),
         "audit.invoice": ("請求書番号（受付ID）", "Invoice id"),
         "audit.actor": ("操作者のログインID", "Actor's login"),

@@ -422,6 +422,7 @@ def audit_log(
         "admin/audit.html",
         {
             "state": state,
+            "walked_at": formatting.tokyo(state.walked_at),
             "events": [_audit_row(row, lang) for row in rows],
             "total": total,
             "values": kept,

@@ -147,6 +147,8 @@ class ChainStateOut(BaseModel):
     anchors: int
     newest_anchored_event: int | None
     problems: list[AuditProblemOut]
+    walked_at: dt.datetime
+    """When the whole chain was last walked; events since are checked link by link."""
 
 
 class AuditEventPage(BaseModel):
