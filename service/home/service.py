@@ -31,25 +31,27 @@ class Todo:
 
 
 def _invoice_todos(session: Session, caller: Principal, today: dt.date) -> list[Todo]:
-    counts = todo.invoice_counts(
-        session, caller.scope, today=today, soon_until=today + dt.timedelta(days=DUE_SOON_DAYS)
-    )
+    scope = caller.scope
     found: list[Todo] = []
     if CLERK.admits(caller):
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        clerk = todo.clerk_counts(session, scope, today=today, soon_until=soon)
         found += [
-            Todo("todo.pending", counts.pending, "/inbox"),
-            Todo("todo.due_soon", counts.due_soon, "/inbox"),
-            Todo("todo.overdue", counts.overdue, "/invoices"),
+            Todo("todo.pending", clerk.pending, "/inbox"),
+            Todo("todo.due_soon", clerk.due_soon, "/inbox"),
+            Todo("todo.overdue", clerk.overdue, "/invoices"),
         ]
     if SUBMITS.admits(caller):
+        supplier = todo.supplier_counts(session, scope)
         found += [
-            Todo("todo.returned", counts.returned, "/invoices?status=returned"),
-            Todo("todo.awaiting_entry", counts.awaiting_entry, "/invoices?status=pending"),
+            Todo("todo.returned", supplier.returned, "/invoices?status=returned"),
+            Todo("todo.awaiting_entry", supplier.awaiting_entry, "/invoices?status=pending"),
         ]
     if PAYS.admits(caller):
+        accounting = todo.accounting_counts(session, scope, today=today)
         found += [
-            Todo("todo.approved", counts.approved, "/accounting"),
-            Todo("todo.overdue", counts.overdue, "/invoices"),
+            Todo("todo.approved", accounting.approved, "/accounting"),
+            Todo("todo.overdue", accounting.overdue, "/invoices"),
         ]
     return found
 

@@ -1,7 +1,9 @@
-"""What is waiting for a person: the counts a home page shows, each one SQL aggregate.
+"""What is waiting for a person: the counts a home page shows, one SQL aggregate per role.
 
 Every invoice count is filtered by the caller's ``Scope`` (the security boundary), so a clerk
-counts only its departments' invoices and a supplier only its own.
+counts only its departments' invoices and a supplier only its own. Each role's query reads only
+the statuses it counts, through an index (``ix_invoices_inbox`` for a department,
+``ix_invoices_status_deadline`` for everything, ``ix_invoices_replaces`` for corrections).
 """
 
 from __future__ import annotations
@@ -20,29 +22,56 @@ UNPAID = (InvoiceStatus.PENDING, InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED)
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceCounts:
-    """Invoices in one scope by what they wait for."""
+class ClerkCounts:
+    """Pending invoices, those due within the days asked for, and the unpaid overdue."""
 
     pending: int
-    """Waiting for a clerk's decision."""
     due_soon: int
-    """Pending, and the payment deadline is today or within the next days asked for."""
     overdue: int
-    """Unpaid past the statutory payment deadline."""
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierCounts:
+    """Returned invoices not yet replaced by a correction, and PDFs waiting for data entry."""
+
     returned: int
-    """Returned to the supplier and not yet replaced by a correction."""
     awaiting_entry: int
-    """Pending PDFs whose data nobody has entered yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountingCounts:
+    """Approved invoices in no batch yet, and the unpaid overdue."""
+
     approved: int
-    """Approved and in no payment batch yet."""
+    overdue: int
 
 
 def _counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _overdue(today: dt.date) -> ColumnElement[bool]:
+    return and_(InvoiceRecord.status.in_(UNPAID), InvoiceRecord.payment_deadline < today)
+
+
+def clerk_counts(
+    session: Session, scope: Scope, *, today: dt.date, soon_until: dt.date
+) -> ClerkCounts:
+    """``today`` is Tokyo's date (the law's clock); due soon is today up to ``soon_until``."""
+    pending = InvoiceRecord.status == InvoiceStatus.PENDING
+    deadline = InvoiceRecord.payment_deadline
+    row = session.execute(
+        select(
+            _counted(pending),
+            _counted(and_(pending, deadline >= today, deadline <= soon_until)),
+            _counted(_overdue(today)),
+        ).where(scope.condition(), InvoiceRecord.status.in_(UNPAID))
+    ).one()
+    return ClerkCounts(*(int(value) for value in row))
+
+
 def _uncorrected() -> ColumnElement[bool]:
-    """No live invoice replaces this returned one."""
+    """No live invoice replaces this one (read through ``ix_invoices_replaces``)."""
     correction = InvoiceRecord.__table__.alias("correction")
     return ~(
         select(correction.c.id)
@@ -54,24 +83,31 @@ def _uncorrected() -> ColumnElement[bool]:
     )
 
 
-def invoice_counts(
-    session: Session, scope: Scope, *, today: dt.date, soon_until: dt.date
-) -> InvoiceCounts:
-    """One pass over the scope's invoices; ``today`` is Tokyo's date (the law's clock)."""
-    status = InvoiceRecord.status
-    deadline = InvoiceRecord.payment_deadline
-    pending = status == InvoiceStatus.PENDING
+def supplier_counts(session: Session, scope: Scope) -> SupplierCounts:
+    """The supplier's own invoices that wait for it."""
+    returned = InvoiceRecord.status == InvoiceStatus.RETURNED
+    pending = InvoiceRecord.status == InvoiceStatus.PENDING
     row = session.execute(
         select(
-            _counted(pending),
-            _counted(and_(pending, deadline >= today, deadline <= soon_until)),
-            _counted(and_(status.in_(UNPAID), deadline < today)),
-            _counted(and_(status == InvoiceStatus.RETURNED, _uncorrected())),
+            # CASE keeps the order: the correction is looked up for returned invoices only
+            func.coalesce(func.sum(case((returned, case((_uncorrected(), 1), else_=0)))), 0),
             _counted(and_(pending, InvoiceRecord.needs_data_entry.is_(True))),
-            _counted(status == InvoiceStatus.APPROVED),
-        ).where(scope.condition(), status.in_([*UNPAID, InvoiceStatus.RETURNED]))
+        ).where(
+            scope.condition(),
+            InvoiceRecord.status.in_([InvoiceStatus.RETURNED, InvoiceStatus.PENDING]),
+        )
     ).one()
-    return InvoiceCounts(*(int(value) for value in row))
+    return SupplierCounts(*(int(value) for value in row))
+
+
+def accounting_counts(session: Session, scope: Scope, *, today: dt.date) -> AccountingCounts:
+    """Invoices waiting for a batch, and the unpaid overdue, in the scope."""
+    row = session.execute(
+        select(
+            _counted(InvoiceRecord.status == InvoiceStatus.APPROVED), _counted(_overdue(today))
+        ).where(scope.condition(), InvoiceRecord.status.in_(UNPAID))
+    ).one()
+    return AccountingCounts(*(int(value) for value in row))
 
 
 def pending_signups(session: Session) -> int:
