@@ -22,6 +22,7 @@ from service.auth import pages as auth_pages
 from service.auth import router as auth_router
 from service.errors import document_validation_errors
 from service.form_bodies import FormBodyGuard
+from service.home import pages as home_pages
 from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_pages,
         accounts_pages,
         admin_pages,
+        home_pages,
     ):
         app.include_router(module.router)
     api_docs.install(app)

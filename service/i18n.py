@@ -660,3 +660,116 @@ TEXTS.update(
         ),
     }
 )
+
+# navigation, home to-do counts, the admin index and the audit log viewer (issue #15)
+TEXTS.update(
+    {
+        "login.no_account": (
+            "アカウントをお持ちでない事業者の方は",
+            "A supplier without an account?",
+        ),
+        "login.signup": ("利用登録へ", "Sign up"),
+        "nav.admin": ("管理メニュー", "Administration"),
+        "nav.audit": ("監査ログ", "Audit log"),
+        "todo.title": ("対応が必要なもの", "Waiting for you"),
+        "todo.count": ("{count}件", "{count}"),
+        "todo.pending": ("承認待ちの請求書", "Invoices waiting for a decision"),
+        "todo.due_soon": ("支払期限が近い請求書", "Payment deadline within a week"),
+        "todo.overdue": ("支払期限を過ぎた未払の請求書", "Unpaid past the payment deadline"),
+        "todo.returned": ("差し戻された請求書", "Returned invoices to correct"),
+        "todo.awaiting_entry": ("請求内容の入力待ち", "Waiting for data entry"),
+        "todo.approved": ("承認済みで支払バッチ未作成", "Approved, in no batch yet"),
+        "todo.signups": ("承認待ちの利用登録", "Sign-ups waiting for approval"),
+        "admin.index.title": ("管理メニュー", "Administration"),
+        "admin.index.departments": (
+            "部署、承認の上限額、工事契約の設定と別名",
+            "departments, approval thresholds, works setting and aliases",
+        ),
+        "admin.index.routing": (
+            "発注番号から部署への振り分け（CSV取込）",
+            "routing by purchase-order number (CSV import)",
+        ),
+        "admin.index.users": ("利用者の追加と一覧", "adding and listing users"),
+        "admin.index.suppliers": ("事業者の利用登録の承認", "approving suppliers' sign-ups"),
+        "admin.index.audit": (
+            "操作の記録と改ざん検査の結果",
+            "who did what, and whether the log is intact",
+        ),
+        "audit.forbidden": (
+            "監査ログは監査担当と管理者だけが閲覧できます。",
+            "Only auditors and administrators may read the audit log.",
+        ),
+        "audit.title": ("監査ログ", "Audit log"),
+        "audit.state": ("改ざん検査（juryo audit verify）", "Integrity (juryo audit verify)"),
+        "audit.intact": (
+            "ハッシュチェーンは完全です（{events}件）。",
+            "The hash chain is intact ({events} events).",
+        ),
+        "audit.anchors_match": (
+            "外部に保管したアンカー{anchors}件とも一致しています。",
+            "All {anchors} anchors stored outside the database match.",
+        ),
+        "audit.newest_anchor": (
+            "最新のアンカーはイベント{event}まで。",
+            "The newest anchor covers event {event}.",
+        ),
+        "audit.unanchored": (
+            "アンカーが設定されていません（JURYO_AUDIT_KEY 未設定）。"
+            "データベースに書き込める者はチェーンを作り直せます。",
+            "Anchors are not configured (JURYO_AUDIT_KEY unset): whoever can write the database "
+            "can rebuild the chain.",
+        ),
+        "audit.broken": (
+            "監査ログが改ざんされているか、欠けています。次の点を確認してください。",
+            "The audit log has been altered or cut short. Check the following.",
+        ),
+        "audit.at_event": ("イベント{event}:", "At event {event}:"),
+        "audit.walked_at": (
+            "全件の検査: {at}（以降の追加分は表示のたびに検査）",
+            "Whole chain walked at {at} (events added since are checked at every view)",
+        ),
+        "audit.filter": ("絞り込み", "Filter"),
+        "audit.invoice": ("請求書番号（受付ID）", "Invoice id"),
+        "audit.actor": ("操作者のログインID", "Actor's login"),
+        "audit.action": ("操作", "Action"),
+        "audit.any_action": ("すべての操作", "Any action"),
+        "audit.date_from": ("日付（から、日本時間）", "From (Tokyo date)"),
+        "audit.date_to": ("日付（まで、日本時間）", "To (Tokyo date)"),
+        "audit.search": ("表示", "Show"),
+        "audit.total": ("該当 {total}件", "{total} matching"),
+        "audit.caption": ("監査ログ（新しい順）", "Audit events, newest first"),
+        "audit.subject": ("対象", "Subject"),
+        "audit.none": ("該当する記録はありません。", "No events match."),
+        "audit.pages": ("ページ", "Pages"),
+        "audit.previous": ("前へ", "Previous"),
+        "audit.next": ("次へ", "Next"),
+        "audit.bad_date": (
+            "「{value}」は日付ではありません（例: 2026-11-29）。",
+            "'{value}' is not a date (for example 2026-11-29).",
+        ),
+        "audit.entity.invoice": ("請求書", "Invoice"),
+        "audit.entity.batch": ("支払バッチ", "Batch"),
+        "audit.entity.department": ("部署", "Department"),
+        "audit.entity.purchase_orders": ("発注台帳", "Purchase orders"),
+        "audit.entity.supplier": ("事業者", "Supplier"),
+        "audit.entity.user": ("利用者", "User"),
+        "role.system": ("システム", "System"),
+        "action.auth.login_failed": ("ログイン失敗", "Failed sign-in"),
+        "action.user.add": ("利用者の追加", "User added"),
+        "action.user.unlock": ("ログイン制限の解除", "Sign-in lockout lifted"),
+        "action.token.create": ("APIトークンの発行", "API token issued"),
+        "action.token.revoke": ("APIトークンの失効", "API token revoked"),
+        "action.supplier.add": ("事業者の登録", "Supplier added"),
+        "action.supplier.signup": ("事業者の利用登録", "Supplier sign-up"),
+        "action.supplier.approve": ("利用登録の承認", "Sign-up approved"),
+        "action.supplier.bank_account": ("振込先口座の変更", "Bank account changed"),
+        "action.department.add": ("部署の追加", "Department added"),
+        "action.department.update": ("部署の変更", "Department changed"),
+        "action.routing.alias.add": ("部署の別名の追加", "Department alias added"),
+        "action.routing.alias.remove": ("部署の別名の削除", "Department alias removed"),
+        "action.routing.purchase_orders.import": ("発注台帳の取込", "Purchase orders imported"),
+        "action.batch.create": ("支払バッチの作成", "Payment batch created"),
+        "action.batch.cancel": ("支払バッチの取消", "Payment batch cancelled"),
+        "action.batch.paid": ("支払済みの記録", "Recorded as paid"),
+    }
+)

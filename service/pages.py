@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from service.auth import service as auth
@@ -60,8 +61,27 @@ def render(
     return response
 
 
+def _signed_in(request: Request) -> BrowserSession | None:
+    """The browser behind a failed request, so its error page keeps the navigation and user.
+
+    Not after a server-side failure (5xx): the database may be what failed, and the page must
+    still answer; nor when resuming fails, for the same reason.
+    """
+    found: BrowserSession | None = request.scope.get("state", {}).get(BROWSER_STATE)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if found is not None or not cookie:
+        return found
+    try:
+        with request.app.state.runtime.read_sessions() as session:
+            resumed: BrowserSession | None = auth.resume(session, cookie)
+    except SQLAlchemyError:
+        return None
+    return resumed
+
+
 def error_page(request: Request, exc: AppError) -> Response:
-    """The HTML rendering of an ``AppError``; a missing login becomes a redirect."""
+    """The HTML rendering of an ``AppError`` with the signed-in user's navigation; a missing
+    login becomes a redirect."""
     if isinstance(exc, LoginRequired):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
@@ -69,6 +89,7 @@ def error_page(request: Request, exc: AppError) -> Response:
         request,
         "error.html",
         {"status": exc.status_code, "detail": exc.detail},
+        browser=_signed_in(request) if exc.status_code < 500 else None,
         status_code=exc.status_code,
     )
 

@@ -355,6 +355,8 @@ class InvoiceRecord(Base):
         Index("ix_invoices_supplier_number", "supplier_id", "invoice_number", "issue_date"),
         Index("ix_invoices_issue_date", "issue_date"),
         Index("ix_invoices_payable_amount", "payable_amount"),
+        # the home pages' counts (storage/repositories/todo.py): everything by status
+        Index("ix_invoices_status_deadline", "status", "payment_deadline"),
         Index("ix_invoices_replaces", "replaces_invoice_id"),
         UniqueConstraint("supplier_id", "original_id", name="uq_invoices_supplier_original"),
         UniqueConstraint("supplier_id", "idempotency_key", name="uq_invoices_supplier_idempotency"),

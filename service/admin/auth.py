@@ -1,4 +1,5 @@
-"""Who may administer departments, routing, the purchase-order register and users."""
+"""Who may administer departments, routing, the purchase-order register and users, and who
+may read the whole audit log."""
 
 from __future__ import annotations
 
@@ -16,3 +17,10 @@ ADMINISTERS = Allowed(Role.ADMIN, refusal="admin.forbidden", translated=True, na
 AdminCaller = Annotated[Principal, Depends(ADMINISTERS.api)]
 AdminPage = Annotated[BrowserSession, Depends(ADMINISTERS.page)]
 AdminForm = Annotated[BrowserSession, Depends(ADMINISTERS.form)]
+READS_AUDIT = Allowed(
+    Role.AUDITOR, Role.ADMIN, refusal="audit.forbidden", translated=True, name="read_audit"
+)
+"""The whole audit log is not scoped by invoice: only auditors and admins read it."""
+
+AuditCaller = Annotated[Principal, Depends(READS_AUDIT.api)]
+AuditPage = Annotated[BrowserSession, Depends(READS_AUDIT.page)]

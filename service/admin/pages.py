@@ -1,4 +1,5 @@
-"""Administrator pages: departments and aliases, the purchase-order register, users.
+"""Administrator pages: their index, departments and aliases, the purchase-order register,
+users; and the audit log viewer (auditors too).
 
 The same services as the JSON admin API (``service.organisation``, ``service.accounts``) and its
 request schemas, so a form can do exactly what the API allows; a refusal is shown in place.
@@ -6,28 +7,37 @@ request schemas, so a form can do exactly what the API allows; a refusal is show
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from service import forms
+from service import formatting, forms
 from service.accounts.service import add_user
-from service.admin.auth import AdminForm, AdminPage
+from service.admin.audit import (
+    action_label,
+    catalogued_actions,
+    chain_state,
+    event_filter,
+    named,
+)
+from service.admin.auth import AdminForm, AdminPage, AuditPage
 from service.admin.schemas import DepartmentIn, UserIn
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
-from service.deps import DbSession, ReadSession, SettingsDep
+from service.deps import MAX_ROW_ID, DbSession, ReadSession, RuntimeDep, SettingsDep
 from service.errors import BadRequest
 from service.i18n import language, translator
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
 from service.pages import form_action, render
-from storage.models import Role
-from storage.repositories import organisation, users
+from storage.models import AuditEvent, Role
+from storage.repositories import audit_events, organisation, users
 
 router = APIRouter(include_in_schema=False)
 
@@ -338,3 +348,109 @@ def create_user(
             request, session, browser, error=exc.detail, values=values, status_code=exc.status_code
         ),
     )
+
+
+# --- the index of the administrator's pages ---------------------------------------------------
+
+ADMIN_PAGES = (
+    ("/admin/departments", "nav.admin_departments", "admin.index.departments"),
+    ("/admin/routing", "nav.admin_routing", "admin.index.routing"),
+    ("/admin/users", "nav.admin_users", "admin.index.users"),
+    ("/admin/suppliers", "nav.admin_suppliers", "admin.index.suppliers"),
+    ("/admin/audit", "nav.audit", "admin.index.audit"),
+)
+"""Every administrator page: its path, its name and what it is for (i18n keys)."""
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def index(request: Request, browser: AdminPage) -> Response:
+    """Links to every administrator page, each with what it is for."""
+    return render(request, "admin/index.html", {"pages": ADMIN_PAGES}, browser=browser)
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_date(value: str, t: Callable[[str], str]) -> dt.date | None:
+    """A date from the filter form (``YYYY-MM-DD``); BadRequest in the reader's language."""
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadRequest(t("audit.bad_date").format(value=value)) from None
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_log(
+    request: Request,
+    browser: AuditPage,
+    runtime: RuntimeDep,
+    session: ReadSession,
+    invoice: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+    actor: Annotated[str, Query(max_length=120)] = "",
+    action: Annotated[str, Query(max_length=64)] = "",
+    date_from: Annotated[str, Query(max_length=10)] = "",
+    date_to: Annotated[str, Query(max_length=10)] = "",
+    page: Annotated[int, Query(ge=1, le=MAX_ROW_ID // AUDIT_PAGE_SIZE)] = 1,
+) -> Response:
+    """Audit events filtered by invoice, actor, action and Tokyo date, with the chain's state."""
+    lang = language(request)
+    t = translator(lang)
+    state = chain_state(runtime)  # anchors before the database, as the command reads them
+    criteria = event_filter(
+        invoice_id=invoice,
+        actor=actor,
+        action=action,
+        date_from=_audit_date(date_from, t),
+        date_to=_audit_date(date_to, t),
+    )
+    rows, total = audit_events.list_events(
+        session, criteria, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE
+    )
+    kept = {
+        "invoice": invoice or "",
+        "actor": actor,
+        "action": action,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "state": state,
+            "walked_at": formatting.tokyo(state.walked_at),
+            "events": [_audit_row(row, lang) for row in rows],
+            "total": total,
+            "values": kept,
+            "actions": [(a, action_label(a, lang)) for a in catalogued_actions()],
+            "page": page,
+            "previous": _audit_link(kept, page - 1) if page > 1 else None,
+            "next": _audit_link(kept, page + 1) if page * AUDIT_PAGE_SIZE < total else None,
+        },
+        browser=browser,
+    )
+
+
+def _audit_link(kept: dict[str, Any], page: int) -> str:
+    """The same filter on another page."""
+    return "/admin/audit?" + urlencode({**{k: v for k, v in kept.items() if v}, "page": page})
+
+
+def _audit_row(event: AuditEvent, lang: str) -> dict[str, Any]:
+    """One event as the table shows it: Tokyo time, the action's name, a link to its invoice."""
+    return {
+        "id": event.id,
+        "at": formatting.tokyo(event.occurred_at),
+        "action": action_label(event.action, lang),
+        "raw_action": event.action,
+        "actor": event.actor_login,
+        "role": named(f"role.{event.actor_role}", event.actor_role, lang),
+        "subject": named(f"audit.entity.{event.entity_type}", event.entity_type, lang),
+        "entity_id": event.entity_id,
+        "invoice_link": event.entity_type == "invoice" and bool(event.entity_id),
+        "reason": event.reason,
+    }

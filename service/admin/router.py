@@ -3,15 +3,19 @@ users. Every change is an audit event."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.accounts.service import add_user
-from service.admin.auth import AdminCaller
+from service.admin.audit import chain_state, event_filter, event_out
+from service.admin.auth import AdminCaller, AuditCaller
 from service.admin.schemas import (
     AliasIn,
+    AuditEventPage,
+    ChainStateOut,
     DepartmentIn,
     DepartmentOut,
     DepartmentPatch,
@@ -23,12 +27,12 @@ from service.admin.schemas import (
     UserOut,
 )
 from service.auth import service as auth
-from service.deps import MAX_ROW_ID, DbSession, ReadSession, SettingsDep
+from service.deps import MAX_ROW_ID, DbSession, ReadSession, RuntimeDep, SettingsDep
 from service.errors import PayloadTooLarge, UnsupportedMediaType, responses
 from service.form_bodies import read_limited
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
-from storage.repositories import organisation, users
+from storage.repositories import audit_events, organisation, users
 
 router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
 
@@ -166,3 +170,29 @@ def unlock_user(
     """Lift a login's sign-in lockout (its failed sign-ins are forgotten); audited."""
     forgotten = auth.unlock(session, actor=caller.actor, login=login)
     return UnlockOut(login=login, failures_forgotten=forgotten)
+
+
+@router.get("/audit-events", responses=responses(401, 403))
+def list_audit_events(
+    caller: AuditCaller,
+    runtime: RuntimeDep,
+    session: ReadSession,
+    invoice_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+    actor: Annotated[str | None, Query(max_length=120)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    date_from: Annotated[dt.date | None, Query(description="A Tokyo date, included.")] = None,
+    date_to: Annotated[dt.date | None, Query(description="A Tokyo date, included.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
+) -> AuditEventPage:
+    """Audit events (auditors and admins), newest first, with what `juryo audit verify` says."""
+    state = chain_state(runtime)  # anchors before the database, as the command reads them
+    criteria = event_filter(
+        invoice_id=invoice_id, actor=actor, action=action, date_from=date_from, date_to=date_to
+    )
+    rows, total = audit_events.list_events(session, criteria, limit=limit, offset=offset)
+    return AuditEventPage(
+        items=[event_out(row) for row in rows],
+        total=total,
+        verification=ChainStateOut.model_validate(state),
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -105,3 +107,53 @@ class UserCreated(UserOut):
     """A new user and its first API token (shown once)."""
 
     token: str | None
+
+
+class AuditEventOut(BaseModel):
+    """One audit event; ``action_ja`` / ``action_en`` name the action as people read it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: dt.datetime
+    actor_login: str
+    actor_role: str
+    action: str
+    action_ja: str
+    action_en: str
+    entity_type: str
+    entity_id: str | None
+    reason: str | None
+    details: dict[str, Any]
+
+
+class AuditProblemOut(BaseModel):
+    """One thing ``juryo audit verify`` reports (its own wording, English, for operators)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    detail: str
+    event_id: int | None
+
+
+class ChainStateOut(BaseModel):
+    """What ``juryo audit verify`` says about the chain and its anchors right now."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    intact: bool
+    events: int
+    anchored: bool
+    anchors: int
+    newest_anchored_event: int | None
+    problems: list[AuditProblemOut]
+    walked_at: dt.datetime
+    """When the whole chain was last walked; events since are checked link by link."""
+
+
+class AuditEventPage(BaseModel):
+    """One page of matching events, newest first, with the total and the chain's state."""
+
+    items: list[AuditEventOut]
+    total: int
+    verification: ChainStateOut

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and the home page."""
+"""Sign-in and sign-out (the home page is ``service.home``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from service.auth import service as auth
 from service.deps import SESSION_COOKIE, DbSession, RuntimeDep
 from service.errors import Forbidden
 from service.i18n import language, translator
-from service.pages import LOGIN_CSRF_COOKIE, CheckedForm, PageSession, render
+from service.pages import LOGIN_CSRF_COOKIE, CheckedForm, render
 from service.settings import Settings
 
 router = APIRouter(include_in_schema=False)
@@ -124,9 +124,3 @@ def logout(session: DbSession, browser: CheckedForm) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, browser: PageSession) -> Response:
-    """The signed-in user's start page."""
-    return render(request, "home.html", browser=browser)

@@ -382,6 +382,7 @@ BATCH_READERS = row(401, 403, 403, 403, 403, OK, OK, 403)
 LEDGER = row(401, 403, 403, 403, 403, OK, OK, OK)
 CREDITOR_READERS = row(401, 403, 403, 403, 403, OK, 403, OK)
 ADMINS = row(401, 403, 403, 403, 403, 403, 403, OK)
+AUDIT_READERS = row(401, 403, 403, 403, 403, 403, OK, OK)
 PAGE_ANY = page_row(OK, OK, OK, OK, OK, OK, OK)
 PAGE_SCOPED = page_row(OK, 404, OK, 404, OK, OK, OK)
 PAGE_SUPPLIERS = page_row(OK, OK, 403, 403, 403, 403, 403)
@@ -391,6 +392,7 @@ PAGE_ENTRY = page_row(OK, 404, OK, 404, 403, 403, 403)
 PAGE_ACCOUNTANTS = page_row(403, 403, 403, 403, OK, 403, 403)
 PAGE_CREDITOR_READERS = page_row(403, 403, 403, 403, OK, 403, OK)
 PAGE_ADMINS = page_row(403, 403, 403, 403, 403, 403, OK)
+PAGE_AUDIT_READERS = page_row(403, 403, 403, 403, 403, OK, OK)
 
 
 def _invoice(world: World, fresh: bool) -> Target:
@@ -724,6 +726,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/admin/purchase-orders"): Case(ADMINS, body=_purchase_orders),
     ("GET", "/api/v1/admin/purchase-orders"): Case(ADMINS),
     ("GET", "/api/v1/admin/users"): Case(ADMINS),
+    ("GET", "/api/v1/admin/audit-events"): Case(AUDIT_READERS),
     ("POST", "/api/v1/admin/users"): Case(ADMINS, body=_new_user),
     ("POST", "/api/v1/admin/users/{login}/unlock"): Case(ADMINS, _unlocked_login),
     # --- pages: signing in and out ---
@@ -806,6 +809,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/account/users"): Case(PAGE_SUPPLIERS, body=_colleague_form),
     # --- pages: administration ---
+    ("GET", "/admin"): Case(PAGE_ADMINS),
+    ("GET", "/admin/audit"): Case(PAGE_AUDIT_READERS),
     ("GET", "/admin/departments"): Case(PAGE_ADMINS),
     ("GET", "/admin/inboxes"): Case(PAGE_ADMINS),
     ("GET", "/admin/inboxes/{code}"): Case(

@@ -1,0 +1,1 @@
+"""The home page: who is signed in, and what is waiting for them."""
