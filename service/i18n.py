@@ -380,6 +380,19 @@ def translator(lang: str) -> Callable[[str], str]:
     return translate
 
 
+ACTION_PREFIX = "action."
+
+
+def named(key: str, raw: str, lang: str) -> str:
+    """The catalogue's name for a stored word (an action, a role), or the word if it names none."""
+    return translator(lang)(key) if key in TEXTS else raw
+
+
+def action_label(action: str, lang: str) -> str:
+    """A raw audit action (``batch.create``) as the catalogue names it, else as stored."""
+    return named(ACTION_PREFIX + action, action, lang)
+
+
 # accounting: batches, transfer files, creditors' accounts (service/accounting/pages.py)
 TEXTS.update(
     {
@@ -771,5 +784,6 @@ TEXTS.update(
         "action.batch.create": ("支払バッチの作成", "Payment batch created"),
         "action.batch.cancel": ("支払バッチの取消", "Payment batch cancelled"),
         "action.batch.paid": ("支払済みの記録", "Recorded as paid"),
+        "action.supplier.reject": ("利用申請の却下", "Sign-up rejected"),
     }
 )

@@ -16,24 +16,12 @@ from dataclasses import dataclass, replace
 from service import clock
 from service.admin.schemas import AuditEventOut
 from service.clock import TOKYO
-from service.i18n import TEXTS, translator
+from service.i18n import ACTION_PREFIX, TEXTS, action_label
 from service.runtime import Runtime
 from storage import anchors, audit
 from storage.models import AuditEvent
 from storage.objects import StorageError
 from storage.repositories.audit_events import AuditFilter
-
-ACTION_PREFIX = "action."
-
-
-def named(key: str, raw: str, lang: str) -> str:
-    """The catalogue's name for a stored word (an action, a role), or the word if it names none."""
-    return translator(lang)(key) if key in TEXTS else raw
-
-
-def action_label(action: str, lang: str) -> str:
-    """A raw action (``batch.create``) as the catalogue names it, or as stored if it does not."""
-    return named(ACTION_PREFIX + action, action, lang)
 
 
 def catalogued_actions() -> list[str]:

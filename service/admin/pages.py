@@ -19,20 +19,14 @@ from sqlalchemy.orm import Session
 
 from service import formatting, forms
 from service.accounts.service import add_user
-from service.admin.audit import (
-    action_label,
-    catalogued_actions,
-    chain_state,
-    event_filter,
-    named,
-)
+from service.admin.audit import catalogued_actions, chain_state, event_filter
 from service.admin.auth import AdminForm, AdminPage, AuditPage
 from service.admin.schemas import DepartmentIn, UserIn
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RuntimeDep, SettingsDep
 from service.errors import BadRequest
-from service.i18n import language, translator
+from service.i18n import action_label, language, named, translator
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
 from service.pages import form_action, render

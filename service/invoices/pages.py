@@ -22,7 +22,7 @@ from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
 from service.errors import AppError, BadRequest, NotFound
-from service.i18n import TEXTS, language, translator
+from service.i18n import action_label, language, translator
 from service.intake import service as intake
 from service.intake.submission import Channel, Document, Submission, Unreadable
 from service.invoices import corrections, display, history, originals, receipts
@@ -441,11 +441,6 @@ def invoice_list(
 # --- one invoice ------------------------------------------------------------------------------
 
 
-def _action_label(action: str, lang: str) -> str:
-    key = f"action.{action}"
-    return translator(lang)(key) if key in TEXTS else action
-
-
 def invoice_view(
     request: Request, session: Session, invoice: InvoiceRecord, reader: Principal
 ) -> dict[str, Any]:
@@ -472,7 +467,7 @@ def invoice_view(
         "history": [
             {
                 "at": formatting.tokyo(e.occurred_at),
-                "action": _action_label(e.action, lang),
+                "action": action_label(e.action, lang),
                 "actor_role": e.actor_role,
                 "actor_login": e.actor_login,
                 "actor_user_id": e.actor_user_id,

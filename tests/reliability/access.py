@@ -244,8 +244,10 @@ class World:
             return found.one_or_none() is not None
 
     def supplier_state(self, supplier_id: str) -> object:
+        """Where a sign-up stands: approved, and when and why it was rejected."""
         with self.sessions() as session:
-            return session.get_one(Supplier, int(supplier_id)).approved
+            supplier = session.get_one(Supplier, int(supplier_id))
+            return supplier.approved, supplier.rejected_at, supplier.rejection_reason
 
 
 def signup_body(number: str | None = None) -> dict[str, str]:
@@ -705,6 +707,12 @@ EXPECTED: dict[tuple[str, str], Case] = {
         _approval,
         lambda world, target: world.supplier_state(target["supplier_id"]),
     ),
+    ("POST", "/api/v1/admin/suppliers/{supplier_id}/reject"): Case(
+        ADMINS,
+        _pending_supplier,
+        lambda world, caller, target: {"json": {"reason": "matrix"}},
+        lambda world, target: world.supplier_state(target["supplier_id"]),
+    ),
     ("GET", "/api/v1/account/tokens"): Case(SUPPLIERS),
     ("POST", "/api/v1/account/tokens"): Case(SUPPLIERS, body=_json({"name": "matrix"})),
     ("POST", "/api/v1/account/tokens/{token_id}/revoke"): Case(
@@ -798,6 +806,12 @@ EXPECTED: dict[tuple[str, str], Case] = {
         PAGE_ADMINS,
         _pending_supplier,
         lambda world, caller, target: {"data": {"default_department": world.department}},
+        lambda world, target: world.supplier_state(target["supplier_id"]),
+    ),
+    ("POST", "/admin/suppliers/{supplier_id}/reject"): Case(
+        PAGE_ADMINS,
+        _pending_supplier,
+        lambda world, caller, target: {"data": {"reason": "matrix"}},
         lambda world, target: world.supplier_state(target["supplier_id"]),
     ),
     ("GET", "/account"): Case(PAGE_SUPPLIERS),
