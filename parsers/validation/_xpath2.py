@@ -1,4 +1,4 @@
-"""XPath 2.0 number semantics, as SaxonC applies them, for rules run on lxml's XPath 1.0.
+"""XPath 2.0 number and date semantics, as SaxonC applies them, for rules run on lxml's XPath 1.0.
 
 The official stylesheets compare untyped values with numbers (``(cbc:Percent) > 0``) and cast
 text with ``xs:decimal(…)``. XPath 1.0's ``number()`` reads both differently: it refuses a
@@ -17,7 +17,14 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["decimal_value", "number_compare", "order_doubles", "string_value", "untyped_double"]
+__all__ = [
+    "date_days",
+    "decimal_value",
+    "number_compare",
+    "order_doubles",
+    "string_value",
+    "untyped_double",
+]
 
 
 def string_value(value: Any) -> str:
@@ -93,3 +100,21 @@ def decimal_value(_: Any, value: Any) -> float:
     """``xs:decimal(value)`` as a number (NaN where SaxonC would stop with a cast error)."""
     raw = string_value(value).strip()
     return float(Decimal(raw)) if _XSD_DECIMAL.fullmatch(raw) else math.nan
+
+
+def date_days(year: int, month: int, day: int) -> int | None:
+    """Days since 1970-01-01 of a proleptic Gregorian date, any year (``None`` if no such day).
+
+    XSD 1.1 dates, as SaxonC reads them, include year 0000 (1 BCE, a leap year), negative
+    years and years past 9999, which :mod:`datetime` cannot hold.
+    """
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    lengths = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    if not 1 <= month <= 12 or not 1 <= day <= lengths[month - 1]:
+        return None
+    shifted = year - (month <= 2)  # count years from March, so the leap day ends a year
+    era = shifted // 400
+    of_era = shifted - era * 400
+    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
+    return era * 146097 + of_cycle - 719468

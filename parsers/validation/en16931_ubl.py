@@ -28,7 +28,7 @@ from lxml import etree
 from parsers.findings import Finding, Severity
 from parsers.validation import _paths
 from parsers.validation import en16931_ubl_messages as messages
-from parsers.validation._xpath2 import decimal_value, number_compare
+from parsers.validation._xpath2 import date_days, decimal_value, number_compare
 from parsers.validation.en16931_ubl_calculation import PREDICATES
 from parsers.validation.en16931_ubl_rules import QUANTIFIED, ROWS
 
@@ -63,24 +63,6 @@ def _string(value: Any) -> str:
 _DATE = re.compile(r"(-?\d{4,}-\d\d-\d\d)(Z|[+-]\d\d:\d\d)?")
 
 
-def _days(year: int, month: int, day: int) -> int | None:
-    """Days since 1970-01-01 of a proleptic Gregorian date, any year (``None`` if no such day).
-
-    XSD 1.1 dates, as SaxonC reads them, include year 0000 (1 BCE, a leap year), negative
-    years and years past 9999, which :mod:`datetime` cannot hold.
-    """
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    lengths = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-    if not 1 <= month <= 12 or not 1 <= day <= lengths[month - 1]:
-        return None
-    shifted = year - (month <= 2)  # count years from March, so the leap day ends a year
-    era = shifted // 400
-    of_era = shifted - era * 400
-    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
-    return era * 146097 + of_cycle - 719468
-
-
 def _date(_context: Any, value: Any) -> float:
     """xs:date as minutes on one timeline (timezone applied, UTC when none), NaN if not a date.
 
@@ -91,7 +73,7 @@ def _date(_context: Any, value: Any) -> float:
     if match is None:
         return math.nan
     year, month, day = match.group(1).rsplit("-", 2)
-    days = _days(int(year), int(month), int(day))
+    days = date_days(int(year), int(month), int(day))
     if days is None:
         return math.nan
     zone = match.group(2) or "Z"

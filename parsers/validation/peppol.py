@@ -21,7 +21,6 @@ non-Peppol dialects, and Peppol's build declares its CII configuration for its o
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import ROUND_FLOOR, Decimal
 
@@ -42,6 +41,7 @@ from parsers.validation._rules import (
     in_list,
     text,
 )
+from parsers.validation._xpath2 import date_days
 from parsers.validation.peppol_national import (
     de_seller_and_buyer,
     mod11,
@@ -178,13 +178,12 @@ _DOC_START = etree.XPath("../../../cac:InvoicePeriod/cbc:StartDate", namespaces=
 _DOC_END = etree.XPath("../../../cac:InvoicePeriod/cbc:EndDate", namespaces=NS)
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return (
-            dt.date.fromisoformat(value[:10]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
-        )
-    except ValueError:
+def _date(value: str) -> int | None:
+    """A YYYY-MM-DD date as days on one timeline (year 0000 included, as SaxonC reads it)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return None
+    year, month, day = value.split("-")
+    return date_days(int(year), int(month), int(day))
 
 
 def _r110(node: etree._Element) -> bool:

@@ -12,7 +12,6 @@ The ids and flags are the official ones; the messages are juryo's own words.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from lxml import etree
 
 from parsers.findings import Finding
 from parsers.validation._rules import FATAL, NS, WARNING, Predicate, Rule, RuleSet, text
+from parsers.validation._xpath2 import date_days
 
 __all__ = [
     "NATIONAL_RULE_SETS",
@@ -810,11 +810,8 @@ def _is_008(root: Element) -> bool:
     value = _first(root, _xpath(f"{_EINDAGI}/cbc:ID"))
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    year, month, day = value.split("-")
+    return date_days(int(year), int(month), int(day)) is not None
 
 
 def _is_010(root: Element) -> bool:

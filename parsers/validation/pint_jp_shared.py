@@ -11,7 +11,6 @@ is misspelt upstream), and ``ibr-044`` asks a reason of document-level charges t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +20,7 @@ from lxml import etree
 from parsers.validation import pint_jp_calculation as calc
 from parsers.validation import pint_jp_identifiers as ids
 from parsers.validation._rules import FATAL, NS, Rule, text
+from parsers.validation._xpath2 import date_days
 from parsers.validation.pint_jp_pattern import Guard
 
 __all__ = ["SHARED_GUARDS", "SHARED_RULES"]
@@ -69,14 +69,13 @@ def _dk(node: etree._Element) -> bool:
     return ids.dk_cvr(node.text or "")
 
 
-def _date(node: etree._Element | None) -> dt.date | None:
+def _date(node: etree._Element | None) -> int | None:
+    """A YYYY-MM-DD date as days on one timeline (year 0000 included, as SaxonC reads it)."""
     raw = text(node)
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
         return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return None
+    year, month, day = raw.split("-")
+    return date_days(int(year), int(month), int(day))
 
 
 def _is_date(node: etree._Element) -> bool:
