@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy.orm import Session
 
 from service import clock
 from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId
@@ -46,21 +47,8 @@ def inbox(
     offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> InboxPage:
     """Pending invoices of the caller's departments, by days left to pay (default) or other."""
-    rows, total = repo.inbox(
-        session,
-        decisions.inbox_departments(session, caller, department),
-        sort=sort,
-        descending=order == "desc",
-        supplier=supplier,
-        limit=limit,
-        offset=offset,
-    )
-    return InboxPage(
-        items=[InboxItem.with_state(invoice, approvers) for invoice, approvers in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+    departments = decisions.inbox_departments(session, caller, department)
+    return _page(session, departments, sort, order, supplier, limit, offset)
 
 
 @router.get("/inboxes", responses=responses(401, 403))
@@ -84,12 +72,26 @@ def department_inbox(
     offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> InboxPage:
     """What waits in any department's inbox, e.g. ``triage`` (administrators)."""
+    departments = [decisions.any_department(session, department).id]
+    return _page(session, departments, sort, order, None, limit, offset)
+
+
+def _page(
+    session: Session,
+    departments: list[int],
+    sort: repo.InboxSort,
+    order: str,
+    supplier: str | None,
+    limit: int,
+    offset: int,
+) -> InboxPage:
+    """One page of the pending invoices of ``departments``, as both inbox answers give it."""
     rows, total = repo.inbox(
         session,
-        [decisions.any_department(session, department).id],
+        departments,
         sort=sort,
         descending=order == "desc",
-        supplier=None,
+        supplier=supplier,
         limit=limit,
         offset=offset,
     )
