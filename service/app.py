@@ -27,6 +27,8 @@ from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
+from service.notifications import router as notifications_router
+from service.notifications.worker import work_periodically
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
 from service.ops import api_docs
 from service.ops import router as ops_router
@@ -55,12 +57,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         serve_requests_on(asyncio.get_running_loop())  # database work there now raises
         runtime.validator.start()
         key = settings.audit_signing_key
-        anchoring = None if key is None else asyncio.create_task(anchor_periodically(runtime, key))
+        background = [asyncio.create_task(anchor_periodically(runtime, key))] if key else []
+        if settings.notification_worker:
+            background.append(asyncio.create_task(work_periodically(runtime)))
         yield
-        if anchoring is not None:
-            anchoring.cancel()
+        for task in background:
+            task.cancel()
             with suppress(asyncio.CancelledError):
-                await anchoring
+                await task
         runtime.close()
 
     app = FastAPI(
@@ -83,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_router,
         accounts_router,
         admin_router,
+        notifications_router,
         auth_pages,
         invoice_pages,
         inbox_pages,

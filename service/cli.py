@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -96,6 +97,29 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=10,
     )
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="One round, then exit (cron, tests).")] = False,
+) -> None:
+    """Send notifications: plan new changes into e-mails and webhook calls, and deliver them.
+
+    Run as many as you like beside ``juryo serve`` (with JURYO_NOTIFICATION_WORKER=false
+    there): they share the work through the database.
+    """
+    from service.notifications.worker import run_once, work_periodically
+    from service.runtime import Runtime
+
+    runtime = Runtime.from_settings(_settings())
+    try:
+        if once:
+            done = run_once(runtime)
+            typer.echo(f"planned {done.planned}, sent {done.sent}, failed {done.failed}")
+        else:
+            asyncio.run(work_periodically(runtime))
+    finally:
+        runtime.close()
 
 
 @db_app.command("upgrade")

@@ -787,3 +787,115 @@ TEXTS.update(
         "action.supplier.reject": ("利用申請の却下", "Sign-up rejected"),
     }
 )
+
+
+# notifications: e-mails, webhooks, the delivery log (service/notifications/)
+TEXTS.update(
+    {
+        "notify.forbidden": (
+            "Webhook と配信記録は事業者と管理者のみが扱えます。",
+            "Only suppliers and administrators manage webhooks and read deliveries.",
+        ),
+        "notify.footer": (
+            "このメールは受領（電子請求書受付）から自動送信されています。返信には対応できません。",
+            "This e-mail was sent automatically by juryo, the city's e-invoice intake. "
+            "Replies are not read.",
+        ),
+        "notify.received.ok": ("受け付けました", "was accepted"),
+        "notify.received.refused": (
+            "受け付けられませんでした（{fatal_findings} 件の誤り）",
+            "was refused ({fatal_findings} errors)",
+        ),
+        "notify.invoice.received.subject": (
+            "請求書 {invoice_number} を受信しました",
+            "Invoice {invoice_number} received",
+        ),
+        "notify.invoice.received.body": (
+            "請求書 {invoice_number}（発行日 {issue_date}）は{verdict}。\n詳細: {link}",
+            "Invoice {invoice_number} (issued {issue_date}) {verdict}.\nDetails: {link}",
+        ),
+        "notify.invoice.returned.subject": (
+            "請求書 {invoice_number} が差し戻されました",
+            "Invoice {invoice_number} was returned",
+        ),
+        "notify.invoice.returned.body": (
+            "請求書 {invoice_number}（発行日 {issue_date}）が修正のため差し戻されました。\n"
+            "理由: {reason}\n修正した請求書は次から提出できます: {link}",
+            "Invoice {invoice_number} (issued {issue_date}) was returned for correction.\n"
+            "Reason: {reason}\nSubmit the corrected invoice here: {link}",
+        ),
+        "notify.invoice.rejected.subject": (
+            "請求書 {invoice_number} は受理されませんでした",
+            "Invoice {invoice_number} was rejected",
+        ),
+        "notify.invoice.rejected.body": (
+            "請求書 {invoice_number}（発行日 {issue_date}）は受理されませんでした。\n"
+            "理由: {reason}\n詳細: {link}",
+            "Invoice {invoice_number} (issued {issue_date}) was rejected.\n"
+            "Reason: {reason}\nDetails: {link}",
+        ),
+        "notify.invoice.approved.subject": (
+            "請求書 {invoice_number} が承認されました",
+            "Invoice {invoice_number} was approved",
+        ),
+        "notify.invoice.approved.body": (
+            "請求書 {invoice_number}（発行日 {issue_date}）が承認され、支払の手続きに入りました。\n"
+            "詳細: {link}",
+            "Invoice {invoice_number} (issued {issue_date}) was approved and goes to payment.\n"
+            "Details: {link}",
+        ),
+        "notify.invoice.paid.subject": ("支払通知（{paid_on}）", "Remittance notice ({paid_on})"),
+        "notify.invoice.paid.body": (
+            "{paid_on} に次の請求書をお支払いしました。\n{lines}\n合計 {total}",
+            "On {paid_on} the city paid these invoices:\n{lines}\nTotal {total}",
+        ),
+        "notify.paid.line": (
+            "・請求書 {number}（発行日 {issue_date}）{amount}",
+            "- invoice {number} (issued {issue_date}) {amount}",
+        ),
+        "notify.signup.approved.subject": (
+            "利用登録が承認されました",
+            "Your sign-up was approved",
+        ),
+        "notify.signup.approved.body": (
+            "{supplier} の利用登録が承認されました。請求書を提出できます: {link}",
+            "The sign-up of {supplier} was approved. You can now submit invoices: {link}",
+        ),
+        "notify.signup.rejected.subject": (
+            "利用登録は承認されませんでした",
+            "Your sign-up was not approved",
+        ),
+        "notify.signup.rejected.body": (
+            "{supplier} の利用登録は承認されませんでした。\n理由: {reason}",
+            "The sign-up of {supplier} was not approved.\nReason: {reason}",
+        ),
+        "notify.delegation.started.subject": (
+            "代理承認が始まりました（{department}）",
+            "You now stand in for a colleague ({department})",
+        ),
+        "notify.delegation.started.body": (
+            "{starts_on} から {ends_on} まで、{clerk} さんに代わって {department} の請求書を"
+            "承認できます。\n受付箱: {link}",
+            "From {starts_on} to {ends_on} you may approve {department}'s invoices in place "
+            "of {clerk}.\nInbox: {link}",
+        ),
+        "notify.webhook.disabled.subject": (
+            "Webhook を停止しました",
+            "A webhook was disabled",
+        ),
+        "notify.webhook.disabled.body": (
+            "{url} への送信が {failures} 回続けて失敗したため、停止しました。"
+            "受信側を直したうえで有効にしてください: {link}",
+            "Calls to {url} failed {failures} times in a row, so juryo stopped them. "
+            "Fix the receiver, then enable it again: {link}",
+        ),
+        "action.webhook.add": ("Webhook の登録", "Webhook registered"),
+        "action.webhook.delete": ("Webhook の削除", "Webhook deleted"),
+        "action.webhook.enable": ("Webhook の再開", "Webhook enabled"),
+        "action.webhook.disable": ("Webhook の自動停止", "Webhook disabled after failures"),
+        "action.delivery.resend": ("通知の再送", "Notification sent again"),
+        "action.user.notifications": ("通知先の変更", "Notification settings changed"),
+        "audit.entity.webhook": ("Webhook", "Webhook"),
+        "audit.entity.delivery": ("通知の配信", "Notification delivery"),
+    }
+)

@@ -75,6 +75,33 @@ class Settings(BaseSettings):
     database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
     or table lock) gives up with 503 and Retry-After instead of queueing."""
+    # notifications (service/notifications): the outbox worker, the mail relay, webhooks
+    notification_worker: bool = True
+    """``juryo serve`` also runs the notification worker (the embedded default); turn it off
+    where ``juryo worker`` processes do the sending."""
+    notification_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    notification_max_attempts: int = Field(default=8, ge=1, le=50)
+    """Tries before a delivery is given up (it stays in the log, and can be sent again)."""
+    notification_retry_seconds: float = Field(default=30.0, gt=0)
+    """The wait after the first failure; each further failure doubles it (with jitter)."""
+    notification_retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    notification_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    """One send's limit: the relay's or the webhook's answer must come within it."""
+    smtp_host: str | None = None
+    """The city's mail relay; unset: no e-mail is planned (webhooks still are)."""
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "juryo@localhost"
+    """The sender of notification e-mails."""
+    public_url: str = "http://127.0.0.1:8000"
+    """juryo's address as people reach it: the links in e-mails start with it."""
+    webhook_disable_after: int = Field(default=5, ge=1, le=1000)
+    """Failed deliveries in a row after which a webhook is disabled and its owner told."""
+    webhook_allow_private: bool = False
+    """Let suppliers' webhooks reach plain http and private or loopback addresses (tests, a
+    closed network). The city's own webhooks may always."""
 
     @field_validator("database_url")
     @classmethod

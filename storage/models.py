@@ -261,6 +261,10 @@ class User(Base):
     """argon2id hash; None for API-only accounts."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    email: Mapped[str | None] = mapped_column(String(320))
+    """Where notifications go; None: this person gets none by e-mail."""
+    language: Mapped[str] = mapped_column(String(2), default="ja", server_default="ja")
+    """``ja`` or ``en``: the language of the notifications this person receives."""
 
     supplier: Mapped[Supplier | None] = relationship()
     departments: Mapped[list[Department]] = relationship(
@@ -617,6 +621,111 @@ class BatchItem(Base):
     """The invoice's number and issue date when it was taken (what pays it twice if repeated)."""
 
 
+class DeliveryStatus(enum.StrEnum):
+    """Where a notification's delivery stands: waiting (or retrying), done, or given up."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class DeliveryChannel(enum.StrEnum):
+    """How a notification travels: an e-mail to an address, or a signed POST to a webhook."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class Webhook(Base):
+    """A URL that receives signed events: a supplier's own software, or (no supplier) the
+    city's systems, which hear about every invoice."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Event types it asked for (``invoice.returned`` …)."""
+    secret: Mapped[str] = mapped_column(String(64))
+    """The HMAC key both sides hold; the receiver verifies each body with it."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """Set when juryo stopped it after too many failures (its owner is told)."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class NotificationCursor(Base):
+    """One row: the last audit event whose notifications were planned.
+
+    The audit log is the outbox: an event commits with the change that caused it, and events
+    become visible in id order (appends lock the audit head until commit), so a cursor over
+    ids sees every committed change once and never a rolled-back one.
+    """
+
+    __tablename__ = "notification_cursor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Delivery(Base):
+    """One notification to one recipient over one channel, delivered at least once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", DeliveryStatus), name="status"),
+        CheckConstraint(_one_of("channel", DeliveryChannel), name="channel"),
+        CheckConstraint(
+            "(channel = 'email') = (address IS NOT NULL AND webhook_id IS NULL)",
+            name="one_target",
+        ),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    """The idempotency key receivers see: planning the same event twice adds nothing."""
+    audit_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[DeliveryChannel] = mapped_column(StoredEnum(DeliveryChannel, 16))
+    address: Mapped[str | None] = mapped_column(String(320))
+    webhook_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
+    )
+    supplier_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The supplier it is about, so that supplier may read its own delivery log."""
+    language: Mapped[str] = mapped_column(String(2))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        StoredEnum(DeliveryStatus, 16), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """A worker is sending it until then; after that another may (it crashed)."""
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DeliveryAttempt(Base):
+    """One try at a delivery and what came of it: the log admins and owners read."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(Text)
+
+
 __all__ = [
     "BANK_ACCOUNT_FIELDS",
     "ApiToken",
@@ -629,11 +738,16 @@ __all__ = [
     "BatchItem",
     "BatchStatus",
     "Delegation",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "Department",
     "DepartmentAlias",
     "FindingRecord",
     "InvoiceRecord",
     "InvoiceStatus",
+    "NotificationCursor",
     "Original",
     "PurchaseOrder",
     "Role",
@@ -641,5 +755,6 @@ __all__ = [
     "User",
     "UserDepartment",
     "WebSession",
+    "Webhook",
     "utcnow",
 ]

@@ -107,6 +107,7 @@ def settings(database_url: str, storage_url: tuple[str, str | None]) -> Settings
         s3_endpoint_url=endpoint,
         log_json=False,
         log_level="WARNING",
+        notification_worker=False,  # tests run rounds themselves (tests/service/notifications)
     )
 
 

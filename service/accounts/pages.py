@@ -132,6 +132,7 @@ def signup_submit(
             contact_email=contact_email.strip(),
             login=login.strip(),
             password=password,
+            language=language(request),
         ),
         done=signed_up,
         refused=lambda exc: _signup_page(request, values, _shown(request, exc), exc.status_code),

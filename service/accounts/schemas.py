@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -64,6 +64,9 @@ class SignUp(BaseModel):
     contact_email: EmailText
     login: LoginText
     password: str = Field(min_length=10, max_length=200)
+    language: Literal["ja", "en"] = Field(
+        default="ja", description="The language of the notifications the account receives."
+    )
 
 
 class Approval(BaseModel):

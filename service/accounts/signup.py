@@ -51,8 +51,10 @@ def sign_up(
     contact_email: str,
     login: str,
     password: str,
+    language: str = "ja",
 ) -> User:
-    """A new, not yet approved supplier with its first user (who may dry-run meanwhile)."""
+    """A new, not yet approved supplier with its first user (who may dry-run meanwhile); the
+    user's notifications go to the contact address, in the language of the sign-up."""
     number = checked_registration_number(registration_number, force=False)
     existing = organisation.supplier_by_registration(session, number)
     if existing is not None:
@@ -72,6 +74,7 @@ def sign_up(
         password=password,
         with_token=False,
     )
+    created.user.email, created.user.language = contact_email, language
     audit.record(
         session,
         actor=SIGNUP_ACTOR,

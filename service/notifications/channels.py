@@ -1,0 +1,109 @@
+"""The two ways a notification leaves juryo: an e-mail through the city's relay, and a signed
+POST to a webhook. Both block (sockets), so the worker calls them in a thread of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import smtplib
+import socket
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
+
+import httpx
+
+from service.notifications.messages import Message
+from service.settings import Settings
+from storage.models import utcnow
+
+SIGNATURE_HEADER = "Juryo-Signature"
+"""``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>``: the Stripe pattern, so a
+receiver checks both the body and its age (a replayed old body fails the age check)."""
+
+
+class DeliveryFailed(Exception):
+    """The recipient's side did not take the notification; the worker tries again later."""
+
+
+def send_email(settings: Settings, to: str, message: Message, key: str) -> str:
+    """Hand one e-mail to the relay; what the relay answered, for the delivery log."""
+    if settings.smtp_host is None:
+        raise DeliveryFailed("no mail relay is configured (JURYO_SMTP_HOST)")
+    mail = EmailMessage()
+    mail["From"] = settings.mail_from
+    mail["To"] = to
+    mail["Subject"] = message.subject
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
+    mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
+    mail["X-Juryo-Notification"] = key
+    mail.set_content(message.body)
+    try:
+        with smtplib.SMTP(
+            settings.smtp_host, settings.smtp_port, timeout=settings.notification_timeout_seconds
+        ) as relay:
+            if settings.smtp_starttls:
+                relay.starttls()
+            if settings.smtp_username and settings.smtp_password:
+                relay.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+            refused = relay.send_message(mail)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryFailed(f"mail relay: {exc}") from None
+    if refused:
+        raise DeliveryFailed(f"mail relay refused {sorted(refused)}")
+    return f"accepted by {settings.smtp_host}:{settings.smtp_port}"
+
+
+def signature(secret: str, body: bytes, timestamp: int) -> str:
+    """The signature header's value for ``body`` sent at ``timestamp``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def url_problem(url: str, *, private_allowed: bool) -> str | None:
+    """Why juryo will not call ``url``, or None. Without ``private_allowed`` it must be HTTPS
+    to a public address, so a supplier's webhook cannot reach into the city's network."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "must be an http(s) URL with a host"
+    if private_allowed:
+        return None
+    if parts.scheme != "https":
+        return "must be https"
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return f"host {parts.hostname} does not resolve"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return f"host {parts.hostname} is a private address ({address})"
+    return None
+
+
+def post_webhook(
+    settings: Settings, *, url: str, secret: str, body: bytes, key: str, private_allowed: bool
+) -> str:
+    """POST one signed body; a 2xx answer is delivered, anything else is tried again."""
+    problem = url_problem(url, private_allowed=private_allowed)
+    if problem is not None:
+        raise DeliveryFailed(f"webhook URL {problem}")
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        SIGNATURE_HEADER: signature(secret, body, int(utcnow().timestamp())),
+        "Idempotency-Key": key,
+        "User-Agent": "juryo-webhooks",
+    }
+    try:
+        with httpx.Client(
+            timeout=settings.notification_timeout_seconds, follow_redirects=False
+        ) as client:
+            answer = client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        raise DeliveryFailed(f"webhook: {exc!r}") from None
+    if not answer.is_success:
+        raise DeliveryFailed(f"webhook answered {answer.status_code}")
+    return f"webhook answered {answer.status_code}"

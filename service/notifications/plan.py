@@ -1,0 +1,202 @@
+"""What each change tells whom: an audit event becomes deliveries, one per recipient and channel.
+
+The audit log is the outbox (see ``storage.models.NotificationCursor``): planning reads events
+the change already committed, so nothing is planned for a change that rolled back, and the
+cursor moves in the transaction that adds the deliveries, so a crash plans the events again and
+the delivery keys keep the second plan from adding anything.
+
+What a notification says is taken when it is planned (the invoice's number and status then),
+so a notice sent late still tells what happened at the time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.clock import TOKYO
+from storage.models import (
+    AuditEvent,
+    Delegation,
+    DeliveryChannel,
+    InvoiceRecord,
+    Role,
+    Webhook,
+    utcnow,
+)
+from storage.repositories import notifications as repo
+
+INVOICE_EVENTS = {
+    "invoice.receive": "invoice.received",
+    "invoice.return": "invoice.returned",
+    "invoice.reject": "invoice.rejected",
+    "invoice.approve": "invoice.approved",
+}
+"""Audit actions on one invoice, and the notification each one sends its supplier."""
+
+WEBHOOK_EVENTS = (*INVOICE_EVENTS.values(), "invoice.paid")
+"""What a webhook may ask for: what happens to invoices, never to people's accounts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One thing to tell: its kind, whom it is about, what it says, and from when to send it."""
+
+    kind: str
+    supplier_id: int | None
+    payload: dict[str, Any]
+    emails: list[repo.Recipient] = field(default_factory=list)
+    webhooks: bool = True
+    not_before: dt.datetime | None = None
+
+
+def deliveries(session: Session, event: AuditEvent, *, email: bool) -> list[dict[str, Any]]:
+    """The delivery rows for one event (none for most events); ``email`` False when no mail
+    relay is configured, so nothing waits for one that never comes."""
+    rows: list[dict[str, Any]] = []
+    for notice in notices(session, event):
+        base = {
+            "audit_event_id": event.id,
+            "kind": notice.kind,
+            "supplier_id": notice.supplier_id,
+            "payload": notice.payload,
+            "next_attempt_at": notice.not_before or utcnow(),
+        }
+        key = f"{event.id}:{notice.kind}:{notice.supplier_id or 0}"
+        if email:
+            rows += [
+                {
+                    **base,
+                    "key": f"{key}:email:{person.address.lower()}",
+                    "channel": DeliveryChannel.EMAIL,
+                    "address": person.address,
+                    "language": person.language,
+                }
+                for person in notice.emails
+            ]
+        if notice.webhooks:
+            rows += [
+                {
+                    **base,
+                    "key": f"{key}:webhook:{hook.id}",
+                    "channel": DeliveryChannel.WEBHOOK,
+                    "webhook_id": hook.id,
+                    "language": "en",
+                }
+                for hook in repo.webhooks_for(session, notice.supplier_id, notice.kind)
+            ]
+    return rows
+
+
+def notices(session: Session, event: AuditEvent) -> Iterator[Notice]:
+    """What ``event`` tells, by the rule for its action (nothing for actions without one)."""
+    planner = _PLANNERS.get(event.action)
+    return iter(()) if planner is None else planner(session, event)
+
+
+def _invoice_payload(invoice: InvoiceRecord, event: AuditEvent) -> dict[str, Any]:
+    return {
+        "invoice_id": invoice.id,
+        "invoice_number": invoice.invoice_number,
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "status": str(invoice.status),
+        "reason": event.reason,
+        "fatal_findings": event.details.get("fatal_findings"),
+    }
+
+
+def _about_invoice(session: Session, event: AuditEvent) -> Iterator[Notice]:
+    invoice = repo.invoice(session, int(event.entity_id or 0))
+    if invoice is None:
+        return
+    yield Notice(
+        INVOICE_EVENTS[event.action],
+        invoice.supplier_id,
+        _invoice_payload(invoice, event),
+        emails=repo.supplier_people(session, invoice.supplier_id),
+    )
+
+
+def _remittance(session: Session, event: AuditEvent) -> Iterator[Notice]:
+    """A paid batch: each supplier gets one remittance notice (支払通知) listing the invoices
+    the transfer pays, their numbers and amounts, and the payment date."""
+    batch_id = int(event.entity_id or 0)
+    for supplier_id, lines in repo.paid_by_supplier(session, batch_id).items():
+        payload = {
+            "batch_id": batch_id,
+            "paid_on": event.details.get("paid_on"),
+            "total": str(sum((Decimal(line.amount) for line in lines), Decimal(0))),
+            "invoices": [
+                {
+                    "invoice_id": line.invoice_id,
+                    "invoice_number": line.number,
+                    "issue_date": line.issue_date.isoformat() if line.issue_date else None,
+                    "amount": line.amount,
+                }
+                for line in lines
+            ],
+        }
+        emails = repo.supplier_people(session, supplier_id)
+        yield Notice("invoice.paid", supplier_id, payload, emails=emails)
+
+
+def _sign_up(kind: str) -> Callable[[Session, AuditEvent], Iterator[Notice]]:
+    def plan(session: Session, event: AuditEvent) -> Iterator[Notice]:
+        supplier = repo.supplier(session, int(event.entity_id or 0))
+        if supplier is None:
+            return
+        payload = {"supplier": supplier.name, "reason": event.reason}
+        emails = repo.supplier_people(session, supplier.id)
+        yield Notice(kind, supplier.id, payload, emails=emails, webhooks=False)
+
+    return plan
+
+
+def _delegation(session: Session, event: AuditEvent) -> Iterator[Notice]:
+    """The substitute is told on the morning the delegation starts (Tokyo), not before."""
+    delegation = session.get(Delegation, int(event.entity_id or 0))
+    if delegation is None:  # withdrawn before it was planned
+        return
+    substitute = repo.person(session, delegation.substitute_id)
+    if substitute is None:
+        return
+    starts = dt.datetime.combine(delegation.starts_on, dt.time(), TOKYO)
+    payload = {
+        "clerk": event.actor_login,
+        "department": event.details.get("department"),
+        "starts_on": delegation.starts_on.isoformat(),
+        "ends_on": delegation.ends_on.isoformat(),
+    }
+    yield Notice(
+        "delegation.started", None, payload, emails=[substitute], webhooks=False, not_before=starts
+    )
+
+
+def _webhook_disabled(session: Session, event: AuditEvent) -> Iterator[Notice]:
+    """Its owner hears that juryo stopped calling it: the supplier's people, or for the city's
+    own webhooks, the administrators."""
+    hook = session.get(Webhook, int(event.entity_id or 0))
+    if hook is None:
+        return
+    people = (
+        repo.people_with_role(session, Role.ADMIN)
+        if hook.supplier_id is None
+        else repo.supplier_people(session, hook.supplier_id)
+    )
+    payload = {"webhook_id": hook.id, "url": hook.url, "failures": hook.consecutive_failures}
+    yield Notice("webhook.disabled", hook.supplier_id, payload, emails=people, webhooks=False)
+
+
+_PLANNERS: dict[str, Callable[[Session, AuditEvent], Iterator[Notice]]] = {
+    **dict.fromkeys(INVOICE_EVENTS, _about_invoice),
+    "batch.paid": _remittance,
+    "supplier.approve": _sign_up("signup.approved"),
+    "supplier.reject": _sign_up("signup.rejected"),
+    "delegation.add": _delegation,
+    "webhook.disable": _webhook_disabled,
+}

@@ -1,0 +1,436 @@
+"""Notifications over real protocols: the app over HTTP makes the changes, a worker round plans
+them from the audit log and sends them to a real SMTP server (aiosmtpd) and a real HTTP
+webhook receiver, both on 127.0.0.1. Nothing outside the system is involved."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import queue
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.auth.principal import Principal
+from service.notifications import service as notifications
+from service.notifications.worker import run_once
+from service.runtime import Runtime
+from service.settings import Settings
+from storage import audit
+from storage.models import AuditEvent, Delivery, DeliveryStatus, Role, Supplier, User, Webhook
+from storage.repositories import notifications as repo
+from tests.documents import jp_invoice
+from tests.support import (
+    Account,
+    LiveServer,
+    make_department,
+    make_supplier,
+    make_user,
+    unique,
+)
+
+XML = {"Content-Type": "application/xml"}
+
+
+class Inbox:
+    """What the SMTP server received, message by message (aiosmtpd's handler protocol)."""
+
+    def __init__(self) -> None:
+        self.messages: queue.Queue[EmailMessage] = queue.Queue()
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.put(parsed)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Every message received so far for ``address`` (others stay queued)."""
+        found, kept = [], []
+        while not self.messages.empty():
+            message = self.messages.get_nowait()
+            (found if message["To"] == address else kept).append(message)
+        for message in kept:
+            self.messages.put(message)
+        return found
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free port of 127.0.0.1."""
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver: records each call; answers with the statuses queued, then 204."""
+
+    calls: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    answers: list[int] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    url: str = ""
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real HTTP server on 127.0.0.1 standing in for a supplier's software."""
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with state.lock:
+                state.calls.append((dict(self.headers), body))
+                status = state.answers.pop(0) if state.answers else 204
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def worker_settings(settings: Settings, smtp: tuple[Inbox, int]) -> Settings:
+    """The test settings with the mail relay set, private webhooks allowed (the receiver is on
+    127.0.0.1) and retries due at once, so each round tries again."""
+    return settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp[1],
+            "mail_from": "juryo@city.example.jp",
+            "public_url": "https://juryo.city.example.jp",
+            "webhook_allow_private": True,
+            "notification_retry_seconds": 0.001,
+            "webhook_disable_after": 3,
+            "notification_max_attempts": 4,
+        }
+    )
+
+
+@pytest.fixture
+def runtime(worker_settings: Settings) -> Iterator[Runtime]:
+    """A worker's connections (what ``juryo worker`` builds)."""
+    built = Runtime.from_settings(worker_settings)
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@dataclass(frozen=True)
+class Company:
+    """A supplier with one user who reads e-mail, and a clerk of its department."""
+
+    number: str
+    user: Account
+    clerk: Account
+    supplier_id: int
+
+
+@pytest.fixture
+def company(sessions: sessionmaker[Session], live_server: LiveServer) -> Company:
+    department = make_department(sessions)
+    number = make_supplier(sessions, department=department)
+    user = make_user(sessions, Role.SUPPLIER, supplier=number)
+    clerk = make_user(sessions, Role.CLERK, departments=(department,))
+    with live_server.client(user.token) as client:
+        answer = client.put(
+            "/api/v1/me/notifications",
+            json={"email": f"{user.login}@supplier.example.jp", "language": "en"},
+        )
+        assert answer.status_code == 200, answer.text
+    with sessions() as session:
+        supplier_id = session.scalars(
+            select(Supplier.id).where(Supplier.registration_number == number)
+        ).one()
+    return Company(number, user, clerk, supplier_id)
+
+
+def submit(live_server: LiveServer, company: Company) -> tuple[int, str]:
+    """One valid invoice from the company; its id and number."""
+    number = unique("N")
+    with live_server.client(company.user.token) as client:
+        answer = client.post(
+            "/api/v1/invoices",
+            content=jp_invoice(seller=company.number, number=number),
+            headers=XML,
+        )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"], number
+
+
+def return_it(live_server: LiveServer, company: Company, invoice_id: int, reason: str) -> None:
+    with live_server.client(company.clerk.token) as client:
+        version = client.get(f"/api/v1/invoices/{invoice_id}").json()["version"]
+        answer = client.post(
+            f"/api/v1/invoices/{invoice_id}/return", json={"version": version, "reason": reason}
+        )
+    assert answer.status_code == 200, answer.text
+
+
+def address_of(company: Company) -> str:
+    return f"{company.user.login}@supplier.example.jp"
+
+
+def test_the_supplier_hears_of_receipt_and_return_in_its_language(
+    live_server: LiveServer, company: Company, runtime: Runtime, smtp: tuple[Inbox, int]
+) -> None:
+    invoice_id, number = submit(live_server, company)
+    return_it(live_server, company, invoice_id, "品番が発注と違います")
+    run_once(runtime)
+    mails = {m["Subject"]: m for m in smtp[0].to(address_of(company))}
+    assert set(mails) == {f"Invoice {number} received", f"Invoice {number} was returned"}
+    returned = mails[f"Invoice {number} was returned"].get_content()
+    assert "品番が発注と違います" in returned
+    assert f"https://juryo.city.example.jp/invoices/{invoice_id}" in returned
+    assert mails[f"Invoice {number} received"]["Auto-Submitted"] == "auto-generated"
+    assert "was accepted" in mails[f"Invoice {number} received"].get_content()
+
+
+def test_a_second_round_sends_nothing_again(
+    live_server: LiveServer, company: Company, runtime: Runtime, smtp: tuple[Inbox, int]
+) -> None:
+    submit(live_server, company)
+    run_once(runtime)
+    assert len(smtp[0].to(address_of(company))) == 1
+    run_once(runtime)
+    assert smtp[0].to(address_of(company)) == []
+
+
+def test_a_change_that_rolled_back_tells_nobody(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    runtime: Runtime,
+    smtp: tuple[Inbox, int],
+) -> None:
+    invoice_id, _ = submit(live_server, company)
+    run_once(runtime)
+    smtp[0].to(address_of(company))  # the receipt
+    with sessions() as session, session.begin():
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="invoice.reject",
+            entity_type="invoice",
+            entity_id=invoice_id,
+            reason="never committed",
+        )
+        session.rollback()
+    run_once(runtime)
+    assert smtp[0].to(address_of(company)) == []
+    with sessions() as session:
+        kinds = session.scalars(
+            select(Delivery.kind).where(Delivery.payload["invoice_id"].as_integer() == invoice_id)
+        ).all()
+    assert kinds == ["invoice.received"]
+
+
+def add_hook(
+    sessions: sessionmaker[Session],
+    company: Company,
+    settings: Settings,
+    url: str,
+    events: list[str],
+) -> Webhook:
+    """The supplier registers a webhook (through the service: the live server's settings do
+    not allow a receiver on 127.0.0.1, as a real deployment would not)."""
+    with sessions() as session, session.begin():
+        caller = _principal(session, company.user.login)
+        hook = notifications.add_webhook(
+            session, caller=caller, url=url, events=events, settings=settings
+        )
+        session.flush()
+        session.expunge(hook)
+    return hook
+
+
+def _principal(session: Session, login: str) -> Principal:
+    return Principal.of(session.scalars(select(User).where(User.login == login)).one())
+
+
+def test_a_webhook_gets_signed_events_and_a_retry_repeats_the_key(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    runtime: Runtime,
+    worker_settings: Settings,
+    receiver: Receiver,
+) -> None:
+    hook = add_hook(sessions, company, worker_settings, receiver.url, ["invoice.returned"])
+    receiver.answers = [500]
+    invoice_id, number = submit(live_server, company)
+    return_it(live_server, company, invoice_id, "数量違い")
+    run_once(runtime)  # fails with 500
+    run_once(runtime)  # due again at once (retry after 1 ms): delivered
+    assert len(receiver.calls) == 2
+    (first_headers, first_body), (headers, body) = receiver.calls
+    assert first_headers["Idempotency-Key"] == headers["Idempotency-Key"]
+    assert first_body == body
+    event = json.loads(body)
+    assert event["type"] == "invoice.returned"
+    assert event["data"]["invoice_number"] == number
+    assert event["data"]["reason"] == "数量違い"
+    assert event["id"] == headers["Idempotency-Key"]
+    stamp, signature = (part.split("=", 1)[1] for part in headers["Juryo-Signature"].split(","))
+    expected = hmac.new(hook.secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
+    assert hmac.compare_digest(signature, expected.hexdigest())
+    with sessions() as session:
+        delivery = session.scalars(select(Delivery).where(Delivery.webhook_id == hook.id)).one()
+        log = repo.attempts_of(session, delivery.id)
+    assert delivery.status is DeliveryStatus.SENT
+    assert [a.ok for a in log] == [False, True]
+    assert "500" in log[0].detail
+
+
+def test_a_failing_webhook_is_disabled_and_its_owner_told(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    runtime: Runtime,
+    worker_settings: Settings,
+    receiver: Receiver,
+    smtp: tuple[Inbox, int],
+) -> None:
+    hook = add_hook(sessions, company, worker_settings, receiver.url, ["invoice.received"])
+    receiver.answers = [503] * 10
+    submit(live_server, company)
+    for _ in range(4):
+        run_once(runtime)
+    assert len(receiver.calls) == 3  # disabled after the third failure in a row
+    with sessions() as session:
+        stored = session.get_one(Webhook, hook.id)
+        assert not stored.active
+        assert stored.disabled_at is not None
+        disabled = session.scalars(
+            select(func.count()).where(
+                AuditEvent.action == "webhook.disable", AuditEvent.entity_id == str(hook.id)
+            )
+        ).one()
+    assert disabled == 1
+    subjects = [m["Subject"] for m in smtp[0].to(address_of(company))]
+    assert "A webhook was disabled" in subjects
+
+
+def test_two_workers_send_each_delivery_once(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    worker_settings: Settings,
+    receiver: Receiver,
+) -> None:
+    add_hook(sessions, company, worker_settings, receiver.url, ["invoice.received"])
+    for _ in range(6):
+        submit(live_server, company)
+    workers = [Runtime.from_settings(worker_settings) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def work(runtime: Runtime) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(3):
+                run_once(runtime)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for runtime in workers:
+        runtime.close()
+    assert errors == []
+    keys = [headers["Idempotency-Key"] for headers, _ in receiver.calls]
+    assert len(keys) == 6
+    assert len(set(keys)) == 6
+
+
+def test_a_supplier_may_not_register_a_webhook_into_the_city_network(
+    live_server: LiveServer, company: Company
+) -> None:
+    with live_server.client(company.user.token) as client:
+        answer = client.post(
+            "/api/v1/webhooks",
+            json={"url": "https://127.0.0.1/hook", "events": ["invoice.paid"]},
+        )
+        plain = client.post(
+            "/api/v1/webhooks", json={"url": "http://example.com/", "events": ["invoice.paid"]}
+        )
+        unknown = client.post(
+            "/api/v1/webhooks",
+            json={"url": "https://127.0.0.1/hook", "events": ["user.password"]},
+        )
+    assert answer.status_code == 422
+    assert "private address" in answer.json()["detail"]
+    assert plain.status_code == 422
+    assert "https" in plain.json()["detail"]
+    assert unknown.status_code == 422
+
+
+def test_who_may_see_webhooks_and_deliveries(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    worker_settings: Settings,
+    runtime: Runtime,
+    receiver: Receiver,
+) -> None:
+    hook = add_hook(sessions, company, worker_settings, receiver.url, ["invoice.received"])
+    submit(live_server, company)
+    run_once(runtime)
+    other_department = make_department(sessions)
+    other = make_user(sessions, Role.SUPPLIER, supplier=make_supplier(sessions))
+    admin = make_user(sessions, Role.ADMIN)
+    with live_server.client(company.user.token) as client:
+        own = client.get("/api/v1/deliveries").json()
+    assert [d["webhook_id"] for d in own] == [hook.id]
+    delivery_id = own[0]["id"]
+    with live_server.client(other.token) as client:
+        assert client.get("/api/v1/deliveries").json() == []
+        assert client.delete(f"/api/v1/webhooks/{hook.id}").status_code == 404
+        assert client.post(f"/api/v1/deliveries/{delivery_id}/resend").status_code == 404
+    for role in (Role.CLERK, Role.ACCOUNTING, Role.AUDITOR):
+        departments = (other_department,) if role is Role.CLERK else ()
+        stranger = make_user(sessions, role, departments=departments)
+        with live_server.client(stranger.token) as client:
+            assert client.get("/api/v1/deliveries").status_code == 403
+            assert client.get("/api/v1/webhooks").status_code == 403
+    with live_server.client(admin.token) as client:
+        again = client.post(f"/api/v1/deliveries/{delivery_id}/resend")
+        assert again.status_code == 200, again.text
+        assert again.json()["status"] == "pending"
+    run_once(runtime)
+    assert len(receiver.calls) == 2
