@@ -889,6 +889,12 @@ TEXTS.update(
             "Calls to {url} failed {failures} times in a row, so juryo stopped them. "
             "Fix the receiver, then enable it again: {link}",
         ),
+        "notify.digest.daily.subject": ("本日の受付状況（{day}）", "Your day in juryo ({day})"),
+        "notify.digest.daily.body": (
+            "{day} の時点で対応が必要な請求書:\n{lines}",
+            "What waits for you on {day}:\n{lines}",
+        ),
+        "notify.digest.line": ("・{label}: {count} 件 {link}", "- {label}: {count} {link}"),
         "action.webhook.add": ("Webhook の登録", "Webhook registered"),
         "action.webhook.delete": ("Webhook の削除", "Webhook deleted"),
         "action.webhook.enable": ("Webhook の再開", "Webhook enabled"),

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     """The sender of notification e-mails."""
     public_url: str = "http://127.0.0.1:8000"
     """juryo's address as people reach it: the links in e-mails start with it."""
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    """From this hour (Tokyo) each day, clerks and accounting get their daily digest."""
     webhook_disable_after: int = Field(default=5, ge=1, le=1000)
     """Failed deliveries in a row after which a webhook is disabled and its owner told."""
     webhook_allow_private: bool = False

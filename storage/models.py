@@ -670,6 +670,8 @@ class NotificationCursor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    digest_on: Mapped[dt.date | None] = mapped_column(Date)
+    """The last Tokyo day whose daily digests were planned (one worker plans each day's)."""
 
 
 class Delivery(Base):

@@ -52,8 +52,8 @@ SERVICE_ORDER = (
     "service.inbox",
     "service.accounting",
     "service.admin",
-    "service.notifications",
     "service.home",
+    "service.notifications",
     "service.ops",
     # Wiring: the app, the command line, demo data, background work.
     "service.observability",

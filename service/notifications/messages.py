@@ -25,6 +25,7 @@ class Message:
 def render(kind: str, payload: dict[str, Any], language: str, *, public_url: str) -> Message:
     """The e-mail for one notification; links point at ``public_url`` (the city's juryo)."""
     t = translator(language)
+    base = public_url.rstrip("/")
     values = {key: "" if value is None else value for key, value in payload.items()}
     values["link"] = _link(kind, payload, public_url)
     if kind == "invoice.paid":
@@ -37,6 +38,13 @@ def render(kind: str, payload: dict[str, Any], language: str, *, public_url: str
             for line in payload.get("invoices", [])
         )
         values["total"] = money(payload.get("total"))
+    if kind == "digest.daily":
+        values["lines"] = "\n".join(
+            t("notify.digest.line").format(
+                label=t(item["label"]), count=item["count"], link=f"{base}{item['href']}"
+            )
+            for item in payload.get("items", [])
+        )
     if kind == "invoice.received":
         values["verdict"] = t(
             "notify.received.refused"

@@ -19,7 +19,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.auth.principal import Principal
 from service.clock import TOKYO
+from service.home.service import todos
 from storage.models import (
     AuditEvent,
     Delegation,
@@ -200,3 +202,33 @@ _PLANNERS: dict[str, Callable[[Session, AuditEvent], Iterator[Notice]]] = {
     "delegation.add": _delegation,
     "webhook.disable": _webhook_disabled,
 }
+
+
+DIGEST_ROLES = (Role.CLERK, Role.ACCOUNTING)
+"""Who gets a daily digest: the people whose to-do list has a deadline behind it."""
+
+
+def digests(session: Session, day: dt.date) -> list[dict[str, Any]]:
+    """Each clerk's and accountant's digest for ``day``: their home page's to-do counts
+    (pending, due soon, overdue; approved not batched), for those with anything to do."""
+    rows: list[dict[str, Any]] = []
+    for user in repo.digest_readers(session, DIGEST_ROLES):
+        items = [
+            {"label": item.label, "count": item.count, "href": item.href}
+            for item in todos(session, Principal.of(user))
+            if item.count
+        ]
+        if not items or user.email is None:
+            continue
+        rows.append(
+            {
+                "key": f"digest:{day.isoformat()}:{user.id}",
+                "kind": "digest.daily",
+                "channel": DeliveryChannel.EMAIL,
+                "address": user.email,
+                "language": user.language,
+                "payload": {"day": day.isoformat(), "items": items},
+                "next_attempt_at": utcnow(),
+            }
+        )
+    return rows

@@ -14,6 +14,7 @@ import logging
 import random
 from dataclasses import dataclass
 
+from service import clock
 from service.notifications import channels, plan
 from service.notifications.messages import render, webhook_body
 from service.runtime import Runtime
@@ -52,6 +53,20 @@ def plan_new_events(runtime: Runtime) -> tuple[int, int]:
         repo.add_deliveries(session, rows)
         repo.move_cursor(session, events[-1].id)
         return len(events), len(rows)
+
+
+def plan_digests(runtime: Runtime) -> int:
+    """Once a Tokyo day, from ``JURYO_DIGEST_HOUR``: the daily digests (one worker plans
+    them; the others find the day taken)."""
+    now = clock.now()
+    if now.hour < runtime.settings.digest_hour or runtime.settings.smtp_host is None:
+        return 0
+    with runtime.sessions.begin() as session:
+        if not repo.claim_digest_day(session, now.date()):
+            return 0
+        rows = plan.digests(session, now.date())
+        repo.add_deliveries(session, rows)
+        return len(rows)
 
 
 def retry_at(settings: Settings, attempts: int) -> dt.datetime | None:
@@ -139,6 +154,7 @@ def run_once(runtime: Runtime) -> WorkDone:
     while read == PLAN_BATCH:  # a shorter batch reached the end of the log
         read, added = plan_new_events(runtime)
         planned += added
+    planned += plan_digests(runtime)
     sent, failed = send_due(runtime)
     return WorkDone(planned, sent, failed)
 

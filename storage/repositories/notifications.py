@@ -305,3 +305,28 @@ def notification_address(session: Session, user_id: int) -> tuple[str | None, st
     """One person's notification address and language."""
     row = session.execute(select(User.email, User.language).where(User.id == user_id)).one()
     return row.email, row.language
+
+
+def claim_digest_day(session: Session, day: dt.date) -> bool:
+    """True for the one worker that moves the digest day to ``day`` (a guarded UPDATE: two
+    workers at the same moment plan one set of digests)."""
+    result = session.execute(
+        update(NotificationCursor)
+        .where(
+            NotificationCursor.id == CURSOR_ID,
+            or_(NotificationCursor.digest_on.is_(None), NotificationCursor.digest_on < day),
+        )
+        .values(digest_on=day)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def digest_readers(session: Session, roles: Sequence[Role]) -> list[User]:
+    """Active people of these roles with an e-mail address."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role.in_(roles), User.active, User.email.is_not(None))
+            .order_by(User.id)
+        )
+    )

@@ -4,6 +4,7 @@ webhook receiver, both on 127.0.0.1. Nothing outside the system is involved."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -19,16 +20,26 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import clock
 from service.auth.principal import Principal
 from service.notifications import service as notifications
 from service.notifications.worker import run_once
 from service.runtime import Runtime
 from service.settings import Settings
 from storage import audit
-from storage.models import AuditEvent, Delivery, DeliveryStatus, Role, Supplier, User, Webhook
+from storage.models import (
+    AuditEvent,
+    Delivery,
+    DeliveryStatus,
+    NotificationCursor,
+    Role,
+    Supplier,
+    User,
+    Webhook,
+)
 from storage.repositories import notifications as repo
 from tests.documents import jp_invoice
 from tests.support import (
@@ -37,6 +48,7 @@ from tests.support import (
     make_department,
     make_supplier,
     make_user,
+    registration_number,
     unique,
 )
 
@@ -434,3 +446,165 @@ def test_who_may_see_webhooks_and_deliveries(
         assert again.json()["status"] == "pending"
     run_once(runtime)
     assert len(receiver.calls) == 2
+
+
+def set_address(live_server: LiveServer, account: Account, language: str = "ja") -> str:
+    """The account's notification address, set by its owner through the API."""
+    address = f"{account.login}@city.example.jp"
+    with live_server.client(account.token) as client:
+        answer = client.put(
+            "/api/v1/me/notifications", json={"email": address, "language": language}
+        )
+    assert answer.status_code == 200, answer.text
+    return address
+
+
+@pytest.mark.clock
+def test_a_paid_batch_sends_each_supplier_a_remittance_notice(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    runtime: Runtime,
+    smtp: tuple[Inbox, int],
+) -> None:
+    admin = make_user(sessions, Role.ADMIN)
+    accountant = make_user(sessions, Role.ACCOUNTING)
+    with live_server.client(admin.token) as client:
+        account = {
+            "bank_code": "0005",
+            "branch_code": "123",
+            "account_type": "1",
+            "account_number": "42",
+            "account_holder": "カ）サンプル",
+        }
+        answer = client.put(f"/api/v1/creditors/{company.number}/bank-account", json=account)
+        assert answer.status_code == 200, answer.text
+    submitted = [submit(live_server, company) for _ in range(2)]
+    with live_server.client(company.clerk.token) as client:
+        for invoice_id, _ in submitted:
+            version = client.get(f"/api/v1/invoices/{invoice_id}").json()["version"]
+            answer = client.post(
+                f"/api/v1/invoices/{invoice_id}/approve", json={"version": version}
+            )
+            assert answer.json()["status"] == "approved", answer.text
+    today = clock.today()
+    with live_server.client(accountant.token) as client:
+        batch = client.post(
+            "/api/v1/batches",
+            json={
+                "payment_date": (today + dt.timedelta(days=3)).isoformat(),
+                "invoice_ids": [invoice_id for invoice_id, _ in submitted],
+            },
+        )
+        assert batch.status_code == 201, batch.text
+        paid = client.post(
+            f"/api/v1/batches/{batch.json()['id']}/paid", json={"paid_on": today.isoformat()}
+        )
+        assert paid.status_code == 200, paid.text
+    run_once(runtime)
+    mails = {m["Subject"]: m for m in smtp[0].to(address_of(company))}
+    notice = mails[f"Remittance notice ({today.isoformat()})"].get_content()
+    for _, number in submitted:
+        assert f"invoice {number} (issued 2026-11-26) ¥16,150" in notice
+        assert f"Invoice {number} was approved" in mails
+    assert "Total ¥32,300" in notice
+
+
+def test_a_sign_up_hears_the_decision_in_the_language_it_used(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    runtime: Runtime,
+    smtp: tuple[Inbox, int],
+) -> None:
+    admin = make_user(sessions, Role.ADMIN)
+    decided = []
+    for language, decision in (("ja", "approve"), ("en", "reject")):
+        login = unique("signup")
+        address = f"{login}@applicant.example.jp"
+        with live_server.client() as client:
+            answer = client.post(
+                "/api/v1/signup",
+                json={
+                    "registration_number": registration_number(),
+                    "company_name": f"合同会社 {login}",
+                    "contact_email": address,
+                    "login": login,
+                    "password": "correct horse battery",
+                    "language": language,
+                },
+            )
+        assert answer.status_code == 201, answer.text
+        with sessions() as session:
+            supplier_id = session.scalars(select(User.supplier_id).where(User.login == login)).one()
+        with live_server.client(admin.token) as client:
+            body = {"reason": "登記の確認が取れません"} if decision == "reject" else {}
+            answer = client.post(f"/api/v1/admin/suppliers/{supplier_id}/{decision}", json=body)
+            assert answer.status_code == 200, answer.text
+        decided.append(address)
+    run_once(runtime)
+    (approved,) = smtp[0].to(decided[0])
+    assert approved["Subject"] == "利用登録が承認されました"
+    (rejected,) = smtp[0].to(decided[1])
+    assert rejected["Subject"] == "Your sign-up was not approved"
+    assert "登記の確認が取れません" in rejected.get_content()
+
+
+@pytest.mark.clock
+def test_a_substitute_is_told_on_the_morning_the_delegation_starts(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    runtime: Runtime,
+    smtp: tuple[Inbox, int],
+) -> None:
+    department = make_department(sessions)
+    clerk = make_user(sessions, Role.CLERK, departments=(department,))
+    substitute = make_user(sessions, Role.CLERK, departments=(department,))
+    address = set_address(live_server, substitute, "en")
+    today = clock.today()
+    with live_server.client(clerk.token) as client:
+        for starts in (today, today + dt.timedelta(days=2)):
+            answer = client.post(
+                "/api/v1/delegations",
+                json={
+                    "substitute": substitute.login,
+                    "department": department,
+                    "starts_on": starts.isoformat(),
+                    "ends_on": (starts + dt.timedelta(days=1)).isoformat(),
+                },
+            )
+            assert answer.status_code == 201, answer.text
+    run_once(runtime)
+    (told,) = smtp[0].to(address)  # today's; the other waits for its first morning
+    assert f"From {today.isoformat()}" in told.get_content()
+    assert clerk.login in told.get_content()
+    with sessions() as session:
+        waiting = session.scalars(
+            select(Delivery.next_attempt_at).where(
+                Delivery.address == address, Delivery.status == DeliveryStatus.PENDING
+            )
+        ).one()
+    later = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), clock.TOKYO)
+    assert waiting == later
+
+
+@pytest.mark.clock
+def test_clerks_get_one_daily_digest_of_their_inbox(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    worker_settings: Settings,
+    smtp: tuple[Inbox, int],
+) -> None:
+    address = set_address(live_server, company.clerk)
+    submit(live_server, company)
+    with sessions() as session, session.begin():
+        session.execute(update(NotificationCursor).values(digest_on=None))
+    digesting = Runtime.from_settings(worker_settings.model_copy(update={"digest_hour": 0}))
+    try:
+        run_once(digesting)
+        run_once(digesting)  # the day is taken: no second digest
+    finally:
+        digesting.close()
+    (digest,) = smtp[0].to(address)
+    assert digest["Subject"] == f"本日の受付状況（{clock.today().isoformat()}）"
+    assert "・承認待ちの請求書: 1 件 https://juryo.city.example.jp/inbox" in digest.get_content()

@@ -29,6 +29,7 @@ def upgrade() -> None:
         "notification_cursor",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("last_event_id", sa.BigInteger(), nullable=False),
+        sa.Column("digest_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_cursor")),
     )
     op.create_table(
