@@ -27,6 +27,7 @@ from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
+from service.notifications import pages as notifications_pages
 from service.notifications import router as notifications_router
 from service.notifications.worker import work_periodically
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_pages,
         accounts_pages,
         admin_pages,
+        notifications_pages,
         home_pages,
     ):
         app.include_router(module.router)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from service.auth.principal import Principal
+from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
@@ -16,6 +17,8 @@ MANAGES_WEBHOOKS = Allowed(
 )
 
 WebhookCaller = Annotated[Principal, Depends(MANAGES_WEBHOOKS.api)]
+WebhookPage = Annotated[BrowserSession, Depends(MANAGES_WEBHOOKS.page)]
+WebhookForm = Annotated[BrowserSession, Depends(MANAGES_WEBHOOKS.form)]
 
 
 def owner_of(caller: Principal) -> int | None:

@@ -9,12 +9,14 @@ import hmac
 import ipaddress
 import smtplib
 import socket
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 import httpx
 
+from service.i18n import TEXTS
 from service.notifications.messages import Message
 from service.settings import Settings
 from storage.models import utcnow
@@ -63,24 +65,37 @@ def signature(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def url_problem(url: str, *, private_allowed: bool) -> str | None:
+@dataclass(frozen=True, slots=True)
+class UrlProblem:
+    """Why juryo will not call a URL: a catalogue key (``notify.url.*``) and its values."""
+
+    key: str
+    host: str = ""
+    address: str = ""
+
+    def english(self) -> str:
+        """The problem as the delivery log records it."""
+        return TEXTS[self.key][1].format(host=self.host, address=self.address)
+
+
+def url_problem(url: str, *, private_allowed: bool) -> UrlProblem | None:
     """Why juryo will not call ``url``, or None. Without ``private_allowed`` it must be HTTPS
     to a public address, so a supplier's webhook cannot reach into the city's network."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "must be an http(s) URL with a host"
+        return UrlProblem("notify.url.form")
     if private_allowed:
         return None
     if parts.scheme != "https":
-        return "must be https"
+        return UrlProblem("notify.url.https")
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError:
-        return f"host {parts.hostname} does not resolve"
+        return UrlProblem("notify.url.unresolved", parts.hostname)
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
-            return f"host {parts.hostname} is a private address ({address})"
+            return UrlProblem("notify.url.private", parts.hostname, str(address))
     return None
 
 
@@ -90,7 +105,7 @@ def post_webhook(
     """POST one signed body; a 2xx answer is delivered, anything else is tried again."""
     problem = url_problem(url, private_allowed=private_allowed)
     if problem is not None:
-        raise DeliveryFailed(f"webhook URL {problem}")
+        raise DeliveryFailed(f"webhook URL: {problem.english()}")
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         SIGNATURE_HEADER: signature(secret, body, int(utcnow().timestamp())),

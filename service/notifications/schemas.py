@@ -101,7 +101,7 @@ class DeliveryOut(BaseModel):
 class MyNotificationsIn(BaseModel):
     """Where one's own notification e-mails go, and in which language (no address: none)."""
 
-    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str | None = Field(default=None, max_length=320)
     language: Literal["ja", "en"] = "ja"
 
 

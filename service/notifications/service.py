@@ -7,12 +7,14 @@ absent (404), so ids reveal nothing. Every change is audited.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.errors import NotFound, Unprocessable
+from service.i18n import LANGUAGES, TEXTS
 from service.notifications import auth
 from service.notifications.channels import url_problem
 from service.notifications.plan import WEBHOOK_EVENTS
@@ -21,18 +23,21 @@ from storage import audit
 from storage.models import Delivery, DeliveryStatus, Webhook, utcnow
 from storage.repositories import notifications as repo
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+"""An address a mail relay can take: one @, a dotted domain, no spaces."""
+
 
 def add_webhook(
     session: Session, *, caller: Principal, url: str, events: list[str], settings: Settings
 ) -> Webhook:
     """Register a webhook with a new secret (read it from the result, once)."""
     unknown = sorted(set(events) - set(WEBHOOK_EVENTS))
-    if unknown:
-        raise Unprocessable(f"unknown event types {unknown}; known: {list(WEBHOOK_EVENTS)}")
+    if unknown or not events:
+        raise _refused("notify.events.unknown", known=", ".join(WEBHOOK_EVENTS))
     owner = auth.owner_of(caller)
     problem = url_problem(url, private_allowed=owner is None or settings.webhook_allow_private)
     if problem is not None:
-        raise Unprocessable(f"the URL {problem}")
+        raise _refused(problem.key, host=problem.host, address=problem.address)
     hook = Webhook(
         supplier_id=owner, url=url, events=sorted(set(events)), secret=secrets.token_hex(32)
     )
@@ -97,6 +102,10 @@ def set_my_notifications(
     session: Session, *, caller: Principal, email: str | None, language: str
 ) -> None:
     """Where the caller's own notification e-mails go (None: none), and their language."""
+    if email is not None and not EMAIL.fullmatch(email):
+        raise _refused("notify.email.invalid", value=email)
+    if language not in LANGUAGES:
+        raise _refused("notify.language.invalid", value=language)
     repo.set_notification_address(session, caller.user_id, email=email, language=language)
     audit.record(
         session,
@@ -106,6 +115,12 @@ def set_my_notifications(
         entity_id=caller.user_id,
         details={"email": email, "language": language},
     )
+
+
+def _refused(key: str, **values: str) -> Unprocessable:
+    """A refusal a person reads in either language (the English one is the API's detail)."""
+    ja, en = (text.format(**values) for text in TEXTS[key])
+    return Unprocessable(en, extra={"message_ja": ja, "message_en": en})
 
 
 def _audit(
