@@ -39,7 +39,10 @@ def add_webhook(
     if problem is not None:
         raise _refused(problem.key, host=problem.host, address=problem.address)
     hook = Webhook(
-        supplier_id=owner, url=url, events=sorted(set(events)), secret=secrets.token_hex(32)
+        supplier_id=owner,
+        url=url,
+        events=[event for event in WEBHOOK_EVENTS if event in events],
+        secret=secrets.token_hex(32),
     )
     session.add(hook)
     session.flush()
