@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     notification_retry_seconds: float = Field(default=30.0, gt=0)
     """The wait after the first failure; each further failure doubles it (with jitter)."""
     notification_retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    notification_lease_seconds: float = Field(default=300.0, gt=0)
+    """How long a worker holds a delivery it is sending; one that died mid-send loses it then,
+    and another sends it again (at least once). Keep it well above the timeout."""
     notification_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     """One send's limit: the relay's or the webhook's answer must come within it."""
     smtp_host: str | None = None

@@ -27,9 +27,6 @@ log = logging.getLogger(__name__)
 
 PLAN_BATCH = 500
 SEND_BATCH = 50
-LEASE = dt.timedelta(minutes=5)
-"""How long a claim holds: far longer than one send's timeout, so no two workers send at once
-unless one died."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +104,9 @@ def _send(settings: Settings, delivery: Delivery, hook: Webhook | None) -> str:
 def send_due(runtime: Runtime) -> tuple[int, int]:
     """Claim what is due, send each outside any transaction, record each outcome; (sent, failed)."""
     now = utcnow()
+    lease = dt.timedelta(seconds=runtime.settings.notification_lease_seconds)
     with runtime.sessions.begin() as session:
-        claimed = repo.claim_due(session, now=now, lease_until=now + LEASE, limit=SEND_BATCH)
+        claimed = repo.claim_due(session, now=now, lease_until=now + lease, limit=SEND_BATCH)
         hooks = {d.id: session.get(Webhook, d.webhook_id) for d in claimed if d.webhook_id}
         session.expunge_all()
     sent = failed = 0

@@ -4,18 +4,25 @@ webhook receiver, both on 127.0.0.1. Nothing outside the system is involved."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import queue
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,18 +102,22 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @dataclass
 class Receiver:
-    """A webhook receiver: records each call; answers with the statuses queued, then 204."""
+    """A webhook receiver: records each call; answers with the statuses queued, then 204.
+    While ``hold`` is clear, the first call waits (a receiver slow to answer)."""
 
     calls: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     answers: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
+    hold: threading.Event = field(default_factory=threading.Event)
+    held: threading.Event = field(default_factory=threading.Event)
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     """A real HTTP server on 127.0.0.1 standing in for a supplier's software."""
     state = Receiver()
+    state.hold.set()  # answer at once unless a test clears it
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -114,9 +125,14 @@ def receiver() -> Iterator[Receiver]:
             with state.lock:
                 state.calls.append((dict(self.headers), body))
                 status = state.answers.pop(0) if state.answers else 204
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+                first = len(state.calls) == 1
+            if first and not state.hold.is_set():
+                state.held.set()
+                state.hold.wait(timeout=60)
+            with contextlib.suppress(OSError):  # the caller may be gone (killed)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
         def log_message(self, *args: object) -> None:
             pass
@@ -608,3 +624,55 @@ def test_clerks_get_one_daily_digest_of_their_inbox(
     (digest,) = smtp[0].to(address)
     assert digest["Subject"] == f"本日の受付状況（{clock.today().isoformat()}）"
     assert "・承認待ちの請求書: 1 件 https://juryo.city.example.jp/inbox" in digest.get_content()
+
+
+def test_a_worker_killed_mid_send_loses_nothing(
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+    company: Company,
+    settings: Settings,
+    worker_settings: Settings,
+    receiver: Receiver,
+    tmp_path: Path,
+) -> None:
+    """kill -9 of a real ``juryo worker`` while a webhook call is in flight: after a restart,
+    every delivery arrives, the interrupted one again under the same key (at least once)."""
+    hook = add_hook(sessions, company, worker_settings, receiver.url, ["invoice.received"])
+    for _ in range(3):
+        submit(live_server, company)
+    receiver.hold.clear()
+    env = {
+        **os.environ,
+        "JURYO_DATABASE_URL": settings.database_url,
+        "JURYO_STORAGE_URL": f"file:{tmp_path}",
+        "JURYO_WEBHOOK_ALLOW_PRIVATE": "true",
+        "JURYO_NOTIFICATION_INTERVAL_SECONDS": "0.1",
+        "JURYO_NOTIFICATION_LEASE_SECONDS": "2",
+        "JURYO_LOG_LEVEL": "WARNING",
+    }
+    juryo = str(Path(sys.executable).parent / "juryo")
+    first = subprocess.Popen([juryo, "worker"], env=env)
+    try:
+        assert receiver.held.wait(timeout=60), "the worker never called the webhook"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        first.kill()
+    receiver.hold.set()
+    second = subprocess.Popen([juryo, "worker"], env=env)
+    try:
+        for _ in range(600):  # bounded: 60 s
+            with sessions() as session:
+                statuses = session.scalars(
+                    select(Delivery.status).where(Delivery.webhook_id == hook.id)
+                ).all()
+            if len(statuses) == 3 and set(statuses) == {DeliveryStatus.SENT}:
+                break
+            time.sleep(0.1)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    assert sorted(statuses) == [DeliveryStatus.SENT] * 3
+    keys = [headers["Idempotency-Key"] for headers, _ in receiver.calls]
+    assert len(set(keys)) == 3
+    assert keys.count(keys[0]) == 2  # the call cut short was made again, with its key
