@@ -934,6 +934,12 @@ TEXTS.update(
         "notify.page.email": ("メールアドレス", "E-mail address"),
         "notify.page.language": ("通知の言語", "Language of the e-mails"),
         "notify.page.save": ("保存する", "Save"),
+        "notify.page.which": ("受け取るお知らせ", "Notices to receive"),
+        "notify.page.always": ("法令上必ずお送りします", "always sent: required by law"),
+        "notify.muted.statutory": (
+            "次のお知らせは止められません（または存在しません）: {kinds}",
+            "These notices cannot be muted (or do not exist): {kinds}",
+        ),
         "notify.page.webhooks": ("Webhook", "Webhooks"),
         "notify.page.webhooks_help": (
             "お使いのシステムに、選んだ出来事を署名付きの JSON で送ります"

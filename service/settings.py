@@ -93,11 +93,15 @@ class Settings(BaseSettings):
     smtp_host: str | None = None
     """The city's mail relay; unset: no e-mail is planned (webhooks still are)."""
     smtp_port: int = Field(default=25, gt=0, lt=65536)
-    smtp_starttls: bool = False
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    """How the relay is reached: in the clear (inside the city's network), upgraded with
+    STARTTLS, or over implicit TLS (SMTPS, usually port 465)."""
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     mail_from: str = "juryo@localhost"
     """The sender of notification e-mails."""
+    mail_charset: Literal["utf-8", "iso-2022-jp"] = "utf-8"
+    """The charset of notification e-mails (a text ISO-2022-JP cannot hold goes in UTF-8)."""
     public_url: str = "http://127.0.0.1:8000"
     """juryo's address as people reach it: the links in e-mails start with it."""
     digest_hour: int = Field(default=8, ge=0, le=23)

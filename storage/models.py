@@ -265,6 +265,8 @@ class User(Base):
     """Where notifications go; None: this person gets none by e-mail."""
     language: Mapped[str] = mapped_column(String(2), default="ja", server_default="ja")
     """``ja`` or ``en``: the language of the notifications this person receives."""
+    muted: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    """Notification kinds this person chose not to receive (never the statutory ones)."""
 
     supplier: Mapped[Supplier | None] = relationship()
     departments: Mapped[list[Department]] = relationship(

@@ -1,23 +1,18 @@
-"""The two ways a notification leaves juryo: an e-mail through the city's relay, and a signed
-POST to a webhook. Both block (sockets), so the worker calls them in a thread of its own.
-"""
+"""The webhook channel: a signed POST to a URL juryo may call. It blocks (sockets), so the
+worker calls it in a thread of its own; e-mail is ``service.notifications.mail``."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import ipaddress
-import smtplib
 import socket
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 import httpx
 
 from service.i18n import TEXTS
-from service.notifications.messages import Message
 from service.settings import Settings
 from storage.models import utcnow
 
@@ -28,35 +23,6 @@ receiver checks both the body and its age (a replayed old body fails the age che
 
 class DeliveryFailed(Exception):
     """The recipient's side did not take the notification; the worker tries again later."""
-
-
-def send_email(settings: Settings, to: str, message: Message, key: str) -> str:
-    """Hand one e-mail to the relay; what the relay answered, for the delivery log."""
-    if settings.smtp_host is None:
-        raise DeliveryFailed("no mail relay is configured (JURYO_SMTP_HOST)")
-    mail = EmailMessage()
-    mail["From"] = settings.mail_from
-    mail["To"] = to
-    mail["Subject"] = message.subject
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
-    mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
-    mail["X-Juryo-Notification"] = key
-    mail.set_content(message.body)
-    try:
-        with smtplib.SMTP(
-            settings.smtp_host, settings.smtp_port, timeout=settings.notification_timeout_seconds
-        ) as relay:
-            if settings.smtp_starttls:
-                relay.starttls()
-            if settings.smtp_username and settings.smtp_password:
-                relay.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-            refused = relay.send_message(mail)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryFailed(f"mail relay: {exc}") from None
-    if refused:
-        raise DeliveryFailed(f"mail relay refused {sorted(refused)}")
-    return f"accepted by {settings.smtp_host}:{settings.smtp_port}"
 
 
 def signature(secret: str, body: bytes, timestamp: int) -> str:

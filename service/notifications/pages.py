@@ -20,7 +20,7 @@ from service.formatting import tokyo
 from service.i18n import language
 from service.notifications import auth, service
 from service.notifications.auth import MANAGES_WEBHOOKS, WebhookForm, WebhookPage
-from service.notifications.plan import WEBHOOK_EVENTS
+from service.notifications.plan import MUTABLE, RECEIVED_BY, STATUTORY, WEBHOOK_EVENTS
 from service.pages import CheckedForm, PageSession, form_action, render
 from storage.models import DeliveryStatus, Webhook
 from storage.repositories import notifications as repo
@@ -44,15 +44,19 @@ def _settings_page(
     status_code: int = 200,
     **shown: Any,
 ) -> Response:
-    email, lang = repo.notification_address(session, browser.principal.user_id)
+    mine = repo.preferences(session, browser.principal.user_id)
+    offered = RECEIVED_BY[browser.principal.role]
     manages = MANAGES_WEBHOOKS.admits(browser.principal)
     hooks = repo.webhooks_of(session, auth.owner_of(browser.principal)) if manages else []
     return render(
         request,
         "notifications/settings.html",
         {
-            "email": email,
-            "language": lang,
+            "email": mine.email,
+            "language": mine.language,
+            "muted": mine.muted,
+            "mutable": [k for k in offered if k in MUTABLE],
+            "statutory": [k for k in offered if k in STATUTORY],
             "manages_webhooks": manages,
             "webhooks": hooks,
             "webhook_events": WEBHOOK_EVENTS,
@@ -78,17 +82,17 @@ def save_settings(
     session: DbSession,
     email: Annotated[str, Form(max_length=320)] = "",
     notify_language: Annotated[str, Form(max_length=2)] = "ja",
+    wanted: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Save one's address (empty: no e-mail) and the language of one's notifications."""
+    """Save one's address (empty: no e-mail), the language of one's notifications, and which
+    of the optional ones to receive (an unticked box mutes it)."""
+    offered = RECEIVED_BY[browser.principal.role]
+    muted = [k for k in offered if k in MUTABLE and k not in (wanted or [])]
+    chosen = repo.Preferences(email.strip() or None, notify_language, muted)
 
     return form_action(
         session,
-        lambda: service.set_my_notifications(
-            session,
-            caller=browser.principal,
-            email=email.strip() or None,
-            language=notify_language,
-        ),
+        lambda: service.set_my_notifications(session, caller=browser.principal, chosen=chosen),
         done=lambda _: RedirectResponse("/account/notifications?saved=address", 303),
         refused=lambda exc: _settings_page(
             request, session, browser, error=_shown(request, exc), status_code=exc.status_code

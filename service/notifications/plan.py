@@ -44,6 +44,45 @@ INVOICE_EVENTS = {
 WEBHOOK_EVENTS = (*INVOICE_EVENTS.values(), "invoice.paid")
 """What a webhook may ask for: what happens to invoices, never to people's accounts."""
 
+STATUTORY = frozenset({"invoice.returned", "invoice.rejected", "invoice.paid"})
+"""Notices a supplier must get (a return or rejection it has to act on, the remittance): no
+one can mute them."""
+MUTABLE = (
+    "invoice.received",
+    "invoice.approved",
+    "signup.approved",
+    "signup.rejected",
+    "delegation.started",
+    "digest.daily",
+    "webhook.disabled",
+)
+"""The e-mail notices a person may choose not to receive, in the order the page lists them."""
+
+
+RECEIVED_BY = {
+    Role.SUPPLIER: (
+        "invoice.received",
+        "invoice.returned",
+        "invoice.rejected",
+        "invoice.approved",
+        "invoice.paid",
+        "signup.approved",
+        "signup.rejected",
+        "webhook.disabled",
+    ),
+    Role.CLERK: ("delegation.started", "digest.daily"),
+    Role.ACCOUNTING: ("digest.daily",),
+    Role.ADMIN: ("webhook.disabled",),
+    Role.AUDITOR: (),
+}
+"""The e-mail notices each role can receive (what its settings page offers)."""
+
+
+def wanting(people: list[repo.Recipient], kind: str) -> list[repo.Recipient]:
+    """The people who receive ``kind``: everyone for a statutory notice, else those who did
+    not mute it."""
+    return [p for p in people if kind in STATUTORY or kind not in p.muted]
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -79,7 +118,7 @@ def deliveries(session: Session, event: AuditEvent, *, email: bool) -> list[dict
                     "address": person.address,
                     "language": person.language,
                 }
-                for person in notice.emails
+                for person in wanting(notice.emails, notice.kind)
             ]
         if notice.webhooks:
             rows += [
@@ -218,7 +257,7 @@ def digests(session: Session, day: dt.date) -> list[dict[str, Any]]:
             for item in todos(session, Principal.of(user))
             if item.count
         ]
-        if not items or user.email is None:
+        if not items or user.email is None or "digest.daily" in (user.muted or []):
             continue
         rows.append(
             {

@@ -90,15 +90,20 @@ def send_again(delivery_id: RowId, caller: WebhookCaller, session: DbSession) ->
 
 @router.get("/me/notifications", responses=responses(401))
 def my_notifications(caller: ApiCaller, session: ReadSession) -> MyNotificationsOut:
-    """Where your notification e-mails go, and their language."""
-    email, language = repo.notification_address(session, caller.user_id)
-    return MyNotificationsOut(email=email, language=language)
+    """Where your notification e-mails go, their language, and the notices you muted."""
+    mine = repo.preferences(session, caller.user_id)
+    return MyNotificationsOut.model_validate(
+        {"email": mine.email, "language": mine.language, "muted": mine.muted}
+    )
 
 
 @router.put("/me/notifications", responses=responses(401, 422))
 def set_my_notifications(
     body: MyNotificationsIn, caller: ApiCaller, session: DbSession
 ) -> MyNotificationsOut:
-    """Set where your notification e-mails go (no address: none) and their language."""
-    service.set_my_notifications(session, caller=caller, email=body.email, language=body.language)
-    return MyNotificationsOut(email=body.email, language=body.language)
+    """Set where your notification e-mails go (no address: none), their language, and the
+    notices you do not want (statutory ones cannot be muted: 422)."""
+    chosen = repo.Preferences(body.email, body.language, body.muted)
+    service.set_my_notifications(session, caller=caller, chosen=chosen)
+    session.flush()
+    return my_notifications(caller, session)

@@ -103,6 +103,13 @@ class MyNotificationsIn(BaseModel):
 
     email: str | None = Field(default=None, max_length=320)
     language: Literal["ja", "en"] = "ja"
+    muted: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Notices not to send by e-mail. The statutory ones (invoice.returned, "
+        "invoice.rejected, invoice.paid) cannot be muted.",
+        examples=[["invoice.received", "digest.daily"]],
+    )
 
 
 class MyNotificationsOut(MyNotificationsIn):

@@ -17,7 +17,7 @@ from service.errors import NotFound, Unprocessable
 from service.i18n import LANGUAGES, TEXTS
 from service.notifications import auth
 from service.notifications.channels import url_problem
-from service.notifications.plan import WEBHOOK_EVENTS
+from service.notifications.plan import MUTABLE, WEBHOOK_EVENTS
 from service.settings import Settings
 from storage import audit
 from storage.models import Delivery, DeliveryStatus, Webhook, utcnow
@@ -101,22 +101,27 @@ def send_again(session: Session, *, caller: Principal, delivery_id: int) -> Deli
     return delivery
 
 
-def set_my_notifications(
-    session: Session, *, caller: Principal, email: str | None, language: str
-) -> None:
-    """Where the caller's own notification e-mails go (None: none), and their language."""
-    if email is not None and not EMAIL.fullmatch(email):
-        raise _refused("notify.email.invalid", value=email)
-    if language not in LANGUAGES:
-        raise _refused("notify.language.invalid", value=language)
-    repo.set_notification_address(session, caller.user_id, email=email, language=language)
+def set_my_notifications(session: Session, *, caller: Principal, chosen: repo.Preferences) -> None:
+    """Where the caller's own notification e-mails go (None: none), their language, and the
+    notices muted (never a statutory one)."""
+    if chosen.email is not None and not EMAIL.fullmatch(chosen.email):
+        raise _refused("notify.email.invalid", value=chosen.email)
+    if chosen.language not in LANGUAGES:
+        raise _refused("notify.language.invalid", value=chosen.language)
+    unknown = sorted(set(chosen.muted) - set(MUTABLE))
+    if unknown:
+        raise _refused("notify.muted.statutory", kinds=", ".join(unknown))
+    muted = [kind for kind in MUTABLE if kind in chosen.muted]
+    repo.set_preferences(
+        session, caller.user_id, repo.Preferences(chosen.email, chosen.language, muted)
+    )
     audit.record(
         session,
         actor=caller.actor,
         action="user.notifications",
         entity_type="user",
         entity_id=caller.user_id,
-        details={"email": email, "language": language},
+        details={"email": chosen.email, "language": chosen.language, "muted": muted},
     )
 
 

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 
 from service import clock
-from service.notifications import channels, plan
+from service.notifications import channels, mail, plan
 from service.notifications.messages import render, webhook_body
 from service.runtime import Runtime
 from service.settings import Settings
@@ -86,7 +86,7 @@ def _send(settings: Settings, delivery: Delivery, hook: Webhook | None) -> str:
         message = render(
             delivery.kind, delivery.payload, delivery.language, public_url=settings.public_url
         )
-        return channels.send_email(settings, delivery.address, message, delivery.key)
+        return mail.send(settings, delivery.address, message, delivery.language, delivery.key)
     if hook is None or not hook.active:
         raise channels.DeliveryFailed("the webhook is disabled or gone")
     created = delivery.created_at.isoformat(timespec="seconds")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -69,44 +69,45 @@ def add_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """A person who reads e-mail: where, and in which language."""
+    """A person who reads e-mail: where, in which language, and what they chose not to get."""
 
     address: str
     language: str
+    muted: frozenset[str] = frozenset()
 
 
 def supplier_people(session: Session, supplier_id: int) -> list[Recipient]:
     """The supplier's active users with an e-mail address, once per address."""
+    found = _recipients(session, User.supplier_id == supplier_id)
+    seen: dict[str, Recipient] = {}
+    for recipient in found:
+        seen.setdefault(recipient.address.lower(), recipient)
+    return list(seen.values())
+
+
+def _recipients(session: Session, *where: ColumnElement[bool]) -> list[Recipient]:
+    """Active users matching ``where`` who have an e-mail address, oldest first."""
     rows = session.execute(
-        select(User.email, User.language)
-        .where(User.supplier_id == supplier_id, User.active, User.email.is_not(None))
+        select(User.email, User.language, User.muted)
+        .where(*where, User.active, User.email.is_not(None))
         .order_by(User.id)
     )
-    seen: dict[str, Recipient] = {}
-    for email, language in rows:
-        if email:  # the WHERE says so; the check tells the type checker
-            seen.setdefault(email.lower(), Recipient(email, language))
-    return list(seen.values())
+    return [
+        Recipient(email, language, frozenset(muted or ()))
+        for email, language, muted in rows
+        if email  # the WHERE says so; the check tells the type checker
+    ]
 
 
 def person(session: Session, user_id: int) -> Recipient | None:
     """One active user's address and language, if the user has an address."""
-    row = session.execute(
-        select(User.email, User.language).where(
-            User.id == user_id, User.active, User.email.is_not(None)
-        )
-    ).first()
-    return None if row is None or not row.email else Recipient(row.email, row.language)
+    found = _recipients(session, User.id == user_id)
+    return found[0] if found else None
 
 
 def people_with_role(session: Session, role: Role) -> list[Recipient]:
     """Active people of one role who have an e-mail address."""
-    rows = session.execute(
-        select(User.email, User.language)
-        .where(User.role == role, User.active, User.email.is_not(None))
-        .order_by(User.id)
-    )
-    return [Recipient(email, language) for email, language in rows if email]
+    return _recipients(session, User.role == role)
 
 
 def webhooks_for(session: Session, supplier_id: int | None, kind: str) -> list[Webhook]:
@@ -163,7 +164,11 @@ def claim_due(
     due = (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now) & free
     candidates = list(
         session.scalars(
-            select(Delivery.id).where(due).order_by(Delivery.next_attempt_at).limit(limit)
+            select(Delivery.id)
+            .where(due)
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # PostgreSQL: pass over rows another is claiming
         )
     )
     if not candidates:
@@ -294,17 +299,30 @@ def delivery(session: Session, delivery_id: int) -> Delivery | None:
     return session.get(Delivery, delivery_id)
 
 
-def set_notification_address(
-    session: Session, user_id: int, *, email: str | None, language: str
-) -> None:
-    """Where one person's notification e-mails go, and in which language."""
-    session.execute(update(User).where(User.id == user_id).values(email=email, language=language))
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """One person's choices: the address (None: no e-mail), the language, what is muted."""
+
+    email: str | None
+    language: str
+    muted: list[str]
 
 
-def notification_address(session: Session, user_id: int) -> tuple[str | None, str]:
-    """One person's notification address and language."""
-    row = session.execute(select(User.email, User.language).where(User.id == user_id)).one()
-    return row.email, row.language
+def set_preferences(session: Session, user_id: int, chosen: Preferences) -> None:
+    """Store one person's notification choices."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(email=chosen.email, language=chosen.language, muted=chosen.muted)
+    )
+
+
+def preferences(session: Session, user_id: int) -> Preferences:
+    """One person's notification choices."""
+    row = session.execute(
+        select(User.email, User.language, User.muted).where(User.id == user_id)
+    ).one()
+    return Preferences(row.email, row.language, list(row.muted or []))
 
 
 def claim_digest_day(session: Session, day: dt.date) -> bool:

@@ -31,6 +31,7 @@ def test_everyone_sets_their_own_address_and_language(
             data={
                 "email": "clerk@city.example.jp",
                 "notify_language": "en",
+                "wanted": ["digest.daily"],  # the delegation notice's box left unticked
                 "csrf_token": form_token(page.text),
             },
         )
@@ -51,7 +52,11 @@ def test_everyone_sets_their_own_address_and_language(
     with live_server.client(clerk.token) as client:
         mine = client.get("/api/v1/me/notifications").json()
         refused = client.put("/api/v1/me/notifications", json={"email": "x@", "language": "ja"})
-    assert mine == {"email": "clerk@city.example.jp", "language": "en"}
+    assert mine == {
+        "email": "clerk@city.example.jp",
+        "language": "en",
+        "muted": ["delegation.started"],
+    }
     assert refused.status_code == 422
     assert refused.json()["detail"] == "'x@' is not an e-mail address."
 

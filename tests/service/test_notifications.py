@@ -85,6 +85,14 @@ class Inbox:
         return found
 
 
+def text_of(mail: EmailMessage) -> str:
+    """The plain-text part of a notice."""
+    body = mail.get_body(preferencelist=("plain",))
+    assert isinstance(body, EmailMessage)
+    text: str = body.get_content()
+    return text
+
+
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on a free port of 127.0.0.1."""
@@ -239,11 +247,11 @@ def test_the_supplier_hears_of_receipt_and_return_in_its_language(
     run_once(runtime)
     mails = {m["Subject"]: m for m in smtp[0].to(address_of(company))}
     assert set(mails) == {f"Invoice {number} received", f"Invoice {number} was returned"}
-    returned = mails[f"Invoice {number} was returned"].get_content()
+    returned = text_of(mails[f"Invoice {number} was returned"])
     assert "品番が発注と違います" in returned
     assert f"https://juryo.city.example.jp/invoices/{invoice_id}" in returned
     assert mails[f"Invoice {number} received"]["Auto-Submitted"] == "auto-generated"
-    assert "was accepted" in mails[f"Invoice {number} received"].get_content()
+    assert "was accepted" in text_of(mails[f"Invoice {number} received"])
 
 
 def test_a_second_round_sends_nothing_again(
@@ -519,7 +527,7 @@ def test_a_paid_batch_sends_each_supplier_a_remittance_notice(
         assert paid.status_code == 200, paid.text
     run_once(runtime)
     mails = {m["Subject"]: m for m in smtp[0].to(address_of(company))}
-    notice = mails[f"Remittance notice ({today.isoformat()})"].get_content()
+    notice = text_of(mails[f"Remittance notice ({today.isoformat()})"])
     for _, number in submitted:
         assert f"invoice {number} (issued 2026-11-26) ¥16,150" in notice
         assert f"Invoice {number} was approved" in mails
@@ -562,7 +570,7 @@ def test_a_sign_up_hears_the_decision_in_the_language_it_used(
     assert approved["Subject"] == "利用登録が承認されました"
     (rejected,) = smtp[0].to(decided[1])
     assert rejected["Subject"] == "Your sign-up was not approved"
-    assert "登記の確認が取れません" in rejected.get_content()
+    assert "登記の確認が取れません" in text_of(rejected)
 
 
 @pytest.mark.clock
@@ -591,8 +599,8 @@ def test_a_substitute_is_told_on_the_morning_the_delegation_starts(
             assert answer.status_code == 201, answer.text
     run_once(runtime)
     (told,) = smtp[0].to(address)  # today's; the other waits for its first morning
-    assert f"From {today.isoformat()}" in told.get_content()
-    assert clerk.login in told.get_content()
+    assert f"From {today.isoformat()}" in text_of(told)
+    assert clerk.login in text_of(told)
     with sessions() as session:
         waiting = session.scalars(
             select(Delivery.next_attempt_at).where(
@@ -608,6 +616,7 @@ def test_clerks_get_one_daily_digest_of_their_inbox(
     sessions: sessionmaker[Session],
     live_server: LiveServer,
     company: Company,
+    elsewhere: str,
     worker_settings: Settings,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -623,7 +632,15 @@ def test_clerks_get_one_daily_digest_of_their_inbox(
         digesting.close()
     (digest,) = smtp[0].to(address)
     assert digest["Subject"] == f"本日の受付状況（{clock.today().isoformat()}）"
-    assert "・承認待ちの請求書: 1 件 https://juryo.city.example.jp/inbox" in digest.get_content()
+    assert "・承認待ちの請求書: 1 件 https://juryo.city.example.jp/inbox" in text_of(digest)
+    assert smtp[0].to(elsewhere) == []  # nothing waits in the other department's inbox
+
+
+@pytest.fixture
+def elsewhere(sessions: sessionmaker[Session], live_server: LiveServer) -> str:
+    """A clerk of another department, with an address, whose inbox is empty."""
+    other = make_user(sessions, Role.CLERK, departments=(make_department(sessions),))
+    return set_address(live_server, other)
 
 
 def test_a_worker_killed_mid_send_loses_nothing(
@@ -676,3 +693,58 @@ def test_a_worker_killed_mid_send_loses_nothing(
     keys = [headers["Idempotency-Key"] for headers, _ in receiver.calls]
     assert len(set(keys)) == 3
     assert keys.count(keys[0]) == 2  # the call cut short was made again, with its key
+
+
+def test_muted_notices_stay_unsent_but_statutory_ones_cannot_be_muted(
+    live_server: LiveServer, company: Company, runtime: Runtime, smtp: tuple[Inbox, int]
+) -> None:
+    address = address_of(company)
+    with live_server.client(company.user.token) as client:
+        refused = client.put(
+            "/api/v1/me/notifications",
+            json={"email": address, "language": "en", "muted": ["invoice.returned"]},
+        )
+        muted = client.put(
+            "/api/v1/me/notifications",
+            json={"email": address, "language": "en", "muted": ["invoice.received"]},
+        )
+    assert refused.status_code == 422
+    assert "invoice.returned" in refused.json()["detail"]
+    assert muted.json()["muted"] == ["invoice.received"]
+    invoice_id, number = submit(live_server, company)
+    return_it(live_server, company, invoice_id, "再提出してください")
+    run_once(runtime)
+    assert [m["Subject"] for m in smtp[0].to(address)] == [f"Invoice {number} was returned"]
+
+
+def test_an_iso_2022_jp_notice_has_text_and_html_and_falls_back_to_utf_8(
+    live_server: LiveServer,
+    company: Company,
+    worker_settings: Settings,
+    smtp: tuple[Inbox, int],
+) -> None:
+    with live_server.client(company.user.token) as client:
+        client.put(
+            "/api/v1/me/notifications", json={"email": address_of(company), "language": "ja"}
+        )
+    invoice_id, number = submit(live_server, company)
+    return_it(live_server, company, invoice_id, "数量を確認してください")
+    second_id, second = submit(live_server, company)
+    return_it(live_server, company, second_id, "髙橋様の記名がありません")  # not in JIS X 0208
+    jis = Runtime.from_settings(worker_settings.model_copy(update={"mail_charset": "iso-2022-jp"}))
+    try:
+        run_once(jis)
+    finally:
+        jis.close()
+    mails = {m["Subject"]: m for m in smtp[0].to(address_of(company))}
+    returned = mails[f"請求書 {number} が差し戻されました"]
+    plain = returned.get_body(preferencelist=("plain",))
+    rich = returned.get_body(preferencelist=("html",))
+    assert plain is not None
+    assert rich is not None
+    assert plain.get_content_charset() == "iso-2022-jp"
+    assert "数量を確認してください" in text_of(returned)
+    assert f'<a href="https://juryo.city.example.jp/invoices/{invoice_id}">' in rich.get_content()
+    fallback = mails[f"請求書 {second} が差し戻されました"]
+    assert fallback.get_body(preferencelist=("plain",)).get_content_charset() == "utf-8"  # type: ignore[union-attr]
+    assert "髙橋様" in text_of(fallback)

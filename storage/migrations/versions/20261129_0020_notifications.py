@@ -1,5 +1,5 @@
 """Notifications: the outbox cursor over the audit log, deliveries and their attempts, webhooks,
-and each person's e-mail address and language.
+and each person's e-mail address, language and the notices they chose not to receive.
 
 The cursor starts at the newest audit event, so upgrading an installation does not notify its
 whole history. Supplier users take their company's sign-up e-mail address.
@@ -122,6 +122,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("language", sa.String(length=2), server_default="ja", nullable=False)
         )
+        batch_op.add_column(sa.Column("muted", sa.JSON(), server_default="[]", nullable=False))
     op.execute(
         "INSERT INTO notification_cursor (id, last_event_id) "
         "SELECT 1, COALESCE(MAX(id), 0) FROM audit_events"
@@ -134,6 +135,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("muted")
         batch_op.drop_column("language")
         batch_op.drop_column("email")
 
