@@ -71,6 +71,7 @@ def test_admin_deactivates_reactivates_and_resets_a_clerk(
             page.goto(f"{base}/delegations?lang={lang}")
             violations += _axe_violations(page)
         page.fill("input[name=clerk]", clerk.login)
+        page.select_option("select[name=department]", department)
         page.fill("input[name=substitute]", colleague.login)
         page.fill("input[name=starts_on]", "2030-01-06")
         page.fill("input[name=ends_on]", "2030-01-10")
