@@ -63,7 +63,8 @@ def _record(
 
 
 def deactivate(session: Session, *, caller: Principal, login: str) -> User:
-    """Stop a user signing in; their sessions end and their tokens are refused at once."""
+    """Stop a user signing in; their sessions end, their tokens are refused at once, and an
+    outstanding reset code is spent."""
     user = user_named(session, login)
     if user.id == caller.user_id:
         raise _refusal(Conflict, "admin.users.not_yourself")
@@ -73,6 +74,7 @@ def deactivate(session: Session, *, caller: Principal, login: str) -> User:
     if not users.deactivate(session, user.id):
         raise _refusal(Conflict, "admin.users.last_admin")
     ended = users.end_sessions(session, user.id)
+    users.void_password_resets(session, user.id)  # reactivation must not revive an old code
     _record(session, caller, "user.deactivate", user, sessions_ended=ended)
     session.refresh(user)
     return user

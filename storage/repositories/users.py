@@ -362,17 +362,22 @@ def add_password_reset(
     session: Session, *, user_id: int, code_hash: str, issued_by: str, expires_at: dt.datetime
 ) -> PasswordReset:
     """Store a new code's hash; earlier unused codes of the user are spent (one live code)."""
-    session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
+    void_password_resets(session, user_id)
     reset = PasswordReset(
         user_id=user_id, code_hash=code_hash, issued_by=issued_by, expires_at=expires_at
     )
     session.add(reset)
     session.flush()
     return reset
+
+
+def void_password_resets(session: Session, user_id: int) -> None:
+    """Spend every unused code of a user, so that none of them works any more."""
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def spend_password_reset(session: Session, code_hash: str) -> int | None:

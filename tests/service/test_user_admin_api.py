@@ -236,6 +236,9 @@ def test_an_expired_a_superseded_or_a_deactivated_users_code_is_refused(
         assert redeem(superseded) == 400
         assert admin.post(f"{path}/deactivate").status_code == 200
         assert redeem(newest) == 400
+        assert admin.post(f"{path}/reactivate").status_code == 200
+        assert redeem(newest) == 400  # deactivation spent it for good
+        assert admin.post(f"{path}/deactivate").status_code == 200
         assert admin.post(f"{path}/password-reset").status_code == 409
         assert redeem("no-such-code") == 400
     with live_server.client() as client:
