@@ -3,9 +3,9 @@
 FastAPI reads a whole form (python-multipart spools files to disk) before it resolves any
 dependency, so a page's own session check came after an anonymous caller had sent 3,000 MiB.
 This middleware runs before that: for a POST to a page it answers an anonymous caller at once
-(only ``/login`` and ``/signup`` take forms without a session), then reads the body into memory
-up to the limit and hands it on; past the limit it answers 413 and closes the connection, so
-the rest is never read. The JSON API is left to its own handlers (``/api/``).
+(only ``/login``, ``/signup`` and ``/password-reset`` take forms without a session), then reads
+the body into memory up to the limit and hands it on; past the limit it answers 413 and closes
+the connection, so the rest is never read. The JSON API is left to its own handlers (``/api/``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from service.i18n import language, translator
 from service.pages import BROWSER_STATE, LoginRequired
 from service.runtime import Runtime
 
-ANONYMOUS_FORMS = frozenset({"/login", "/signup"})
+ANONYMOUS_FORMS = frozenset({"/login", "/signup", "/password-reset"})
 """Pages whose forms are sent before anyone is signed in: only the small limit applies."""
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for boundaries, part headers and the form's other fields around the files."""

@@ -997,3 +997,162 @@ TEXTS.update(
         "audit.entity.delivery": ("通知の配信", "Notification delivery"),
     }
 )
+
+# administrators manage users; password reset codes; the delegations page
+# (service/accounts/users.py, service/admin/pages.py, service/accounts/pages.py, service/inbox/)
+TEXTS.update(
+    {
+        "action.user.deactivate": ("利用者の無効化", "User deactivated"),
+        "action.user.reactivate": ("利用者の再有効化", "User reactivated"),
+        "action.user.change": ("役割・部署の変更", "Role or departments changed"),
+        "action.user.password_reset": (
+            "パスワード再設定コードの発行",
+            "Password reset code issued",
+        ),
+        "action.user.password_set": ("パスワードの再設定", "Password set with a reset code"),
+        "action.delegation.add": ("代理承認の設定", "Delegation created"),
+        "action.delegation.delete": ("代理承認の終了", "Delegation ended"),
+        "audit.entity.delegation": ("代理承認", "Delegation"),
+        "admin.users.no_such_user": ("利用者 {login} はいません。", "There is no user {login}."),
+        "admin.users.no_such_department": (
+            "部署 {code} はありません。",
+            "There is no department {code}.",
+        ),
+        "admin.users.not_yourself": (
+            "自分自身を無効化したり、自分の役割を変えたりすることはできません。",
+            "You cannot deactivate yourself or change your own role.",
+        ),
+        "admin.users.last_admin": (
+            "最後の有効な管理者は無効化も役割の変更もできません。",
+            "The last active administrator cannot be deactivated or given another role.",
+        ),
+        "admin.users.supplier_stays": (
+            "事業者の利用者は職員の役割に、職員は事業者の役割に変えられません。",
+            "A supplier's user cannot become staff, nor staff a supplier's user.",
+        ),
+        "admin.users.clerk_needs_department": (
+            "担当職員には部署が1つ以上必要です。",
+            "A clerk needs at least one department.",
+        ),
+        "admin.users.only_clerks_departments": (
+            "部署に所属するのは担当職員だけです。",
+            "Only clerks belong to departments.",
+        ),
+        "admin.users.reset_inactive": (
+            "無効な利用者にはパスワード再設定コードを発行できません。先に再有効化してください。",
+            "A deactivated user gets no reset code; reactivate them first.",
+        ),
+        "admin.users.status": ("状態", "Status"),
+        "admin.users.status.active": ("有効", "Active"),
+        "admin.users.status.pending": ("承認待ち", "Pending approval"),
+        "admin.users.status.rejected": ("却下", "Rejected"),
+        "admin.users.status.deactivated": ("無効", "Deactivated"),
+        "admin.users.filter": ("絞り込み", "Filter"),
+        "admin.users.filter_text": ("ログインIDまたは氏名", "Login or name"),
+        "admin.users.any": ("すべて", "Any"),
+        "admin.users.none_found": ("該当する利用者はいません。", "No user matches."),
+        "admin.users.manage": ("管理", "Manage"),
+        "admin.users.manage_title": ("利用者 {login} の管理", "Managing user {login}"),
+        "admin.users.back": ("利用者の一覧へ", "Back to the users"),
+        "admin.users.change_title": ("役割と部署", "Role and departments"),
+        "admin.users.change": ("変更を保存", "Save changes"),
+        "admin.users.changed": ("変更しました。", "Saved."),
+        "admin.users.access_title": ("利用の停止と再開", "Access"),
+        "admin.users.deactivate": ("無効化する", "Deactivate"),
+        "admin.users.deactivate_help": (
+            "無効化すると、この利用者はログインできず、"
+            "ログイン中の画面とAPIトークンも直ちに使えなくなります。",
+            "A deactivated user cannot sign in; "
+            "their open sessions and API tokens stop working at once.",
+        ),
+        "admin.users.deactivated": ("無効化しました。", "Deactivated."),
+        "admin.users.reactivate": ("再有効化する", "Reactivate"),
+        "admin.users.reactivated": ("再有効化しました。", "Reactivated."),
+        "admin.users.reset_title": ("パスワードの再設定", "Password reset"),
+        "admin.users.reset": ("再設定コードを発行", "Issue a reset code"),
+        "admin.users.reset_help": (
+            "1回だけ使えるコードを発行します。有効期限は24時間です。以前のコードは使えなくなります。",
+            "Issues a code that works once, for 24 hours. Earlier codes stop working.",
+        ),
+        "admin.users.reset_issued": (
+            "再設定コードです。この画面でしか表示されません。"
+            "本人に渡してください（有効期限: {expires}）。",
+            "The reset code, shown only now: give it to the user (valid until {expires}).",
+        ),
+        "admin.users.reset_link": ("再設定用のリンク", "Reset link"),
+        "admin.users.reset_code": ("再設定コード", "Reset code"),
+        "admin.users.yourself": (
+            "自分自身のアカウントです。無効化や役割の変更はできません。",
+            "This is your own account: you cannot deactivate it or change its role.",
+        ),
+        "admin.index.delegations": ("代理承認の一覧と設定", "seeing and setting delegations"),
+        "reset.title": ("パスワードの再設定", "Set a new password"),
+        "reset.intro": (
+            "管理者から受け取った再設定コードと、新しいパスワードを入力してください。",
+            "Enter the reset code an administrator gave you and your new password.",
+        ),
+        "reset.code": ("再設定コード", "Reset code"),
+        "reset.password": ("新しいパスワード（10文字以上）", "New password (10+ characters)"),
+        "reset.submit": ("パスワードを設定", "Set the password"),
+        "reset.done": (
+            "パスワードを設定しました。新しいパスワードでログインしてください。",
+            "Your password is set. Sign in with the new password.",
+        ),
+        "reset.code_invalid": (
+            "再設定コードが正しくないか、使用済みか、期限切れです。管理者に新しいコードを依頼してください。",
+            "The reset code is wrong, used or expired. Ask an administrator for a new one.",
+        ),
+        "reset.password_length": (
+            "パスワードは10文字以上200文字以下にしてください。",
+            "The password must have 10 to 200 characters.",
+        ),
+        "nav.delegations": ("代理承認", "Delegations"),
+        "delegations.title": ("代理承認", "Delegations"),
+        "delegations.intro": (
+            "不在の間、同じ部署の別の担当職員があなたに代わって承認できるように設定します。",
+            "Let another clerk of the same department approve in your stead while you are away.",
+        ),
+        "delegations.new": ("代理承認を設定", "Set a delegation"),
+        "delegations.clerk": ("委任する担当職員（ログインID）", "Delegating clerk (login)"),
+        "delegations.substitute": ("代理の担当職員（ログインID）", "Substitute clerk (login)"),
+        "delegations.department": ("部署", "Department"),
+        "delegations.starts_on": ("開始日", "From"),
+        "delegations.ends_on": ("終了日", "Until"),
+        "delegations.create": ("設定する", "Set"),
+        "delegations.created": ("代理承認を設定しました。", "The delegation is set."),
+        "delegations.end": ("終了する", "End"),
+        "delegations.end_label": ("代理承認 {id} を終了する", "End delegation {id}"),
+        "delegations.ended": ("代理承認を終了しました。", "The delegation has ended."),
+        "delegations.none": ("代理承認はありません。", "There are no delegations."),
+        "delegations.actions": ("操作", "Actions"),
+        "delegations.current": ("実施中", "in effect"),
+        "delegations.forbidden": (
+            "代理承認は担当職員と管理者だけが利用できます。",
+            "Only clerks and administrators use delegations.",
+        ),
+        "delegations.clerk_needed": (
+            "管理者は委任する担当職員のログインIDを指定してください。",
+            "An administrator names the delegating clerk.",
+        ),
+        "delegations.not_a_clerk": (
+            "{login} は担当職員ではありません。",
+            "{login} is not a clerk.",
+        ),
+        "delegations.bad_range": (
+            "終了日が開始日より前です。",
+            "The range ends before it starts.",
+        ),
+        "delegations.bad_substitute": (
+            "{substitute} は {department} の別の担当職員ではありません。",
+            "{substitute} is not another clerk of {department}.",
+        ),
+        "delegations.no_department": (
+            "部署 {department} はあなたの部署ではありません。",
+            "Department {department} is not one of yours.",
+        ),
+        "delegations.not_found": (
+            "代理承認 {id} は見つかりません。",
+            "There is no delegation {id} of yours.",
+        ),
+    }
+)

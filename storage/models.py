@@ -329,6 +329,24 @@ class WebSession(Base):
     user: Mapped[User] = relationship()
 
 
+class PasswordReset(Base):
+    """A one-time code an administrator issued so that a user can set a new password.
+
+    Only its SHA-256 is stored; it is spent by a guarded UPDATE (unused and unexpired), so
+    that two redemptions racing cannot both pass.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
 class Original(Base):
     """The bytes a supplier sent, as stored unchanged in the object store."""
 
@@ -753,6 +771,7 @@ __all__ = [
     "InvoiceStatus",
     "NotificationCursor",
     "Original",
+    "PasswordReset",
     "PurchaseOrder",
     "Role",
     "Supplier",

@@ -29,3 +29,14 @@ AdminForm = Annotated[BrowserSession, Depends(APPROVES.form)]
 SupplierCaller = Annotated[Principal, Depends(SUPPLIER_ACCOUNT.api)]
 SupplierPage = Annotated[BrowserSession, Depends(SUPPLIER_ACCOUNT.page)]
 SupplierForm = Annotated[BrowserSession, Depends(SUPPLIER_ACCOUNT.form)]
+
+
+def is_staff(role: Role) -> bool:
+    """Whether a role is the city's staff: a supplier's user never becomes staff, nor the
+    reverse, since a supplier user is bound to its company and staff to none."""
+    return role is not Role.SUPPLIER
+
+
+def binds_departments(role: Role) -> bool:
+    """Whether a role is bound to departments (a clerk needs at least one; nobody else has any)."""
+    return role is Role.CLERK

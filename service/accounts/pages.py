@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from service.accounts import signup, tokens
+from service.accounts import users as user_admin
 from service.accounts.auth import AdminForm, AdminPage, SupplierForm, SupplierPage
 from service.accounts.schemas import ColleagueCreate, SignUp
 from service.accounts.service import LoginTaken
@@ -70,16 +71,30 @@ def _signup_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The form with a fresh double-submit token (no session exists yet to bind one to)."""
-    token = secrets.token_urlsafe(32)
-    response = render(
+    return _anonymous_form(
         request,
         "accounts/signup.html",
-        {"signup_csrf": token, "values": values or {}, "error": error},
+        {"values": values or {}, "error": error},
         status_code=status_code,
     )
+
+
+def _anonymous_form(
+    request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    """A form for a visitor, with a fresh double-submit token (no session exists yet to bind
+    one to)."""
+    token = secrets.token_urlsafe(32)
+    response = render(request, template, {"signup_csrf": token, **context}, status_code=status_code)
     response.set_cookie(SIGNUP_CSRF_COOKIE, token, httponly=True, samesite="strict")
     return response
+
+
+def _check_anonymous_form(csrf_token: str, request: Request) -> None:
+    """The double-submit check of ``_anonymous_form``."""
+    expected = request.cookies.get(SIGNUP_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(csrf_token, expected):
+        raise Forbidden("the form has expired; reload the page and try again")
 
 
 @router.get("/signup", response_class=HTMLResponse)
@@ -100,9 +115,7 @@ def signup_submit(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create the pending supplier and its first user, or show the form with the reason."""
-    expected = request.cookies.get(SIGNUP_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(csrf_token, expected):
-        raise Forbidden("the form has expired; reload the page and try again")
+    _check_anonymous_form(csrf_token, request)
     values = {
         "registration_number": registration_number,
         "company_name": company_name,
@@ -136,6 +149,52 @@ def signup_submit(
         ),
         done=signed_up,
         refused=lambda exc: _signup_page(request, values, _shown(request, exc), exc.status_code),
+    )
+
+
+# --- a password reset code, redeemed --------------------------------------------------------
+
+
+def _reset_page(
+    request: Request, code: str = "", error: str | None = None, status_code: int = 200
+) -> Response:
+    return _anonymous_form(
+        request,
+        "accounts/password_reset.html",
+        {"code": code, "error": error},
+        status_code=status_code,
+    )
+
+
+@router.get("/password-reset", response_class=HTMLResponse)
+def password_reset_form(
+    request: Request, code: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    """A user sets a new password with the one-time code an administrator gave them."""
+    return _reset_page(request, code)
+
+
+@router.post("/password-reset", response_class=HTMLResponse)
+def password_reset_submit(
+    request: Request,
+    session: DbSession,
+    code: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=400)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Spend the code and set the password, or show the form with the reason."""
+    _check_anonymous_form(csrf_token, request)
+
+    def done(login: str) -> Response:
+        response = render(request, "accounts/password_reset_done.html", {"login": login})
+        response.delete_cookie(SIGNUP_CSRF_COOKIE)
+        return response
+
+    return form_action(
+        session,
+        lambda: user_admin.redeem_reset(session, code=code, password=password),
+        done=done,
+        refused=lambda exc: _reset_page(request, code, _shown(request, exc), exc.status_code),
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from service.accounts import signup, tokens
+from service.accounts import users as user_admin
 from service.accounts.auth import AdminCaller, SupplierCaller
 from service.accounts.schemas import (
     Approval,
     ColleagueCreate,
+    PasswordResetIn,
     Rejection,
     SignUp,
     SupplierOut,
@@ -29,6 +31,13 @@ def sign_up(body: SignUp, session: DbSession) -> MeOut:
     """A supplier company signs up; until an admin approves it may only dry-run validate."""
     user = signup.sign_up(session, **body.model_dump())
     return MeOut.model_validate(Principal.of(user))
+
+
+@router.post("/password-reset", status_code=204, responses=responses(400, 422))
+def redeem_password_reset(body: PasswordResetIn, session: DbSession) -> Response:
+    """Set a new password with a one-time code an administrator issued (no sign-in needed)."""
+    user_admin.redeem_reset(session, code=body.code, password=body.password)
+    return Response(status_code=204)
 
 
 @router.get("/admin/suppliers", responses=responses(401, 403))

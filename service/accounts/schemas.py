@@ -95,3 +95,10 @@ class SupplierOut(BaseModel):
     creditor_number: str | None
     default_department: DepartmentCode | None
     contact_email: str | None
+
+
+class PasswordResetIn(BaseModel):
+    """A one-time reset code and the new password it sets."""
+
+    code: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=10, max_length=200)

@@ -13,25 +13,29 @@ from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from service import formatting, forms
+from service.accounts import users as user_admin
+from service.accounts.auth import is_staff
 from service.accounts.service import add_user
+from service.accounts.users import IssuedReset
 from service.admin.audit import catalogued_actions, chain_state, event_filter
 from service.admin.auth import AdminForm, AdminPage, AuditPage
-from service.admin.schemas import DepartmentIn, UserIn
+from service.admin.schemas import DepartmentIn, UserIn, UserPatch
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RuntimeDep, SettingsDep
-from service.errors import BadRequest
+from service.errors import AppError, BadRequest
 from service.i18n import action_label, language, named, translator
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
 from service.pages import form_action, render
 from storage.models import AuditEvent, Role
-from storage.repositories import audit_events, organisation, users
+from storage.repositories import audit_events, organisation
+from storage.repositories.users import UserFilter, UserStatus, user_status
 
 router = APIRouter(include_in_schema=False)
 
@@ -265,14 +269,24 @@ def _users_page(
     error: str | None = None,
     values: dict[str, Any] | None = None,
     status_code: int = 200,
+    criteria: UserFilter | None = None,
 ) -> Response:
+    criteria = criteria or UserFilter()
     return render(
         request,
         "admin/users.html",
         {
-            "users": users.list_users(session),
+            "users": [
+                (user, user_status(user)) for user in user_admin.list_users(session, criteria)
+            ],
             "departments": organisation.list_departments(session),
             "roles": ROLES,
+            "statuses": [status.value for status in UserStatus],
+            "shown": {
+                "role": criteria.role or "",
+                "status": criteria.status or "",
+                "q": criteria.text,
+            },
             "created": created,
             "error": error,
             "values": values or {},
@@ -282,10 +296,27 @@ def _users_page(
     )
 
 
+def _user_filter(role: str, status: str, text: str) -> UserFilter:
+    """The list's filter from the query string; a value that names nothing means any."""
+    return UserFilter(
+        role=Role(role) if role in ROLES else None,
+        status=UserStatus(status) if status in set(UserStatus) else None,
+        text=text.strip(),
+    )
+
+
 @router.get("/admin/users", response_class=HTMLResponse)
-def user_list(request: Request, browser: AdminPage, session: ReadSession) -> Response:
-    """Every user with role and bindings, and the form to add one."""
-    return _users_page(request, session, browser)
+def user_list(
+    request: Request,
+    browser: AdminPage,
+    session: ReadSession,
+    role: Annotated[str, Query(max_length=20)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=120)] = "",
+) -> Response:
+    """Users with role, bindings and status, filtered by role, status and text; the form to
+    add one."""
+    return _users_page(request, session, browser, criteria=_user_filter(role, status, q))
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -344,6 +375,159 @@ def create_user(
     )
 
 
+# --- one user: role and departments, access, password reset ---------------------------------
+
+LoginPath = Annotated[str, Path(min_length=1, max_length=120)]
+
+
+def _user_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    login: str,
+    *,
+    notice: str | None = None,
+    reset: IssuedReset | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    user = user_admin.user_named(session, login)
+    return render(
+        request,
+        "admin/user.html",
+        {
+            "account": user,
+            "status": user_status(user),
+            "yourself": user.id == browser.principal.user_id,
+            "departments": organisation.list_departments(session),
+            "roles": [r for r in ROLES if is_staff(Role(r)) == is_staff(Role(user.role))],
+            "notice": notice,
+            "reset": reset,
+            "reset_expires": formatting.tokyo(reset.expires_at) if reset else None,
+            "error": error,
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users/{login}", response_class=HTMLResponse)
+def user_detail(
+    request: Request, login: LoginPath, browser: AdminPage, session: ReadSession
+) -> Response:
+    """One user: forms to change role and departments, deactivate or reactivate, and issue a
+    password reset code."""
+    return _user_page(request, session, browser, login)
+
+
+def _on_user(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    login: str,
+    act: Callable[[], Any],
+    notice: str,
+) -> Response:
+    """Apply one change and show the user's page with what was done, or with the refusal."""
+    t = translator(language(request))
+    return form_action(
+        session,
+        act,
+        done=lambda result: _user_page(
+            request,
+            session,
+            browser,
+            login,
+            notice=t(notice),
+            reset=result if isinstance(result, IssuedReset) else None,
+        ),
+        refused=lambda exc: _user_page(
+            request,
+            session,
+            browser,
+            login,
+            error=_shown(request, exc),
+            status_code=exc.status_code,
+        ),
+    )
+
+
+def _shown(request: Request, exc: AppError) -> str:
+    """A refusal in the reader's language when the service gave both."""
+    return str(exc.extra.get(f"message_{language(request)}", exc.detail))
+
+
+@router.post("/admin/users/{login}", response_class=HTMLResponse)
+def change_user(
+    request: Request,
+    login: LoginPath,
+    browser: AdminForm,
+    session: DbSession,
+    role: Annotated[str, Form(max_length=20)] = "",
+    departments: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Give the user another role or departments."""
+
+    def change() -> object:
+        body = UserPatch.model_validate(
+            {"role": role or None, "departments": [d for d in departments or [] if d]}
+        )
+        return user_admin.change(
+            session,
+            caller=browser.principal,
+            login=login,
+            role=body.role,
+            department_codes=body.departments,
+        )
+
+    return _on_user(request, session, browser, login, change, "admin.users.changed")
+
+
+@router.post("/admin/users/{login}/deactivate", response_class=HTMLResponse)
+def deactivate_user(
+    request: Request, login: LoginPath, browser: AdminForm, session: DbSession
+) -> Response:
+    """Stop the user signing in; their sessions and tokens stop working at once."""
+    return _on_user(
+        request,
+        session,
+        browser,
+        login,
+        lambda: user_admin.deactivate(session, caller=browser.principal, login=login),
+        "admin.users.deactivated",
+    )
+
+
+@router.post("/admin/users/{login}/reactivate", response_class=HTMLResponse)
+def reactivate_user(
+    request: Request, login: LoginPath, browser: AdminForm, session: DbSession
+) -> Response:
+    """Let a deactivated user sign in again."""
+    return _on_user(
+        request,
+        session,
+        browser,
+        login,
+        lambda: user_admin.reactivate(session, caller=browser.principal, login=login),
+        "admin.users.reactivated",
+    )
+
+
+@router.post("/admin/users/{login}/password-reset", response_class=HTMLResponse)
+def reset_password(
+    request: Request, login: LoginPath, browser: AdminForm, session: DbSession
+) -> Response:
+    """Issue a one-time reset code and show it, this once, with its link."""
+    return _on_user(
+        request,
+        session,
+        browser,
+        login,
+        lambda: user_admin.issue_reset(session, caller=browser.principal, login=login),
+        "admin.users.reset_title",
+    )
+
+
 # --- the index of the administrator's pages ---------------------------------------------------
 
 ADMIN_PAGES = (
@@ -352,6 +536,7 @@ ADMIN_PAGES = (
     ("/admin/users", "nav.admin_users", "admin.index.users"),
     ("/admin/suppliers", "nav.admin_suppliers", "admin.index.suppliers"),
     ("/admin/audit", "nav.audit", "admin.index.audit"),
+    ("/delegations", "nav.delegations", "admin.index.delegations"),
 )
 """Every administrator page: its path, its name and what it is for (i18n keys)."""
 

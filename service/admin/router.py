@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from service.accounts import users as user_admin
 from service.accounts.service import add_user
 from service.admin.audit import chain_state, event_filter, event_out
 from service.admin.auth import AdminCaller, AuditCaller
@@ -20,11 +21,13 @@ from service.admin.schemas import (
     DepartmentOut,
     DepartmentPatch,
     ImportOut,
+    PasswordResetOut,
     PurchaseOrderOut,
     UnlockOut,
     UserCreated,
     UserIn,
     UserOut,
+    UserPatch,
 )
 from service.auth import service as auth
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RuntimeDep, SettingsDep
@@ -32,7 +35,9 @@ from service.errors import PayloadTooLarge, UnsupportedMediaType, responses
 from service.form_bodies import read_limited
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
-from storage.repositories import audit_events, organisation, users
+from storage.models import Role
+from storage.repositories import audit_events, organisation
+from storage.repositories.users import UserFilter, UserStatus
 
 router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
 
@@ -140,9 +145,16 @@ def list_purchase_orders(
 
 
 @router.get("/users", responses=responses(401, 403))
-def list_users(caller: AdminCaller, session: ReadSession) -> list[UserOut]:
-    """Every user with role and bindings."""
-    return [UserOut.model_validate(user) for user in users.list_users(session)]
+def list_users(
+    caller: AdminCaller,
+    session: ReadSession,
+    role: Role | None = None,
+    status: UserStatus | None = None,
+    q: Annotated[str, Query(max_length=120, description="Part of the login or name.")] = "",
+) -> list[UserOut]:
+    """Users with role, bindings and status, by login; filtered by role, status and text."""
+    criteria = UserFilter(role=role, status=status, text=q.strip())
+    return [UserOut.of(user) for user in user_admin.list_users(session, criteria)]
 
 
 @router.post("/users", status_code=201, responses=responses(400, 401, 403, 404, 409))
@@ -158,7 +170,7 @@ def create_user(body: UserIn, caller: AdminCaller, session: DbSession) -> UserCr
         password=body.password,
         display_name=body.display_name,
     )
-    return UserCreated(**UserOut.model_validate(created.user).model_dump(), token=created.token)
+    return UserCreated(**UserOut.of(created.user).model_dump(), token=created.token)
 
 
 @router.post("/users/{login}/unlock", responses=responses(401, 403))
@@ -170,6 +182,43 @@ def unlock_user(
     """Lift a login's sign-in lockout (its failed sign-ins are forgotten); audited."""
     forgotten = auth.unlock(session, actor=caller.actor, login=login)
     return UnlockOut(login=login, failures_forgotten=forgotten)
+
+
+LoginPath = Annotated[str, Path(min_length=1, max_length=120)]
+
+
+@router.patch("/users/{login}", responses=responses(400, 401, 403, 404, 409))
+def change_user(
+    login: LoginPath, body: UserPatch, caller: AdminCaller, session: DbSession
+) -> UserOut:
+    """Give a user another role or departments (a clerk needs one; suppliers stay suppliers)."""
+    user = user_admin.change(
+        session, caller=caller, login=login, role=body.role, department_codes=body.departments
+    )
+    return UserOut.of(user)
+
+
+@router.post("/users/{login}/deactivate", responses=responses(401, 403, 404, 409))
+def deactivate_user(login: LoginPath, caller: AdminCaller, session: DbSession) -> UserOut:
+    """Stop a user signing in; their sessions and tokens stop working at once."""
+    return UserOut.of(user_admin.deactivate(session, caller=caller, login=login))
+
+
+@router.post("/users/{login}/reactivate", responses=responses(401, 403, 404))
+def reactivate_user(login: LoginPath, caller: AdminCaller, session: DbSession) -> UserOut:
+    """Let a deactivated user sign in again."""
+    return UserOut.of(user_admin.reactivate(session, caller=caller, login=login))
+
+
+@router.post(
+    "/users/{login}/password-reset", status_code=201, responses=responses(401, 403, 404, 409)
+)
+def reset_password(login: LoginPath, caller: AdminCaller, session: DbSession) -> PasswordResetOut:
+    """A one-time code (valid 24 hours) the user redeems at `path`; shown only now."""
+    issued = user_admin.issue_reset(session, caller=caller, login=login)
+    return PasswordResetOut(
+        login=issued.login, code=issued.code, path=issued.path, expires_at=issued.expires_at
+    )
 
 
 @router.get("/audit-events", responses=responses(401, 403))

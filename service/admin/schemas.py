@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.accounts.schemas import LoginText
 from service.organisation.schemas import DepartmentCode, SupplierNumber
-from storage.models import Department, Role
+from storage.models import Department, Role, User
+from storage.repositories.users import UserStatus, user_status
 
 
 class DepartmentIn(BaseModel):
@@ -91,7 +92,8 @@ class UnlockOut(BaseModel):
 
 
 class UserOut(BaseModel):
-    """A user."""
+    """A user; ``status`` says whether it may sign in (``active``), waits for its company's
+    sign-up to be approved (``pending``) or was refused (``rejected``), or was deactivated."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -101,6 +103,38 @@ class UserOut(BaseModel):
     departments: list[DepartmentCode]
     supplier: SupplierNumber
     active: bool
+    status: UserStatus
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        """A user row with its status."""
+        return cls.model_validate(
+            {
+                "login": user.login,
+                "role": user.role,
+                "display_name": user.display_name,
+                "departments": user.departments,
+                "supplier": user.supplier,
+                "active": user.active,
+                "status": user_status(user),
+            }
+        )
+
+
+class UserPatch(BaseModel):
+    """A user's new role or departments (a field left out stays as it is)."""
+
+    role: Role | None = None
+    departments: list[str] | None = Field(default=None, max_length=100)
+
+
+class PasswordResetOut(BaseModel):
+    """A one-time reset code, shown only in this answer; the user redeems it at ``path``."""
+
+    login: str
+    code: str
+    path: str
+    expires_at: dt.datetime
 
 
 class UserCreated(UserOut):

@@ -36,6 +36,17 @@ READS_LEDGER = Allowed(
     refusal="only accounting, auditors and administrators see overdue invoices",
 )
 
+DELEGATES = Allowed(
+    Role.CLERK,
+    Role.ADMIN,
+    refusal="delegations.forbidden",
+    translated=True,
+    name="delegations",
+)
+"""Seeing, setting and ending delegations: a clerk their own, an administrator anyone's."""
+MANAGES_DELEGATIONS = Allowed(Role.ADMIN, refusal="delegations.forbidden", translated=True)
+"""Setting and ending a delegation on a clerk's behalf, and seeing every one."""
+
 ClerkCaller = Annotated[Principal, Depends(CLERK.api)]
 ClerkPage = Annotated[BrowserSession, Depends(CLERK.page)]
 ClerkForm = Annotated[BrowserSession, Depends(CLERK.form)]
@@ -43,6 +54,9 @@ LedgerCaller = Annotated[Principal, Depends(READS_LEDGER.api)]
 AdminCaller = Annotated[Principal, Depends(REASSIGNS.api)]
 AdminPage = Annotated[BrowserSession, Depends(REASSIGNS.page)]
 AdminForm = Annotated[BrowserSession, Depends(REASSIGNS.form)]
+DelegationCaller = Annotated[Principal, Depends(DELEGATES.api)]
+DelegationPage = Annotated[BrowserSession, Depends(DELEGATES.page)]
+DelegationForm = Annotated[BrowserSession, Depends(DELEGATES.form)]
 
 
 def own_department(session: Session, caller: Principal, code: str) -> Department:

@@ -6,6 +6,7 @@ the forms, call them, and redirect back with a flash message or show the refusal
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -21,8 +22,17 @@ from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, BadRequest, NotFound
 from service.i18n import TEXTS, language, translator
+from service.inbox import delegations
 from service.inbox import service as decisions
-from service.inbox.auth import AdminForm, AdminPage, ClerkForm, ClerkPage
+from service.inbox.auth import (
+    MANAGES_DELEGATIONS,
+    AdminForm,
+    AdminPage,
+    ClerkForm,
+    ClerkPage,
+    DelegationForm,
+    DelegationPage,
+)
 from service.inbox.schemas import InboxItem
 from service.invoices.pages import HELPERS, invoice_view
 from service.pages import form_action, render, templates
@@ -490,3 +500,127 @@ def reassign(
             request, session, browser, code, AdminOrder(), error=exc
         ),
     )
+
+
+# --- delegations ------------------------------------------------------------------------------
+
+
+def _delegations_page(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    *,
+    done: str | None = None,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    caller = browser.principal
+    anyone = MANAGES_DELEGATIONS.admits(caller)
+    departments = organisation.list_departments(session)
+    return render(
+        request,
+        "inbox/delegations.html",
+        {
+            "delegations": delegations.delegation_views(session, caller),
+            "departments": [d for d in departments if anyone or d.id in caller.department_ids],
+            "names_clerk": anyone,
+            "done": done,
+            "error": error,
+            "values": values or {},
+        },
+        browser=browser,
+        status_code=status_code,
+    )
+
+
+@router.get("/delegations", response_class=HTMLResponse)
+def delegations_page(request: Request, browser: DelegationPage, session: ReadSession) -> Response:
+    """A clerk's delegations given and received (an administrator's: every one), and the form
+    to set one."""
+    done = request.query_params.get("done")
+    key = f"delegations.{done}" if done in ("created", "ended") else None
+    shown = translator(language(request))(key) if key else None
+    return _delegations_page(request, session, browser, done=shown)
+
+
+def _on_delegations(
+    request: Request,
+    session: Session,
+    browser: BrowserSession,
+    act: Callable[[], object],
+    outcome: str,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """Apply one change and go back to the list, or show it with the refusal."""
+    lang = language(request)
+    return form_action(
+        session,
+        act,
+        done=lambda _: RedirectResponse(f"/delegations?done={outcome}", status_code=303),
+        refused=lambda exc: _delegations_page(
+            request,
+            session,
+            browser,
+            error=str(exc.extra.get(f"message_{lang}", exc.detail)),
+            values=values,
+            status_code=exc.status_code,
+        ),
+    )
+
+
+def _form_date(value: str, t: Callable[[str], str]) -> dt.date:
+    """A date typed in the form (``YYYY-MM-DD``); BadRequest in the reader's language."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadRequest(t("audit.bad_date").format(value=value)) from None
+
+
+@router.post("/delegations", response_class=HTMLResponse)
+def create_delegation(
+    request: Request,
+    browser: DelegationForm,
+    session: DbSession,
+    substitute: Annotated[str, Form(max_length=120)] = "",
+    department: Annotated[str, Form(max_length=64)] = "",
+    starts_on: Annotated[str, Form(max_length=10)] = "",
+    ends_on: Annotated[str, Form(max_length=10)] = "",
+    clerk: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    """Set a delegation by the API's rules."""
+    values = {
+        "substitute": substitute,
+        "department": department,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "clerk": clerk,
+    }
+    t = translator(language(request))
+
+    def create() -> object:
+        return delegations.add_delegation(
+            session,
+            caller=browser.principal,
+            substitute=substitute.strip(),
+            department_code=department,
+            starts_on=_form_date(starts_on, t),
+            ends_on=_form_date(ends_on, t),
+            clerk=clerk.strip() or None,
+        )
+
+    return _on_delegations(request, session, browser, create, "created", values)
+
+
+@router.post("/delegations/{delegation_id}/end", response_class=HTMLResponse)
+def end_delegation(
+    request: Request, delegation_id: RowId, browser: DelegationForm, session: DbSession
+) -> Response:
+    """End (withdraw) a delegation the clerk gave; an administrator any."""
+
+    def end() -> None:
+        delegations.withdraw_delegation(
+            session, caller=browser.principal, delegation_id=delegation_id
+        )
+
+    return _on_delegations(request, session, browser, end, "ended")

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from service import clock
 from service.deps import MAX_ROW_ID, ApiCaller, DbSession, ReadSession, RowId
 from service.errors import NotFound, responses
+from service.inbox import delegations
 from service.inbox import service as decisions
-from service.inbox.auth import AdminCaller, ClerkCaller, LedgerCaller
+from service.inbox.auth import AdminCaller, ClerkCaller, DelegationCaller, LedgerCaller
 from service.inbox.schemas import (
     ApproveIn,
     DecisionOut,
@@ -251,27 +252,34 @@ def overdue(
 
 
 @router.post("/delegations", status_code=201, responses=responses(400, 401, 403, 404))
-def add_delegation(body: DelegationIn, caller: ClerkCaller, session: DbSession) -> DelegationOut:
-    """Name a substitute in one of your departments for a date range."""
-    delegation = decisions.add_delegation(
+def add_delegation(
+    body: DelegationIn, caller: DelegationCaller, session: DbSession
+) -> DelegationOut:
+    """Name a substitute in one of your departments for a date range (an administrator names
+    the delegating `clerk` too)."""
+    delegation = delegations.add_delegation(
         session,
         caller=caller,
         substitute=body.substitute,
         department_code=body.department,
         starts_on=body.starts_on,
         ends_on=body.ends_on,
+        clerk=body.clerk,
     )
     return DelegationOut.model_validate(delegation)
 
 
 @router.get("/delegations", responses=responses(401, 403))
-def list_delegations(caller: ClerkCaller, session: ReadSession) -> list[DelegationOut]:
-    """Delegations you gave or received."""
-    return [DelegationOut.model_validate(d) for d in repo.delegations_of(session, caller.user_id)]
+def list_delegations(caller: DelegationCaller, session: ReadSession) -> list[DelegationOut]:
+    """Delegations you gave or received (an administrator: every one, newest 500)."""
+    rows = delegations.visible_delegations(session, caller)
+    return [DelegationOut.model_validate(d) for d in rows]
 
 
 @router.delete("/delegations/{delegation_id}", status_code=204, responses=responses(401, 403, 404))
-def delete_delegation(delegation_id: RowId, caller: ClerkCaller, session: DbSession) -> Response:
-    """Withdraw a delegation you gave."""
-    decisions.withdraw_delegation(session, caller=caller, delegation_id=delegation_id)
+def delete_delegation(
+    delegation_id: RowId, caller: DelegationCaller, session: DbSession
+) -> Response:
+    """Withdraw a delegation you gave (an administrator: any)."""
+    delegations.withdraw_delegation(session, caller=caller, delegation_id=delegation_id)
     return Response(status_code=204)

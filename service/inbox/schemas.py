@@ -162,6 +162,11 @@ class DelegationIn(BaseModel):
     department: str = Field(min_length=1, max_length=64)
     starts_on: dt.date
     ends_on: dt.date
+    clerk: str | None = Field(
+        default=None,
+        max_length=120,
+        description="The delegating clerk: an administrator names one; a clerk only themself.",
+    )
 
 
 class DelegationOut(BaseModel):

@@ -7,7 +7,6 @@ succeed. Every decision is an audit event with its reason.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +22,7 @@ from service.inbox import auth
 from service.invoices.data_entry import entered_differs, highest_shown
 from service.routing.service import RoutingRule, explain
 from storage import audit
-from storage.models import Delegation, Department, InvoiceRecord, InvoiceStatus, utcnow
+from storage.models import Department, InvoiceRecord, InvoiceStatus, utcnow
 from storage.repositories import inbox as repo
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import organisation
@@ -346,48 +345,3 @@ def routing_of(invoice: InvoiceRecord) -> Routing:
         order_reference=invoice.order_reference,
     )
     return Routing(invoice.routing_rule, department, ja, en)
-
-
-# --- delegations -----------------------------------------------------------------------------
-
-
-def add_delegation(
-    session: Session,
-    *,
-    caller: Principal,
-    substitute: str,
-    department_code: str,
-    starts_on: dt.date,
-    ends_on: dt.date,
-) -> Delegation:
-    """Name another clerk of one of the caller's departments to approve in the caller's stead
-    from ``starts_on`` to ``ends_on``; audited."""
-    if ends_on < starts_on:
-        raise BadRequest("the range ends before it starts")
-    department = auth.own_department(session, caller, department_code)
-    stand_in = repo.clerk_in_department(session, substitute, department.id)
-    if stand_in is None or stand_in.id == caller.user_id:
-        raise BadRequest(f"{substitute} is not another clerk of {department_code}")
-    delegation = repo.add_delegation(
-        session,
-        clerk_id=caller.user_id,
-        substitute_id=stand_in.id,
-        department_id=department.id,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    details = {
-        "substitute": substitute,
-        "department": department_code,
-        "starts_on": starts_on.isoformat(),
-        "ends_on": ends_on.isoformat(),
-    }
-    _audit(session, caller, "delegation.add", ("delegation", delegation.id), None, details)
-    return delegation
-
-
-def withdraw_delegation(session: Session, *, caller: Principal, delegation_id: int) -> None:
-    """Withdraw a delegation the caller gave (404 for anyone else's); audited."""
-    if not repo.delete_delegation(session, delegation_id, caller.user_id):
-        raise NotFound(f"no delegation {delegation_id} of yours")
-    _audit(session, caller, "delegation.delete", ("delegation", delegation_id), None, None)

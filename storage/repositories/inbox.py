@@ -7,12 +7,13 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, true, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, true, update
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import (
     Approval,
     Delegation,
+    Department,
     InvoiceRecord,
     InvoiceStatus,
     Supplier,
@@ -277,23 +278,45 @@ def add_delegation(
     return delegation
 
 
-def delegations_of(session: Session, user_id: int) -> list[Delegation]:
-    """Delegations the user gave or received, newest first."""
-    return list(
-        session.execute(
-            select(Delegation)
-            .where(or_(Delegation.clerk_id == user_id, Delegation.substitute_id == user_id))
-            .order_by(Delegation.id.desc())
-        ).scalars()
-    )
+DELEGATIONS_SHOWN = 500
+"""An administrator's list of every delegation stops here (newest first)."""
 
 
-def delete_delegation(session: Session, delegation_id: int, clerk_id: int) -> bool:
-    """Withdraw a delegation the clerk gave."""
-    result = session.execute(
-        delete(Delegation).where(Delegation.id == delegation_id, Delegation.clerk_id == clerk_id)
+def _delegations_statement(user_id: int | None) -> Select[Delegation]:
+    statement = select(Delegation).order_by(Delegation.id.desc()).limit(DELEGATIONS_SHOWN)
+    if user_id is None:
+        return statement
+    return statement.where(or_(Delegation.clerk_id == user_id, Delegation.substitute_id == user_id))
+
+
+def delegations_of(session: Session, user_id: int | None) -> list[Delegation]:
+    """Delegations the user gave or received (every one when None), newest first."""
+    return list(session.execute(_delegations_statement(user_id)).scalars())
+
+
+def delegations_named(
+    session: Session, user_id: int | None
+) -> list[tuple[Delegation, str, str, str]]:
+    """``delegations_of`` with the clerk's and substitute's logins and the department's code."""
+    clerk, substitute = aliased(User), aliased(User)
+    inner = _delegations_statement(user_id).subquery()
+    row = aliased(Delegation, inner)
+    statement = (
+        select(row, clerk.login, substitute.login, Department.code)
+        .join(clerk, clerk.id == row.clerk_id)
+        .join(substitute, substitute.id == row.substitute_id)
+        .join(Department, Department.id == row.department_id)
+        .order_by(row.id.desc())
     )
-    return bool(getattr(result, "rowcount", 0))
+    return [(d, c, s, code) for d, c, s, code in session.execute(statement).all()]
+
+
+def delete_delegation(session: Session, delegation_id: int, clerk_id: int | None) -> bool:
+    """Withdraw a delegation the clerk gave (any, when None)."""
+    statement = delete(Delegation).where(Delegation.id == delegation_id)
+    if clerk_id is not None:
+        statement = statement.where(Delegation.clerk_id == clerk_id)
+    return bool(getattr(session.execute(statement), "rowcount", 0))
 
 
 def clerk_in_department(session: Session, login: str, department_id: int) -> User | None:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import (
     ApiToken,
     Department,
+    PasswordReset,
     Role,
     SignInFailure,
     Supplier,
@@ -198,14 +211,201 @@ def token_of_supplier(session: Session, supplier_id: int, token_id: int) -> ApiT
     ).scalar_one_or_none()
 
 
-def list_users(session: Session) -> list[User]:
-    """Every user, by login, with bindings loaded."""
+class UserStatus(enum.StrEnum):
+    """Where an account stands, as an administrator filters and reads it."""
+
+    ACTIVE = "active"
+    PENDING = "pending"
+    """A supplier's user whose sign-up no administrator has decided yet."""
+    REJECTED = "rejected"
+    DEACTIVATED = "deactivated"
+
+
+def user_status(user: User) -> UserStatus:
+    """The status of one loaded user (the same rule as ``_status_condition``)."""
+    if not user.active:
+        return UserStatus.DEACTIVATED
+    if user.supplier is not None and not user.supplier.approved:
+        return UserStatus.REJECTED if user.supplier.rejected_at else UserStatus.PENDING
+    return UserStatus.ACTIVE
+
+
+def _status_condition(status: UserStatus) -> ColumnElement[bool]:
+    undecided = and_(Supplier.approved.is_(False), Supplier.rejected_at.is_(None))
+    rejected = and_(Supplier.approved.is_(False), Supplier.rejected_at.is_not(None))
+    return {
+        UserStatus.DEACTIVATED: User.active.is_(False),
+        UserStatus.PENDING: and_(User.active, undecided),
+        UserStatus.REJECTED: and_(User.active, rejected),
+        UserStatus.ACTIVE: and_(User.active, or_(User.supplier_id.is_(None), Supplier.approved)),
+    }[status]
+
+
+@dataclass(frozen=True, slots=True)
+class UserFilter:
+    """What an administrator narrows the user list by; None or empty means any."""
+
+    role: Role | None = None
+    status: UserStatus | None = None
+    text: str = ""
+    """Part of the login or the display name, in any case."""
+
+
+def list_users(session: Session, criteria: UserFilter | None = None) -> list[User]:
+    """The users matching ``criteria``, by login, with bindings loaded."""
+    statement = select(User).outerjoin(Supplier, Supplier.id == User.supplier_id)
+    if criteria is not None:
+        if criteria.role is not None:
+            statement = statement.where(User.role == criteria.role)
+        if criteria.status is not None:
+            statement = statement.where(_status_condition(criteria.status))
+        if criteria.text:
+            pattern = f"%{_escape_like(login_key(criteria.text))}%"
+            statement = statement.where(
+                or_(
+                    User.login_key.like(pattern, escape="\\"),
+                    func.lower(User.display_name).like(pattern, escape="\\"),
+                )
+            )
     return list(
         session.execute(
-            select(User)
-            .order_by(User.login)
-            .options(selectinload(User.departments), selectinload(User.supplier))
+            statement.order_by(User.login).options(
+                selectinload(User.departments), selectinload(User.supplier)
+            )
         ).scalars()
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- an administrator's changes -----------------------------------------------------------------
+
+
+def lock_active_admins(session: Session) -> None:
+    """Row-lock every active administrator (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    serialises writers), so that two changes racing to remove the last two administrators
+    are taken one after the other and the second sees the first."""
+    session.execute(
+        select(User.id)
+        .where(User.role == Role.ADMIN, User.active)
+        .order_by(User.id)
+        .with_for_update()
+    )
+
+
+def _another_active_admin(user_id: int) -> ColumnElement[bool]:
+    other = aliased(User)
+    return exists().where(other.role == Role.ADMIN, other.active, other.id != user_id)
+
+
+def deactivate(session: Session, user_id: int) -> bool:
+    """Deactivate a user unless it is the last active administrator; whether it was done.
+
+    One guarded UPDATE (after ``lock_active_admins``): the rule holds in the database."""
+    result = session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            User.active,
+            or_(User.role != Role.ADMIN, _another_active_admin(user_id)),
+        )
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def reactivate(session: Session, user_id: int) -> bool:
+    """Let a deactivated user sign in again; whether it was deactivated."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id, User.active.is_(False))
+        .values(active=True)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def change_role(session: Session, user_id: int, role: Role) -> bool:
+    """Give a user another role unless that removes the last active administrator."""
+    result = session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            or_(User.role != Role.ADMIN, ~User.active, _another_active_admin(user_id)),
+        )
+        .values(role=role)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def set_departments(session: Session, user_id: int, departments: list[Department]) -> None:
+    """Bind a user to exactly these departments."""
+    session.execute(delete(UserDepartment).where(UserDepartment.user_id == user_id))
+    session.add_all(UserDepartment(user_id=user_id, department_id=d.id) for d in departments)
+    session.flush()
+
+
+def end_sessions(session: Session, user_id: int) -> int:
+    """Sign a user out of every browser; how many sessions ended."""
+    result = session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- password reset codes -----------------------------------------------------------------------
+
+
+def add_password_reset(
+    session: Session, *, user_id: int, code_hash: str, issued_by: str, expires_at: dt.datetime
+) -> PasswordReset:
+    """Store a new code's hash; earlier unused codes of the user are spent (one live code)."""
+    void_password_resets(session, user_id)
+    reset = PasswordReset(
+        user_id=user_id, code_hash=code_hash, issued_by=issued_by, expires_at=expires_at
+    )
+    session.add(reset)
+    session.flush()
+    return reset
+
+
+def void_password_resets(session: Session, user_id: int) -> None:
+    """Spend every unused code of a user, so that none of them works any more."""
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def spend_password_reset(session: Session, code_hash: str) -> int | None:
+    """Spend an unused, unexpired code of an active user; its user's id, or None.
+
+    One guarded UPDATE: of two redemptions racing, only one gets the row."""
+    now = utcnow()
+    return session.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.code_hash == code_hash,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+            PasswordReset.user_id.in_(select(User.id).where(User.active)),
+        )
+        .values(used_at=now)
+        .returning(PasswordReset.user_id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    """Replace a user's password."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(password_hash=password_hash)
+        .execution_options(synchronize_session=False)
     )
 
 

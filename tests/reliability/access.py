@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
@@ -33,8 +33,10 @@ from storage.models import (
     Delegation,
     DepartmentAlias,
     InvoiceRecord,
+    PasswordReset,
     Role,
     Supplier,
+    User,
 )
 from tests.documents import jp_invoice, plain_pdf
 from tests.support import (
@@ -194,6 +196,21 @@ class World:
         delegation_id: int = response.json()["id"]
         return delegation_id
 
+    def user_login(self) -> str:
+        """A fresh auditor an administrator may deactivate, change or reset."""
+        return make_user(self.sessions, Role.AUDITOR).login
+
+    def user_state(self, login: str) -> tuple[object, ...]:
+        """A user's role, whether active, and how many reset codes were issued for it."""
+        with self.sessions() as session:
+            user = session.scalars(select(User).where(User.login == login)).one()
+            resets = session.scalars(
+                select(func.count())
+                .select_from(PasswordReset)
+                .where(PasswordReset.user_id == user.id)
+            ).one()
+            return user.role, user.active, resets
+
     def pending_supplier(self) -> int:
         """A sign-up waiting for an administrator."""
         number = registration_number()
@@ -326,6 +343,7 @@ def build_world(server: LiveServer, sessions: sessionmaker[Session]) -> Iterator
             token_id=str(world.token_id()),
             delegation_id=str(world.delegation()),
             supplier_id=str(world.pending_supplier()),
+            user_login=world.user_login(),
             alias=world.alias(),
         )
         yield world
@@ -395,6 +413,7 @@ PAGE_ACCOUNTANTS = page_row(403, 403, 403, 403, OK, 403, 403)
 PAGE_CREDITOR_READERS = page_row(403, 403, 403, 403, OK, 403, OK)
 PAGE_ADMINS = page_row(403, 403, 403, 403, 403, 403, OK)
 PAGE_AUDIT_READERS = page_row(403, 403, 403, 403, 403, OK, OK)
+PAGE_DELEGATIONS = page_row(403, 403, OK, OK, 403, 403, OK)
 
 
 def _invoice(world: World, fresh: bool) -> Target:
@@ -431,6 +450,14 @@ def _token(world: World, fresh: bool) -> Target:
 def _delegation(world: World, fresh: bool) -> Target:
     delegation_id = str(world.delegation()) if fresh else world.shared["delegation_id"]
     return {"delegation_id": delegation_id}
+
+
+def _user(world: World, fresh: bool) -> Target:
+    return {"login": world.user_login() if fresh else world.shared["user_login"]}
+
+
+def _user_state(world: World, target: Target) -> object:
+    return world.user_state(target["login"])
 
 
 def _pending_supplier(world: World, fresh: bool) -> Target:
@@ -520,16 +547,37 @@ def _paid(world: World, caller: str, target: Target) -> dict[str, Any]:
     return {"json": {"paid_on": clock.today().isoformat()}}
 
 
-def _delegation_body(world: World, caller: str, target: Target) -> dict[str, Any]:
+def _delegation_fields(world: World, caller: str) -> dict[str, str]:
+    """A delegation of D's clerk (an administrator names that clerk) to the substitute."""
     day = (clock.today() + dt.timedelta(days=2)).isoformat()
-    return {
-        "json": {
-            "substitute": world.substitute.login,
-            "department": world.department,
-            "starts_on": day,
-            "ends_on": day,
-        }
+    fields = {
+        "substitute": world.substitute.login,
+        "department": world.department,
+        "starts_on": day,
+        "ends_on": day,
     }
+    if caller == ADMIN:
+        fields["clerk"] = world.accounts[CLERK_OWN].login
+    return fields
+
+
+def _delegation_body(world: World, caller: str, target: Target) -> dict[str, Any]:
+    return {"json": _delegation_fields(world, caller)}
+
+
+def _delegation_form(world: World, caller: str, target: Target) -> dict[str, Any]:
+    return {"data": _delegation_fields(world, caller)}
+
+
+def _send_password_reset(world: World, caller: str, method: str, target: Target) -> httpx.Response:
+    """The reset form's double-submit cookie, in the caller's own browser; a code that is no
+    code is refused (400) for everyone alike."""
+    with _fresh_browser(world) as browser:
+        browser.cookies.update(world.browsers[caller].cookies)
+        match = CSRF.search(browser.get("/password-reset").text)
+        assert match is not None
+        body = {"code": "no-such-code", "password": "long-enough-password"}
+        return browser.post("/password-reset", data={**body, "csrf_token": match[1]})
 
 
 def _approval(world: World, caller: str, target: Target) -> dict[str, Any]:
@@ -679,11 +727,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
         _invoice_state,
     ),
     ("POST", "/api/v1/delegations"): Case(
-        row(401, 403, 403, OK, 404, 403, 403, 403), body=_delegation_body
+        row(401, 403, 403, OK, 404, 403, 403, OK), body=_delegation_body
     ),
-    ("GET", "/api/v1/delegations"): Case(CLERKS),
+    ("GET", "/api/v1/delegations"): Case(row(401, 403, 403, OK, OK, 403, 403, OK)),
     ("DELETE", "/api/v1/delegations/{delegation_id}"): Case(
-        row(401, 403, 403, OK, 404, 403, 403, 403),
+        row(401, 403, 403, OK, 404, 403, 403, OK),
         _delegation,
         observe=lambda world, target: world.delegation_state(target["delegation_id"]),
     ),
@@ -737,6 +785,17 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/admin/audit-events"): Case(AUDIT_READERS),
     ("POST", "/api/v1/admin/users"): Case(ADMINS, body=_new_user),
     ("POST", "/api/v1/admin/users/{login}/unlock"): Case(ADMINS, _unlocked_login),
+    ("PATCH", "/api/v1/admin/users/{login}"): Case(
+        ADMINS, _user, _json({"role": "accounting"}), _user_state
+    ),
+    ("POST", "/api/v1/admin/users/{login}/deactivate"): Case(ADMINS, _user, observe=_user_state),
+    ("POST", "/api/v1/admin/users/{login}/reactivate"): Case(ADMINS, _user, observe=_user_state),
+    ("POST", "/api/v1/admin/users/{login}/password-reset"): Case(
+        ADMINS, _user, observe=_user_state
+    ),
+    ("POST", "/api/v1/password-reset"): Case(
+        PUBLIC, body=_json({"code": "no-such-code", "password": "long-enough-password"})
+    ),
     # --- pages: signing in and out ---
     ("GET", "/login"): Case(PUBLIC),
     ("POST", "/login"): Case(row(401, OK, OK, OK, OK, OK, OK, OK), send=_send_login),
@@ -848,4 +907,23 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/admin/routing/purchase-orders"): Case(PAGE_ADMINS, body=_purchase_orders_form),
     ("GET", "/admin/users"): Case(PAGE_ADMINS),
     ("POST", "/admin/users"): Case(PAGE_ADMINS, body=_new_user_form),
+    ("GET", "/admin/users/{login}"): Case(PAGE_ADMINS, _user),
+    ("POST", "/admin/users/{login}"): Case(
+        PAGE_ADMINS, _user, _form(role="accounting"), _user_state
+    ),
+    ("POST", "/admin/users/{login}/deactivate"): Case(PAGE_ADMINS, _user, observe=_user_state),
+    ("POST", "/admin/users/{login}/reactivate"): Case(PAGE_ADMINS, _user, observe=_user_state),
+    ("POST", "/admin/users/{login}/password-reset"): Case(PAGE_ADMINS, _user, observe=_user_state),
+    ("GET", "/password-reset"): Case(PUBLIC),
+    ("POST", "/password-reset"): Case(PUBLIC, send=_send_password_reset),
+    # --- pages: delegations ---
+    ("GET", "/delegations"): Case(PAGE_DELEGATIONS),
+    ("POST", "/delegations"): Case(
+        page_row(403, 403, OK, 404, 403, 403, OK), body=_delegation_form
+    ),
+    ("POST", "/delegations/{delegation_id}/end"): Case(
+        page_row(403, 403, OK, 404, 403, 403, OK),
+        _delegation,
+        observe=lambda world, target: world.delegation_state(target["delegation_id"]),
+    ),
 }

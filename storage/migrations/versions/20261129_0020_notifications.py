@@ -5,7 +5,7 @@ The cursor starts at the newest audit event, so upgrading an installation does n
 whole history. Supplier users take their company's sign-up e-mail address.
 
 Revision ID: 0020
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-29
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from storage.models import UtcDateTime
 
 revision: str = "0020"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
