@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from parsers.envelope import SBDH_NS
+
 CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:invoice_response:3"
 PROFILE = "urn:fdc:peppol.eu:poacc:bis:invoice_response:3"
+PROCESS = PROFILE
+"""The Peppol process identifier: the BIS's ProfileID."""
 DOCUMENT_TYPE = (
     "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2::ApplicationResponse"
     f"##{CUSTOMIZATION}::2.1"
@@ -142,3 +146,51 @@ def write(response: InvoiceResponse) -> bytes:
         ),
     )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+_SH = ElementMaker(namespace=SBDH_NS, nsmap={None: SBDH_NS})
+_PARTICIPANT_SCHEME = "iso6523-actorid-upis"
+
+
+def _scope(kind: str, value: str, scheme: str | None) -> etree._Element:
+    children = [_SH.Type(kind), _SH.InstanceIdentifier(value)]
+    if scheme is not None:
+        children.append(_SH.Identifier(scheme))
+    return _SH.Scope(*children)
+
+
+def in_envelope(
+    response: InvoiceResponse, *, instance_id: str, created: dt.datetime, country: str = "JP"
+) -> bytes:
+    """The response in the Standard Business Document an access point sends on: the SBDH of
+    the Peppol Envelope Specification (sender the buyer, receiver the seller, the document type
+    and process of the BIS, the sender's country as COUNTRY_C1) around the ApplicationResponse.
+    ``instance_id`` is the message's own id; the access point keeps it across retries."""
+    payload = etree.fromstring(write(response))
+    header = _SH.StandardBusinessDocumentHeader(
+        _SH.HeaderVersion("1.0"),
+        _SH.Sender(
+            _SH.Identifier(
+                f"{response.buyer.scheme}:{response.buyer.value}", Authority=_PARTICIPANT_SCHEME
+            )
+        ),
+        _SH.Receiver(
+            _SH.Identifier(
+                f"{response.seller.scheme}:{response.seller.value}", Authority=_PARTICIPANT_SCHEME
+            )
+        ),
+        _SH.DocumentIdentification(
+            _SH.Standard(NS),
+            _SH.TypeVersion("2.1"),
+            _SH.InstanceIdentifier(instance_id),
+            _SH.Type("ApplicationResponse"),
+            _SH.CreationDateAndTime(created.isoformat(timespec="seconds")),
+        ),
+        _SH.BusinessScope(
+            _scope("DOCUMENTID", DOCUMENT_TYPE, "busdox-docid-qns"),
+            _scope("PROCESSID", PROCESS, "cenbii-procid-ubl"),
+            _scope("COUNTRY_C1", country, None),
+        ),
+    )
+    document = _SH.StandardBusinessDocument(header, payload)
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")

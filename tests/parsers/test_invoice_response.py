@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from parsers.envelope import open_envelope
 from parsers.invoice_response import (
+    DOCUMENT_TYPE,
+    PROCESS,
     CUSTOMIZATION,
     PROFILE,
     Action,
@@ -18,6 +21,7 @@ from parsers.invoice_response import (
     Reason,
     ResponseError,
     Status,
+    in_envelope,
     write,
 )
 
@@ -106,3 +110,17 @@ def test_other_needs_its_reason_text() -> None:
 def test_statuses_without_clarification_are_written_bare(status: Status) -> None:
     root = etree.fromstring(write(response(status)))
     assert root.find("cac:DocumentResponse/cac:Response/cac:Status", NS) is None
+
+
+def test_the_envelope_names_sender_receiver_and_the_bis_and_opens_again() -> None:
+    written = response(Status.ACCEPTED)
+    created = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.UTC)
+    opened = open_envelope(in_envelope(written, instance_id="ir-77", created=created))
+    assert opened.findings == ()
+    assert opened.envelope is not None
+    assert str(opened.envelope.sender) == "0188:8000020130001"
+    assert str(opened.envelope.receiver) == "0188:1234567890123"
+    assert opened.envelope.instance_id == "ir-77"
+    assert opened.envelope.document_type == DOCUMENT_TYPE
+    assert opened.envelope.process == PROCESS
+    assert opened.envelope.country == "JP"
