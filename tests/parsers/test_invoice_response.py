@@ -11,9 +11,9 @@ from lxml import etree
 
 from parsers.envelope import open_envelope
 from parsers.invoice_response import (
+    CUSTOMIZATION,
     DOCUMENT_TYPE,
     PROCESS,
-    CUSTOMIZATION,
     PROFILE,
     Action,
     InvoiceResponse,
