@@ -361,9 +361,10 @@ def invoice_list(
     supplier: Annotated[str | None, Query(max_length=300)] = None,
     invoice_number: Annotated[str | None, Query(max_length=200)] = None,
     department: Annotated[str | None, Query(max_length=64)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    """The invoices the signed-in user may see, newest first, filtered like the API."""
+    """The invoices the signed-in user may see, newest first, filtered like the API; a page
+    after the other by cursor (``after``), as the API."""
     problems: list[str] = []
     statuses = [InvoiceStatus(s) for s in status or [] if s in InvoiceStatus.__members__.values()]
     criteria = repo.InvoiceFilter(
@@ -377,18 +378,11 @@ def invoice_list(
         invoice_number=invoice_number or None,
         department=department or None,
     )
-    rows, total = repo.search(
-        session,
-        browser.principal.scope,
-        criteria,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+    found = repo.search(
+        session, browser.principal.scope, criteria, limit=PAGE_SIZE, after=_cursor(after)
     )
-    replaced = corrections.replaced_by(session, browser.principal.scope, rows)
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
-
-    def page_link(number: int) -> str:
-        return "/invoices?" + urlencode([*kept, ("page", str(number))])
+    replaced = corrections.replaced_by(session, browser.principal.scope, found.rows)
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after", "lang")]
 
     csv_query = [("status", s) for s in statuses] + [
         (name, value)
@@ -413,12 +407,14 @@ def invoice_list(
         "invoices/list.html",
         {
             **HELPERS,
-            "rows": rows,
+            "rows": found.rows,
             "replaced": replaced,
-            "total": total,
-            "page": page,
-            "prev_link": page_link(page - 1) if page > 1 else None,
-            "next_link": page_link(page + 1) if page * PAGE_SIZE < total else None,
+            "total": found.total,
+            "total_is_capped": found.total_is_capped,
+            "first_link": "/invoices?" + urlencode(kept) if after else None,
+            "next_link": "/invoices?" + urlencode([*kept, ("after", found.next_cursor.token())])
+            if found.next_cursor
+            else None,
             "problems": problems,
             "departments": departments,
             "many_suppliers": browser.principal.scope.supplier_id is None,
@@ -436,6 +432,14 @@ def invoice_list(
         },
         browser=browser,
     )
+
+
+def _cursor(token: str | None) -> repo.Cursor | None:
+    """The page's ``after``; a mangled one starts the list over rather than failing."""
+    try:
+        return repo.Cursor.parse(token) if token else None
+    except ValueError:
+        return None
 
 
 # --- one invoice ------------------------------------------------------------------------------
