@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,11 +21,11 @@ from service import formatting, forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
-from service.errors import AppError, BadRequest, NotFound
+from service.errors import AppError, BadRequest, NotFound, responses
 from service.i18n import action_label, language, translator
 from service.intake import service as intake
 from service.intake.submission import Channel, Document, Submission, Unreadable
-from service.invoices import corrections, display, history, originals, receipts
+from service.invoices import corrections, display, history, originals, pdf_pages, receipts
 from service.invoices.auth import (
     CONFIRMS_DATA,
     ENTERS_DATA,
@@ -211,6 +211,7 @@ def _entry_page(
             "errors": errors,
             "back": back,
             "may_confirm_data": may_confirm_data(invoice, browser.principal),
+            "pdf_view": pdf_pages.view_for(request, invoice),
         },
         browser=browser,
         status_code=status_code,
@@ -463,6 +464,7 @@ def invoice_view(
         "may_enter_data": ENTERS_DATA.admits(reader),
         "may_correct": SUBMITS.admits(reader),
         "may_confirm_data": may_confirm_data(invoice, reader),
+        "pdf_view": pdf_pages.view_for(request, invoice),
         "replaced_by": corrections.replacement_of(session, reader.scope, invoice),
         "days_left": days_left(invoice),
         "seller": display.party(parsed.seller) if parsed else None,
@@ -510,6 +512,25 @@ def invoice_detail(
         },
         browser=browser,
     )
+
+
+@router.get(
+    "/invoices/{invoice_id}/pages/{page}.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **responses(404, 422, 503)},
+)
+def invoice_page_image(
+    request: Request,
+    invoice_id: RowId,
+    page: Annotated[int, Path(ge=1, le=pdf_pages.MAX_PAGES)],
+    browser: PageSession,
+    session: ReadSession,
+    store: StoreDep,
+    scale: Annotated[float, Query(gt=0, le=pdf_pages.MAX_SCALE)] = pdf_pages.DEFAULT_SCALE,
+) -> Response:
+    """One page of a PDF original as an image (the safe view), to whoever may see the invoice."""
+    invoice = _visible(request, session, browser, invoice_id)
+    return pdf_pages.image_response(store, invoice, page, scale, language(request))
 
 
 @router.get("/invoices/{invoice_id}/original")

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +25,7 @@ from service.deps import (
 from service.errors import BadRequest, NotFound, responses
 from service.intake import service as intake
 from service.intake.submission import Channel, Submission
-from service.invoices import corrections, data_entry, history, originals, receipts
+from service.invoices import corrections, data_entry, history, originals, pdf_pages, receipts
 from service.invoices.auth import SupplierCaller
 from service.invoices.data_entry import DataConfirmation, DataEntry
 from service.invoices.schemas import (
@@ -215,6 +215,27 @@ def get_original(
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
     return originals.download(invoice, store, request.headers.get("if-none-match"))
+
+
+@router.get(
+    "/invoices/{invoice_id}/pages/{page}.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **responses(401, 404, 422, 503)},
+)
+def get_page_image(
+    invoice_id: RowId,
+    page: Annotated[int, Path(ge=1, le=pdf_pages.MAX_PAGES)],
+    caller: ApiCaller,
+    session: ReadSession,
+    store: StoreDep,
+    scale: Annotated[float, Query(gt=0, le=pdf_pages.MAX_SCALE)] = pdf_pages.DEFAULT_SCALE,
+) -> Response:
+    """Page `page` of a PDF original as PNG, rendered on the server (no PDF reaches the
+    client); 422 with the reason for a password-protected or unreadable PDF."""
+    invoice = repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    return pdf_pages.image_response(store, invoice, page, scale, "en")
 
 
 @router.put(
