@@ -828,6 +828,8 @@ TEXTS.update(
             "この請求書の原本はPDFではありません。",
             "This invoice's original is not a PDF.",
         ),
+        "findings.message": ("内容", "Message"),
+        "upload.remove_short": ("外す", "Remove"),
         "upload.remove": ("{name} を一覧から外す", "Remove {name} from the list"),
         "upload.duplicate": (
             "{name} はすでに一覧にあるため、追加しませんでした。",
