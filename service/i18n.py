@@ -1156,3 +1156,59 @@ TEXTS.update(
         ),
     }
 )
+
+# search at scale, the PDF page view, the upload page's progress (issue #15)
+TEXTS.update(
+    {
+        "search.hits": ("該当 {count:,} 件", "{count:,} found"),
+        "search.hits_capped": ("該当 {count:,} 件以上", "{count:,} or more found"),
+        "search.first": ("最初のページへ", "First page"),
+        "pdfview.title": ("原本の表示（画像）", "The original, as images"),
+        "pdfview.safe": (
+            "サーバーで画像に変換した表示です。PDFそのものはブラウザに送られません。",
+            "Rendered as images on the server: the PDF itself is not sent to your browser.",
+        ),
+        "pdfview.page": ("{page} / {pages} ページ", "Page {page} of {pages}"),
+        "pdfview.more_pages": (
+            "最初の {shown} ページだけを表示しています（全 {pages} ページ）。"
+            "残りは原本をダウンロードしてご覧ください。",
+            "Only the first {shown} of {pages} pages are shown; "
+            "download the original for the rest.",
+        ),
+        "pdfview.encrypted": (
+            "このPDFはパスワードで保護されているため、画像で表示できません。原本をダウンロードしてください。",
+            "This PDF is password-protected and cannot be shown as images; download the original.",
+        ),
+        "pdfview.unreadable": (
+            "このPDFは読み取れないため、画像で表示できません。原本をダウンロードしてください。",
+            "This PDF cannot be read and is not shown as images; download the original.",
+        ),
+        "pdfview.too_slow": (
+            "このページの画像化が制限時間内に終わりませんでした。原本をダウンロードしてください。",
+            "This page could not be rendered in time; download the original.",
+        ),
+        "pdfview.busy": (
+            "画像化の処理が混み合っています。少し待ってから再度お試しください。",
+            "Rendering is busy; try again in a moment.",
+        ),
+        "pdfview.no_page": ("そのページはありません。", "There is no such page."),
+        "pdfview.not_pdf": (
+            "この請求書の原本はPDFではありません。",
+            "This invoice's original is not a PDF.",
+        ),
+        "findings.message": ("内容", "Message"),
+        "upload.remove_short": ("外す", "Remove"),
+        "upload.remove": ("{name} を一覧から外す", "Remove {name} from the list"),
+        "upload.duplicate": (
+            "{name} はすでに一覧にあるため、追加しませんでした。",
+            "{name} is already in the list and was not added again.",
+        ),
+        "upload.sending": ("送信中…", "Sending…"),
+        "upload.progress": ("{name} の送信状況", "Sending {name}"),
+        "upload.failed": (
+            "{name} を送信できませんでした。もう一度お試しください。",
+            "{name} could not be sent; try again.",
+        ),
+        "upload.done": ("すべてのファイルを送信しました。", "Every file has been sent."),
+    }
+)

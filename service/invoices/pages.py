@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,11 +21,11 @@ from service import formatting, forms
 from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId, RuntimeDep, StoreDep
-from service.errors import AppError, BadRequest, NotFound
+from service.errors import AppError, BadRequest, NotFound, responses
 from service.i18n import action_label, language, translator
 from service.intake import service as intake
 from service.intake.submission import Channel, Document, Submission, Unreadable
-from service.invoices import corrections, display, history, originals, receipts
+from service.invoices import corrections, display, history, originals, pdf_pages, receipts
 from service.invoices.auth import (
     CONFIRMS_DATA,
     ENTERS_DATA,
@@ -211,6 +211,7 @@ def _entry_page(
             "errors": errors,
             "back": back,
             "may_confirm_data": may_confirm_data(invoice, browser.principal),
+            "pdf_view": pdf_pages.view_for(request, invoice),
         },
         browser=browser,
         status_code=status_code,
@@ -361,9 +362,10 @@ def invoice_list(
     supplier: Annotated[str | None, Query(max_length=300)] = None,
     invoice_number: Annotated[str | None, Query(max_length=200)] = None,
     department: Annotated[str | None, Query(max_length=64)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    """The invoices the signed-in user may see, newest first, filtered like the API."""
+    """The invoices the signed-in user may see, newest first, filtered like the API; a page
+    after the other by cursor (``after``), as the API."""
     problems: list[str] = []
     statuses = [InvoiceStatus(s) for s in status or [] if s in InvoiceStatus.__members__.values()]
     criteria = repo.InvoiceFilter(
@@ -377,18 +379,11 @@ def invoice_list(
         invoice_number=invoice_number or None,
         department=department or None,
     )
-    rows, total = repo.search(
-        session,
-        browser.principal.scope,
-        criteria,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+    found = repo.search(
+        session, browser.principal.scope, criteria, limit=PAGE_SIZE, after=_cursor(after)
     )
-    replaced = corrections.replaced_by(session, browser.principal.scope, rows)
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
-
-    def page_link(number: int) -> str:
-        return "/invoices?" + urlencode([*kept, ("page", str(number))])
+    replaced = corrections.replaced_by(session, browser.principal.scope, found.rows)
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after", "lang")]
 
     csv_query = [("status", s) for s in statuses] + [
         (name, value)
@@ -413,12 +408,14 @@ def invoice_list(
         "invoices/list.html",
         {
             **HELPERS,
-            "rows": rows,
+            "rows": found.rows,
             "replaced": replaced,
-            "total": total,
-            "page": page,
-            "prev_link": page_link(page - 1) if page > 1 else None,
-            "next_link": page_link(page + 1) if page * PAGE_SIZE < total else None,
+            "total": found.total,
+            "total_is_capped": found.total_is_capped,
+            "first_link": "/invoices?" + urlencode(kept) if after else None,
+            "next_link": "/invoices?" + urlencode([*kept, ("after", found.next_cursor.token())])
+            if found.next_cursor
+            else None,
             "problems": problems,
             "departments": departments,
             "many_suppliers": browser.principal.scope.supplier_id is None,
@@ -436,6 +433,14 @@ def invoice_list(
         },
         browser=browser,
     )
+
+
+def _cursor(token: str | None) -> repo.Cursor | None:
+    """The page's ``after``; a mangled one starts the list over rather than failing."""
+    try:
+        return repo.Cursor.parse(token) if token else None
+    except ValueError:
+        return None
 
 
 # --- one invoice ------------------------------------------------------------------------------
@@ -459,6 +464,7 @@ def invoice_view(
         "may_enter_data": ENTERS_DATA.admits(reader),
         "may_correct": SUBMITS.admits(reader),
         "may_confirm_data": may_confirm_data(invoice, reader),
+        "pdf_view": pdf_pages.view_for(request, invoice),
         "replaced_by": corrections.replacement_of(session, reader.scope, invoice),
         "days_left": days_left(invoice),
         "seller": display.party(parsed.seller) if parsed else None,
@@ -506,6 +512,25 @@ def invoice_detail(
         },
         browser=browser,
     )
+
+
+@router.get(
+    "/invoices/{invoice_id}/pages/{page}.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **responses(404, 422, 503)},
+)
+def invoice_page_image(
+    request: Request,
+    invoice_id: RowId,
+    page: Annotated[int, Path(ge=1, le=pdf_pages.MAX_PAGES)],
+    browser: PageSession,
+    session: ReadSession,
+    store: StoreDep,
+    scale: Annotated[float, Query(gt=0, le=pdf_pages.MAX_SCALE)] = pdf_pages.DEFAULT_SCALE,
+) -> Response:
+    """One page of a PDF original as an image (the safe view), to whoever may see the invoice."""
+    invoice = _visible(request, session, browser, invoice_id)
+    return pdf_pages.image_response(store, invoice, page, scale, language(request))
 
 
 @router.get("/invoices/{invoice_id}/original")

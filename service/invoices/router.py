@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +22,10 @@ from service.deps import (
     RuntimeDep,
     StoreDep,
 )
-from service.errors import NotFound, responses
+from service.errors import BadRequest, NotFound, responses
 from service.intake import service as intake
 from service.intake.submission import Channel, Submission
-from service.invoices import corrections, data_entry, history, originals, receipts
+from service.invoices import corrections, data_entry, history, originals, pdf_pages, receipts
 from service.invoices.auth import SupplierCaller
 from service.invoices.data_entry import DataConfirmation, DataEntry
 from service.invoices.schemas import (
@@ -217,6 +217,27 @@ def get_original(
     return originals.download(invoice, store, request.headers.get("if-none-match"))
 
 
+@router.get(
+    "/invoices/{invoice_id}/pages/{page}.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **responses(401, 404, 422, 503)},
+)
+def get_page_image(
+    invoice_id: RowId,
+    page: Annotated[int, Path(ge=1, le=pdf_pages.MAX_PAGES)],
+    caller: ApiCaller,
+    session: ReadSession,
+    store: StoreDep,
+    scale: Annotated[float, Query(gt=0, le=pdf_pages.MAX_SCALE)] = pdf_pages.DEFAULT_SCALE,
+) -> Response:
+    """Page `page` of a PDF original as PNG, rendered on the server (no PDF reaches the
+    client); 422 with the reason for a password-protected or unreadable PDF."""
+    invoice = repo.visible(session, caller.scope, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    return pdf_pages.image_response(store, invoice, page, scale, "en")
+
+
 @router.put(
     "/invoices/{invoice_id}/data-entry", responses=responses(400, 401, 403, 404, 409, 422, 428)
 )
@@ -259,20 +280,49 @@ def confirm_data_entry(
     return _detail(session, caller, invoice)
 
 
-@router.get("/invoices", responses=responses(401, 422))
+@router.get("/invoices", responses=responses(400, 401, 422))
 def list_invoices(
     caller: ApiCaller,
     session: ReadSession,
     criteria: SearchCriteria,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="`next_cursor` of the page before: the page after it"),
+    ] = None,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_ROW_ID,
+            deprecated=True,
+            description="Skip this many hits; slow deep into a large search: use `cursor`.",
+        ),
+    ] = 0,
 ) -> InvoicePage:
-    """The invoices the caller may see, newest first, filtered and paginated."""
-    rows, total = repo.search(session, caller.scope, criteria, limit=limit, offset=offset)
-    replaced = corrections.replaced_by(session, caller.scope, rows)
+    """The invoices the caller may see, newest first, filtered, a page at a time: follow
+    `next_cursor` (null on the last page). `total` counts hits up to 10,000; beyond,
+    `total_is_capped` is true and `total` is 10,000 ("10,000 or more")."""
+    after = search_cursor(cursor)
+    if after is not None and offset:
+        raise BadRequest("give either cursor or offset, not both")
+    found = repo.search(session, caller.scope, criteria, limit=limit, after=after, offset=offset)
+    replaced = corrections.replaced_by(session, caller.scope, found.rows)
     return InvoicePage(
-        items=[InvoiceOut.of(row, replaced.get(row.id)) for row in rows],
-        total=total,
+        items=[InvoiceOut.of(row, replaced.get(row.id)) for row in found.rows],
+        total=found.total,
+        total_is_capped=found.total_is_capped,
+        next_cursor=found.next_cursor.token() if found.next_cursor else None,
         limit=limit,
         offset=offset,
     )
+
+
+def search_cursor(token: str | None) -> repo.Cursor | None:
+    """The cursor a client sent back; 400 when it is not one juryo handed out."""
+    if not token:
+        return None
+    try:
+        return repo.Cursor.parse(token)
+    except ValueError:
+        raise BadRequest("cursor is not a next_cursor of this search") from None

@@ -197,7 +197,13 @@ class InvoicePage(BaseModel):
     """One page of a search."""
 
     items: list[InvoiceOut]
-    total: int
+    total: int = Field(description="hits, counted up to 10,000")
+    total_is_capped: bool = Field(
+        description="true when there are more than 10,000 hits (`total` is then 10,000)"
+    )
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null on the last page"
+    )
     limit: int
     offset: int
 

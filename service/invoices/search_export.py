@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.amounts import money
 from service.spreadsheet import BOM, Rows, cell
+from storage.models import InvoiceRecord
 from storage.repositories import invoices as invoice_repo
 
 SEARCH_CSV_COLUMNS = (
@@ -39,41 +40,38 @@ def search_csv(
     scope: invoice_repo.Scope,
     criteria: invoice_repo.InvoiceFilter,
 ) -> Iterator[str]:
-    """Every invoice of a search as CSV, read in pages within one read transaction."""
+    """Every invoice of a search as CSV, read a page after the other (by cursor, so a late page
+    costs what the first does) within one read transaction."""
     rows = Rows()
     yield BOM + rows.render([SEARCH_CSV_COLUMNS])
     with sessions() as session:
-        offset = 0
+        after: invoice_repo.Cursor | None = None
         while True:
-            page, _total = invoice_repo.search(
-                session, scope, criteria, limit=SEARCH_PAGE, offset=offset
-            )
-            if not page:
+            found = invoice_repo.search(session, scope, criteria, limit=SEARCH_PAGE, after=after)
+            yield rows.render([_row(invoice) for invoice in found.rows])
+            if found.next_cursor is None:
                 return
-            yield rows.render(
-                [
-                    [
-                        cell(v)
-                        for v in (
-                            invoice.id,
-                            invoice.status,
-                            invoice.invoice_number,
-                            invoice.document_type,
-                            invoice.issue_date,
-                            invoice.due_date,
-                            invoice.supplier.registration_number,
-                            invoice.supplier.name,
-                            invoice.department.code if invoice.department else None,
-                            invoice.currency,
-                            money(invoice.payable_amount, invoice.currency),
-                            money(invoice.tax_amount, invoice.currency),
-                            invoice.received_at.isoformat(),
-                            invoice.paid_on,
-                        )
-                    ]
-                    for invoice in page
-                ]
-            )
-            if len(page) < SEARCH_PAGE:
-                return
-            offset += SEARCH_PAGE
+            after = found.next_cursor
+
+
+def _row(invoice: InvoiceRecord) -> list[str]:
+    """One invoice as the CSV's columns."""
+    return [
+        cell(v)
+        for v in (
+            invoice.id,
+            invoice.status,
+            invoice.invoice_number,
+            invoice.document_type,
+            invoice.issue_date,
+            invoice.due_date,
+            invoice.supplier.registration_number,
+            invoice.supplier.name,
+            invoice.department.code if invoice.department else None,
+            invoice.currency,
+            money(invoice.payable_amount, invoice.currency),
+            money(invoice.tax_amount, invoice.currency),
+            invoice.received_at.isoformat(),
+            invoice.paid_on,
+        )
+    ]

@@ -7,12 +7,25 @@ indistinguishable from something that does not exist.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -94,24 +107,113 @@ def _filtered(scope: Scope, criteria: InvoiceFilter) -> Select[InvoiceRecord]:
     return query
 
 
+TOTAL_CAP = 10_000
+"""A search counts its hits up to here and then says "10,000 or more": counting every one of a
+hundred thousand hits costs more than the page itself (bench/search.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a page of the search ends: the next page starts after this (received_at, id)."""
+
+    received_at: dt.datetime
+    id: int
+
+    def token(self) -> str:
+        """The cursor as the opaque text the API and the pages hand out."""
+        raw = f"{self.received_at.astimezone(dt.UTC).isoformat()}|{self.id}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor:
+        """A cursor from its token; ValueError if it is not one this search handed out."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            moment, row_id = raw.split("|")
+            received_at = dt.datetime.fromisoformat(moment)
+        except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError("not a search cursor") from exc
+        if received_at.tzinfo is None or not row_id.isdigit() or len(row_id) > 18:
+            raise ValueError("not a search cursor")
+        return cls(received_at, int(row_id))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of a search: its rows, the hits counted up to a cap, and the cursor
+    of the next page (None on the last)."""
+
+    rows: list[InvoiceRecord]
+    total: int
+    total_is_capped: bool
+    next_cursor: Cursor | None
+
+
 def search(
-    session: Session, scope: Scope, criteria: InvoiceFilter, *, limit: int, offset: int
-) -> tuple[list[InvoiceRecord], int]:
-    """One page of matching invoices (newest first) and the total count."""
+    session: Session,
+    scope: Scope,
+    criteria: InvoiceFilter,
+    *,
+    limit: int,
+    after: Cursor | None = None,
+    offset: int = 0,
+    cap: int = TOTAL_CAP,
+) -> SearchPage:
+    """One page of matching invoices (newest first, after ``after``), and the hits counted."""
     query = _filtered(scope, criteria)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.options(
-            selectinload(InvoiceRecord.supplier),
-            selectinload(InvoiceRecord.department),
-            selectinload(InvoiceRecord.original),
-            selectinload(InvoiceRecord.findings),
+    counted = query.with_only_columns(InvoiceRecord.id).limit(cap + 1).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
+    page_keys = _page_keys(query, criteria, after, limit + 1, offset)
+    ids: list[int] = [row.id for row in session.execute(page_keys)]
+    found = session.execute(
+        select(InvoiceRecord).where(InvoiceRecord.id.in_(ids)).options(*SHOWN)
+    ).scalars()
+    by_id = {invoice.id: invoice for invoice in found}
+    rows = [by_id[i] for i in ids]
+    last = rows[limit - 1] if len(rows) > limit else None
+    return SearchPage(
+        rows=rows[:limit],
+        total=min(total, cap),
+        total_is_capped=total > cap,
+        next_cursor=Cursor(last.received_at, last.id) if last else None,
+    )
+
+
+def _page_keys(
+    query: Select[InvoiceRecord],
+    criteria: InvoiceFilter,
+    after: Cursor | None,
+    limit: int,
+    offset: int,
+) -> Select[tuple[int]]:
+    """The ids of one page, newest first.
+
+    With a date or amount range, the hits are read through that range's index and sorted,
+    fenced off (``OFFSET 0``) from the page's ORDER BY ... LIMIT: otherwise PostgreSQL walks
+    the ``received_at`` index back from today, expecting hits evenly spread, and reads 900,000
+    rows for a month long past (bench/search.py). The cost is then that of the hits in range.
+    """
+    keys = query.with_only_columns(InvoiceRecord.id, InvoiceRecord.received_at)
+    if after is not None:
+        keys = keys.where(
+            tuple_(InvoiceRecord.received_at, InvoiceRecord.id) < (after.received_at, after.id)
         )
-        .order_by(InvoiceRecord.received_at.desc(), InvoiceRecord.id.desc())
+    ranged = any(
+        bound is not None
+        for bound in (
+            criteria.issue_date_from,
+            criteria.issue_date_to,
+            criteria.amount_min,
+            criteria.amount_max,
+        )
+    )
+    hits = keys.offset(0).subquery() if ranged else keys.subquery()
+    return (
+        select(hits.c.id)
+        .order_by(hits.c.received_at.desc(), hits.c.id.desc())
         .limit(limit)
         .offset(offset)
-    ).scalars()
-    return list(rows), total
+    )
 
 
 SHOWN = (

@@ -425,6 +425,10 @@ def _pdf_invoice(world: World, fresh: bool) -> Target:
     return {"invoice_id": invoice_id}
 
 
+def _pdf_page(world: World, fresh: bool) -> Target:
+    return {**_pdf_invoice(world, fresh), "page": "1"}
+
+
 def _entered_pdf(world: World, fresh: bool) -> Target:
     return {"invoice_id": str(world.entered_invoice())}
 
@@ -684,6 +688,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/invoices"): Case(SIGNED_IN),
     ("GET", "/api/v1/invoices/{invoice_id}"): Case(SCOPED, _invoice),
     ("GET", "/api/v1/invoices/{invoice_id}/original"): Case(SCOPED, _invoice),
+    ("GET", "/api/v1/invoices/{invoice_id}/pages/{page}.png"): Case(SCOPED, _pdf_page),
     ("GET", "/api/v1/invoices/{invoice_id}/routing"): Case(SCOPED, _invoice),
     ("PUT", "/api/v1/invoices/{invoice_id}/data-entry"): Case(
         ENTRY, _pdf_invoice, _versioned(**PDF_ENTRY), _invoice_state
@@ -817,6 +822,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/invoices"): Case(PAGE_ANY),
     ("GET", "/invoices/{invoice_id}"): Case(PAGE_SCOPED, _invoice),
     ("GET", "/invoices/{invoice_id}/original"): Case(PAGE_SCOPED, _invoice),
+    ("GET", "/invoices/{invoice_id}/pages/{page}.png"): Case(PAGE_SCOPED, _pdf_page),
     ("POST", "/invoices/{invoice_id}/correct"): Case(
         page_row(OK, 404, 403, 403, 403, 403, 403), _returned, _correction, _invoice_state
     ),
