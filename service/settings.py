@@ -75,6 +75,20 @@ class Settings(BaseSettings):
     database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
     or table lock) gives up with 503 and Retry-After instead of queueing."""
+    nta_pgp_key: str | None = None
+    """The NTA's OpenPGP public key (ASCII-armoured, or the path of a file holding it): when
+    set, ``juryo nta import`` refuses a file without a valid signature by it."""
+    nta_registry_max_age_days: int = Field(default=7, ge=1, le=366)
+    """An NTA registry whose newest file is older than this claims nothing at intake."""
+    scan_command: str | None = None
+    """Malware scanner reading the original on stdin: exit 0 clean, 1 infected, else failed
+    (as ``clamdscan --fdpass --no-summary -``)."""
+    scan_icap_url: str | None = Field(default=None, pattern=r"^icap://[^/\s]+(/\S*)?$")
+    """ICAP service (RFC 3507) scanning each original, e.g. ``icap://127.0.0.1:1344/avscan``."""
+    scan_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    """A scan still running after this long is a scanner failure."""
+    scan_fail_open: bool = False
+    """Accept (recorded as unscanned) when the scanner fails, instead of answering 503."""
 
     @field_validator("database_url")
     @classmethod

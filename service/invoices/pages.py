@@ -514,7 +514,9 @@ def invoice_original(
 ) -> Response:
     """The exact bytes the supplier sent, as a download."""
     invoice = _visible(request, session, browser, invoice_id)
-    return originals.download(invoice, store, request.headers.get("if-none-match"))
+    return originals.download(
+        invoice, store, browser.principal, request.headers.get("if-none-match")
+    )
 
 
 # --- corrected invoice (a returned one, sent again) -------------------------------------------
