@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     nta_pgp_key: str | None = None
     """The NTA's OpenPGP public key (ASCII-armoured, or the path of a file holding it): when
     set, ``juryo nta import`` refuses a file without a valid signature by it."""
+    nta_check: bool = False
+    """Check each invoice's registration number against the imported NTA registry at intake
+    (off: no registry findings at all, as before the registry existed)."""
     nta_registry_max_age_days: int = Field(default=7, ge=1, le=366)
     """An NTA registry whose newest file is older than this claims nothing at intake."""
     scan_command: str | None = None

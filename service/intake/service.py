@@ -63,7 +63,8 @@ def submit(runtime: Runtime, session: Session, submission: Submission) -> Receiv
         result = quarantined(verdict)
     else:
         result = runtime.validator.judge(document.data, runtime.settings.max_upload_bytes)
-        result = with_registry(session, result, runtime.settings.nta_registry_max_age_days)
+        if runtime.settings.nta_check:
+            result = with_registry(session, result, runtime.settings.nta_registry_max_age_days)
     return receive(
         session,
         runtime.store,

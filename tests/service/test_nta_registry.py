@@ -247,7 +247,8 @@ def registry(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     env = {"JURYO_DATABASE_URL": url, "JURYO_STORAGE_URL": f"file:{tmp}/objects"}
     code, out = juryo(env, "nta", "import", str(full))
     assert code == 0, out
-    with start_live_server(settings.model_copy(update={"database_url": url})) as server:
+    checking = settings.model_copy(update={"database_url": url, "nta_check": True})
+    with start_live_server(checking) as server:
         yield Registry(server, sessions, active, cancelled, expired, renamed)
     engine.dispose()
 
