@@ -31,6 +31,7 @@ from service.observability import Metrics, RequestContextMiddleware, configure_l
 from service.ops import api_docs
 from service.ops import router as ops_router
 from service.pages import install_error_pages
+from service.registry import pages as registry_pages
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 from storage.db import serve_requests_on
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_pages,
         accounts_pages,
         admin_pages,
+        registry_pages,
         home_pages,
     ):
         app.include_router(module.router)

@@ -24,7 +24,15 @@ from storage.models import NtaRegistration, Role
 from tests.conftest import new_database_url
 from tests.documents import jp_invoice
 from tests.nta_files import nta_row, nta_zip
-from tests.support import LiveServer, make_supplier, make_user, start_live_server
+from tests.support import (
+    LiveServer,
+    make_supplier,
+    make_user,
+    registration_number,
+    signed_in,
+    start_live_server,
+    unique,
+)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # pgpy's own deprecation and self-signature warnings
@@ -221,6 +229,7 @@ class Registry:
     cancelled: str
     expired: str
     renamed: str
+    applicant: str
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +241,7 @@ def registry(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     sessions = session_factory(engine)
     numbers = [make_supplier(sessions) for _ in range(4)]
     active, cancelled, expired, renamed = numbers
+    applicant = registration_number()
     day = today() - dt.timedelta(days=1)
     full = nta_zip(
         tmp / f"zenken_{day:%Y%m%d}.zip",
@@ -242,6 +252,7 @@ def registry(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
             ),
             nta_row(expired, name="株式会社ジュウリョウ文具", process="03", expired="2025-06-01"),
             nta_row(renamed, name="まったく別の商事株式会社"),
+            nta_row(applicant, name="株式会社申請者の登録名"),
         ],
     )
     env = {"JURYO_DATABASE_URL": url, "JURYO_STORAGE_URL": f"file:{tmp}/objects"}
@@ -249,7 +260,7 @@ def registry(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     assert code == 0, out
     checking = settings.model_copy(update={"database_url": url, "nta_check": True})
     with start_live_server(checking) as server:
-        yield Registry(server, sessions, active, cancelled, expired, renamed)
+        yield Registry(server, sessions, active, cancelled, expired, renamed, applicant)
     engine.dispose()
 
 
@@ -304,3 +315,54 @@ def test_a_registered_name_clearly_unlike_the_invoice_s_is_flagged(registry: Reg
     (finding,) = _nta_findings(registry, registry.renamed, "2026-11-26")
     assert finding["rule_id"] == "JURYO-INTAKE-NTA-NAME"
     assert "まったく別の商事株式会社" in finding["message_en"]
+
+
+def test_the_admin_sees_the_registry_the_scanner_and_a_lookup_with_history(
+    registry: Registry,
+) -> None:
+    admin = make_user(registry.sessions, Role.ADMIN)
+    with signed_in(registry.server, admin.login, admin.password) as browser:
+        page = browser.get("/admin/registry", params={"number": registry.cancelled, "lang": "en"})
+        index = browser.get("/admin").text
+    assert page.status_code == 200
+    assert "The malware scan is off" in page.text
+    assert "zenken_" in page.text
+    assert "not registered today" in page.text
+    assert "Cancelled" in page.text
+    assert "2025-04-01" in page.text
+    assert "/admin/registry" in index
+
+
+def test_the_admin_approving_a_sign_up_sees_the_registered_name(registry: Registry) -> None:
+    admin = make_user(registry.sessions, Role.ADMIN)
+    with registry.server.client() as client:
+        answer = client.post(
+            "/api/v1/signup",
+            json={
+                "registration_number": registry.applicant,
+                "company_name": "申請者（自称）",
+                "contact_email": "keiri@example.jp",
+                "login": unique("applicant"),
+                "password": "a-long-password-1",
+            },
+        )
+    assert answer.status_code == 201, answer.text
+    with signed_in(registry.server, admin.login, admin.password) as browser:
+        page = browser.get("/admin/suppliers").text
+    assert "株式会社申請者の登録名" in page
+
+
+def test_the_invoice_page_shows_the_registered_name_beside_the_invoice_s(
+    registry: Registry,
+) -> None:
+    account = make_user(registry.sessions, Role.SUPPLIER, supplier=registry.renamed)
+    with registry.server.client(account.token) as client:
+        answer = client.post(
+            "/api/v1/invoices",
+            content=jp_invoice(seller=registry.renamed),
+            headers={"Content-Type": "application/xml"},
+        )
+    with signed_in(registry.server, account.login, account.password) as browser:
+        page = browser.get(f"/invoices/{answer.json()['id']}").text
+    assert '<dd class="registered-name">まったく別の商事株式会社</dd>' in page
+    assert "株式会社ジュウリョウ文具" in page
