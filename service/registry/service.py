@@ -30,7 +30,7 @@ from parsers import Finding, juryo_rules
 from parsers.nta_registry import LayoutError, Process, RegistryRow, publication_days, read_rows
 from parsers.registration import normalize
 from service.errors import Unprocessable
-from storage.models import NtaImport, NtaRegistration
+from storage.models import NtaImport
 from storage.repositories import nta as repo
 
 with warnings.catch_warnings():
@@ -192,12 +192,12 @@ class Standing:
 
     number: str
     registered: bool | None
-    row: NtaRegistration | None
+    row: repo.Entry | None
     as_of: dt.date | None
     finding: Finding | None
 
 
-def _ended(row: NtaRegistration, on: dt.date) -> tuple[dt.date, str, str] | None:
+def _ended(row: repo.Entry, on: dt.date) -> tuple[dt.date, str, str] | None:
     """When a registration ended on or before ``on``: the date, and how (en, ja)."""
     if row.disposal_date is not None and row.disposal_date <= on:
         return row.disposal_date, "cancelled", "取消"
@@ -220,19 +220,17 @@ def standing(
 ) -> Standing:
     """Was ``number`` a qualified-invoice issuer on ``on``? (Registration on that very day
     counts; a cancellation or expiry on that day ends it.)"""
-    newest = repo.newest_import(session)
-    if newest is None:
+    as_of, row = repo.lookup(session, number)
+    if as_of is None:
         return _unknown(number, None, "no NTA registry is imported", "国税庁公表データ未取込")
-    age = (today - newest.file_date).days
+    age = (today - as_of).days
     if age > max_age_days:
         return _unknown(
             number,
-            newest.file_date,
-            f"the registry is of {newest.file_date}, {age} days old (limit {max_age_days})",
-            f"公表データが {newest.file_date} 時点で {age} 日経過（上限 {max_age_days} 日）",
+            as_of,
+            f"the registry is of {as_of}, {age} days old (limit {max_age_days})",
+            f"公表データが {as_of} 時点で {age} 日経過（上限 {max_age_days} 日）",
         )
-    row = repo.current(session, number)
-    as_of = newest.file_date
     if row is None or row.process == Process.DELETED or row.registration_date is None:
         return Standing(number, False, row, as_of, _not_registered(number, on, as_of, ""))
     if row.registration_date > on:
@@ -305,5 +303,5 @@ def registered_name(session: Session, number: str | None) -> str | None:
     """The name the registry holds for a number (sign-up review, the invoice page)."""
     if not number:
         return None
-    row = repo.current(session, normalize(number))
+    _, row = repo.lookup(session, normalize(number))
     return row.name if row is not None and row.process != Process.DELETED else None
