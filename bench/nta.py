@@ -69,6 +69,14 @@ def _database(postgres: str | None, workdir: Path) -> str:
     return make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
 
+def _drop(admin_url: str, url: str) -> None:
+    """The benchmark's own database goes when it is done (millions of rows)."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{make_url(url).database}"'))
+    admin.dispose()
+
+
 def _fill(url: str, rows: int) -> float:
     """Generated rows, committed and analysed; returns the seconds it took."""
     started = time.perf_counter()
@@ -143,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--lookups", type=int, default=20_000)
-    parser.add_argument("--import-rows", type=int, default=500_000)
+    parser.add_argument("--import-rows", type=int, default=500_000, help="0: no import")
     parser.add_argument("--postgres", help="an admin URL: a fresh database is made on it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -158,13 +166,16 @@ def main() -> None:
         print(f"  standing() x {len(timings):,} (half absent), load average {load:.1f}:")
         print(f"    wall clock: {_figures(timings)}")
         print(f"    client CPU: {_figures(cpu)}", flush=True)
-        seconds, before, after = _import(url, args.import_rows, workdir)
-        print(
-            f"  import of {args.import_rows:,} rows from a zip: {seconds:.1f} s "
-            f"({args.import_rows / seconds:,.0f} rows/s); peak RSS {before / 1024:.0f} MiB "
-            f"before, {after / 1024:.0f} MiB after",
-            flush=True,
-        )
+        if args.import_rows:
+            seconds, before, after = _import(url, args.import_rows, workdir)
+            print(
+                f"  import of {args.import_rows:,} rows from a zip: {seconds:.1f} s "
+                f"({args.import_rows / seconds:,.0f} rows/s); peak RSS {before / 1024:.0f} "
+                f"MiB before, {after / 1024:.0f} MiB after",
+                flush=True,
+            )
+        if args.postgres:
+            _drop(args.postgres, url)
         print(f"command: {' '.join(sys.argv)}")
 
 
