@@ -83,7 +83,3 @@ def history(session: Session, number: str) -> Sequence[NtaRegistration]:
         .order_by(NtaRegistration.id)
     ).all()
 
-
-def row_count(session: Session) -> int:
-    """All rows held, over every import."""
-    return session.scalar(select(func.count()).select_from(NtaRegistration)) or 0
