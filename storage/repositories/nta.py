@@ -82,4 +82,3 @@ def history(session: Session, number: str) -> Sequence[NtaRegistration]:
         .where(NtaRegistration.registration_number == number)
         .order_by(NtaRegistration.id)
     ).all()
-
