@@ -227,3 +227,48 @@ DUPLICATE_NUMBER = IntakeRule(
     "invoice {number} of {issue_date} was already received with different content",
     "請求書番号 {number}（{issue_date}）は内容の異なるものを受領済みです。",
 )
+NTA_NOT_REGISTERED = IntakeRule(
+    "JURYO-INTAKE-NTA-NOT-REGISTERED",
+    _W,
+    "The registration number {number} was not registered as a qualified-invoice issuer on the "
+    "issue date {issue_date} (NTA registry as of {as_of}{detail}): the city may not claim the "
+    "consumption-tax credit on this invoice. The invoice is still owed.",
+    "登録番号 {number} は、請求書の発行日 {issue_date} に適格請求書発行事業者として登録されて"
+    "いません（国税庁公表データ {as_of} 時点{detail_ja}）。この請求書では市は仕入税額控除を"
+    "受けられない可能性があります。支払義務は変わりません。",
+)
+"""Never registered, deleted from the registry, or registered only after the issue date."""
+NTA_INACTIVE = IntakeRule(
+    "JURYO-INTAKE-NTA-INACTIVE",
+    _W,
+    "The registration of {number} was {how_en} on {ended}, before the issue date {issue_date} "
+    "(NTA registry as of {as_of}): the city may not claim the consumption-tax credit on this "
+    "invoice. The invoice is still owed.",
+    "登録番号 {number} の登録は {ended} に{how_ja}されており、請求書の発行日 {issue_date} "
+    "より前です（国税庁公表データ {as_of} 時点）。この請求書では市は仕入税額控除を受けられ"
+    "ない可能性があります。支払義務は変わりません。",
+)
+"""Cancelled (取消) or expired (失効) on or before the issue date."""
+NTA_NAME_MISMATCH = IntakeRule(
+    "JURYO-INTAKE-NTA-NAME",
+    _W,
+    "The seller's name on the invoice, '{invoice_name}', differs from the name registered "
+    "with the NTA for {number}: '{registered_name}'. Check that the number is the seller's.",
+    "請求書の売手名「{invoice_name}」が、国税庁に登録された {number} の名称「{registered_name}」"
+    "と異なります。登録番号が売手のものか確認してください。",
+)
+NTA_UNKNOWN = IntakeRule(
+    "JURYO-NTA-UNKNOWN",
+    _I,
+    "The registration number {number} was not checked against the NTA registry: {reason_en}. "
+    "Nothing is claimed either way.",
+    "登録番号 {number} は国税庁の公表データと照合していません（{reason_ja}）。登録の有無は"
+    "判断していません。",
+)
+"""No registry imported, or the newest import older than the allowed age."""
+MALWARE = IntakeRule(
+    "JURYO-INTAKE-MALWARE",
+    _F,
+    "The malware scan found {signature} in the file; it was refused and kept in quarantine.",
+    "マルウェア検査で {signature} が検出されたため、このファイルは受け付けず隔離しました。",
+)

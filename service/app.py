@@ -34,6 +34,7 @@ from service.observability import Metrics, RequestContextMiddleware, configure_l
 from service.ops import api_docs
 from service.ops import router as ops_router
 from service.pages import install_error_pages
+from service.registry import pages as registry_pages
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 from storage.db import serve_requests_on
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_pages,
         admin_pages,
         notifications_pages,
+        registry_pages,
         home_pages,
     ):
         app.include_router(module.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
@@ -31,6 +32,9 @@ supplier_app = typer.Typer(help="Suppliers (creditors).", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 po_app = typer.Typer(help="The purchase-order register used for routing.", no_args_is_help=True)
+nta_app = typer.Typer(
+    help="The NTA registry of qualified-invoice issuers, held offline.", no_args_is_help=True
+)
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
@@ -38,6 +42,7 @@ for sub, name in (
     (user_app, "user"),
     (audit_app, "audit"),
     (po_app, "po"),
+    (nta_app, "nta"),
 ):
     app.add_typer(sub, name=name)
 
@@ -417,3 +422,78 @@ def validate(
     if lang not in ("ja", "en"):
         raise typer.BadParameter("--lang must be ja or en")
     raise typer.Exit(run_validate(files, as_json=as_json, lang=lang, out=sys.stdout))
+
+
+def _nta_file(path: Path, kind: str | None, date: str | None) -> tuple[str, dt.date]:
+    """A file's kind (``sabun``/``diff`` in its name: a diff) and date (``YYYYMMDD`` in it)."""
+    from parsers.nta_registry import file_date
+
+    lowered = path.name.lower()
+    found_kind = kind or ("diff" if "sabun" in lowered or "diff" in lowered else "full")
+    found_date = dt.date.fromisoformat(date) if date else file_date(path.name)
+    if found_date is None:
+        raise _fail(f"{path.name}: no date (YYYYMMDD) in the name; pass --date", 2)
+    return found_kind, found_date
+
+
+@nta_app.command("import")
+def nta_import(
+    files: Annotated[
+        list[Path], typer.Argument(help="The NTA's zip files, in order.", exists=True)
+    ],
+    kind: Annotated[
+        str | None, typer.Option(help="full or diff (default: diff if 'sabun' is in the name).")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="The file's date, if not in its name.")] = None,
+    accept_gap: Annotated[
+        bool, typer.Option(help="Import a diff although publication days before it are missing.")
+    ] = False,
+) -> None:
+    """Import a full file and then daily diffs, each in its own transaction (again: no change)."""
+    from service.registry.service import import_file, load_key
+
+    settings = _settings()
+    if kind not in (None, "full", "diff"):
+        raise _fail(f"--kind must be full or diff, not {kind!r}", 2)
+    key = load_key(settings.nta_pgp_key) if settings.nta_pgp_key else None
+    for path in files:
+        file_kind, file_date = _nta_file(path, kind, date)
+        with _session() as session:
+            done = import_file(
+                session, path, kind=file_kind, file_date=file_date, key=key, accept_gap=accept_gap
+            )
+            count, created = done.record.row_count, done.created
+        verb = "imported" if created else "already imported, nothing changed:"
+        typer.echo(f"{verb} {path.name} ({file_kind} of {file_date}, {count:,} rows)")
+
+
+@nta_app.command("status")
+def nta_status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The newest NTA file imported: its name, date and row count."""
+    from storage.repositories import nta
+
+    with _session() as session:
+        newest = nta.newest_import(session)
+        shown = (
+            None
+            if newest is None
+            else {
+                "file": newest.filename,
+                "kind": newest.kind,
+                "date": newest.file_date.isoformat(),
+                "rows": newest.row_count,
+                "signature_verified": newest.signature_verified,
+                "imported_at": newest.imported_at.isoformat(),
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(shown))
+    elif shown is None:
+        typer.echo("no NTA registry file imported")
+    else:
+        typer.echo(
+            f"{shown['file']}: {shown['kind']} of {shown['date']}, {shown['rows']:,} rows, "
+            f"signature {'verified' if shown['signature_verified'] else 'not checked'}"
+        )

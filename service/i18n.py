@@ -1212,3 +1212,86 @@ TEXTS.update(
         "upload.done": ("すべてのファイルを送信しました。", "Every file has been sent."),
     }
 )
+
+TEXTS.update(
+    {
+        # The NTA registry and the malware scan (issue #20).
+        "nav.admin_registry": (
+            "適格請求書発行事業者・ウイルス検査",
+            "Issuer registry and malware scan",
+        ),
+        "admin.index.registry": (
+            "国税庁公表データの取込状況と登録番号の照会、マルウェア検査の状態",
+            "the NTA registry imported, lookup by registration number, the malware scan's state",
+        ),
+        "registry.title": (
+            "適格請求書発行事業者（国税庁公表データ）とマルウェア検査",
+            "Qualified-invoice issuers (NTA registry) and malware scan",
+        ),
+        "registry.scan.heading": ("マルウェア検査", "Malware scan"),
+        "registry.scan.off": (
+            "マルウェア検査は無効です。原本は検査なしで受け付けられます"
+            "（JURYO_SCAN_COMMAND または JURYO_SCAN_ICAP_URL で有効になります）。",
+            "The malware scan is off: originals are acknowledged unscanned "
+            "(set JURYO_SCAN_COMMAND or JURYO_SCAN_ICAP_URL).",
+        ),
+        "registry.scan.command": (
+            "マルウェア検査: コマンド（JURYO_SCAN_COMMAND）で全原本を検査しています。",
+            "Malware scan: every original passes the command in JURYO_SCAN_COMMAND.",
+        ),
+        "registry.scan.icap": (
+            "マルウェア検査: ICAP サービス（JURYO_SCAN_ICAP_URL）で全原本を検査しています。",
+            "Malware scan: every original passes the ICAP service in JURYO_SCAN_ICAP_URL.",
+        ),
+        "registry.scan.fail_open": (
+            "検査できない場合も受け付けます（JURYO_SCAN_FAIL_OPEN）。",
+            "When the scanner fails, originals are still accepted (JURYO_SCAN_FAIL_OPEN).",
+        ),
+        "registry.nta.heading": ("国税庁公表データ", "NTA registry"),
+        "registry.nta.checking_on": (
+            "受領時に登録番号を照合しています。",
+            "Registration numbers are checked at intake.",
+        ),
+        "registry.nta.checking_off": (
+            "受領時の照合は無効です（JURYO_NTA_CHECK）。",
+            "Registration numbers are not checked at intake (JURYO_NTA_CHECK).",
+        ),
+        "registry.nta.max_age": ("有効とみなす日数", "Days before the registry counts as stale"),
+        "registry.none": (
+            "公表データは未取込です（juryo nta import）。",
+            "No NTA registry file imported yet (juryo nta import).",
+        ),
+        "registry.file": ("ファイル", "File"),
+        "registry.kind": ("種類", "Kind"),
+        "registry.kind.full": ("全件", "Full"),
+        "registry.kind.diff": ("差分", "Diff"),
+        "registry.file_date": ("作成日", "Date"),
+        "registry.rows": ("件数", "Rows"),
+        "registry.signature": ("署名", "Signature"),
+        "registry.signature.yes": ("検証済み", "verified"),
+        "registry.signature.no": ("未検証", "not checked"),
+        "registry.lookup": ("照会", "Look up"),
+        "registry.bad_number": (
+            "登録番号は T と13桁の数字です。",
+            "A registration number is T and 13 digits.",
+        ),
+        "registry.standing.active": ("本日時点で登録あり", "registered today"),
+        "registry.standing.inactive": ("本日時点で登録なし", "not registered today"),
+        "registry.standing.unknown": ("判断できません", "cannot say"),
+        "registry.history": ("取込んだ履歴", "History as imported"),
+        "registry.process": ("処理区分", "Process"),
+        "registry.process.01": ("新規", "New"),
+        "registry.process.02": ("変更", "Changed"),
+        "registry.process.03": ("失効", "Expired"),
+        "registry.process.04": ("取消", "Cancelled"),
+        "registry.process.99": ("削除", "Deleted"),
+        "registry.registered": ("登録日", "Registered"),
+        "registry.updated": ("更新日", "Updated"),
+        "registry.cancelled": ("取消日", "Cancelled"),
+        "registry.expired": ("失効日", "Expired"),
+        "registry.name": ("氏名又は名称", "Name"),
+        "registry.address": ("所在地", "Address"),
+        "registry.registered_name": ("国税庁登録名", "Name registered with the NTA"),
+        "registry.not_in_registry": ("公表データになし", "not in the NTA registry"),
+    }
+)

@@ -111,6 +111,24 @@ class Settings(BaseSettings):
     webhook_allow_private: bool = False
     """Let suppliers' webhooks reach plain http and private or loopback addresses (tests, a
     closed network). The city's own webhooks may always."""
+    nta_pgp_key: str | None = None
+    """The NTA's OpenPGP public key (ASCII-armoured, or the path of a file holding it): when
+    set, ``juryo nta import`` refuses a file without a valid signature by it."""
+    nta_check: bool = True
+    """Check each invoice's registration number against the imported NTA registry at intake;
+    with no registry (or a stale one) each invoice says so in one finding. Off: no registry
+    findings at all, for a city that checks numbers elsewhere."""
+    nta_registry_max_age_days: int = Field(default=7, ge=1, le=366)
+    """An NTA registry whose newest file is older than this claims nothing at intake."""
+    scan_command: str | None = None
+    """Malware scanner reading the original on stdin: exit 0 clean, 1 infected, else failed
+    (as ``clamdscan --fdpass --no-summary -``)."""
+    scan_icap_url: str | None = Field(default=None, pattern=r"^icap://[^/\s]+(/\S*)?$")
+    """ICAP service (RFC 3507) scanning each original, e.g. ``icap://127.0.0.1:1344/avscan``."""
+    scan_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    """A scan still running after this long is a scanner failure."""
+    scan_fail_open: bool = False
+    """Accept (recorded as unscanned) when the scanner fails, instead of answering 503."""
 
     @field_validator("database_url")
     @classmethod

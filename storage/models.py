@@ -358,6 +358,12 @@ class Original(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     object_key: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    scan_result: Mapped[str | None] = mapped_column(String(16))
+    """What the malware scan said: ``clean``, ``infected`` (kept in quarantine, served to
+    administrators only), ``unscanned`` (no scanner, or one that failed under fail-open);
+    NULL for originals received before the scan gate existed."""
+    scan_detail: Mapped[str | None] = mapped_column(String(500))
+    """The scanner's own words (e.g. the signature name), for the administrator."""
 
 
 LIVE_NUMBER = text("status NOT IN ('invalid', 'returned') AND duplicate_of_id IS NULL")
@@ -803,3 +809,48 @@ __all__ = [
     "Webhook",
     "utcnow",
 ]
+
+
+class NtaImport(Base):
+    """One NTA registry file imported (適格請求書発行事業者公表データ): a full file or a daily diff.
+
+    The SHA-256 makes a second import of the same file change nothing; the file date orders
+    the diffs, so a missing day is seen before it is skipped.
+    """
+
+    __tablename__ = "nta_imports"
+    __table_args__ = (CheckConstraint("kind IN ('full', 'diff')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))
+    file_date: Mapped[dt.date] = mapped_column(Date)
+    row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    signature_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class NtaRegistration(Base):
+    """One row of an NTA registry file, kept for good: history, so "was this number registered
+    on date D?" has an answer after later diffs. The newest row of a number is its state."""
+
+    __tablename__ = "nta_registrations"
+    __table_args__ = (Index("ix_nta_registrations_number", "registration_number", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("nta_imports.id", ondelete="CASCADE"))
+    sequence_number: Mapped[int] = mapped_column(BigInteger)
+    registration_number: Mapped[str] = mapped_column(String(14))
+    process: Mapped[str] = mapped_column(String(2))
+    correct: Mapped[str] = mapped_column(String(1))
+    kind: Mapped[str] = mapped_column(String(1))
+    country: Mapped[str] = mapped_column(String(1))
+    latest: Mapped[bool] = mapped_column(Boolean)
+    registration_date: Mapped[dt.date | None] = mapped_column(Date)
+    update_date: Mapped[dt.date | None] = mapped_column(Date)
+    disposal_date: Mapped[dt.date | None] = mapped_column(Date)
+    expire_date: Mapped[dt.date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(Text)
+    trade_name: Mapped[str] = mapped_column(Text)

@@ -108,6 +108,7 @@ def settings(database_url: str, storage_url: tuple[str, str | None]) -> Settings
         log_json=False,
         log_level="WARNING",
         notification_worker=False,  # tests run rounds themselves (tests/service/notifications)
+        nta_check=False,  # the registry's findings are tested with it on (test_nta_registry)
     )
 
 

@@ -33,6 +33,7 @@ SERVICE_ORDER = (
     "service.settings",
     "service.deadlines",
     "service.validator",
+    "service.scanning",
     # Who the caller is: principals, passwords, sessions (not the sign-in pages below).
     "service.auth",
     # The web kit every router and page is built with.
@@ -45,6 +46,7 @@ SERVICE_ORDER = (
     "service.auth.router",
     # The domains, each importing only those before it.
     "service.organisation",
+    "service.registry",
     "service.accounts",
     "service.routing",
     "service.intake",

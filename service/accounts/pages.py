@@ -24,6 +24,7 @@ from service.errors import AppError, Forbidden
 from service.formatting import tokyo
 from service.i18n import language, translator
 from service.pages import form_action, render
+from service.registry.service import registered_name
 from storage.models import User
 from storage.repositories import organisation
 
@@ -210,11 +211,13 @@ def _pending_page(
     error_for: int | None = None,
     status_code: int = 200,
 ) -> Response:
+    pending = signup.pending_suppliers(session)
     return render(
         request,
         "accounts/admin_suppliers.html",
         {
-            "suppliers": signup.pending_suppliers(session),
+            "suppliers": pending,
+            "registered": {s.id: registered_name(session, s.registration_number) for s in pending},
             "departments": organisation.list_departments(session),
             "approved": request.query_params.get("approved"),
             "rejected": request.query_params.get("rejected"),

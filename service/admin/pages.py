@@ -537,6 +537,7 @@ ADMIN_PAGES = (
     ("/admin/suppliers", "nav.admin_suppliers", "admin.index.suppliers"),
     ("/admin/audit", "nav.audit", "admin.index.audit"),
     ("/delegations", "nav.delegations", "admin.index.delegations"),
+    ("/admin/registry", "nav.admin_registry", "admin.index.registry"),
 )
 """Every administrator page: its path, its name and what it is for (i18n keys)."""
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass, replace
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from parsers import Finding, Result, Severity, is_acceptable, juryo_rules, to_data
+from parsers import Finding, Format, Result, Severity, is_acceptable, juryo_rules, to_data
 from parsers.model import DocumentKind
 from parsers.registration import normalize
+from service import scanning
 from service.auth.principal import Principal
+from service.clock import today
 from service.deadlines import start_clock
 from service.errors import Conflict, Forbidden, NotFound
 from service.intake.submission import Document, Submission, media_type
+from service.registry import service as registry
 from service.routing.service import route
 from service.runtime import Runtime
 from storage import audit
@@ -38,6 +41,7 @@ class Judged:
     media_type: str
     stored: StoredObject
     result: Result
+    scan: scanning.Verdict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +57,41 @@ def submit(runtime: Runtime, session: Session, submission: Submission) -> Receiv
     original durably first (a store failure stops everything), judge it, record and commit."""
     document = submission.document
     kind = media_type(document, runtime.settings.max_upload_bytes)
+    verdict = scanning.scan(runtime.settings, document.data)  # fails closed: 503, nothing kept
     stored = runtime.store.put(document.data, media_type=kind)
-    result = runtime.validator.judge(document.data, runtime.settings.max_upload_bytes)
+    if verdict.result is scanning.ScanResult.INFECTED:
+        result = quarantined(verdict)
+    else:
+        result = runtime.validator.judge(document.data, runtime.settings.max_upload_bytes)
+        if runtime.settings.nta_check:
+            result = with_registry(session, result, runtime.settings.nta_registry_max_age_days)
     return receive(
         session,
         runtime.store,
-        judged=Judged(submission, kind, stored, result),
+        judged=Judged(submission, kind, stored, result, verdict),
         reject_duplicate_numbers=runtime.settings.duplicate_numbers == "reject",
     )
+
+
+def quarantined(verdict: scanning.Verdict) -> Result:
+    """An infected original is never parsed: it is refused with the scanner's finding."""
+    finding = juryo_rules.MALWARE.finding(signature=verdict.detail or "malware")
+    return Result(format=Format.UNKNOWN, findings=(finding,))
+
+
+def with_registry(session: Session, result: Result, max_age_days: int) -> Result:
+    """The NTA registry's word on the seller's registration number at the issue date."""
+    if result.invoice is not None:
+        seller, issued = result.invoice.seller, result.invoice.issue_date
+        number, name = seller.jp_registration_number, seller.name
+    elif result.guesses is not None:
+        number, name, issued = result.guesses.registration_number, None, result.guesses.issue_date
+    else:
+        return result
+    found = registry.intake_findings(
+        session, number, issued, name, today=today(), max_age_days=max_age_days
+    )
+    return replace(result, findings=(*result.findings, *found)) if found else result
 
 
 def dry_run(runtime: Runtime, document: Document) -> Result:
@@ -133,6 +164,8 @@ def _original(session: Session, judged: Judged, found: Original | None) -> Origi
         media_type=judged.media_type,
         object_key=judged.stored.key,
     )
+    if judged.scan is not None:
+        original.scan_result, original.scan_detail = judged.scan.result, judged.scan.detail
     session.add(original)
     return original
 

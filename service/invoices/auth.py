@@ -33,6 +33,12 @@ READS_INTERNAL = Allowed(
     refusal="internal comments are for city staff only",
 )
 """Comments on approvals, forwards and the like are for city staff, never the supplier."""
+OPENS_QUARANTINE = Allowed(
+    Role.ADMIN,
+    refusal="this original is in quarantine (the malware scan found something): "
+    "only administrators may download it",
+)
+"""An infected original is never served to a browser, except to an administrator."""
 
 SupplierCaller = Annotated[Principal, Depends(SUBMITS.api)]
 SupplierPage = Annotated[BrowserSession, Depends(SUBMITS.page)]

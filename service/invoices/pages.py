@@ -38,6 +38,7 @@ from service.invoices.content import GuessedContent, ParsedContent, content_of
 from service.invoices.data_entry import confirm_data, enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut, days_left
 from service.pages import CheckedForm, PageSession, form_action, render
+from service.registry.service import registered_name
 from service.runtime import Runtime
 from storage.models import InvoiceRecord, InvoiceStatus
 from storage.repositories import invoices as repo
@@ -468,6 +469,7 @@ def invoice_view(
         "replaced_by": corrections.replacement_of(session, reader.scope, invoice),
         "days_left": days_left(invoice),
         "seller": display.party(parsed.seller) if parsed else None,
+        "registered_name": registered_name(session, invoice.seller_registration_number),
         "buyer": display.party(parsed.buyer) if parsed else None,
         "findings": [FindingOut.model_validate(f) for f in invoice.findings],
         "history": [
@@ -539,7 +541,9 @@ def invoice_original(
 ) -> Response:
     """The exact bytes the supplier sent, as a download."""
     invoice = _visible(request, session, browser, invoice_id)
-    return originals.download(invoice, store, request.headers.get("if-none-match"))
+    return originals.download(
+        invoice, store, browser.principal, request.headers.get("if-none-match")
+    )
 
 
 # --- corrected invoice (a returned one, sent again) -------------------------------------------

@@ -214,7 +214,7 @@ def get_original(
     invoice = repo.visible(session, caller.scope, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
-    return originals.download(invoice, store, request.headers.get("if-none-match"))
+    return originals.download(invoice, store, caller, request.headers.get("if-none-match"))
 
 
 @router.get(

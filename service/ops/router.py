@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from service import scanning
 from service.deps import RuntimeDep
 from service.runtime import Runtime
 from storage.objects import StorageError
@@ -57,7 +58,12 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
     }
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
+        {
+            "status": "ok" if ready else "unavailable",
+            "checks": checks,
+            # Not a check: "off" means originals are acknowledged without a malware scan.
+            "malware_scan": scanning.mode(runtime.settings),
+        },
         status_code=200 if ready else 503,
     )
 

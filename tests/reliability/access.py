@@ -910,6 +910,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
         PAGE_ADMINS, _alias, _alias_form, lambda world, target: world.alias_state(target["alias"])
     ),
     ("GET", "/admin/routing"): Case(PAGE_ADMINS),
+    ("GET", "/admin/registry"): Case(PAGE_ADMINS),
     ("POST", "/admin/routing/purchase-orders"): Case(PAGE_ADMINS, body=_purchase_orders_form),
     ("GET", "/admin/users"): Case(PAGE_ADMINS),
     ("POST", "/admin/users"): Case(PAGE_ADMINS, body=_new_user_form),

@@ -33,6 +33,7 @@ def test_readyz_reports_every_dependency(live_server: LiveServer) -> None:
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "storage": "ok", "validators": "ok"},
+        "malware_scan": "off",
     }
 
 
