@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
     or table lock) gives up with 503 and Retry-After instead of queueing."""
+    city_name: str = "受領市"
+    """The buyer (BT-44) on invoices the form writes for suppliers."""
+    city_endpoint: str = Field(default="0188:1000020130001", pattern=r"^[0-9A-Z]{2,4}:\S+$")
+    """The city's electronic address (BT-49) as ``EAS scheme:identifier``."""
 
     @field_validator("database_url")
     @classmethod
