@@ -298,27 +298,25 @@ def compose_post(
     request: Request,
     browser: SupplierForm,
     runtime: RuntimeDep,
-    session: DbSession,
+    session: ReadSession,
     values: FormValues,
 ) -> Response:
-    """One of the form's buttons: preview, add a line, save a draft or template, save the
-    seller to the account, or submit."""
+    """Preview (the server computes what the script shows live), add a line, or submit."""
     lang = language(request)
-    caller = browser.principal
-    state = FormState({k: v for k, v in values.items() if k not in ("csrf_token", "action")})
+    state = _state(values)
     action = values.get("action", "preview")
     if action == "add_line":
         state.extra_rows += 1
         return _page(request, session, browser, state)
-    if action in ("save_draft", "save_template"):
-        return _save_draft(request, session, browser, state, template=action == "save_template")
-    if action == "save_seller":
-        return _save_seller(request, session, browser, state)
-    body = _checked(runtime, session, caller, state, lang)
+    body = _checked(runtime, session, browser.principal, state, lang)
     if action != "submit" or body is None:
         status = 200 if action != "submit" else 400
         return _page(request, session, browser, state, status_code=status)
     return _submit(request, runtime, session, browser, state, body)
+
+
+def _state(values: dict[str, str]) -> FormState:
+    return FormState({k: v for k, v in values.items() if k not in ("csrf_token", "action")})
 
 
 def _submit(
@@ -329,37 +327,36 @@ def _submit(
     state: FormState,
     body: ComposeIn,
 ) -> Response:
-    """Hand the invoice to intake (its own transaction, committed before the answer); a
-    submitted draft is done with."""
+    """Hand the invoice to intake in a transaction of its own, which intake commits before the
+    answer; the submitted draft goes in the same commit."""
     caller = browser.principal
+    draft_id = _id(state.values.get("draft_id"))
     try:
         with runtime.sessions() as own:
+            if draft_id is not None:
+                composer.delete_draft(own, caller, draft_id)
             received = composer.submit(
                 runtime, own, caller, body, replaces=_id(state.values.get("replaces"))
             )
     except AppError as exc:
         _refused(state, exc, language(request))
         return _page(request, session, browser, state, status_code=exc.status_code)
-    draft_id = _id(state.values.get("draft_id"))
-    if draft_id is not None:
-        composer.delete_draft(session, caller, draft_id)
     return RedirectResponse(f"/invoices/{received.invoice.id}?composed=1", status_code=303)
 
 
-def _save_draft(
-    request: Request,
-    session: Session,
-    browser: BrowserSession,
-    state: FormState,
-    *,
-    template: bool,
+@router.post("/compose/save", response_class=HTMLResponse)
+def save_draft(
+    request: Request, browser: SupplierForm, session: DbSession, values: FormValues
 ) -> Response:
+    """Keep the form as a draft, or (``action=save_template``) as a template."""
     t = translator(language(request))
-    values = state.values
+    state = _state(values)
+    template = values.get("action") == "save_template"
     name = values.get("draft_name", "").strip() or values.get("invoice_number", "") or "-"
 
     def saved(row: Any) -> Response:
-        state.values = {**values, "draft_id": str(row.id)} if not template else values
+        if not template:
+            state.values["draft_id"] = str(row.id)
         state.notice = t("compose.template_saved" if template else "compose.draft_saved")
         return _page(request, session, browser, state)
 
@@ -372,21 +369,23 @@ def _save_draft(
         lambda: composer.save_draft(
             session,
             browser.principal,
-            values,
+            dict(state.values),
             template=template,
             name=name,
-            draft_id=_id(values.get("draft_id")),
+            draft_id=_id(state.values.get("draft_id")),
         ),
         done=saved,
         refused=refused,
     )
 
 
-def _save_seller(
-    request: Request, session: Session, browser: BrowserSession, state: FormState
+@router.post("/compose/seller", response_class=HTMLResponse)
+def save_seller(
+    request: Request, browser: SupplierForm, session: DbSession, values: FormValues
 ) -> Response:
-    """The seller's fields as typed here become the account's."""
+    """The seller's fields as typed on the form become the account's."""
     t = translator(language(request))
+    state = _state(values)
     body, _ = form.body_of(state.values)
 
     def act() -> None:
