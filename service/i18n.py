@@ -456,6 +456,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "登録番号がない場合は法人番号を入力してください。",
         "Without a registration number, give your corporate number.",
     ),
+    "compose.no_credit_note": (
+        "登録番号のない事業者は、クレジットノートではなく元の請求書番号を記載した請求書で訂正します。",
+        "Without a registration number, correct with an invoice naming the old one, not a "
+        "credit note.",
+    ),
     "compose.start_from": (
         "以前の請求書・下書きから作成",
         "Start from an earlier invoice or draft",

@@ -146,10 +146,15 @@ def _str(value: Any) -> str:
     return str(value.value if hasattr(value, "value") else value)
 
 
-def field_of_error(loc: tuple[int | str, ...], rows: list[int]) -> str | None:
-    """The form field a schema error's location names (``("lines", 1, "quantity")``)."""
+_TERM_IN_TEXT = re.compile(r"\b(B[TG]-\d+)\b")
+
+
+def field_of_error(loc: tuple[int | str, ...], rows: list[int], message: str = "") -> str | None:
+    """The form field a schema error's location names (``("lines", 1, "quantity")``); for a
+    rule over several fields, the first business term its message names."""
     if not loc:
-        return None
+        term = _TERM_IN_TEXT.search(message)
+        return _TERMS.get(term.group(1)) if term else None
     if loc[0] == "lines" and len(loc) >= 3 and isinstance(loc[1], int) and loc[1] < len(rows):
         name = "allowance" if loc[2] == "allowances" else loc[2]
         return f"line-{rows[loc[1]]}-{name}"

@@ -244,7 +244,7 @@ def _validated(state: FormState, lang: str) -> tuple[ComposeIn | None, list[int]
     except ValidationError as exc:
         t = translator(lang)
         for error in exc.errors():
-            name = form.field_of_error(tuple(error["loc"]), rows)
+            name = form.field_of_error(tuple(error["loc"]), rows, error["msg"])
             message = f"{t('compose.invalid')}: {error['msg']}"
             if name is not None and name not in state.errors:
                 state.errors[name] = message

@@ -8,18 +8,43 @@ same model checks the API's JSON and the form's fields, so the two cannot accept
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from parsers.compose import UNITS, Rounding, TaxRate
 from parsers.model import Invoice
 
 UNIT_CODES = tuple(u.code for u in UNITS)
 MAX_LINES = 100
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+_UNWRITABLE = frozenset({"Cc", "Cs", "Co", "Cn"})
+
+
+def _plain(value: str) -> str:
+    """Text as an invoice carries it: no control or unassigned characters (XML cannot hold
+    them), white space collapsed as a reader would see it; never empty."""
+    if any(unicodedata.category(c) in _UNWRITABLE for c in value):
+        raise ValueError("contains characters an invoice cannot carry")
+    collapsed = " ".join(value.split())
+    if not collapsed:
+        raise ValueError("is empty")
+    return collapsed
+
+
+Text = Annotated[str, StringConstraints(max_length=200), AfterValidator(_plain)]
+LongText = Annotated[str, StringConstraints(max_length=1000), AfterValidator(_plain)]
+Text16 = Annotated[str, StringConstraints(max_length=16), AfterValidator(_plain)]
+Text40 = Annotated[str, StringConstraints(max_length=40), AfterValidator(_plain)]
+Text320 = Annotated[str, StringConstraints(max_length=320), AfterValidator(_plain)]
 Digits = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]+$")]
 Yen = Annotated[Decimal, Field(ge=0, le=Decimal(10) ** 12, decimal_places=2)]
 
@@ -74,8 +99,8 @@ class BankAccountIn(Strict):
     branch_code: Annotated[Digits, StringConstraints(min_length=3, max_length=3)]
     account_type: Annotated[str, Field(pattern=r"^[1249]$")]
     account_number: Annotated[Digits, StringConstraints(min_length=7, max_length=7)]
-    account_holder: Annotated[str, StringConstraints(min_length=1, max_length=30)] = Field(
-        description="BT-85 payment account name, half-width katakana"
+    account_holder: Annotated[str, StringConstraints(max_length=30), AfterValidator(_plain)] = (
+        Field(description="BT-85 payment account name, half-width katakana")
     )
 
 
@@ -91,30 +116,14 @@ class SellerIn(Strict):
         description="BT-34 electronic address (scheme 0188, 法人番号) of a seller without a "
         "registration number",
     )
-    postal_zone: Annotated[str | None, StringConstraints(max_length=16)] = Field(
-        default=None, description="BT-38"
-    )
-    prefecture: Annotated[str | None, StringConstraints(max_length=40)] = Field(
-        default=None, description="BT-39"
-    )
-    city: Annotated[str | None, StringConstraints(max_length=200)] = Field(
-        default=None, description="BT-37"
-    )
-    street: Annotated[str | None, StringConstraints(max_length=200)] = Field(
-        default=None, description="BT-35"
-    )
-    building: Annotated[str | None, StringConstraints(max_length=200)] = Field(
-        default=None, description="BT-36"
-    )
-    contact_name: Annotated[str | None, StringConstraints(max_length=200)] = Field(
-        default=None, description="BT-41"
-    )
-    telephone: Annotated[str | None, StringConstraints(max_length=40)] = Field(
-        default=None, description="BT-42"
-    )
-    email: Annotated[str | None, StringConstraints(max_length=320)] = Field(
-        default=None, description="BT-43"
-    )
+    postal_zone: Text16 | None = Field(default=None, description="BT-38")
+    prefecture: Text40 | None = Field(default=None, description="BT-39")
+    city: Text | None = Field(default=None, description="BT-37")
+    street: Text | None = Field(default=None, description="BT-35")
+    building: Text | None = Field(default=None, description="BT-36")
+    contact_name: Text | None = Field(default=None, description="BT-41")
+    telephone: Text40 | None = Field(default=None, description="BT-42")
+    email: Text320 | None = Field(default=None, description="BT-43")
     bank_account: BankAccountIn | None = Field(default=None, description="BG-17")
 
 
@@ -130,21 +139,15 @@ class ComposeIn(Strict):
     buyer_reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = (
         Field(default="", description="BT-10 buyer reference: the city department's code")
     )
-    purchase_order: Annotated[
-        str | None, StringConstraints(strip_whitespace=True, max_length=200)
-    ] = Field(default=None, description="BT-13 purchase order reference")
+    purchase_order: Text | None = Field(default=None, description="BT-13 purchase order reference")
     delivery_date: dt.date | None = Field(default=None, description="BT-72 delivery date")
     period_start: dt.date | None = Field(default=None, description="BT-73 period start")
     period_end: dt.date | None = Field(default=None, description="BT-74 period end")
-    payment_terms: Annotated[
-        str | None, StringConstraints(strip_whitespace=True, max_length=1000)
-    ] = Field(default=None, description="BT-20 payment terms")
-    note: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=1000)] = Field(
-        default=None, description="BT-22 invoice note"
+    payment_terms: LongText | None = Field(default=None, description="BT-20 payment terms")
+    note: LongText | None = Field(default=None, description="BT-22 invoice note")
+    preceding_invoice: Text | None = Field(
+        default=None, description="BT-25 preceding invoice reference"
     )
-    preceding_invoice: Annotated[
-        str | None, StringConstraints(strip_whitespace=True, max_length=200)
-    ] = Field(default=None, description="BT-25 preceding invoice reference")
     preceding_issue_date: dt.date | None = Field(
         default=None, description="BT-26 preceding invoice issue date"
     )
@@ -158,10 +161,13 @@ class ComposeIn(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ComposeIn:
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValueError("period_end (BT-74) is before period_start (BT-73)")
+        start = self.period_start or self.delivery_date  # as the period is written (BG-14)
+        if start and self.period_end and self.period_end < start:
+            raise ValueError("the period's end (BT-74) is before its start (BT-73 or BT-72)")
         if self.credit_note and not self.preceding_invoice:
             raise ValueError("a credit note names the invoice it corrects (BT-25)")
+        if not (self.delivery_date or self.period_start or self.period_end):
+            raise ValueError("state the delivery date (BT-72) or the period (BT-73, BT-74)")
         for line in self.lines:
             gross = line.quantity * line.unit_price
             if sum(a.amount for a in line.allowances) > gross:

@@ -155,6 +155,14 @@ def department_code(session: Session, body: ComposeIn) -> str:
 def draft_of(session: Session, settings: Settings, caller: Principal, body: ComposeIn) -> Draft:
     """The parsers' draft for a validated body: seller from the account, buyer the city."""
     supplier = supplier_of(session, caller)
+    if body.credit_note and supplier.registration_number is None:
+        # JP PINT has no credit note for non-registered sellers (ibr-cl-01-jp-ntr): they
+        # correct with a new invoice that names the old one (BT-25).
+        raise FieldRefused(
+            "a seller without a registration number corrects with an invoice, not a credit note",
+            field="credit_note",
+            text_key="compose.no_credit_note",
+        )
     scheme, _, identifier = settings.city_endpoint.partition(":")
     return Draft(
         number=body.invoice_number,

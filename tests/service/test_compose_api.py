@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.organisation.service import import_purchase_orders
 from storage.db import transaction
-from storage.models import InvoiceRecord, Role
+from storage.models import InvoiceRecord, Role, Supplier
 from tests.service.compose_support import Composer, body, make_composer
 from tests.support import TEST_ACTOR, LiveServer, make_department, make_user, signed_in
 
@@ -72,14 +72,30 @@ def test_a_submission_is_received_like_an_upload_and_repeats_answer_the_first(
     assert client.post("/api/v1/compose", json=other).status_code == 409
 
 
-def test_an_invoice_the_validator_refuses_is_stored_invalid_with_422(
-    client: httpx.Client, composer: Composer
+def test_an_invoice_without_delivery_date_or_period_is_refused_before_anything_is_stored(
+    client: httpx.Client, composer: Composer, sessions: sessionmaker[Session]
 ) -> None:
-    sent = body(composer.department, number="API-2", delivery_date=None)  # no BG-14
+    """JP PINT requires BG-14: the schema asks for it, so no invalid invoice is ever written."""
+    before = _count(sessions)
+    sent = body(composer.department, number="API-2", delivery_date=None)
     response = client.post("/api/v1/compose", json=sent)
     assert response.status_code == 422, response.text
-    assert response.json()["status"] == "invalid"
-    assert "aligned-ibrp-052" in {f["rule_id"] for f in response.json()["findings"]}
+    assert "BT-72" in response.text
+    assert _count(sessions) == before
+
+
+def test_a_credit_note_from_a_seller_without_registration_number_is_refused(
+    client: httpx.Client, composer: Composer, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        supplier = session.execute(
+            select(Supplier).where(Supplier.registration_number == composer.registration_number)
+        ).scalar_one()
+        supplier.registration_number, supplier.corporate_number = None, "8010001008843"
+    sent = body(composer.department, number="API-7", credit_note=True, preceding_invoice="X-1")
+    response = client.post("/api/v1/compose?dry_run=true", json=sent)
+    assert response.status_code == 422, response.text
+    assert response.json()["fields"] == {"credit_note": "compose.no_credit_note"}
 
 
 def test_an_unknown_department_is_refused_before_anything_is_stored(

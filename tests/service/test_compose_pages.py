@@ -106,7 +106,7 @@ def test_a_problem_is_shown_at_its_field_and_nothing_is_stored(
     no_period = _filled(html, composer.department, delivery_date="", action="submit")
     response = browser.post("/compose", data=no_period)
     assert response.status_code == 400
-    assert "aligned-ibrp-052" in response.text
+    assert 'id="err-delivery_date"' in response.text
     assert _count(sessions) == before
 
 
