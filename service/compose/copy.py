@@ -1,8 +1,9 @@
 """The supplier's copy of an invoice (適格請求書の写し): a readable PDF with the XML inside.
 
 The HTML is rendered by weasyprint with nothing fetched: the fonts are the system's (Noto Sans
-CJK), the stylesheet is inline, and any URL is refused. pypdf then attaches the stored original
-byte for byte, so the PDF carries the very document the city received.
+CJK), the stylesheet is handed over as a string, and any URL is refused. The template lives
+beside this module, not with the pages: it is never served to a browser. pypdf then attaches
+the stored original byte for byte, so the PDF carries the very document the city received.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ from typing import Any
 
 import pypdf
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from weasyprint import HTML  # type: ignore[import-untyped]  # no stubs published
+from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # no stubs published
 
 from parsers.model import Invoice
 from service import formatting
 from service.i18n import translator
 
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parents[1] / "templates" / "compose"),
-    autoescape=select_autoescape(["html"]),
-)
-_STYLE = (Path(__file__).parents[1] / "templates" / "compose" / "copy.css").read_text("utf-8")
+_HERE = Path(__file__).parent
+_TEMPLATES = Environment(loader=FileSystemLoader(_HERE), autoescape=select_autoescape(["html"]))
+_STYLE = CSS(string=(_HERE / "copy.css").read_text("utf-8"))
 
 
 def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -34,13 +33,14 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def copy_html(invoice: Invoice, lang: str) -> str:
     """The invoice as a page a person reads: parties, lines, tax per rate, totals."""
     return _TEMPLATES.get_template("copy.html").render(
-        invoice=invoice, t=translator(lang), lang=lang, style=_STYLE, money=formatting.money
+        invoice=invoice, t=translator(lang), lang=lang, money=formatting.money
     )
 
 
 def copy_pdf(invoice: Invoice, original: bytes, lang: str, filename: str | None) -> bytes:
     """The PDF rendering with ``original`` attached unchanged (as ``filename`` or invoice.xml)."""
-    rendered = HTML(string=copy_html(invoice, lang), url_fetcher=_no_fetching).write_pdf()
+    html = HTML(string=copy_html(invoice, lang), url_fetcher=_no_fetching)
+    rendered = html.write_pdf(stylesheets=[_STYLE])
     assert rendered is not None
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(rendered)))
     writer.add_attachment(_attachment_name(filename), original)
