@@ -92,13 +92,21 @@ class LineIn(Strict):
         return self
 
 
-class BankAccountIn(Strict):
+class PayeeAccountIn(Strict):
     """Where the city pays (BG-17, BT-84 as bank:branch:type:number)."""
 
-    bank_code: Annotated[Digits, StringConstraints(min_length=4, max_length=4)]
-    branch_code: Annotated[Digits, StringConstraints(min_length=3, max_length=3)]
-    account_type: Annotated[str, Field(pattern=r"^[1249]$")]
-    account_number: Annotated[Digits, StringConstraints(min_length=7, max_length=7)]
+    bank_code: Annotated[Digits, StringConstraints(min_length=4, max_length=4)] = Field(
+        description="BT-84, first part: the bank's 4-digit code"
+    )
+    branch_code: Annotated[Digits, StringConstraints(min_length=3, max_length=3)] = Field(
+        description="BT-84, second part: the branch's 3-digit code"
+    )
+    account_type: Annotated[str, Field(pattern=r"^[1249]$")] = Field(
+        description="BT-84, third part: 1 普通, 2 当座, 4 貯蓄, 9 その他"
+    )
+    account_number: Annotated[Digits, StringConstraints(min_length=7, max_length=7)] = Field(
+        description="BT-84, last part: the 7-digit account number"
+    )
     account_holder: Annotated[str, StringConstraints(max_length=30), AfterValidator(_plain)] = (
         Field(description="BT-85 payment account name, half-width katakana")
     )
@@ -124,7 +132,7 @@ class SellerIn(Strict):
     contact_name: Text | None = Field(default=None, description="BT-41")
     telephone: Text40 | None = Field(default=None, description="BT-42")
     email: Text320 | None = Field(default=None, description="BT-43")
-    bank_account: BankAccountIn | None = Field(default=None, description="BG-17")
+    bank_account: PayeeAccountIn | None = Field(default=None, description="BG-17")
 
 
 class ComposeIn(Strict):

@@ -5,6 +5,7 @@ inbox; the supplier's PDF copy holds the stored original byte for byte."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -159,3 +160,13 @@ def test_the_suppliers_pdf_copy_opens_and_holds_the_original_byte_for_byte(
     text = document[0].get_textpage().get_text_range()
     assert "API-6" in text
     assert "¥9,889" in text
+
+
+def test_the_openapi_schema_names_the_business_term_of_every_field(client: httpx.Client) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("ComposeIn", "LineIn", "AllowanceIn", "SellerIn", "PayeeAccountIn"):
+        for field_name, field in schemas[name]["properties"].items():
+            assert re.search(r"B[TG]-\d+|端数処理", field.get("description", "")), (
+                name,
+                field_name,
+            )
