@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from storage.db import transaction
-from storage.models import InvoiceRecord, Supplier
+from storage.models import InvoiceRecord, Role, Supplier
 from tests.service.compose_support import Composer, body, make_composer
-from tests.support import LiveServer, form_token, signed_in
+from tests.support import LiveServer, form_token, make_user, signed_in
 
 
 @pytest.fixture
@@ -230,3 +230,34 @@ def test_another_suppliers_draft_is_not_found(
             f"/compose/drafts/{draft_id.group(1)}/delete", data={"csrf_token": token}
         )
         assert deleted.status_code == 404
+
+
+def test_a_corrected_invoice_replaces_the_returned_one_and_names_it(
+    browser: httpx.Client,
+    composer: Composer,
+    sessions: sessionmaker[Session],
+    live_server: LiveServer,
+) -> None:
+    with live_server.client(composer.user.token) as api:
+        sent = api.post("/api/v1/compose", json=body(composer.department, number="RET-1"))
+    returned_id = sent.json()["id"]
+    clerk = make_user(sessions, Role.CLERK, departments=(composer.department,))
+    with live_server.client(clerk.token) as staff:
+        version = staff.get(f"/api/v1/invoices/{returned_id}").json()["version"]
+        answer = staff.post(
+            f"/api/v1/invoices/{returned_id}/return",
+            json={"reason": "単価誤り", "version": version},
+        )
+        assert answer.status_code == 200, answer.text
+    html = browser.get(f"/compose?correct={returned_id}").text
+    values = _values(html)
+    assert (values["replaces"], values["preceding_invoice"]) == (str(returned_id), "RET-1")
+    values.update({"delivery_date": "2026-11-20", "line-2-unit_price": "1200", "action": "submit"})
+    response = browser.post("/compose", data=values)
+    assert response.status_code == 303, response.text
+    with sessions() as session:
+        corrected = session.get(
+            InvoiceRecord, int(response.headers["location"].split("/")[2].split("?")[0])
+        )
+        assert corrected is not None
+        assert (corrected.replaces_invoice_id, corrected.status) == (returned_id, "pending")
