@@ -20,6 +20,8 @@ from service.admin import router as admin_router
 from service.anchoring import anchor_periodically
 from service.auth import pages as auth_pages
 from service.auth import router as auth_router
+from service.compose import pages as compose_pages
+from service.compose import router as compose_router
 from service.errors import document_validation_errors
 from service.form_bodies import FormBodyGuard
 from service.home import pages as home_pages
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_pages,
         registry_pages,
         home_pages,
+        compose_router,
+        compose_pages,
     ):
         app.include_router(module.router)
     api_docs.install(app)

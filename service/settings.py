@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     """A scan still running after this long is a scanner failure."""
     scan_fail_open: bool = False
     """Accept (recorded as unscanned) when the scanner fails, instead of answering 503."""
+    city_name: str = "受領市"
+    """The buyer (BT-44) on invoices the form writes for suppliers."""
+    city_endpoint: str = Field(default="0188:1000020130001", pattern=r"^[0-9A-Z]{2,4}:\S+$")
+    """The city's electronic address (BT-49) as ``EAS scheme:identifier``."""
 
     @field_validator("database_url")
     @classmethod

@@ -162,6 +162,7 @@ class Supplier(Base):
 
     __tablename__ = "suppliers"
     __table_args__ = (
+        CheckConstraint("rounding IN ('down', 'half_up', 'up')", name="rounding_method"),
         CheckConstraint("NOT (approved AND rejected_at IS NOT NULL)", name="approved_or_rejected"),
         CheckConstraint(
             "(rejected_at IS NULL) = (rejection_reason IS NULL)", name="rejected_with_reason"
@@ -191,6 +192,18 @@ class Supplier(Base):
     account_holder: Mapped[str | None] = mapped_column(String(30))
     """Payee name in half-width katakana, as the bank expects."""
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # What the invoice form (service.compose) pre-fills as the seller, and how it rounds.
+    corporate_number: Mapped[str | None] = mapped_column(String(13))
+    """法人番号, the electronic address (0188) of a seller without a registration number."""
+    postal_zone: Mapped[str | None] = mapped_column(String(16))
+    prefecture: Mapped[str | None] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(String(200))
+    street: Mapped[str | None] = mapped_column(String(200))
+    building: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    telephone: Mapped[str | None] = mapped_column(String(40))
+    rounding: Mapped[str] = mapped_column(String(8), default="down", server_default="down")
+    """端数処理 of the consumption tax, once per rate: down (切り捨て), half_up or up."""
 
     default_department: Mapped[Department | None] = relationship()
 
@@ -776,6 +789,25 @@ class DeliveryAttempt(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
+class ComposeDraft(Base):
+    """A supplier's unfinished invoice from the form, or a template it reuses (e.g. monthly).
+
+    ``body`` is the form's JSON (``service.compose.schemas.ComposeIn``), never a computed
+    amount: amounts are derived again whenever it is opened.
+    """
+
+    __tablename__ = "compose_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
+    )
+    template: Mapped[bool] = mapped_column(Boolean, default=False)
+    name: Mapped[str] = mapped_column(String(200))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 __all__ = [
     "BANK_ACCOUNT_FIELDS",
     "ApiToken",
@@ -787,6 +819,7 @@ __all__ = [
     "Batch",
     "BatchItem",
     "BatchStatus",
+    "ComposeDraft",
     "Delegation",
     "Delivery",
     "DeliveryAttempt",

@@ -51,6 +51,7 @@ SERVICE_ORDER = (
     "service.routing",
     "service.intake",
     "service.invoices",
+    "service.compose",
     "service.inbox",
     "service.accounting",
     "service.admin",

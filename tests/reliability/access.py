@@ -30,6 +30,7 @@ from storage.db import transaction
 from storage.models import (
     ApiToken,
     Batch,
+    ComposeDraft,
     Delegation,
     DepartmentAlias,
     InvoiceRecord,
@@ -675,6 +676,40 @@ def _send_signup(world: World, caller: str, method: str, target: Target) -> http
         return browser.post("/signup", data={**body, "csrf_token": match[1]})
 
 
+def _compose_dry_run(world: World, caller: str, target: Target) -> dict[str, Any]:
+    """A valid invoice for the form's API, only checked (nothing is stored)."""
+    body = {
+        "invoice_number": unique("F"),
+        "issue_date": clock.today().isoformat(),
+        "buyer_reference": world.department,
+        "delivery_date": clock.today().isoformat(),
+        "lines": [{"description": "点検", "quantity": "1", "unit_price": "1000"}],
+    }
+    return {"json": body, "params": {"dry_run": "true"}}
+
+
+def _draft(world: World, fresh: bool) -> Target:
+    """A draft on supplier A's invoice form (a fresh one for whoever may delete it)."""
+    if not fresh and "draft_id" in world.shared:
+        return {"draft_id": world.shared["draft_id"]}
+    with transaction(world.sessions) as session:
+        supplier_id = session.execute(
+            select(Supplier.id).where(Supplier.registration_number == world.supplier)
+        ).scalar_one()
+        draft = ComposeDraft(supplier_id=supplier_id, template=False, name="draft", body={})
+        session.add(draft)
+        session.flush()
+        draft_id = str(draft.id)
+    if not fresh:
+        world.shared["draft_id"] = draft_id
+    return {"draft_id": draft_id}
+
+
+def _draft_state(world: World, target: Target) -> object:
+    with world.sessions() as session:
+        return session.get(ComposeDraft, int(target["draft_id"])) is not None
+
+
 EXPECTED: dict[tuple[str, str], Case] = {
     # --- operations: public by design (orchestrator and Prometheus) ---
     ("GET", "/healthz"): Case(PUBLIC),
@@ -823,6 +858,16 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/invoices/{invoice_id}"): Case(PAGE_SCOPED, _invoice),
     ("GET", "/invoices/{invoice_id}/original"): Case(PAGE_SCOPED, _invoice),
     ("GET", "/invoices/{invoice_id}/pages/{page}.png"): Case(PAGE_SCOPED, _pdf_page),
+    # --- the invoice form and the supplier's copy (service.compose) ---
+    ("POST", "/api/v1/compose"): Case(SUPPLIERS, body=_compose_dry_run),
+    ("GET", "/compose"): Case(PAGE_SUPPLIERS),
+    ("POST", "/compose"): Case(PAGE_SUPPLIERS, body=_form(action="add_line")),
+    ("POST", "/compose/save"): Case(PAGE_SUPPLIERS, body=_form(action="save_draft")),
+    ("POST", "/compose/seller"): Case(PAGE_SUPPLIERS, body=_form(action="save_seller")),
+    ("POST", "/compose/drafts/{draft_id}/delete"): Case(
+        page_row(OK, 404, 403, 403, 403, 403, 403), _draft, observe=_draft_state
+    ),
+    ("GET", "/invoices/{invoice_id}/copy.pdf"): Case(PAGE_SCOPED, _invoice),
     ("POST", "/invoices/{invoice_id}/correct"): Case(
         page_row(OK, 404, 403, 403, 403, 403, 403), _returned, _correction, _invoice_state
     ),
