@@ -267,7 +267,7 @@ def test_a_pending_supplier_shows_as_pending_and_has_no_submit_button(
     admin = make_user(sessions, Role.ADMIN)
     with signed_in(live_server, admin.login, admin.password) as browser:
         users = browser.get("/admin/users").text
-    row = next(line for line in users.splitlines() if f"<td>{login}</td>" in line)
+    row = next(line for line in users.splitlines() if f">{login}</a></td>" in line)
     row_end = users[users.index(row) :].split("</tr>")[0]
     assert "承認待ち" in row_end
     assert "✓" not in row_end
