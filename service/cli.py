@@ -30,6 +30,7 @@ supplier_app = typer.Typer(help="Suppliers (creditors).", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 po_app = typer.Typer(help="The purchase-order register used for routing.", no_args_is_help=True)
+mail_app = typer.Typer(help="Invoices by e-mail: the SMTP listener, sender addresses.")
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
@@ -37,6 +38,7 @@ for sub, name in (
     (user_app, "user"),
     (audit_app, "audit"),
     (po_app, "po"),
+    (mail_app, "mail"),
 ):
     app.add_typer(sub, name=name)
 
@@ -379,6 +381,42 @@ def reconcile(
         f"orphans {len(report.orphans)}, removed {len(report.removed)}, "
         f"locked {len(report.locked)}, younger than grace {report.too_young}"
     )
+
+
+@mail_app.command("serve")
+def mail_serve(
+    host: Annotated[str | None, typer.Option(help="Default: JURYO_MAIL_SMTP_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: JURYO_MAIL_SMTP_PORT.")] = None,
+) -> None:
+    """Receive invoices by SMTP from the city's mail gateway, until interrupted."""
+    import asyncio
+
+    from service.mail.smtp import serve as serve_smtp
+    from service.runtime import Runtime
+
+    settings = _settings()
+    runtime = Runtime.from_settings(settings)
+    bind = (host or settings.mail_smtp_host, port if port is not None else settings.mail_smtp_port)
+    typer.echo(f"juryo mail: listening on {bind[0]}:{bind[1]}")
+    try:
+        asyncio.run(serve_smtp(runtime, bind[0], bind[1], None))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+
+
+@mail_app.command("sender")
+def mail_sender(
+    regno: Annotated[str, typer.Argument(help="The supplier's registration number.")],
+    address: Annotated[str, typer.Argument(help="An address the supplier sends invoices from.")],
+) -> None:
+    """Register an address whose mail is received as this supplier's."""
+    from service.mail.service import register_sender
+
+    with _session() as session:
+        register_sender(session, actor=CLI_ACTOR, registration_number=regno, address=address)
+    typer.echo(f"{address} sends for {regno}")
 
 
 @app.command()

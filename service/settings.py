@@ -75,6 +75,18 @@ class Settings(BaseSettings):
     database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
     or table lock) gives up with 503 and Retry-After instead of queueing."""
+    mail_smtp_host: str = "127.0.0.1"
+    """Where ``juryo mail serve`` listens for the city's mail gateway."""
+    mail_smtp_port: int = Field(default=2525, ge=0, le=65535)
+    mail_max_bytes: int = Field(default=30 * 1024 * 1024, gt=0)
+    """Largest mail accepted (refused at DATA beyond it, and advertised as SMTP SIZE)."""
+    mail_max_parts: int = Field(default=100, ge=1, le=10_000)
+    """More MIME parts than this and a mail is refused as a MIME bomb, unparsed."""
+    mail_max_depth: int = Field(default=8, ge=1, le=100)
+    """Deeper nesting (multipart or forwarded message/rfc822) than this is refused likewise."""
+    mail_imap_url: str | None = None
+    """``imaps://user@host:993/INBOX`` (or ``imap://`` on 127.0.0.1) for ``juryo mail poll``."""
+    mail_imap_password: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

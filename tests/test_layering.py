@@ -52,6 +52,7 @@ SERVICE_ORDER = (
     "service.inbox",
     "service.accounting",
     "service.admin",
+    "service.mail",
     "service.home",
     "service.ops",
     # Wiring: the app, the command line, demo data, background work.

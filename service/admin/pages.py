@@ -352,6 +352,7 @@ ADMIN_PAGES = (
     ("/admin/users", "nav.admin_users", "admin.index.users"),
     ("/admin/suppliers", "nav.admin_suppliers", "admin.index.suppliers"),
     ("/admin/audit", "nav.audit", "admin.index.audit"),
+    ("/admin/mail", "nav.admin_mail", "admin.index.mail"),
 )
 """Every administrator page: its path, its name and what it is for (i18n keys)."""
 
