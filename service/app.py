@@ -27,6 +27,7 @@ from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
+from service.mail import pages as mail_pages
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
 from service.ops import api_docs
 from service.ops import router as ops_router
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_pages,
         accounts_pages,
         admin_pages,
+        mail_pages,
         home_pages,
     ):
         app.include_router(module.router)

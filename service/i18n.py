@@ -818,6 +818,17 @@ TEXTS.update(
             "この登録番号の事業者はいません。",
             "No supplier has this registration number.",
         ),
+        "mail.assign.no_mail": ("このメールはありません。", "There is no such mail."),
+        "mail.assign.not_held": (
+            "このメールは確認待ちではありません（割当済みか処理済み）。",
+            "This mail is no longer held for review (already assigned or handled).",
+        ),
+        "mail.assign.no_account": (
+            "この事業者には承認済みの利用者がいないため、受け付けられません。",
+            "This supplier has no approved account to receive the mail as.",
+        ),
+        "mail.download": ("元のメールを保存", "Download the original mail"),
+        "mail.refusal": ("受付不可の理由", "Why refused"),
         "mail.receipt_text": ("受領連絡の文面", "Receipt text"),
         "mail.no_subject": ("（件名なし）", "(no subject)"),
         "mail.no_filename": ("（名前のない添付）", "(unnamed attachment)"),

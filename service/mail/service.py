@@ -238,20 +238,40 @@ def raw_of(runtime: Runtime, mail: Mail) -> bytes:
     return runtime.store.get(mail.original.object_key)
 
 
-def assign(runtime: Runtime, mail_id: int, *, supplier_id: int, admin: Principal) -> MailOutcome:
+class AssignRefused(Conflict):
+    """An administrator's assignment that cannot be made; ``text_key`` says why, ja/en."""
+
+    def __init__(self, text_key: str, detail: str, *, status_code: int = 409) -> None:
+        super().__init__(detail)
+        self.text_key = text_key
+        self.status_code = status_code
+
+
+def assign(
+    runtime: Runtime, mail_id: int, *, registration_number: str, admin: Principal
+) -> MailOutcome:
     """An administrator's decision that a quarantined mail is this supplier's: its attachments
     are submitted as that supplier (the seller check applies as for any sender), audited."""
     with runtime.sessions() as session:
         mail = repo.get(session, mail_id, lock=True)
         if mail is None:
-            raise NotFound(f"no mail {mail_id}")
+            raise AssignRefused("mail.assign.no_mail", f"no mail {mail_id}", status_code=404)
         if mail.status is not MailStatus.QUARANTINED:
-            raise Conflict(f"mail {mail_id} is {mail.status}; only a quarantined one is assigned")
-        user = repo.submitting_user(session, supplier_id)
-        if user is None or user.supplier is None or not user.supplier.approved:
-            raise Conflict(f"supplier {supplier_id} has no approved account to submit as")
+            raise AssignRefused("mail.assign.not_held", f"mail {mail_id} is {mail.status}")
+        supplier = organisation.supplier_by_registration(session, normalize(registration_number))
+        if supplier is None:
+            raise AssignRefused(
+                "mail.assign.unknown_supplier",
+                f"no supplier {registration_number}",
+                status_code=404,
+            )
+        user = repo.submitting_user(session, supplier.id)
+        if user is None or not supplier.approved:
+            raise AssignRefused(
+                "mail.assign.no_account", f"supplier {supplier.id} has no approved account"
+            )
         raw = raw_of(runtime, mail)
-        mail.supplier_id, mail.status = supplier_id, MailStatus.RECEIVING
+        mail.supplier_id, mail.status = supplier.id, MailStatus.RECEIVING
         mail.reviewed_by_id, mail.reviewed_at = admin.user_id, utcnow()
         audit.record(
             session,
@@ -259,7 +279,7 @@ def assign(runtime: Runtime, mail_id: int, *, supplier_id: int, admin: Principal
             action="mail.assign",
             entity_type="mail",
             entity_id=mail.id,
-            details={"supplier_id": supplier_id, "from": mail.from_address},
+            details={"supplier": supplier.registration_number, "from": mail.from_address},
         )
         session.commit()
     settings = runtime.settings
