@@ -406,6 +406,39 @@ def mail_serve(
         runtime.close()
 
 
+@mail_app.command("poll")
+def mail_poll(
+    once: Annotated[bool, typer.Option(help="One poll, then exit (for cron).")] = False,
+) -> None:
+    """Take invoices from the IMAP mailbox JURYO_MAIL_IMAP_URL (pull only), every
+    JURYO_MAIL_IMAP_INTERVAL_SECONDS until interrupted, or once."""
+    import time
+
+    from service.mail.imap import Mailbox, poll_once
+    from service.runtime import Runtime
+
+    settings = _settings()
+    if settings.mail_imap_url is None or settings.mail_imap_password is None:
+        raise _fail("set JURYO_MAIL_IMAP_URL and JURYO_MAIL_IMAP_PASSWORD", 2)
+    mailbox = Mailbox.of(settings.mail_imap_url)
+    password = settings.mail_imap_password.get_secret_value()
+    runtime = Runtime.from_settings(settings)
+    try:
+        while True:
+            poll = poll_once(runtime, mailbox, password, done_folder=settings.mail_imap_done_folder)
+            typer.echo(
+                f"received {len(poll.received)}, refused unread {poll.refused_unread}, "
+                f"failed {poll.failed}"
+            )
+            if once:
+                break
+            time.sleep(settings.mail_imap_interval_seconds)  # the interval, not a wait for state
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+
+
 @mail_app.command("sender")
 def mail_sender(
     regno: Annotated[str, typer.Argument(help="The supplier's registration number.")],

@@ -84,9 +84,13 @@ class Settings(BaseSettings):
     """More MIME parts than this and a mail is refused as a MIME bomb, unparsed."""
     mail_max_depth: int = Field(default=8, ge=1, le=100)
     """Deeper nesting (multipart or forwarded message/rfc822) than this is refused likewise."""
-    mail_imap_url: str | None = None
+    mail_imap_url: str | None = Field(default=None, pattern=r"^imaps?://[^@/]+@[^/]+(/.*)?$")
     """``imaps://user@host:993/INBOX`` (or ``imap://`` on 127.0.0.1) for ``juryo mail poll``."""
     mail_imap_password: SecretStr | None = None
+    mail_imap_done_folder: str = "juryo-received"
+    """Where ``juryo mail poll`` moves each mail once it is recorded (so the next poll skips
+    it); created if missing."""
+    mail_imap_interval_seconds: float = Field(default=60.0, gt=0, le=86400)
 
     @field_validator("database_url")
     @classmethod
