@@ -168,7 +168,10 @@ def test_japanese_mail_as_mail_programs_write_it(
     message_id = make_msgid(domain="supplier.example.jp")
     invoice = jp_invoice(seller=sender.registration_number)
     pdf = plain_pdf(registration_number=sender.registration_number, number="B-7")
-    jis_subject = Header("請求書の送付", "iso-2022-jp").encode()
+    # ① is not in ISO-2022-JP proper: Microsoft's mailers write it as NEC row 13 (CP50220)
+    jis = "請求書の送付".encode("iso2022_jp")
+    cp50220 = jis[:-3] + b"\x2d\x21" + jis[-3:]
+    jis_subject = "=?ISO-2022-JP?B?" + base64.b64encode(cp50220).decode() + "?="
     jis_body = "請求書を送付いたします。".encode("iso2022_jp")
     sjis_body = "①月分の請求書です。".encode("cp932")
     rfc2231 = "".join(f"%{b:02X}" for b in "請求書.xml".encode("iso2022_jp"))
@@ -207,7 +210,7 @@ Content-Type: multipart/mixed; boundary="outer"
     listener.send(raw, sender.address)
 
     [row] = stored_mail(sessions, message_id)
-    assert row.subject == "請求書の送付"
+    assert row.subject == "請求書の送付①"
     assert row.body == "請求書を送付いたします。\n\n①月分の請求書です。"
     assert [(a.filename, a.invoice is not None) for a in row.attachments] == [
         ("請求書.xml", True),
