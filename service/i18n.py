@@ -827,6 +827,14 @@ TEXTS.update(
             "この事業者には承認済みの利用者がいないため、受け付けられません。",
             "This supplier has no approved account to receive the mail as.",
         ),
+        "mail.assign.remember": (
+            "この送信元アドレスを事業者に登録する（次回から確認不要）",
+            "Register this sender address for the supplier (no review next time)",
+        ),
+        "mail.assign.sender_taken": (
+            "この送信元アドレスは別の事業者に登録されています。",
+            "This sender address is registered for another supplier.",
+        ),
         "mail.download": ("元のメールを保存", "Download the original mail"),
         "mail.refusal": ("受付不可の理由", "Why refused"),
         "mail.receipt_text": ("受領連絡の文面", "Receipt text"),

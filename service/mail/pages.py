@@ -60,10 +60,18 @@ def assign_mail(
     runtime: RuntimeDep,
     mail_id: MailId,
     supplier: Annotated[str, Form(max_length=40)] = "",
+    remember: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Receive a held mail's attachments as the supplier with this registration number."""
+    """Receive a held mail's attachments as the supplier with this registration number (and,
+    when asked, register its sender address for that supplier)."""
     try:
-        service.assign(runtime, mail_id, registration_number=supplier, admin=browser.principal)
+        service.assign(
+            runtime,
+            mail_id,
+            registration_number=supplier,
+            admin=browser.principal,
+            remember_sender=remember,
+        )
     except AssignRefused as exc:
         t = translator(language(request))
         return _page(request, runtime, browser, error=t(exc.text_key), status_code=exc.status_code)

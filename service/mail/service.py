@@ -248,10 +248,16 @@ class AssignRefused(Conflict):
 
 
 def assign(
-    runtime: Runtime, mail_id: int, *, registration_number: str, admin: Principal
+    runtime: Runtime,
+    mail_id: int,
+    *,
+    registration_number: str,
+    admin: Principal,
+    remember_sender: bool = False,
 ) -> MailOutcome:
     """An administrator's decision that a quarantined mail is this supplier's: its attachments
-    are submitted as that supplier (the seller check applies as for any sender), audited."""
+    are submitted as that supplier (the seller check applies as for any sender), audited; with
+    ``remember_sender``, its From address is registered so the next mail needs no review."""
     with runtime.sessions() as session:
         mail = repo.get(session, mail_id, lock=True)
         if mail is None:
@@ -281,10 +287,27 @@ def assign(
             entity_id=mail.id,
             details={"supplier": supplier.registration_number, "from": mail.from_address},
         )
+        if remember_sender and mail.from_address:
+            _remember(session, admin, supplier.registration_number, mail.from_address)
         session.commit()
     settings = runtime.settings
     read = read_mail(raw, max_parts=settings.mail_max_parts, max_depth=settings.mail_max_depth)
     return _finish(runtime, mail_id, read, MailStatus.ASSIGNED, created=False)
+
+
+def _remember(
+    session: Session, admin: Principal, registration_number: str | None, address: str
+) -> None:
+    """Register the address of an assigned mail; one another supplier holds is refused."""
+    try:
+        register_sender(
+            session,
+            actor=admin.actor,
+            registration_number=registration_number or "",
+            address=address,
+        )
+    except Conflict as exc:
+        raise AssignRefused("mail.assign.sender_taken", exc.detail) from None
 
 
 def register_sender(
