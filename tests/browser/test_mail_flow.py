@@ -54,7 +54,7 @@ def test_admin_assigns_a_held_mail_on_an_accessible_page(
         page.wait_for_url(f"{live_server.base_url}/")
         page.goto(f"{live_server.base_url}/admin")
         page.click("main a[href='/admin/mail']")
-        section = page.locator(f"section[aria-labelledby='mail-{held.mail_id}']")
+        section = page.locator(f"article[aria-labelledby='mail-{held.mail_id}']")
         assert "請求書（初回）" in section.inner_text()
         assert _violations(page) == []
         page.goto(f"{live_server.base_url}/admin/mail?lang=en")
