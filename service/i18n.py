@@ -871,8 +871,8 @@ TEXTS.update(
             "We received your mail \u201c{subject}\u201d.",
         ),
         "mail.receipt.invoice": (
-            "{name}: 請求書 {id} として受け付けました。",
-            "{name}: received as invoice {id}.",
+            "{name}: 請求書 {id} として受け付けました（状態: {status}）。",
+            "{name}: received as invoice {id} (status: {status}).",
         ),
         "mail.receipt.part_refused": ("{name}: {reason}", "{name}: {reason}"),
         "mail.receipt.nothing": (

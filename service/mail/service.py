@@ -220,8 +220,11 @@ def receipt(mail: Mail, lang: str) -> str:
     lines = [t("mail.receipt.head").format(subject=subject)]
     for attachment in mail.attachments:
         name = attachment.filename or t("mail.no_filename")
-        if attachment.invoice_id is not None:
-            line = t("mail.receipt.invoice").format(name=name, id=attachment.invoice_id)
+        if attachment.invoice is not None:
+            status = t(f"status.{attachment.invoice.status.value}")
+            line = t("mail.receipt.invoice").format(
+                name=name, id=attachment.invoice.id, status=status
+            )
         else:
             reason = attachment.detail or t(attachment.refusal or "mail.part.other")
             line = t("mail.receipt.part_refused").format(name=name, reason=reason)

@@ -108,6 +108,10 @@ def test_the_seller_must_be_the_supplier_that_sent_the_mail(
             select(FindingRecord.rule_id).where(FindingRecord.invoice_id == invoice.id)
         ).scalars()
         assert "JURYO-INTAKE-SELLER" in list(rules)
+    assert row.receipt_en is not None
+    assert f"x.xml: received as invoice {invoice.id} (status: Invalid (not accepted))." in (
+        row.receipt_en
+    )
 
 
 def test_the_same_mail_twice_is_received_once(
