@@ -12,6 +12,7 @@ recorded, submitted, committed).
 from __future__ import annotations
 
 import argparse
+import shutil
 import smtplib
 import sys
 import tempfile
@@ -76,6 +77,7 @@ def throughput(count: int) -> None:
             elapsed = time.perf_counter() - started
     finally:
         runtime.close()
+        shutil.rmtree(root, ignore_errors=True)
     print(
         f"smtp sqlite: {count} mails in {elapsed:.2f} s = {count / elapsed:.1f} mails/s "
         f"({elapsed / count * 1000:.1f} ms per mail)"
