@@ -29,6 +29,7 @@ from service.inbox import pages as inbox_pages
 from service.inbox import router as inbox_router
 from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
+from service.mail import pages as mail_pages
 from service.notifications import pages as notifications_pages
 from service.notifications import router as notifications_router
 from service.notifications.worker import work_periodically
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_pages,
         notifications_pages,
         registry_pages,
+        mail_pages,
         home_pages,
         compose_router,
         compose_pages,

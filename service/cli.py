@@ -35,6 +35,7 @@ po_app = typer.Typer(help="The purchase-order register used for routing.", no_ar
 nta_app = typer.Typer(
     help="The NTA registry of qualified-invoice issuers, held offline.", no_args_is_help=True
 )
+mail_app = typer.Typer(help="Invoices by e-mail: the SMTP listener, sender addresses.")
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
@@ -43,6 +44,7 @@ for sub, name in (
     (audit_app, "audit"),
     (po_app, "po"),
     (nta_app, "nta"),
+    (mail_app, "mail"),
 ):
     app.add_typer(sub, name=name)
 
@@ -408,6 +410,75 @@ def reconcile(
         f"orphans {len(report.orphans)}, removed {len(report.removed)}, "
         f"locked {len(report.locked)}, younger than grace {report.too_young}"
     )
+
+
+@mail_app.command("serve")
+def mail_serve(
+    host: Annotated[str | None, typer.Option(help="Default: JURYO_MAIL_SMTP_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: JURYO_MAIL_SMTP_PORT.")] = None,
+) -> None:
+    """Receive invoices by SMTP from the city's mail gateway, until interrupted."""
+    import asyncio
+
+    from service.mail.smtp import serve as serve_smtp
+    from service.runtime import Runtime
+
+    settings = _settings()
+    runtime = Runtime.from_settings(settings)
+    bind = (host or settings.mail_smtp_host, port if port is not None else settings.mail_smtp_port)
+    typer.echo(f"juryo mail: listening on {bind[0]}:{bind[1]}")
+    try:
+        asyncio.run(serve_smtp(runtime, bind[0], bind[1], None))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+
+
+@mail_app.command("poll")
+def mail_poll(
+    once: Annotated[bool, typer.Option(help="One poll, then exit (for cron).")] = False,
+) -> None:
+    """Take invoices from the IMAP mailbox JURYO_MAIL_IMAP_URL (pull only), every
+    JURYO_MAIL_IMAP_INTERVAL_SECONDS until interrupted, or once."""
+    import time
+
+    from service.mail.imap import Mailbox, poll_once
+    from service.runtime import Runtime
+
+    settings = _settings()
+    if settings.mail_imap_url is None or settings.mail_imap_password is None:
+        raise _fail("set JURYO_MAIL_IMAP_URL and JURYO_MAIL_IMAP_PASSWORD", 2)
+    mailbox = Mailbox.of(settings.mail_imap_url)
+    password = settings.mail_imap_password.get_secret_value()
+    runtime = Runtime.from_settings(settings)
+    try:
+        while True:
+            poll = poll_once(runtime, mailbox, password, done_folder=settings.mail_imap_done_folder)
+            typer.echo(
+                f"received {len(poll.received)}, refused unread {poll.refused_unread}, "
+                f"failed {poll.failed}"
+            )
+            if once:
+                break
+            time.sleep(settings.mail_imap_interval_seconds)  # the interval, not a wait for state
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+
+
+@mail_app.command("sender")
+def mail_sender(
+    regno: Annotated[str, typer.Argument(help="The supplier's registration number.")],
+    address: Annotated[str, typer.Argument(help="An address the supplier sends invoices from.")],
+) -> None:
+    """Register an address whose mail is received as this supplier's."""
+    from service.mail.service import register_sender
+
+    with _session() as session:
+        register_sender(session, actor=CLI_ACTOR, registration_number=regno, address=address)
+    typer.echo(f"{address} sends for {regno}")
 
 
 @app.command()

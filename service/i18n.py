@@ -1424,3 +1424,109 @@ TEXTS.update(
         "registry.not_in_registry": ("公表データになし", "not in the NTA registry"),
     }
 )
+
+# e-mail intake: refusals, receipts, the quarantine page (service/mail/)
+TEXTS.update(
+    {
+        "nav.admin_mail": ("受信メール", "Received mail"),
+        "admin.index.mail": (
+            "登録のない送信元からのメールを確認し、事業者に割り当てます。",
+            "Review mail from unregistered senders and assign it to a supplier.",
+        ),
+        "mail.title": ("受信メール", "Received mail"),
+        "mail.quarantine": (
+            "確認待ち（送信元が未登録）",
+            "Held for review (sender not registered)",
+        ),
+        "mail.quarantine.empty": ("確認待ちのメールはありません。", "No mail is held for review."),
+        "mail.recent": ("最近の受信", "Recently received"),
+        "mail.from": ("送信元", "From"),
+        "mail.subject": ("件名", "Subject"),
+        "mail.received_at": ("受信日時", "Received"),
+        "mail.attachments": ("添付ファイル", "Attachments"),
+        "mail.body": ("本文", "Body"),
+        "mail.status": ("状態", "Status"),
+        "mail.supplier": ("事業者", "Supplier"),
+        "mail.assign": ("この事業者として受け付ける", "Receive as this supplier"),
+        "mail.assign.supplier": ("事業者（登録番号）", "Supplier (registration number)"),
+        "mail.assigned": ("メール {id} を割り当てました。", "Mail {id} was assigned."),
+        "mail.assign.unknown_supplier": (
+            "この登録番号の事業者はいません。",
+            "No supplier has this registration number.",
+        ),
+        "mail.assign.no_mail": ("このメールはありません。", "There is no such mail."),
+        "mail.assign.not_held": (
+            "このメールは確認待ちではありません（割当済みか処理済み）。",
+            "This mail is no longer held for review (already assigned or handled).",
+        ),
+        "mail.assign.no_account": (
+            "この事業者には承認済みの利用者がいないため、受け付けられません。",
+            "This supplier has no approved account to receive the mail as.",
+        ),
+        "mail.assign.remember": (
+            "この送信元アドレスを事業者に登録する（次回から確認不要）",
+            "Register this sender address for the supplier (no review next time)",
+        ),
+        "mail.assign.sender_taken": (
+            "この送信元アドレスは別の事業者に登録されています。",
+            "This sender address is registered for another supplier.",
+        ),
+        "mail.download": ("元のメールを保存", "Download the original mail"),
+        "mail.refusal": ("受付不可の理由", "Why refused"),
+        "mail.receipt_text": ("受領連絡の文面", "Receipt text"),
+        "mail.no_subject": ("（件名なし）", "(no subject)"),
+        "mail.no_filename": ("（名前のない添付）", "(unnamed attachment)"),
+        "mail.state.receiving": ("処理中", "Being received"),
+        "mail.state.accepted": ("受付済み", "Received"),
+        "mail.state.quarantined": ("確認待ち", "Held for review"),
+        "mail.state.assigned": ("割当済み", "Assigned"),
+        "mail.state.refused": ("受付不可", "Refused"),
+        "mail.refused.too_large": (
+            "メールが大きすぎるため受け付けませんでした。添付を分けて送ってください。",
+            "The mail was too large and was not accepted. Please send the attachments separately.",
+        ),
+        "mail.refused.bomb": (
+            "メールの構造（添付の数や入れ子の深さ）が上限を超えるため受け付けませんでした。",
+            "The mail was refused: it has more parts or deeper nesting than is accepted.",
+        ),
+        "mail.part.executable": (
+            "実行ファイルは受け付けません。",
+            "Executable files are not accepted.",
+        ),
+        "mail.part.archive": (
+            "圧縮ファイル（ZIP等）は受け付けません。XMLかPDFを直接添付してください。",
+            "Archives (ZIP and the like) are not accepted. Attach the XML or PDF itself.",
+        ),
+        "mail.part.other": (
+            "XMLまたはPDFではないため、請求書として受け付けません。",
+            "Not XML or PDF, so not received as an invoice.",
+        ),
+        "mail.part.intake": ("受け付けられませんでした。", "Not accepted."),
+        "mail.receipt.head": (
+            "メール「{subject}」を受信しました。",
+            "We received your mail \u201c{subject}\u201d.",
+        ),
+        "mail.receipt.invoice": (
+            "{name}: 請求書 {id} として受け付けました（状態: {status}）。",
+            "{name}: received as invoice {id} (status: {status}).",
+        ),
+        "mail.receipt.part_refused": ("{name}: {reason}", "{name}: {reason}"),
+        "mail.receipt.nothing": (
+            "請求書（XMLまたはPDF）の添付がありませんでした。",
+            "The mail had no invoice attached (XML or PDF).",
+        ),
+        "mail.receipt.quarantined": (
+            "メール「{subject}」を受信しました。送信元のアドレスが登録されていないため、"
+            "市の担当者が確認します。",
+            "We received your mail \u201c{subject}\u201d. Its sender address is not registered, "
+            "so the city will review it.",
+        ),
+        "mail.receipt.refused": (
+            "メール「{subject}」は受け付けられませんでした。",
+            "Your mail \u201c{subject}\u201d was not accepted.",
+        ),
+        "audit.entity.mail": ("メール", "Mail"),
+        "action.mail.assign": ("受信メールの割当", "Mail assigned"),
+        "action.mail.sender.add": ("送信元アドレスの登録", "Sender address registered"),
+    }
+)

@@ -133,6 +133,22 @@ class Settings(BaseSettings):
     """The buyer (BT-44) on invoices the form writes for suppliers."""
     city_endpoint: str = Field(default="0188:1000020130001", pattern=r"^[0-9A-Z]{2,4}:\S+$")
     """The city's electronic address (BT-49) as ``EAS scheme:identifier``."""
+    mail_smtp_host: str = "127.0.0.1"
+    """Where ``juryo mail serve`` listens for the city's mail gateway."""
+    mail_smtp_port: int = Field(default=2525, ge=0, le=65535)
+    mail_max_bytes: int = Field(default=30 * 1024 * 1024, gt=0)
+    """Largest mail accepted (refused at DATA beyond it, and advertised as SMTP SIZE)."""
+    mail_max_parts: int = Field(default=100, ge=1, le=10_000)
+    """More MIME parts than this and a mail is refused as a MIME bomb, unparsed."""
+    mail_max_depth: int = Field(default=8, ge=1, le=100)
+    """Deeper nesting (multipart or forwarded message/rfc822) than this is refused likewise."""
+    mail_imap_url: str | None = Field(default=None, pattern=r"^imaps?://[^@/]+@[^/]+(/.*)?$")
+    """``imaps://user@host:993/INBOX`` (or ``imap://`` on 127.0.0.1) for ``juryo mail poll``."""
+    mail_imap_password: SecretStr | None = None
+    mail_imap_done_folder: str = "juryo-received"
+    """Where ``juryo mail poll`` moves each mail once it is recorded (so the next poll skips
+    it); created if missing."""
+    mail_imap_interval_seconds: float = Field(default=60.0, gt=0, le=86400)
 
     @field_validator("database_url")
     @classmethod

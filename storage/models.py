@@ -808,6 +808,91 @@ class ComposeDraft(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class MailStatus(enum.StrEnum):
+    """What became of a received e-mail (``service.mail``)."""
+
+    RECEIVING = "receiving"
+    """Recorded, its attachments not all submitted yet (a redelivery finishes the work)."""
+    ACCEPTED = "accepted"
+    QUARANTINED = "quarantined"
+    """From an address no supplier registered: held for an administrator, no invoice made."""
+    ASSIGNED = "assigned"
+    REFUSED = "refused"
+
+
+class SupplierMailSender(Base):
+    """An address a supplier sends invoices from; mail from it is submitted as that supplier."""
+
+    __tablename__ = "supplier_mail_senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
+    )
+    address: Mapped[str] = mapped_column(String(320), unique=True)
+    """Lower-cased, as ``service.mail.reading.address_key`` writes it."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Mail(Base):
+    """One received e-mail: its raw original, the sender, the body as context, the outcome,
+    and what the receipt to the sender must say."""
+
+    __tablename__ = "mails"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", MailStatus), name="status"),
+        UniqueConstraint("message_id", "sha256", name="uq_mails_message_id"),
+        Index("ix_mails_status_received", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    """Of the raw message; None when it was refused unread (over the size limit)."""
+    size: Mapped[int] = mapped_column(BigInteger)
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("originals.id"))
+    envelope_from: Mapped[str | None] = mapped_column(String(320))
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str | None] = mapped_column(Text)
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    status: Mapped[MailStatus] = mapped_column(StoredEnum(MailStatus, 16))
+    refusal: Mapped[str | None] = mapped_column(String(60))
+    """The catalogue key (``service.i18n``) of why the whole mail was refused."""
+    receipt_ja: Mapped[str | None] = mapped_column(Text)
+    receipt_en: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    original: Mapped[Original | None] = relationship()
+    supplier: Mapped[Supplier | None] = relationship()
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        order_by="MailAttachment.position", cascade="all, delete-orphan"
+    )
+
+
+class MailAttachment(Base):
+    """One attachment of a mail: the invoice made from it, or why it was refused."""
+
+    __tablename__ = "mail_attachments"
+    __table_args__ = (UniqueConstraint("mail_id", "position", name="uq_mail_attachments_mail_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mail_id: Mapped[int] = mapped_column(ForeignKey("mails.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    refusal: Mapped[str | None] = mapped_column(String(60))
+    """The catalogue key of why this attachment made no invoice."""
+    detail: Mapped[str | None] = mapped_column(Text)
+    """Intake's own words for a refusal it made (a conflicting number, say)."""
+
+    invoice: Mapped[InvoiceRecord | None] = relationship()
+
+
 __all__ = [
     "BANK_ACCOUNT_FIELDS",
     "ApiToken",
@@ -830,12 +915,16 @@ __all__ = [
     "FindingRecord",
     "InvoiceRecord",
     "InvoiceStatus",
+    "Mail",
+    "MailAttachment",
+    "MailStatus",
     "NotificationCursor",
     "Original",
     "PasswordReset",
     "PurchaseOrder",
     "Role",
     "Supplier",
+    "SupplierMailSender",
     "User",
     "UserDepartment",
     "WebSession",

@@ -55,6 +55,7 @@ SERVICE_ORDER = (
     "service.inbox",
     "service.accounting",
     "service.admin",
+    "service.mail",
     "service.home",
     "service.notifications",
     "service.ops",

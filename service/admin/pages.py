@@ -538,6 +538,7 @@ ADMIN_PAGES = (
     ("/admin/audit", "nav.audit", "admin.index.audit"),
     ("/delegations", "nav.delegations", "admin.index.delegations"),
     ("/admin/registry", "nav.admin_registry", "admin.index.registry"),
+    ("/admin/mail", "nav.admin_mail", "admin.index.mail"),
 )
 """Every administrator page: its path, its name and what it is for (i18n keys)."""
 

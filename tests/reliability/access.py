@@ -34,6 +34,8 @@ from storage.models import (
     Delegation,
     DepartmentAlias,
     InvoiceRecord,
+    Mail,
+    MailStatus,
     PasswordReset,
     Role,
     Supplier,
@@ -267,6 +269,27 @@ class World:
             supplier = session.get_one(Supplier, int(supplier_id))
             return supplier.approved, supplier.rejected_at, supplier.rejection_reason
 
+    def held_mail(self) -> int:
+        """A mail from an unregistered address, held for an administrator (its original: the
+        shared invoice's bytes, which the store holds)."""
+        with transaction(self.sessions) as session:
+            invoice = session.get_one(InvoiceRecord, int(self.shared["invoice_id"]))
+            mail = Mail(
+                size=invoice.original.size,
+                original_id=invoice.original_id,
+                from_address="stranger@example.jp",
+                status=MailStatus.QUARANTINED,
+            )
+            session.add(mail)
+            session.flush()
+            return mail.id
+
+    def mail_state(self, mail_id: str) -> object:
+        """Where a held mail stands."""
+        with self.sessions() as session:
+            mail = session.get_one(Mail, int(mail_id))
+            return mail.status, mail.supplier_id, mail.reviewed_by_id
+
 
 def signup_body(number: str | None = None) -> dict[str, str]:
     """A well-formed supplier sign-up."""
@@ -347,6 +370,7 @@ def build_world(server: LiveServer, sessions: sessionmaker[Session]) -> Iterator
             user_login=world.user_login(),
             alias=world.alias(),
         )
+        world.shared.update(mail_id=str(world.held_mail()))
         yield world
     finally:
         for client in [*world.api.values(), *world.browsers.values()]:
@@ -467,6 +491,10 @@ def _user_state(world: World, target: Target) -> object:
 
 def _pending_supplier(world: World, fresh: bool) -> Target:
     return {"supplier_id": str(world.pending_supplier()) if fresh else world.shared["supplier_id"]}
+
+
+def _held_mail(world: World, fresh: bool) -> Target:
+    return {"mail_id": str(world.held_mail()) if fresh else world.shared["mail_id"]}
 
 
 def _alias(world: World, fresh: bool) -> Target:
@@ -912,6 +940,15 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/signup"): Case(PUBLIC),
     ("POST", "/signup"): Case(PUBLIC, send=_send_signup),
     ("GET", "/admin/suppliers"): Case(PAGE_ADMINS),
+    # --- pages: received mail ---
+    ("GET", "/admin/mail"): Case(PAGE_ADMINS),
+    ("GET", "/admin/mail/{mail_id}/original"): Case(PAGE_ADMINS, _held_mail),
+    ("POST", "/admin/mail/{mail_id}/assign"): Case(
+        PAGE_ADMINS,
+        _held_mail,
+        lambda world, caller, target: {"data": {"supplier": world.supplier}},
+        lambda world, target: world.mail_state(target["mail_id"]),
+    ),
     ("POST", "/admin/suppliers/{supplier_id}/approve"): Case(
         PAGE_ADMINS,
         _pending_supplier,
