@@ -29,6 +29,7 @@ from parsers.invoice_response import (
     InvoiceResponse,
     Participant,
     Reason,
+    ResponseError,
     Status,
     write,
 )
@@ -387,6 +388,27 @@ def test_juryos_own_responses_pass_the_t111_rules(
     status: Status, clarification: dict[str, object]
 ) -> None:
     assert validate_invoice_response(etree.fromstring(_written(status, clarification))) == []
+
+
+@pytest.mark.parametrize(
+    ("seller", "rule"),
+    [
+        (Participant("0188", "1234567890123", " "), "PEPPOL-COMMON-R001"),
+        (Participant("9999", "1234567890123", "株式会社テスト"), "PEPPOL-T111-B02102"),
+        (Participant("0088", "4000001000004", "株式会社テスト"), "PEPPOL-COMMON-R040"),
+    ],
+)
+def test_a_response_breaking_a_fatal_rule_is_not_written(seller: Participant, rule: str) -> None:
+    invalid = InvoiceResponse(
+        response_id="juryo-ir-10",
+        issue_date=dt.date(2026, 11, 29),
+        buyer=CITY,
+        seller=seller,
+        status=Status.ACCEPTED,
+        invoice_number="INV-10",
+    )
+    with pytest.raises(ResponseError, match=rule):
+        write(invalid)
 
 
 # -- the official stylesheet as oracle ----------------------------------------------------------
