@@ -5,7 +5,9 @@ The structure follows the BIS (an UBL 2.1 ApplicationResponse): the buyer as sen
 seller as receiver, one ``DocumentResponse`` with the status code (UNCL 4343 subset: AB, IP,
 UQ, CA, RE, AP, PD) and a reference to the invoice. PEPPOL-T111-R001 asks for a clarification
 code with UQ, CA and RE; this writer refuses to write one without it, and gives OTH its
-reason text, as PEPPOL-T111-R002 advises.
+reason text, as PEPPOL-T111-R002 advises. Whatever else would break a fatal T111 rule (an empty
+name, say) is caught by running the rules themselves
+(:mod:`parsers.validation.invoice_response`) on what was built, so nothing invalid goes out.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from parsers.envelope import SBDH_NS
+from parsers.findings import Severity
+from parsers.validation.invoice_response import validate_invoice_response
 
 CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:invoice_response:3"
 PROFILE = "urn:fdc:peppol.eu:poacc:bis:invoice_response:3"
@@ -145,7 +149,17 @@ def write(response: InvoiceResponse) -> bytes:
             _CAC.DocumentReference(*reference),
         ),
     )
+    _refuse_fatal_findings(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _refuse_fatal_findings(root: etree._Element) -> None:
+    """``ResponseError`` naming the fatal T111 rules the built response breaks, if any."""
+    broken = sorted(
+        {f.rule_id for f in validate_invoice_response(root) if f.severity is Severity.FATAL}
+    )
+    if broken:
+        raise ResponseError(f"the response breaks {', '.join(broken)}")
 
 
 _SH = ElementMaker(namespace=SBDH_NS, nsmap={None: SBDH_NS})

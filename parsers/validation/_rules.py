@@ -29,6 +29,7 @@ NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+    "ar": "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2",
 }
 
 Predicate = Callable[[etree._Element], bool]

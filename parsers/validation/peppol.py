@@ -115,7 +115,7 @@ _AMOUNTS = (
 )
 
 
-def _scheme(scheme: str, endpoint_only: bool = False) -> str:
+def identifier_context(scheme: str, endpoint_only: bool = False) -> str:
     """Identifiers carrying an ICD/EAS scheme, as the Peppol ICD rules select them."""
     if endpoint_only:
         return f"//cbc:EndpointID[@schemeID = '{scheme}']"
@@ -254,7 +254,9 @@ def _r130(node: etree._Element) -> bool:
     return qty is None or node.get("unitCode") == qty.get("unitCode")
 
 
-def _f001(node: etree._Element) -> bool:
+def iso_date(node: etree._Element) -> bool:
+    """A date written YYYY-MM-DD (xs:date castable, ten characters), as PEPPOL-*-F001 and
+    PEPPOL-COMMON-R030 ask."""
     raw = "".join(node.itertext())
     return len(raw) == 10 and _date(raw) is not None
 
@@ -590,7 +592,7 @@ RULES: tuple[Rule, ...] = (
          "The price base quantity must use the unit of the invoiced quantity.",
          "基準数量の単位コードは請求数量の単位コードと同じでなければなりません。", "BT-150"),
     *(
-        Rule(rule_id, severity, _scheme(scheme, endpoint_only), check, en, ja)
+        Rule(rule_id, severity, identifier_context(scheme, endpoint_only), check, en, ja)
         for rule_id, severity, scheme, endpoint_only, check, en, ja in ICD_CHECKS
     ),
     Rule("PEPPOL-EN16931-CL001", FATAL, "//cbc:EmbeddedDocumentBinaryObject[@mimeCode]",
@@ -628,7 +630,7 @@ RULES: tuple[Rule, ...] = (
          "請求書タイプコード 326 と 384 は売手・買手がともにドイツの組織である場合に限り使用できます。", "BT-3"),
     Rule("PEPPOL-EN16931-F001", FATAL,
          "//cbc:IssueDate | //cbc:DueDate | //cbc:TaxPointDate | //cbc:StartDate | //cbc:EndDate | //cbc:ActualDeliveryDate",
-         _f001,
+         iso_date,
          "A date must be written YYYY-MM-DD.",
          "日付は YYYY-MM-DD 形式でなければなりません。"),
     Rule("PEPPOL-EN16931-CL008", FATAL, "//cbc:EndpointID[@schemeID]",
