@@ -79,8 +79,8 @@ def refuse_oversize(runtime: Runtime, *, envelope_from: str | None, size: int) -
             status=MailStatus.REFUSED,
             refusal="mail.refused.too_large",
         )
-        _write_receipt(mail)
         session.add(mail)
+        _settle(session, mail)
         session.commit()
         return mail.id
 
@@ -110,10 +110,10 @@ def _record(
             refusal=read.refusal,
             attachments=_attachment_rows(read),
         )
-        if mail.status is not MailStatus.RECEIVING:
-            _write_receipt(mail)
         session.add(mail)
         try:
+            if mail.status is not MailStatus.RECEIVING:
+                _settle(session, mail)
             session.commit()
         except IntegrityError:
             session.rollback()
@@ -175,7 +175,7 @@ def _finish(
         if mail.status is MailStatus.RECEIVING:
             mail.status = settled if sender is not None else MailStatus.QUARANTINED
             mail.supplier_id = mail.supplier_id if sender is not None else None
-            _write_receipt(mail)
+            _settle(session, mail)
             session.commit()
         return _outcome(mail, created=created)
 
@@ -203,10 +203,21 @@ def _outcome(mail: Mail, *, created: bool) -> MailOutcome:
     return MailOutcome(mail.id, mail.status, invoices, created)
 
 
-def _write_receipt(mail: Mail) -> None:
-    """What the receipt to the sender must say, in both languages (sent by notifications)."""
+def _settle(session: Session, mail: Mail) -> None:
+    """The mail is settled: write what the receipt to the sender says, in both languages, and
+    audit the receipt (``mail.receive``), in the transaction that settles it. The event is what
+    the notifications send the receipt from (to a known sender only)."""
     mail.receipt_ja = receipt(mail, "ja")
     mail.receipt_en = receipt(mail, "en")
+    session.flush()  # the mail's id, for the event
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action="mail.receive",
+        entity_type="mail",
+        entity_id=mail.id,
+        details={"status": str(mail.status), "supplier_id": mail.supplier_id},
+    )
 
 
 def receipt(mail: Mail, lang: str) -> str:

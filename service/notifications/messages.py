@@ -45,6 +45,8 @@ def render(kind: str, payload: dict[str, Any], language: str, *, public_url: str
             )
             for item in payload.get("items", [])
         )
+    if kind == "mail.receipt":
+        values["receipt"] = payload.get(f"receipt_{language}", "")
     if kind == "invoice.received":
         values["verdict"] = t(
             "notify.received.refused"

@@ -27,6 +27,8 @@ from storage.models import (
     Delegation,
     DeliveryChannel,
     InvoiceRecord,
+    Mail,
+    MailStatus,
     Role,
     Webhook,
     utcnow,
@@ -233,6 +235,25 @@ def _webhook_disabled(session: Session, event: AuditEvent) -> Iterator[Notice]:
     yield Notice("webhook.disabled", hook.supplier_id, payload, emails=people, webhooks=False)
 
 
+def _mail_receipt(session: Session, event: AuditEvent) -> Iterator[Notice]:
+    """The receipt to a known supplier's e-mail (the channel's acknowledgement): what became
+    of each attachment. Mail from an unknown address gets no reply (it waits for an admin)."""
+    mail = session.get(Mail, int(event.entity_id or 0))
+    if mail is None or mail.supplier_id is None or not mail.from_address:
+        return
+    if mail.status not in (MailStatus.ACCEPTED, MailStatus.ASSIGNED, MailStatus.REFUSED):
+        return
+    language = repo.language_of_address(session, mail.supplier_id, mail.from_address)
+    payload = {
+        "mail_id": mail.id,
+        "subject": mail.subject or "",
+        "receipt_ja": mail.receipt_ja or "",
+        "receipt_en": mail.receipt_en or "",
+    }
+    sender = repo.Recipient(mail.from_address, language)
+    yield Notice("mail.receipt", mail.supplier_id, payload, emails=[sender], webhooks=False)
+
+
 _PLANNERS: dict[str, Callable[[Session, AuditEvent], Iterator[Notice]]] = {
     **dict.fromkeys(INVOICE_EVENTS, _about_invoice),
     "batch.paid": _remittance,
@@ -240,6 +261,7 @@ _PLANNERS: dict[str, Callable[[Session, AuditEvent], Iterator[Notice]]] = {
     "supplier.reject": _sign_up("signup.rejected"),
     "delegation.add": _delegation,
     "webhook.disable": _webhook_disabled,
+    "mail.receive": _mail_receipt,
 }
 
 

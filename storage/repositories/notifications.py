@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -348,3 +348,13 @@ def digest_readers(session: Session, roles: Sequence[Role]) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+def language_of_address(session: Session, supplier_id: int, address: str) -> str:
+    """The language of the supplier's user who reads ``address`` (Japanese when none does)."""
+    found = session.scalars(
+        select(User.language).where(
+            User.supplier_id == supplier_id, func.lower(User.email) == address.lower()
+        )
+    ).first()
+    return found or "ja"
