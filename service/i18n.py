@@ -787,3 +787,12 @@ TEXTS.update(
         "action.supplier.reject": ("利用申請の却下", "Sign-up rejected"),
     }
 )
+
+# accessibility and language completeness (issue #15)
+TEXTS.update(
+    {
+        "a11y.skip": ("本文へ移動", "Skip to main content"),
+        "a11y.actions": ("操作", "Actions"),
+        "a11y.message": ("内容", "Message"),
+    }
+)
