@@ -22,7 +22,7 @@ from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
 from service.formatting import tokyo
 from service.i18n import language, translator
-from service.pages import form_action, render
+from service.pages import error_text, form_action, render
 from storage.models import User
 from storage.repositories import organisation
 
@@ -57,8 +57,7 @@ def _shown(request: Request, exc: AppError) -> str:
     """A service's refusal as the page shows it (a taken login in the reader's language)."""
     if isinstance(exc, LoginTaken):
         return translator(language(request))("account.login_taken")
-    lang = language(request)
-    return str(exc.extra.get(f"message_{lang}", exc.detail))
+    return error_text(exc, language(request))
 
 
 # --- sign-up ----------------------------------------------------------------------------------
@@ -102,7 +101,7 @@ def signup_submit(
     """Create the pending supplier and its first user, or show the form with the reason."""
     expected = request.cookies.get(SIGNUP_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf_token, expected):
-        raise Forbidden("the form has expired; reload the page and try again")
+        raise Forbidden.said("form.expired")
     values = {
         "registration_number": registration_number,
         "company_name": company_name,
@@ -288,7 +287,7 @@ def create_token(
             request, session, browser, 201, new_token=token, new_token_name=name
         ),
         refused=lambda exc: _account_page(
-            request, session, browser, exc.status_code, error=exc.detail
+            request, session, browser, exc.status_code, error=error_text(exc, language(request))
         ),
     )
 
@@ -303,7 +302,7 @@ def revoke_token(
         lambda: tokens.revoke_token(session, caller=browser.principal, token_id=token_id),
         done=lambda _: RedirectResponse("/account", status_code=303),
         refused=lambda exc: _account_page(
-            request, session, browser, exc.status_code, error=exc.detail
+            request, session, browser, exc.status_code, error=error_text(exc, language(request))
         ),
     )
 

@@ -53,7 +53,7 @@ def sign_up(
     password: str,
 ) -> User:
     """A new, not yet approved supplier with its first user (who may dry-run meanwhile)."""
-    number = checked_registration_number(registration_number, force=False)
+    number = checked_registration_number(registration_number, force=False, own=True)
     existing = organisation.supplier_by_registration(session, number)
     if existing is not None:
         raise _refusal(Conflict, "signup.number_taken", existing, existing_supplier=existing.name)

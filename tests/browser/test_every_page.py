@@ -1,10 +1,9 @@
 """axe-core on every page of the app, in Japanese and English, as each role that may see it.
 
-The pages come from the app's own route table: every ``GET`` route outside the API is a page
-unless ``NOT_PAGES`` says why not, so a new page that nobody visits here fails the test. Each
-page is visited as each role ``tests/reliability/access.py`` lets see it (its objects too),
-then the error states (404, 403, a form shown again with its error) and, on an empty database,
-the empty ones (no invoices, an empty inbox, no batches). Zero violations of any impact.
+The pages and who sees them come from ``tests/page_tour.py`` (the app's route table, so a new
+page that nobody visits fails here). Each page is visited as each role that may see it, then
+the error states (404, 403, a form shown again with its error) and, on an empty database, the
+empty ones (no invoices, an empty inbox, no batches). Zero violations of any impact.
 """
 
 from __future__ import annotations
@@ -17,58 +16,28 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import iter_route_contexts
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.app import create_app
 from service.routing.service import TRIAGE_CODE
 from service.settings import Settings
-from storage.db import create_db_engine, session_factory
 from storage.models import Role
 from tests.browser.accessibility import describe, violations
-from tests.conftest import new_database_url
-from tests.documents import jp_invoice
+from tests.page_tour import may_see, own_server, page_routes, tour, tour_world
 from tests.reliability.access import (
     ACCOUNTING,
     ADMIN,
     ANONYMOUS,
     AUDITOR,
     CLERK_OWN,
-    EXPECTED,
-    OK,
     SUPPLIER_OWN,
     World,
-    build_world,
     sign_in,
     signup_body,
 )
-from tests.support import LiveServer, make_supplier, make_user, start_live_server
+from tests.support import LiveServer, make_supplier, make_user
 
 pytestmark = pytest.mark.browser
 
-NOT_PAGES = {
-    "/openapi.json": "the API schema (JSON)",
-    "/docs": "Swagger UI: its markup is fastapi-offline's, not ours",
-    "/healthz": "operations (JSON)",
-    "/readyz": "operations (JSON)",
-    "/metrics": "operations (Prometheus text)",
-    "/invoices/{invoice_id}/original": "the stored original (XML or PDF), not a page",
-}
-SECOND_CLERK = "second-clerk"
-TRIAGE_CLERK = "triage-clerk"
-ROLES = {
-    # who visits → whose row of access.EXPECTED says what they may see
-    ANONYMOUS: ANONYMOUS,
-    SUPPLIER_OWN: SUPPLIER_OWN,
-    CLERK_OWN: CLERK_OWN,
-    SECOND_CLERK: CLERK_OWN,
-    TRIAGE_CLERK: CLERK_OWN,
-    ACCOUNTING: ACCOUNTING,
-    AUDITOR: AUDITOR,
-    ADMIN: ADMIN,
-}
-TRIAGE_PAGES = {"/", "/inbox", "/inbox/{invoice_id}", "/invoices", "/invoices/{invoice_id}"}
-"""The triage clerk's day: their inbox and its invoice (the other pages are a clerk's)."""
 SCREENSHOTS = {
     "/": "home",
     "/inbox": "inbox",
@@ -79,23 +48,6 @@ SCREENSHOTS = {
     "/accounting/batches/{batch_id}": "batch",
     "/admin": "admin",
 }
-
-
-def page_routes(settings: Settings) -> set[str]:
-    """Path templates of every page the app serves (``GET``, outside the API)."""
-    app = create_app(settings)
-    try:
-        routes = iter_route_contexts(app.routes)
-        return {
-            route.path
-            for route in routes
-            if route.path is not None
-            and "GET" in (route.methods or ())
-            and not route.path.startswith("/api/")
-            and route.path not in NOT_PAGES
-        }
-    finally:
-        app.state.runtime.close()
 
 
 @dataclass
@@ -139,47 +91,10 @@ class Walk:
         return response
 
 
-def _path(template: str, target: dict[str, str]) -> str:
-    return template.format(**{k: v for k, v in target.items() if not k.startswith("_")})
-
-
 @pytest.fixture(scope="module")
 def world(live_server: LiveServer, sessions: sessionmaker[Session]) -> Iterator[World]:
-    """access.py's world, plus a second clerk of D and a triage clerk with an invoice."""
-    with build_world(live_server, sessions) as built:
-        triage = make_user(sessions, Role.CLERK, departments=(TRIAGE_CODE,))
-        built.accounts[TRIAGE_CLERK] = triage
-        built.accounts[SECOND_CLERK] = built.substitute
-        for name in (TRIAGE_CLERK, SECOND_CLERK):
-            built.browsers[name], built.csrf[name] = sign_in(live_server, built.accounts[name])
-        number = make_supplier(sessions)  # no default department: to triage
-        sender = make_user(sessions, Role.SUPPLIER, supplier=number)
-        with live_server.client(sender.token) as client:
-            sent = client.post(
-                "/api/v1/invoices",
-                content=jp_invoice(seller=number),
-                headers={"Content-Type": "application/xml"},
-            )
-        assert sent.json()["department"] == TRIAGE_CODE, sent.text
-        built.shared["triage_invoice_id"] = str(sent.json()["id"])
+    with tour_world(live_server, sessions) as built:
         yield built
-
-
-def _target(world: World, role: str, template: str) -> dict[str, str]:
-    target = EXPECTED[("GET", template)].target(world, False)
-    if role == TRIAGE_CLERK and "invoice_id" in target:
-        return {**target, "invoice_id": world.shared["triage_invoice_id"]}
-    return target
-
-
-def _visits(world: World, routes: set[str]) -> Iterator[tuple[str, str, str]]:
-    """(role, path template, path) of every page each role may see."""
-    for role, row in ROLES.items():
-        for template in sorted(routes):
-            if role == TRIAGE_CLERK and template not in TRIAGE_PAGES:
-                continue
-            if EXPECTED[("GET", template)].expect[row] == OK:
-                yield role, template, _path(template, _target(world, role, template))
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -193,10 +108,7 @@ def test_every_page_as_every_role_has_no_axe_violation(
 ) -> None:
     walk = Walk(chromium, live_server.base_url, screenshots, [], set())
     routes = page_routes(settings)
-    by_role: dict[str, list[tuple[str, str]]] = {}
-    for role, template, path in _visits(world, routes):
-        by_role.setdefault(role, []).append((template, path))
-    for role, visits in by_role.items():
+    for role, visits in tour(world, routes).items():
         cookies = world.browsers[role].cookies if role != ANONYMOUS else None
         with walk.tab(lang, cookies) as page:
             for template, path in visits:
@@ -249,15 +161,12 @@ def test_forms_shown_again_with_their_errors_have_no_axe_violation(
 
 
 @pytest.fixture(scope="module")
-def empty_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def empty_server(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, sessionmaker[Session]]]:
     """The app on a database of its own, with one user per role and nothing else."""
-    url = new_database_url(tmp_path_factory.mktemp("empty"))
-    with start_live_server(settings.model_copy(update={"database_url": url})) as server:
-        engine = create_db_engine(url)
-        try:
-            yield server, session_factory(engine)
-        finally:
-            engine.dispose()
+    with own_server(settings, tmp_path_factory) as served:
+        yield served
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -279,6 +188,6 @@ def test_empty_pages_have_no_axe_violation(
         client, _ = sign_in(server, account)
         with closing(client), walk.tab(lang, client.cookies) as page:
             for path in plain:
-                if EXPECTED[("GET", path)].expect[role] == OK:
+                if may_see(role, path):
                     walk.visit(page, path, f"empty: {role} {path} [{lang}]")
     assert not walk.found, "\n\n".join(walk.found)
