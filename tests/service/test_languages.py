@@ -22,7 +22,7 @@ from service.i18n import TEXTS
 from service.settings import Settings
 from storage.models import Department, InvoiceRecord, Supplier, User
 from tests.documents import jp_invoice
-from tests.page_tour import own_server, page_routes, tour, tour_world
+from tests.page_tour import TRIAGE_CLERK, own_server, page_routes, tour, tour_world
 from tests.reliability.access import (
     ACCOUNTING,
     ADMIN,
@@ -198,6 +198,7 @@ class Attempt:
 
 
 NOT_AN_INVOICE = ("notes.txt", b"just some notes", "text/plain")
+NOT_AN_E_INVOICE = ("other.xml", b"<?xml version='1.0'?><order/>", "application/xml")
 BAD_TOTALS = jp_invoice(seller="T1234567890123").replace(b"16150", b"16151")
 
 
@@ -274,6 +275,15 @@ def _attempts(world: World) -> list[Attempt]:
             files={"files": NOT_AN_INVOICE},
         ),
         Attempt(
+            "an XML that is no e-invoice",
+            SUPPLIER_OWN,
+            "POST",
+            "/invoices/upload",
+            200,
+            form={"mode": "validate"},
+            files={"files": NOT_AN_E_INVOICE},
+        ),
+        Attempt(
             "an invoice that breaks the rules",
             SUPPLIER_OWN,
             "POST",
@@ -302,3 +312,43 @@ def test_every_error_path_is_in_its_readers_language(world: World, lang: str) ->
             reader.found.append(f"{attempt.label}: {response.status_code}, not {attempt.status}")
         reader.check(attempt.label, lang, visible_text(response.text))
     assert not reader.found, "\n".join(reader.found)
+
+
+def _text(client: httpx.Client, path: str, lang: str) -> str:
+    return visible_text(client.get(_with_lang(path, lang)).text)
+
+
+def test_the_mixed_language_examples_of_issue_15_read_right(world: World) -> None:
+    """Each example the issue names, in both languages."""
+    clerk, auditor = world.browsers[CLERK_OWN], world.browsers[AUDITOR]
+    invoice = f"/invoices/{world.shared['invoice_id']}"
+    ja, en = _text(clerk, invoice, "ja"), _text(clerk, invoice, "en")
+    assert "5 個" in ja  # unit codes named, not shown raw
+    assert "5 piece" in en
+    assert "H87" not in ja + en
+    assert "口座振込" in ja
+    assert "Credit transfer" in en
+    assert "Credit transfer" not in ja
+    number = world.shared["returned_number"]
+    listed = f"/invoices?invoice_number={number}"
+    assert "1件" in _text(clerk, listed, "ja")
+    english = _text(clerk, listed, "en")
+    assert "1 invoice" in english
+    assert "1 invoices" not in english
+    audit_ja, audit_en = _text(auditor, "/admin/audit", "ja"), _text(auditor, "/admin/audit", "en")
+    assert "支払バッチの作成" in audit_ja
+    assert "Payment batch created" in audit_en
+    assert "batch.create" not in audit_ja + audit_en
+    triage = world.browsers[TRIAGE_CLERK]
+    assert "振分け（会計課）" in _text(triage, "/inbox", "ja")
+    assert "Triage" not in _text(triage, "/inbox", "ja")
+    assert "Triage (central accounting)" in _text(triage, "/inbox", "en")
+    supplier = world.browsers[SUPPLIER_OWN]
+    assert "この操作は会計課だけが行えます。" in _text(supplier, "/accounting", "ja")
+    assert "該当するページまたはデータはありません。" in _text(supplier, "/nope", "ja")
+    unreadable = supplier.post(
+        _with_lang("/invoices/upload", "ja"),
+        data={"mode": "validate", "csrf_token": world.csrf[SUPPLIER_OWN]},
+        files={"files": NOT_AN_E_INVOICE},
+    )
+    assert "電子インボイスではありません" in visible_text(unreadable.text)  # JURYO-FORMAT-UNKNOWN
