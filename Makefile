@@ -45,7 +45,7 @@ run: install
 
 # The date-dependent tests again with the clock half an hour before and after midnight in Tokyo.
 test: install-dev
-	$(BIN)/pytest
+	JURYO_SCREENSHOTS=var/screenshots $(BIN)/pytest
 	JURYO_TEST_CLOCK=14:30 $(BIN)/pytest -q -m clock
 	JURYO_TEST_CLOCK=15:30 $(BIN)/pytest -q -m clock
 

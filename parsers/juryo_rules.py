@@ -45,8 +45,8 @@ INPUT_TOO_LARGE = IntakeRule(
 FORMAT_UNKNOWN = IntakeRule(
     "JURYO-FORMAT-UNKNOWN",
     _F,
-    "Not an e-invoice: expected UBL or CII XML, or a PDF ({detail}).",
-    "電子インボイスではありません。UBL・CIIのXMLまたはPDFが必要です（{detail}）。",
+    "Not an e-invoice: expected UBL or CII XML, or a PDF ({detail_en}).",
+    "電子インボイスではありません。UBL・CIIのXMLまたはPDFが必要です（{detail_ja}）。",
 )
 XML_SYNTAX = IntakeRule(
     "JURYO-XML-SYNTAX",

@@ -72,8 +72,11 @@ def read(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
         return _read_pdf(data, max_bytes=max_bytes)
     if looks_like_xml(data):
         return _read_xml(data, max_bytes=max_bytes)
-    detail = "the first bytes are neither '<' nor '%PDF-'"
-    return Result(Format.UNKNOWN, findings=(juryo_rules.FORMAT_UNKNOWN.finding(detail=detail),))
+    finding = juryo_rules.FORMAT_UNKNOWN.finding(
+        detail_en="the first bytes are neither '<' nor '%PDF-'",
+        detail_ja="先頭が「<」でも「%PDF-」でもありません",
+    )
+    return Result(Format.UNKNOWN, findings=(finding,))
 
 
 def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
@@ -97,11 +100,12 @@ def _read_xml(data: bytes, *, max_bytes: int, container: Format | None = None) -
     fmt = format_of_root(root)
     syntax = syntax_of(fmt)
     if syntax is None:
-        detail = f"root element {_root_name(root)}"
-        return Result(
-            container or Format.UNKNOWN,
-            findings=(juryo_rules.FORMAT_UNKNOWN.finding(location="/", detail=detail),),
+        finding = juryo_rules.FORMAT_UNKNOWN.finding(
+            location="/",
+            detail_en=f"root element {_root_name(root)}",
+            detail_ja=f"ルート要素 {_root_name(root)}",
         )
+        return Result(container or Format.UNKNOWN, findings=(finding,))
     profile = detect_profile(
         ubl.customization_id(root) if syntax is Syntax.UBL else cii.guideline_id(root)
     )

@@ -23,7 +23,7 @@ from service.auth.principal import Principal
 from service.auth.service import BrowserSession
 from service.deps import ApiCaller
 from service.errors import Forbidden
-from service.i18n import language, translator
+from service.i18n import TEXTS
 from service.pages import CheckedForm, PageSession, templates
 from storage.models import Role
 
@@ -34,13 +34,11 @@ NAMED: dict[str, Allowed] = {}
 class Allowed:
     """The roles that may do one kind of act, and how a page or service says no."""
 
-    def __init__(
-        self, *roles: Role, refusal: str, translated: bool = False, name: str | None = None
-    ) -> None:
+    def __init__(self, *roles: Role, refusal: str, name: str | None = None) -> None:
+        assert refusal in TEXTS, f"refusal {refusal!r} is not in the catalogue"
         self.roles = frozenset(roles)
         self.refusal = refusal
-        """What a page or a service answers anyone else (an i18n key when ``translated``)."""
-        self.translated = translated
+        """The catalogue key of what a page or a service answers anyone else."""
         if name is not None:
             NAMED[name] = self
 
@@ -48,13 +46,10 @@ class Allowed:
         """Whether ``principal``'s role may do this."""
         return principal.role in self.roles
 
-    def check(self, principal: Principal, request: Request | None = None) -> Principal:
-        """``principal``, or the refusal as a 403 (in the reader's language if translated)."""
+    def check(self, principal: Principal) -> Principal:
+        """``principal``, or the refusal as a 403 (in the reader's language on a page)."""
         if not self.admits(principal):
-            text = self.refusal
-            if self.translated and request is not None:
-                text = translator(language(request))(self.refusal)
-            raise Forbidden(text)
+            raise Forbidden.said(self.refusal)
         return principal
 
     async def api(self, caller: ApiCaller) -> Principal:
@@ -65,12 +60,12 @@ class Allowed:
 
     async def page(self, request: Request, browser: PageSession) -> BrowserSession:
         """A page's dependency: the browser, if its user's role may."""
-        self.check(browser.principal, request)
+        self.check(browser.principal)
         return browser
 
     async def form(self, request: Request, browser: CheckedForm) -> BrowserSession:
         """A form's dependency: the browser after the CSRF check, if its user's role may."""
-        self.check(browser.principal, request)
+        self.check(browser.principal)
         return browser
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.i18n import language, translator
+from service.i18n import translator
 from storage.db import is_busy
 from storage.objects import StorageUnavailable
 
@@ -45,10 +45,58 @@ class AppError(Exception):
     status_code = 500
     error = "internal_error"
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        extra: dict[str, Any] | None = None,
+        key: str | None = None,
+        params: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra or {}
+        self.key = key
+        """The catalogue's sentence (``service.i18n``) that pages show in the reader's language."""
+        self.params = params or {}
+        self.sentences: list[tuple[str, dict[str, object]]] = []
+        """Several catalogue sentences (``listing``), when the error has more than one."""
+
+    @classmethod
+    def said(cls, key: str, **params: object) -> Self:
+        """The error whose sentence is the catalogue's ``key``: its English text is the API's
+        ``detail`` (API clients read English), pages show it in the reader's language."""
+        return cls(translator("en")(key).format(**params), key=key, params=params)
+
+    @classmethod
+    def listing(cls, sentences: list[tuple[str, dict[str, object]]]) -> Self:
+        """Several catalogue sentences (key, params) at once, e.g. one per bad line of a file;
+        the API's detail joins their English texts with ``; ``."""
+        english = translator("en")
+        error = cls("; ".join(english(key).format(**params) for key, params in sentences))
+        error.sentences = sentences
+        return error
+
+    def messages(self, lang: str) -> list[str]:
+        """Each of the error's sentences in ``lang`` (one, unless it is a ``listing``)."""
+        t = translator(lang)
+        if self.sentences:
+            return [t(key).format(**params) for key, params in self.sentences]
+        return [self.message(lang)]
+
+    def message(self, lang: str) -> str:
+        """What a person reads in ``lang``: the catalogue's sentence, or the text the error
+        carries in that language (``message_ja`` / ``message_en``), else ``detail``."""
+        if self.sentences:
+            return " ".join(self.messages(lang))
+        if self.key is not None:
+            return translator(lang)(self.key).format(**self.params)
+        return str(self.extra.get(f"message_{lang}", self.detail))
+
+    def localised(self, lang: str) -> bool:
+        """Whether ``message`` has a text written for ``lang`` (not only the English detail)."""
+        keyed = self.key is not None or bool(self.sentences)
+        return lang == "en" or keyed or f"message_{lang}" in self.extra
 
     def headers(self) -> dict[str, str]:
         """Extra response headers (e.g. Retry-After)."""
@@ -191,7 +239,7 @@ def _database_error(request: Request, exc: Exception) -> AppError:
         return ServiceUnavailable("the database is unavailable")
     log.warning("database busy: %s", type(getattr(exc, "orig", None) or exc).__name__)
     if _wants_html(request):
-        return DatabaseBusy(translator(language(request))("error.database_busy"))
+        return DatabaseBusy.said("error.database_busy")
     return DatabaseBusy("the database is busy; try again in a few seconds")
 
 
@@ -249,7 +297,7 @@ def install_error_handlers(app: FastAPI, error_page: ErrorPage | None = None) ->
         assert isinstance(exc, StarletteHTTPException)
         mapped: AppError
         if exc.status_code == 404:
-            mapped = NotFound("no such resource")
+            mapped = NotFound.said("error.not_found")
         elif exc.status_code == 405:
             mapped = AppError("method not allowed")
             mapped.status_code, mapped.error = 405, "method_not_allowed"

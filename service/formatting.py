@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from parsers.compose.units import unit
 from service.clock import TOKYO
 
 
@@ -41,3 +42,12 @@ def percent(value: Decimal | str | None) -> str:
     """``10%`` rather than ``10.00``."""
     rate = decimal(value)
     return "" if rate is None else f"{rate.normalize():f}%"
+
+
+def unit_name(code: str | None, lang: str) -> str:
+    """A quantity's unit as people say it (``H87`` → 個 / piece); a code juryo does not name
+    is shown as sent."""
+    known = unit(code or "")
+    if known is None:
+        return code or ""
+    return known.ja if lang == "ja" else known.en

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from service.i18n import translator
+
 _SEPARATORS = re.compile(r"[,\s¥円_]")
 
 
@@ -18,7 +20,17 @@ def code(value: str) -> str:
 
 
 class FormValueError(ValueError):
-    """A typed value that is not what the field needs; the message quotes it."""
+    """A typed value that is not what the field needs; the message quotes it, in English as
+    ``str()`` (the CLI's) and in either language as ``message(lang)`` (the pages')."""
+
+    def __init__(self, key: str, value: str | None) -> None:
+        self.key = key
+        self.value = value or ""
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        """The catalogue's sentence, quoting what was typed."""
+        return translator(lang)(self.key).format(value=self.value)
 
 
 def amount_text(value: str | None) -> str | None:
@@ -37,9 +49,9 @@ def amount(value: str | None) -> Decimal | None:
     try:
         parsed = Decimal(text)
     except InvalidOperation:
-        raise FormValueError(f"{value!r} is not an amount") from None
+        raise FormValueError("form.not_amount", value) from None
     if not parsed.is_finite():
-        raise FormValueError(f"{value!r} is not an amount")
+        raise FormValueError("form.not_amount", value)
     return parsed
 
 
@@ -51,4 +63,4 @@ def date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(unicodedata.normalize("NFKC", text))
     except ValueError:
-        raise FormValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise FormValueError("form.not_date", value) from None

@@ -116,7 +116,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "list.number": ("請求書番号", "Invoice number"),
     "list.search": ("検索", "Search"),
     "list.none": ("該当する請求書はありません。", "No invoices match."),
-    "list.count": ("件", "invoices"),
     "list.prev": ("前へ", "Previous"),
     "list.next": ("次へ", "Next"),
     "list.issue_date": ("発行日", "Issue date"),
@@ -261,7 +260,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.approvals": ("承認", "Approvals"),
     "inbox.needs_entry": ("要入力", "needs data entry"),
     "inbox.open": ("確認する", "Review"),
-    "inbox.count": ("件", "invoices"),
     "decide.back": ("受付箱へ戻る", "Back to the inbox"),
     "decide.days_left": ("残り日数", "Days left"),
     "decide.works": ("工事契約（40日）", "Construction works (40 days)"),
@@ -517,6 +515,18 @@ def named(key: str, raw: str, lang: str) -> str:
     return translator(lang)(key) if key in TEXTS else raw
 
 
+def invoice_count(count: int, lang: str) -> str:
+    """``1 invoice`` / ``5 invoices`` / ``5件``: a count of invoices as a sentence says it."""
+    return translator(lang)("count.invoice" if count == 1 else "count.invoices").format(count=count)
+
+
+def payment_means(code: str | None, text: str | None, lang: str) -> str:
+    """A payment means (UNCL 4461 code, BT-81) named in the reader's language; the
+    document's own wording (BT-82) only for a code the catalogue does not name."""
+    key = f"means.{code}"
+    return translator(lang)(key) if key in TEXTS else (text or code or "")
+
+
 def action_label(action: str, lang: str) -> str:
     """A raw audit action (``batch.create``) as the catalogue names it, else as stored."""
     return named(ACTION_PREFIX + action, action, lang)
@@ -555,7 +565,7 @@ TEXTS.update(
             "次の承認済み請求書は振込できないため、バッチに含めていません",
             "These approved invoices cannot be paid by transfer and were left out",
         ),
-        "acct.more": ("ほか", "and more"),
+        "acct.more": ("ほか", "Not shown:"),
         "batch.open": ("支払手続中", "Open"),
         "batch.paid": ("支払済み", "Paid"),
         "batch.cancelled": ("取消済み", "Cancelled"),
@@ -1117,13 +1127,17 @@ TEXTS.update(
         "notify.kind.webhook.disabled": ("Webhook の停止", "Webhook disabled"),
         "notify.kind.digest.daily": ("日次のお知らせ", "Daily digest"),
         "notify.kind.mail.receipt": ("メール受付の結果", "E-mail receipt"),
+        "refusal.quarantine": (
+            "この原本は隔離されています（マルウェア検査で検出）。ダウンロードできるのは管理者だけです。",
+            "This original is in quarantine (the malware scan found something): only "
+            "administrators may download it.",
+        ),
         "notify.mail.receipt.subject": (
             "請求書メールの受付結果（{subject}）",
             "Your invoice e-mail was received ({subject})",
         ),
         "notify.mail.receipt.body": ("{receipt}", "{receipt}"),
         "action.mail.receive": ("請求書メールの受信", "Invoice e-mail received"),
-        "audit.entity.mail": ("メール", "E-mail"),
         "action.webhook.add": ("Webhook の登録", "Webhook registered"),
         "action.webhook.delete": ("Webhook の削除", "Webhook deleted"),
         "action.webhook.enable": ("Webhook の再開", "Webhook enabled"),
@@ -1333,7 +1347,6 @@ TEXTS.update(
             "この請求書の原本はPDFではありません。",
             "This invoice's original is not a PDF.",
         ),
-        "findings.message": ("内容", "Message"),
         "upload.remove_short": ("外す", "Remove"),
         "upload.remove": ("{name} を一覧から外す", "Remove {name} from the list"),
         "upload.duplicate": (
@@ -1536,5 +1549,166 @@ TEXTS.update(
         "audit.entity.mail": ("メール", "Mail"),
         "action.mail.assign": ("受信メールの割当", "Mail assigned"),
         "action.mail.sender.add": ("送信元アドレスの登録", "Sender address registered"),
+    }
+)
+
+# accessibility and language completeness (issue #15)
+TEXTS.update(
+    {
+        "a11y.skip": ("本文へ移動", "Skip to main content"),
+        "a11y.actions": ("操作", "Actions"),
+        "a11y.message": ("内容", "Message"),
+        "error.not_found": ("該当するページまたはデータはありません。", "no such resource"),
+        "error.status.400": ("入力内容を受け付けられませんでした。", "The request was refused."),
+        "error.status.401": ("ログインが必要です。", "Please sign in."),
+        "error.status.403": ("この操作を行う権限がありません。", "You may not do this."),
+        "error.status.404": ("該当するページまたはデータはありません。", "Not found."),
+        "error.status.409": (
+            "ほかの操作と重なったため実行できませんでした。画面を読み込み直してください。",
+            "This conflicts with another change: reload the page.",
+        ),
+        "error.status.413": ("送信された内容が大きすぎます。", "What was sent is too large."),
+        "error.status.422": ("入力内容を確認してください。", "Please check what you entered."),
+        "refusal.submit": (
+            "請求書を提出できるのは事業者のアカウントだけです。",
+            "only supplier accounts submit invoices",
+        ),
+        "refusal.enter_data": (
+            "請求内容を入力できるのは、その事業者と担当部署の職員だけです。",
+            "only the supplier or a clerk of the department enters data",
+        ),
+        "refusal.confirm_data": (
+            "入力内容を確認できるのは担当職員だけです。",
+            "only clerks confirm entered data",
+        ),
+        "refusal.internal_comments": (
+            "内部コメントは市の職員だけが見られます。",
+            "internal comments are for city staff only",
+        ),
+        "refusal.pay": ("この操作は会計課だけが行えます。", "only accounting may do this"),
+        "refusal.read_batches": (
+            "支払バッチを見られるのは会計課と監査だけです。",
+            "only accounting and auditors read payment batches",
+        ),
+        "refusal.read_creditors": (
+            "振込先口座を見られるのは管理者と会計課だけです。",
+            "only administrators and accounting see bank accounts",
+        ),
+        "refusal.keep_creditors": (
+            "振込先口座を変更できるのは管理者だけです。",
+            "only administrators maintain bank accounts",
+        ),
+        "refusal.inbox": ("受付箱があるのは担当職員だけです。", "only clerks have an inbox"),
+        "refusal.decide": (
+            "この請求書を判断できるのは担当部署の職員だけです。",
+            "only clerks of the invoice's department decide on it",
+        ),
+        "refusal.set_works": (
+            "これを変更できるのは担当部署の職員と管理者だけです。",
+            "only the department's clerks or an administrator change this",
+        ),
+        "refusal.inboxes": (
+            "すべての受付箱を見て振り替えられるのは管理者だけです。",
+            "only administrators see every inbox and reassign from it",
+        ),
+        "refusal.overdue": (
+            "期限超過の一覧を見られるのは会計課・監査・管理者だけです。",
+            "only accounting, auditors and administrators see overdue invoices",
+        ),
+        "refusal.approve_signups": (
+            "このページは管理者だけが利用できます。",
+            "only the role 'admin' may use this page",
+        ),
+        "refusal.company_account": (
+            "このページは事業者のアカウントだけが利用できます。",
+            "only the role 'supplier' may use this page",
+        ),
+        "refusal.manage_company": (
+            "APIトークンと同僚の管理は事業者のアカウントだけが行えます。",
+            "only supplier accounts manage supplier tokens and colleagues",
+        ),
+        "form.not_amount": (
+            "「{value}」は金額ではありません（例: 500000）。",
+            "'{value}' is not an amount (for example 500000).",
+        ),
+        "form.not_date": (
+            "「{value}」は日付ではありません（例: 2026-11-29）。",
+            "'{value}' is not a date (YYYY-MM-DD).",
+        ),
+        "acct.payment_date_required": ("支払日を入力してください。", "payment date: required"),
+        "entry.not_own_number": (
+            "登録番号は貴社のもの（{number}）を入力してください。",
+            "the registration number must be your own",
+        ),
+        "po.columns": (
+            "{line}行目: 列は「po_number,department_code」の2つにしてください。",
+            "line {line}: expected po_number,department_code",
+        ),
+        "po.bad_number": (
+            "{line}行目: 発注番号が正しくありません。",
+            "line {line}: bad order number",
+        ),
+        "po.no_department": (
+            "{line}行目: 部署コード「{code}」の部署はありません。",
+            "line {line}: no department {code}",
+        ),
+        "po.not_utf8": ("CSVはUTF-8で保存してください。", "the CSV must be UTF-8"),
+        "po.not_csv": ("CSVとして読み取れません（{detail}）。", "not readable as CSV: {detail}"),
+        "account.not_approved_yet": (
+            "アカウントは承認待ちです。",
+            "your account is not approved yet",
+        ),
+        "intake.not_approved_yet": (
+            "アカウントは承認待ちです。承認までは検証（POST /api/v1/validate）のみ利用できます。",
+            "your account is not approved yet: until then use POST /api/v1/validate to check",
+        ),
+        "reg.malformed": (
+            "「{value}」は登録番号ではありません（Tと13桁の数字）。",
+            "'{value}' is not T followed by 13 digits",
+        ),
+        "reg.check_digit": (
+            "登録番号 {number} の検査数字が一致しません。事業者に確認してください"
+            "（確認のうえ登録する場合は明示的に指定）。",
+            "{number} has a wrong check digit; check it with the supplier (or override explicitly)",
+        ),
+        "reg.check_digit_own": (
+            "登録番号 {number} の検査数字が一致しません。番号をご確認ください。",
+            "{number} has a wrong check digit: please check the number",
+        ),
+        "count.invoice": ("{count}件", "{count} invoice"),
+        "count.invoices": ("{count}件", "{count} invoices"),
+        "means.1": ("未定義", "Instrument not defined"),
+        "means.10": ("現金", "In cash"),
+        "means.20": ("小切手", "Cheque"),
+        "means.30": ("口座振込", "Credit transfer"),
+        "means.31": ("口座振込（借記）", "Debit transfer"),
+        "means.42": ("銀行口座への振込", "Payment to bank account"),
+        "means.48": ("カード払い", "Bank card"),
+        "means.49": ("口座振替", "Direct debit"),
+        "means.58": ("SEPA振込", "SEPA credit transfer"),
+        "means.59": ("SEPA口座振替", "SEPA direct debit"),
+        "means.68": ("オンライン決済", "Online payment service"),
+        "means.97": ("相殺", "Clearing between partners"),
+        "means.ZZZ": ("その他（当事者間で合意）", "Mutually defined"),
+        "form.expired": (
+            "フォームの有効期限が切れました。ページを再読み込みしてからやり直してください。",
+            "the form has expired; reload the page and try again",
+        ),
+        "org.department_exists": (
+            "部署コード {code} は登録済みです。",
+            "department {code} exists already",
+        ),
+        "org.supplier_exists": (
+            "登録番号 {number} の事業者は登録済みです。",
+            "supplier {number} exists already",
+        ),
+        "accounts.clerk_needs_department": (
+            "担当職員には所属部署を1つ以上指定してください。",
+            "a clerk needs at least one --department",
+        ),
+        "error.status.other": (
+            "処理できませんでした。しばらくしてからもう一度お試しください。",
+            "This could not be done. Please try again later.",
+        ),
     }
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -15,13 +16,27 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from service import formatting
 from service.auth import service as auth
 from service.auth.service import BrowserSession
 from service.deps import SESSION_COOKIE, RuntimeDep
 from service.errors import AppError, BadRequest, Forbidden, install_error_handlers
-from service.i18n import LANG_COOKIE, language, translator
+from service.i18n import (
+    LANG_COOKIE,
+    TEXTS,
+    invoice_count,
+    language,
+    payment_means,
+    translator,
+)
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+"""Kana or Kanji: a detail already written in Japanese."""
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+templates.env.globals.update(
+    unit_name=formatting.unit_name, invoice_count=invoice_count, payment_means=payment_means
+)
 LOGIN_CSRF_COOKIE = "juryo_login_csrf"
 BROWSER_STATE = "juryo_browser"
 """Where ``service.form_bodies`` leaves the session it found before reading a form's body."""
@@ -79,6 +94,17 @@ def _signed_in(request: Request) -> BrowserSession | None:
     return resumed
 
 
+def error_text(exc: AppError, lang: str) -> str:
+    """The error's sentence in ``lang``. A detail with no text for the reader's language (an
+    English one meant for API clients, on a Japanese page) gives way to what its status means,
+    so a Japanese page never shows an English sentence; a detail a page wrote in the reader's
+    language (``t(...)``) is shown as it is."""
+    if exc.localised(lang) or JAPANESE.search(exc.detail):
+        return exc.message(lang)
+    key = f"error.status.{exc.status_code}"
+    return translator(lang)(key if key in TEXTS else "error.status.other")
+
+
 def error_page(request: Request, exc: AppError) -> Response:
     """The HTML rendering of an ``AppError`` with the signed-in user's navigation; a missing
     login becomes a redirect."""
@@ -88,7 +114,7 @@ def error_page(request: Request, exc: AppError) -> Response:
     return render(
         request,
         "error.html",
-        {"status": exc.status_code, "detail": exc.detail},
+        {"status": exc.status_code, "detail": error_text(exc, language(request))},
         browser=_signed_in(request) if exc.status_code < 500 else None,
         status_code=exc.status_code,
     )
@@ -123,7 +149,7 @@ PageSession = Annotated[BrowserSession, Depends(page_session)]
 def checked_form(browser: PageSession, csrf_token: Annotated[str, Form()] = "") -> BrowserSession:
     """For POSTed forms: the session, after checking the form's CSRF token."""
     if not secrets.compare_digest(csrf_token, browser.csrf_token):
-        raise Forbidden("the form has expired; reload the page and try again")
+        raise Forbidden.said("form.expired")
     return browser
 
 

@@ -146,10 +146,10 @@ def _check_digits(paths: _Paths, root: etree._Element) -> Iterable[Finding]:
             yield _finding(
                 "JP-JURYO-01",
                 Severity.WARNING,
-                f"The seller's registration number {number} fails its check digit; "
-                "verify it against the NTA registry (適格請求書発行事業者公表サイト).",
-                f"売手の登録番号 {number} のチェックデジットが一致しません。"
-                "国税庁の適格請求書発行事業者公表サイトで確認してください。",
+                f"The seller's registration number {number} fails its check digit: check "
+                "the number (the National Tax Agency's publication site lists every one).",
+                f"売手の登録番号 {number} の検査数字が一致しません。番号をご確認ください"
+                "（国税庁の適格請求書発行事業者公表サイトで確認できます）。",
                 node,
                 "BT-31",
             )

@@ -12,17 +12,15 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-PAYS = Allowed(Role.ACCOUNTING, refusal="only accounting may do this", name="pay")
-READS_BATCHES = Allowed(
-    Role.ACCOUNTING, Role.AUDITOR, refusal="only accounting and auditors read payment batches"
-)
+PAYS = Allowed(Role.ACCOUNTING, refusal="refusal.pay", name="pay")
+READS_BATCHES = Allowed(Role.ACCOUNTING, Role.AUDITOR, refusal="refusal.read_batches")
 READS_CREDITORS = Allowed(
     Role.ADMIN,
     Role.ACCOUNTING,
-    refusal="only administrators and accounting see bank accounts",
+    refusal="refusal.read_creditors",
     name="read_creditors",
 )
-KEEPS_CREDITORS = Allowed(Role.ADMIN, refusal="only administrators maintain bank accounts")
+KEEPS_CREDITORS = Allowed(Role.ADMIN, refusal="refusal.keep_creditors")
 
 Accountant = Annotated[Principal, Depends(PAYS.api)]
 AccountantPage = Annotated[BrowserSession, Depends(PAYS.page)]

@@ -26,7 +26,7 @@ from service.auth.service import BrowserSession
 from service.deps import MAX_ROW_ID, DbSession, ReadSession, RowId
 from service.errors import BadRequest, NotFound, Unprocessable
 from service.i18n import language, translator
-from service.pages import form_action, render
+from service.pages import error_text, form_action, render
 from storage.models import BankAccount
 from storage.repositories import batches as repo
 from storage.repositories import inbox as inbox_repo
@@ -38,11 +38,11 @@ ChosenId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 HELPERS: dict[str, Any] = {"money": formatting.money, "tokyo": formatting.tokyo}
 
 
-def _date(value: str, label: str) -> dt.date | None:
+def _date(value: str) -> dt.date | None:
     try:
         return forms.date(value)
     except forms.FormValueError as exc:
-        raise Unprocessable(f"{label}: {exc}") from None
+        raise Unprocessable.said(exc.key, value=exc.value) from None
 
 
 def _queue_page(
@@ -94,15 +94,15 @@ def create(
     on a refusal show the queue again with the reason."""
 
     def create_batch() -> int:
-        pay = _date(payment_date, "payment date")
+        pay = _date(payment_date)
         if pay is None:
-            raise Unprocessable("payment date: required")
+            raise Unprocessable.said("acct.payment_date_required")
         created = service.create_batch(
             session,
             actor=browser.principal.actor,
             payment_date=pay,
             department=department or None,
-            due_before=_date(due_before, "due date"),
+            due_before=_date(due_before),
             invoice_ids=_chosen(request, mode, invoice_ids),
         )
         session.flush()
@@ -113,7 +113,11 @@ def create(
         create_batch,
         done=lambda batch_id: RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303),
         refused=lambda exc: _queue_page(
-            request, browser, session, error=exc.detail, status_code=exc.status_code
+            request,
+            browser,
+            session,
+            error=error_text(exc, language(request)),
+            status_code=exc.status_code,
         ),
     )
 
@@ -174,7 +178,7 @@ def paid(
     """Mark the batch paid on the given day."""
 
     def mark_paid() -> None:
-        day = _date(paid_on, "paid on") or clock.today()
+        day = _date(paid_on) or clock.today()
         service.mark_paid(session, actor=browser.principal.actor, batch_id=batch_id, paid_on=day)
 
     return _on_batch(request, browser, session, batch_id, mark_paid)
@@ -212,7 +216,12 @@ def _on_batch(
         change,
         done=lambda _: RedirectResponse(f"/accounting/batches/{batch_id}", status_code=303),
         refused=lambda exc: _batch_page(
-            request, browser, session, batch_id, error=exc.detail, status_code=exc.status_code
+            request,
+            browser,
+            session,
+            batch_id,
+            error=error_text(exc, language(request)),
+            status_code=exc.status_code,
         ),
     )
 

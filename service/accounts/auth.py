@@ -12,15 +12,9 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-APPROVES = Allowed(
-    Role.ADMIN, refusal="only the role 'admin' may use this page", name="approve_signups"
-)
-SUPPLIER_ACCOUNT = Allowed(
-    Role.SUPPLIER, refusal="only the role 'supplier' may use this page", name="company_account"
-)
-MANAGES_COMPANY = Allowed(
-    Role.SUPPLIER, refusal="only supplier accounts manage supplier tokens and colleagues"
-)
+APPROVES = Allowed(Role.ADMIN, refusal="refusal.approve_signups", name="approve_signups")
+SUPPLIER_ACCOUNT = Allowed(Role.SUPPLIER, refusal="refusal.company_account", name="company_account")
+MANAGES_COMPANY = Allowed(Role.SUPPLIER, refusal="refusal.manage_company")
 """The services' own guard: a supplier's user manages the company's tokens and colleagues."""
 
 AdminCaller = Annotated[Principal, Depends(APPROVES.api)]

@@ -23,7 +23,7 @@ from service.deps import DbSession, ReadSession, RowId
 from service.errors import AppError, Forbidden
 from service.formatting import tokyo
 from service.i18n import language, translator
-from service.pages import form_action, render
+from service.pages import error_text, form_action, render
 from service.registry.service import registered_name
 from storage.models import User
 from storage.repositories import organisation
@@ -59,8 +59,7 @@ def _shown(request: Request, exc: AppError) -> str:
     """A service's refusal as the page shows it (a taken login in the reader's language)."""
     if isinstance(exc, LoginTaken):
         return translator(language(request))("account.login_taken")
-    lang = language(request)
-    return str(exc.extra.get(f"message_{lang}", exc.detail))
+    return error_text(exc, language(request))
 
 
 # --- sign-up ----------------------------------------------------------------------------------
@@ -95,7 +94,7 @@ def _check_anonymous_form(csrf_token: str, request: Request) -> None:
     """The double-submit check of ``_anonymous_form``."""
     expected = request.cookies.get(SIGNUP_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf_token, expected):
-        raise Forbidden("the form has expired; reload the page and try again")
+        raise Forbidden.said("form.expired")
 
 
 @router.get("/signup", response_class=HTMLResponse)
@@ -351,7 +350,7 @@ def create_token(
             request, session, browser, 201, new_token=token, new_token_name=name
         ),
         refused=lambda exc: _account_page(
-            request, session, browser, exc.status_code, error=exc.detail
+            request, session, browser, exc.status_code, error=error_text(exc, language(request))
         ),
     )
 
@@ -366,7 +365,7 @@ def revoke_token(
         lambda: tokens.revoke_token(session, caller=browser.principal, token_id=token_id),
         done=lambda _: RedirectResponse("/account", status_code=303),
         refused=lambda exc: _account_page(
-            request, session, browser, exc.status_code, error=exc.detail
+            request, session, browser, exc.status_code, error=error_text(exc, language(request))
         ),
     )
 

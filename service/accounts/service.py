@@ -58,7 +58,7 @@ def add_user(
     login = forms.code(login)
     check_new_login(session, login)
     if role is Role.CLERK and not department_codes:
-        raise BadRequest("a clerk needs at least one --department")
+        raise BadRequest.said("accounts.clerk_needs_department")
     if role is not Role.CLERK and department_codes:
         raise BadRequest("only clerks are bound to departments")
     if (role is Role.SUPPLIER) != (supplier_registration is not None):

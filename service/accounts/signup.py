@@ -55,7 +55,7 @@ def sign_up(
 ) -> User:
     """A new, not yet approved supplier with its first user (who may dry-run meanwhile); the
     user's notifications go to the contact address, in the language of the sign-up."""
-    number = checked_registration_number(registration_number, force=False)
+    number = checked_registration_number(registration_number, force=False, own=True)
     existing = organisation.supplier_by_registration(session, number)
     if existing is not None:
         raise _refusal(Conflict, "signup.number_taken", existing, existing_supplier=existing.name)

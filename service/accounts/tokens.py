@@ -16,10 +16,10 @@ from storage.repositories import users
 
 def _approved_supplier(session: Session, caller: Principal) -> Supplier:
     if not auth.MANAGES_COMPANY.admits(caller) or caller.supplier_id is None:
-        raise Forbidden(auth.MANAGES_COMPANY.refusal)
+        raise Forbidden.said(auth.MANAGES_COMPANY.refusal)
     supplier = session.get_one(Supplier, caller.supplier_id)
     if not supplier.approved:
-        raise Forbidden("your account is not approved yet")
+        raise Forbidden.said("account.not_approved_yet")
     return supplier
 
 

@@ -32,7 +32,7 @@ from service.errors import AppError, BadRequest
 from service.i18n import action_label, language, named, translator
 from service.organisation import service as organisation_service
 from service.organisation.service import MAX_CSV_BYTES
-from service.pages import form_action, render
+from service.pages import error_text, form_action, render
 from storage.models import AuditEvent, Role
 from storage.repositories import audit_events, organisation
 from storage.repositories.users import UserFilter, UserStatus, user_status
@@ -48,7 +48,7 @@ def _amount(value: str) -> Decimal | None:
     try:
         return forms.amount(value)
     except forms.FormValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest.said(exc.key, value=exc.value) from None
 
 
 # --- departments ------------------------------------------------------------------------------
@@ -96,7 +96,12 @@ def _on_departments(
         lambda: change(browser.principal),
         done=lambda saved: RedirectResponse(f"/admin/departments?saved={saved}", status_code=303),
         refused=lambda exc: _departments_page(
-            request, session, browser, error=exc.detail, status_code=exc.status_code, values=values
+            request,
+            session,
+            browser,
+            error=error_text(exc, language(request)),
+            status_code=exc.status_code,
+            values=values,
         ),
     )
 
@@ -252,7 +257,11 @@ def import_purchase_orders(
         load,
         done=lambda count: _routing_page(request, session, browser, imported=count),
         refused=lambda exc: _routing_page(
-            request, session, browser, errors=exc.detail.split("; "), status_code=exc.status_code
+            request,
+            session,
+            browser,
+            errors=exc.messages(language(request)),
+            status_code=exc.status_code,
         ),
     )
 
@@ -370,7 +379,12 @@ def create_user(
             request, session, browser, created=created, status_code=201
         ),
         refused=lambda exc: _users_page(
-            request, session, browser, error=exc.detail, values=values, status_code=exc.status_code
+            request,
+            session,
+            browser,
+            error=error_text(exc, language(request)),
+            values=values,
+            status_code=exc.status_code,
         ),
     )
 

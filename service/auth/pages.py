@@ -78,7 +78,7 @@ def login(
     """Check the password; on success set the session cookie and go on."""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf_token, expected):
-        raise Forbidden("the form has expired; reload the page and try again")
+        raise Forbidden.said("form.expired")
     settings = runtime.settings
     t = translator(language(request))
     try:

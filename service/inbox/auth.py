@@ -17,34 +17,29 @@ from service.errors import NotFound
 from storage.models import Department, Role
 from storage.repositories import organisation
 
-CLERK = Allowed(Role.CLERK, refusal="only clerks have an inbox", name="inbox")
+CLERK = Allowed(Role.CLERK, refusal="refusal.inbox", name="inbox")
 """The inbox, decisions on an invoice of one's departments, and delegations."""
-DECIDES = Allowed(Role.CLERK, refusal="only clerks of the invoice's department decide on it")
+DECIDES = Allowed(Role.CLERK, refusal="refusal.decide")
 """The decision services' own guard (what the API and pages already admitted)."""
-SETS_WORKS = Allowed(
-    Role.CLERK, Role.ADMIN, refusal="only the department's clerks or an administrator change this"
-)
+SETS_WORKS = Allowed(Role.CLERK, Role.ADMIN, refusal="refusal.set_works")
 """Overriding the 40-day works setting of one invoice."""
-REASSIGNS = Allowed(
-    Role.ADMIN, refusal="only administrators see every inbox and reassign from it", name="inboxes"
-)
+REASSIGNS = Allowed(Role.ADMIN, refusal="refusal.inboxes", name="inboxes")
 """Seeing the pending invoices of any department, and moving one to another department."""
 READS_LEDGER = Allowed(
     Role.ACCOUNTING,
     Role.AUDITOR,
     Role.ADMIN,
-    refusal="only accounting, auditors and administrators see overdue invoices",
+    refusal="refusal.overdue",
 )
 
 DELEGATES = Allowed(
     Role.CLERK,
     Role.ADMIN,
     refusal="delegations.forbidden",
-    translated=True,
     name="delegations",
 )
 """Seeing, setting and ending delegations: a clerk their own, an administrator anyone's."""
-MANAGES_DELEGATIONS = Allowed(Role.ADMIN, refusal="delegations.forbidden", translated=True)
+MANAGES_DELEGATIONS = Allowed(Role.ADMIN, refusal="delegations.forbidden")
 """Setting and ending a delegation on a clerk's behalf, and seeing every one."""
 
 ClerkCaller = Annotated[Principal, Depends(CLERK.api)]

@@ -35,7 +35,7 @@ from service.inbox.auth import (
 )
 from service.inbox.schemas import InboxItem
 from service.invoices.pages import HELPERS, invoice_view
-from service.pages import form_action, render, templates
+from service.pages import error_text, form_action, render, templates
 from service.routing.service import TRIAGE_CODE
 from storage.models import Approval, Department, InvoiceRecord, InvoiceStatus
 from storage.repositories import inbox as repo
@@ -180,7 +180,7 @@ def _decision_page(
                 d for d in organisation.list_departments(session) if d.id != invoice.department_id
             ],
             "done": _flash(request),
-            "error": None if error is None or stale else error.detail,
+            "error": None if error is None or stale else error_text(error, lang),
             "stale": stale,
             "values": values or {},
         },
@@ -448,7 +448,7 @@ def _department_inbox_page(
             "prev_link": f"{base}{page - 1}" if page > 1 else None,
             "next_link": f"{base}{page + 1}" if page * PAGE_SIZE < total else None,
             "done": _flash(request),
-            "error": error.detail if error else None,
+            "error": error_text(error, language(request)) if error else None,
         },
         browser=browser,
         status_code=error.status_code if error else 200,

@@ -212,9 +212,7 @@ def record(session: Session, *, judged: Judged, reject_duplicate_numbers: bool) 
     """Record, route and audit a judged document in the sender's transaction."""
     caller = judged.submission.sender
     if caller.supplier_id is None or not caller.supplier_approved:
-        raise Forbidden(
-            "your account is not approved yet: until then use POST /api/v1/validate to check"
-        )
+        raise Forbidden.said("intake.not_approved_yet")
     with session.no_autoflush:  # read everything first, then write in one flush
         row, findings = _prepare(
             session, judged=judged, reject_duplicate_numbers=reject_duplicate_numbers
@@ -301,7 +299,14 @@ def _duplicate_number(row: InvoiceRecord, holder: InvoiceRecord, reject: bool) -
         number=row.invoice_number, issue_date=row.issue_date
     )
     if reject:
-        raise Conflict(finding.message_en, extra={"existing_id": holder.id})
+        raise Conflict(
+            finding.message_en,
+            extra={
+                "existing_id": holder.id,
+                "message_ja": finding.message_ja,
+                "message_en": finding.message_en,
+            },
+        )
     return finding
 
 

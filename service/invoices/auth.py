@@ -15,28 +15,27 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-SUBMITS = Allowed(Role.SUPPLIER, refusal="only supplier accounts submit invoices", name="submit")
+SUBMITS = Allowed(Role.SUPPLIER, refusal="refusal.submit", name="submit")
 """Uploading, validating and correcting are the supplier's own acts."""
 ENTERS_DATA = Allowed(
     Role.SUPPLIER,
     Role.CLERK,
-    refusal="only the supplier or a clerk of the department enters data",
+    refusal="refusal.enter_data",
 )
 """Typing in the figures of an invoice without complete data (within the caller's Scope)."""
-CONFIRMS_DATA = Allowed(Role.CLERK, refusal="only clerks confirm entered data")
+CONFIRMS_DATA = Allowed(Role.CLERK, refusal="refusal.confirm_data")
 """A clerk's data entry confirms the figures, so that the invoice may be approved."""
 READS_INTERNAL = Allowed(
     Role.CLERK,
     Role.ACCOUNTING,
     Role.AUDITOR,
     Role.ADMIN,
-    refusal="internal comments are for city staff only",
+    refusal="refusal.internal_comments",
 )
 """Comments on approvals, forwards and the like are for city staff, never the supplier."""
 OPENS_QUARANTINE = Allowed(
     Role.ADMIN,
-    refusal="this original is in quarantine (the malware scan found something): "
-    "only administrators may download it",
+    refusal="refusal.quarantine",
 )
 """An infected original is never served to a browser, except to an administrator."""
 

@@ -167,7 +167,11 @@ def enter_data(
         and entry.registration_number
         and entry.registration_number != invoice.supplier.registration_number
     ):
-        raise BadRequest("the registration number must be your own")
+        if not registration.is_valid(entry.registration_number):  # a typo, most likely
+            raise BadRequest.said("reg.check_digit_own", number=entry.registration_number)
+        raise BadRequest.said(
+            "entry.not_own_number", number=invoice.supplier.registration_number or ""
+        )
     _refuse_a_number_held_elsewhere(session, invoice, entry)
     before, revision = invoice.data_entry, invoice.amount_revision
     if invoice.version != version or not inbox_repo.change_if_current(

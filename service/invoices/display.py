@@ -13,6 +13,7 @@ from typing import Any
 from parsers import registration
 from parsers.model import Contact, Guesses, Party, PostalAddress, TaxGuess
 from service import forms
+from service.errors import BadRequest
 from service.invoices.content import GuessedContent, content_of
 from service.invoices.data_entry import DataEntry, RecordedEntry, TaxEntry, recorded_entry
 from storage.models import InvoiceRecord
@@ -125,7 +126,13 @@ def entry_form(invoice: InvoiceRecord) -> EntryForm:
 
 
 def to_entry(form: EntryForm) -> DataEntry:
-    """The form as the service's ``DataEntry``; raises pydantic's ValidationError when wrong."""
+    """The form as the service's ``DataEntry``; an amount that is none is refused in the
+    reader's words (``BadRequest``), any other mistake by pydantic's ValidationError."""
+    for typed in (form.total, form.taxable_10, form.tax_10, form.taxable_8, form.tax_8):
+        try:
+            forms.amount(typed)
+        except forms.FormValueError as exc:
+            raise BadRequest.said(exc.key, value=exc.value) from None
     taxes = []
     for rate, taxable, tax in (
         (RATES[0], form.taxable_10, form.tax_10),

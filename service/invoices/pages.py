@@ -37,7 +37,7 @@ from service.invoices.auth import (
 from service.invoices.content import GuessedContent, ParsedContent, content_of
 from service.invoices.data_entry import confirm_data, enter_data, takes_data_entry
 from service.invoices.schemas import FindingOut, days_left
-from service.pages import CheckedForm, PageSession, form_action, render
+from service.pages import CheckedForm, PageSession, error_text, form_action, render
 from service.registry.service import registered_name
 from service.runtime import Runtime
 from storage.models import InvoiceRecord, InvoiceStatus
@@ -101,7 +101,7 @@ def _received(filename: str, received: intake.Received, invoice: InvoiceRecord) 
 
 
 def _receive_one(
-    runtime: Runtime, caller: Principal, document: Document, t: Any, *, validate_only: bool
+    runtime: Runtime, caller: Principal, document: Document, lang: str, *, validate_only: bool
 ) -> FileResult:
     """Intake as the API does it, in a transaction of its own so one failure spares the rest."""
     name = document.name or "-"
@@ -118,12 +118,14 @@ def _receive_one(
             received = intake.submit(runtime, session, Submission(document, caller, Channel.PAGE))
             return _received(name, received, receipts.answered(runtime, caller, received))
     except AppError as exc:
-        return FileResult(filename=name, error=_problem(exc, t))
+        return FileResult(filename=name, error=_problem(exc, lang))
 
 
-def _problem(exc: AppError, t: Any) -> str:
-    """What the person reads: why a file is unreadable in their language, else the detail."""
-    return str(t(exc.text_key)) if isinstance(exc, Unreadable) else exc.detail
+def _problem(exc: AppError, lang: str) -> str:
+    """What the person reads, in their language: why a file is unreadable, or the refusal."""
+    if isinstance(exc, Unreadable):
+        return str(translator(lang)(exc.text_key))
+    return error_text(exc, lang)
 
 
 def _document(part: UploadFile, max_bytes: int) -> Document:
@@ -160,7 +162,11 @@ def upload(
         max_bytes = runtime.settings.max_upload_bytes
         results = [
             _receive_one(
-                runtime, caller, _document(part, max_bytes), t, validate_only=validate_only
+                runtime,
+                caller,
+                _document(part, max_bytes),
+                language(request),
+                validate_only=validate_only,
             )
             for part in chosen
         ]
@@ -230,8 +236,8 @@ def may_confirm_data(invoice: InvoiceRecord, reader: Principal) -> bool:
 
 
 def _refusal_text(exc: AppError, lang: str) -> str:
-    """A refusal in the reader's language when it carries both, else its detail."""
-    return str(exc.extra.get(f"message_{lang}", exc.detail))
+    """A refusal in the reader's language."""
+    return error_text(exc, lang)
 
 
 @router.get("/invoices/{invoice_id}/data-entry", response_class=HTMLResponse)
@@ -569,7 +575,8 @@ def correct(
             new_id = intake.submit(runtime, session, submission).invoice.id
     except AppError as exc:
         # An unreadable file is the form's mistake: 400, in the person's language.
-        shown = BadRequest(_problem(exc, t)) if isinstance(exc, Unreadable) else exc
+        lang = language(request)
+        shown = BadRequest(_problem(exc, lang)) if isinstance(exc, Unreadable) else exc
         with runtime.read_sessions() as session:
             invoice = _visible(request, session, browser, invoice_id)
             return render(
@@ -577,7 +584,7 @@ def correct(
                 "invoices/detail.html",
                 {
                     **invoice_view(request, session, invoice, browser.principal),
-                    "correction_error": shown.detail,
+                    "correction_error": error_text(shown, lang),
                 },
                 browser=browser,
                 status_code=shown.status_code,

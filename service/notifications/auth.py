@@ -12,9 +12,7 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-MANAGES_WEBHOOKS = Allowed(
-    Role.SUPPLIER, Role.ADMIN, refusal="notify.forbidden", translated=True, name="webhooks"
-)
+MANAGES_WEBHOOKS = Allowed(Role.SUPPLIER, Role.ADMIN, refusal="notify.forbidden", name="webhooks")
 
 WebhookCaller = Annotated[Principal, Depends(MANAGES_WEBHOOKS.api)]
 WebhookPage = Annotated[BrowserSession, Depends(MANAGES_WEBHOOKS.page)]

@@ -31,7 +31,7 @@ def add_department(
     if approval_threshold < 0:
         raise BadRequest("the approval threshold cannot be negative")
     if repo.department_by_code(session, code) is not None:
-        raise Conflict(f"department {code} exists already")
+        raise Conflict.said("org.department_exists", code=code)
     department = repo.add_department(
         session, code=code, name=name, approval_threshold=approval_threshold, works=works
     )
@@ -46,15 +46,15 @@ def add_department(
     return department
 
 
-def checked_registration_number(number: str, *, force: bool) -> str:
-    """Normalise a registration number; refuse a wrong check digit unless forced."""
+def checked_registration_number(number: str, *, force: bool, own: bool = False) -> str:
+    """Normalise a registration number; refuse a wrong check digit unless forced. ``own``: the
+    supplier typed its own number, so the refusal asks it to check, not to ask the supplier."""
     normalized = registration.normalize(number)
     if not registration.is_well_formed(normalized):
-        raise BadRequest(f"{number!r} is not T followed by 13 digits")
+        raise BadRequest.said("reg.malformed", value=number)
     if not registration.is_valid(normalized) and not force:
-        raise BadRequest(
-            f"{normalized} has a wrong check digit; check it with the supplier "
-            "(or override explicitly)"
+        raise BadRequest.said(
+            "reg.check_digit_own" if own else "reg.check_digit", number=normalized
         )
     return normalized
 
@@ -74,7 +74,7 @@ def add_supplier(
     default_department_code = forms.code(default_department_code or "") or None
     creditor_number = forms.code(creditor_number or "") or None
     if repo.supplier_by_registration(session, number) is not None:
-        raise Conflict(f"supplier {number} exists already")
+        raise Conflict.said("org.supplier_exists", number=number)
     department = None
     if default_department_code:
         department = repo.department_by_code(session, default_department_code)
@@ -183,14 +183,14 @@ def import_purchase_orders(session: Session, *, actor: Actor, data: bytes) -> in
     try:
         csv_text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadRequest("the CSV must be UTF-8") from None
+        raise BadRequest.said("po.not_utf8") from None
     rows: list[tuple[str, Department]] = []
-    problems: list[str] = []
+    problems: list[tuple[str, dict[str, object]]] = []
     departments = {d.code: d for d in repo.list_departments(session)}
     try:
         lines = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"), newline="")))
     except csv.Error as exc:
-        raise BadRequest(f"not readable as CSV: {exc}") from None
+        raise BadRequest.said("po.not_csv", detail=str(exc)) from None
     for line_number, fields in enumerate(lines, start=1):
         if not fields or not any(f.strip() for f in fields):
             continue
@@ -200,17 +200,17 @@ def import_purchase_orders(session: Session, *, actor: Actor, data: bytes) -> in
         ]:
             continue
         if len(fields) != 2:
-            problems.append(f"line {line_number}: expected po_number,department_code")
+            problems.append(("po.columns", {"line": line_number}))
             continue
         number, code = forms.code(fields[0]), forms.code(fields[1])
         if not number or len(number) > 200:
-            problems.append(f"line {line_number}: bad order number")
+            problems.append(("po.bad_number", {"line": line_number}))
         elif code not in departments:
-            problems.append(f"line {line_number}: no department {code}")
+            problems.append(("po.no_department", {"line": line_number, "code": code}))
         else:
             rows.append((number, departments[code]))
     if problems:
-        raise BadRequest("; ".join(problems[:20]))
+        raise BadRequest.listing(problems[:20])
     count = repo.upsert_purchase_orders(session, rows) if rows else 0
     audit.record(
         session,

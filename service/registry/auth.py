@@ -10,8 +10,6 @@ from service.auth.service import BrowserSession
 from service.authz import Allowed
 from storage.models import Role
 
-READS_REGISTRY = Allowed(
-    Role.ADMIN, refusal="admin.forbidden", translated=True, name="nta_registry"
-)
+READS_REGISTRY = Allowed(Role.ADMIN, refusal="admin.forbidden", name="nta_registry")
 
 RegistryPage = Annotated[BrowserSession, Depends(READS_REGISTRY.page)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,3 +29,25 @@ def chromium() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+SCREENSHOTS_ENV = "JURYO_SCREENSHOTS"
+_screenshot_folder: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests put screenshots of the main pages: ``$JURYO_SCREENSHOTS``
+    (``make test`` names one), else a temporary folder of this run."""
+    named = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(named).resolve() if named else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    _screenshot_folder.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the screenshots went, once the run is over."""
+    for folder in _screenshot_folder:
+        count = len(list(folder.glob("*.png")))
+        terminalreporter.write_line(f"screenshots: {count} in {folder}")

@@ -47,7 +47,7 @@ def test_signup_with_a_wrong_check_digit_is_a_clear_error(live_server: LiveServe
         client.headers.update(HTML)
         response = _signup(client, _wrong_check_digit(registration_number()), "checkdigit")
     assert response.status_code == 400
-    assert "check digit" in response.text
+    assert "検査数字が一致しません。番号をご確認ください" in response.text
     assert "株式会社サインアップ" in response.text  # the form keeps what was typed
 
 

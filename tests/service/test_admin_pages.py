@@ -74,7 +74,7 @@ def test_create_department_change_it_and_manage_aliases(
         "/admin/departments", data={"csrf_token": token, "code": code, "name": "again"}
     )
     assert duplicate.status_code == 409
-    assert "exists already" in duplicate.text
+    assert "登録済みです" in duplicate.text
     bad_code = admin.post(
         "/admin/departments", data={"csrf_token": token, "code": "no spaces", "name": "x"}
     )
@@ -123,8 +123,8 @@ def test_import_purchase_orders_and_show_the_errors_of_a_bad_csv(
     )
     assert refused.status_code == 400
     assert "取り込めませんでした" in refused.text
-    assert "line 1: no department NO-SUCH-DEPARTMENT" in refused.text
-    assert "line 2: expected po_number,department_code" in refused.text
+    assert "1行目: 部署コード「NO-SUCH-DEPARTMENT」の部署はありません。" in refused.text
+    assert "2行目: 列は「po_number,department_code」の2つにしてください。" in refused.text
 
 
 def test_create_user_shows_its_token_once(
@@ -159,7 +159,7 @@ def test_create_user_shows_its_token_once(
         data={"csrf_token": form_token(page.text), "login": unique("c"), "role": "clerk"},
     )
     assert refused.status_code == 400
-    assert "a clerk needs at least one" in refused.text
+    assert "所属部署を1つ以上指定してください" in refused.text
 
 
 def test_non_admins_are_refused_and_forms_need_the_csrf_token(
