@@ -388,7 +388,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "compose.line.tax": ("税率", "Tax rate"),
     "compose.line.allowance": ("値引（円）", "Discount (yen)"),
     "compose.line.amount": ("金額（税抜）", "Amount (net)"),
-    "compose.tax.standard": ("10%", "10 %"),
+    "compose.tax.standard": ("10%（標準税率）", "10 % (standard)"),
     "compose.tax.reduced": ("8%（軽減税率）", "8 % (reduced)"),
     "compose.tax.exempt": ("非課税", "Exempt"),
     "compose.tax.out_of_scope": ("不課税", "Out of scope"),
@@ -1079,7 +1079,7 @@ TEXTS.update(
             "次のお知らせは止められません（または存在しません）: {kinds}",
             "These notices cannot be muted (or do not exist): {kinds}",
         ),
-        "notify.page.webhooks": ("Webhook", "Webhooks"),
+        "notify.page.webhooks": ("Webhook（外部システムへの通知）", "Webhooks"),
         "notify.page.webhooks_help": (
             "お使いのシステムに、選んだ出来事を署名付きの JSON で送ります"
             "（ヘッダー Juryo-Signature を秘密鍵で検証してください）。",
@@ -1109,7 +1109,7 @@ TEXTS.update(
         "notify.log.to": ("宛先", "To"),
         "notify.log.attempts": ("試行回数", "Attempts"),
         "notify.log.last": ("直近の失敗", "Last failure"),
-        "notify.log.webhook": ("Webhook", "Webhook"),
+        "notify.log.webhook": ("Webhook 宛て", "Webhook"),
         "notify.log.resend": ("再送する", "Send again"),
         "notify.log.older": ("さらに古い記録", "Older deliveries"),
         "notify.log.none": ("配信記録はありません。", "No deliveries."),
@@ -1136,7 +1136,7 @@ TEXTS.update(
             "請求書メールの受付結果（{subject}）",
             "Your invoice e-mail was received ({subject})",
         ),
-        "notify.mail.receipt.body": ("{receipt}", "{receipt}"),
+        "notify.mail.receipt.body": ("受付結果:\n{receipt}", "What became of it:\n{receipt}"),
         "action.mail.receive": ("請求書メールの受信", "Invoice e-mail received"),
         "action.webhook.add": ("Webhook の登録", "Webhook registered"),
         "action.webhook.delete": ("Webhook の削除", "Webhook deleted"),
@@ -1144,7 +1144,7 @@ TEXTS.update(
         "action.webhook.disable": ("Webhook の自動停止", "Webhook disabled after failures"),
         "action.delivery.resend": ("通知の再送", "Notification sent again"),
         "action.user.notifications": ("通知先の変更", "Notification settings changed"),
-        "audit.entity.webhook": ("Webhook", "Webhook"),
+        "audit.entity.webhook": ("Webhook 送信先", "Webhook"),
         "audit.entity.delivery": ("通知の配信", "Notification delivery"),
     }
 )
@@ -1531,7 +1531,10 @@ TEXTS.update(
             "{name}: 請求書 {id} として受け付けました（状態: {status}）。",
             "{name}: received as invoice {id} (status: {status}).",
         ),
-        "mail.receipt.part_refused": ("{name}: {reason}", "{name}: {reason}"),
+        "mail.receipt.part_refused": (
+            "{name}: 受け付けませんでした（{reason}）",
+            "{name}: not accepted ({reason})",
+        ),
         "mail.receipt.nothing": (
             "請求書（XMLまたはPDF）の添付がありませんでした。",
             "The mail had no invoice attached (XML or PDF).",

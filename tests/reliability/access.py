@@ -32,6 +32,9 @@ from storage.models import (
     Batch,
     ComposeDraft,
     Delegation,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
     DepartmentAlias,
     InvoiceRecord,
     Mail,
@@ -40,6 +43,7 @@ from storage.models import (
     Role,
     Supplier,
     User,
+    Webhook,
 )
 from tests.documents import jp_invoice, plain_pdf
 from tests.support import (
@@ -284,6 +288,51 @@ class World:
             session.flush()
             return mail.id
 
+    def webhook(self) -> int:
+        """A webhook of supplier A's (made in the database: its URL need not resolve here)."""
+        with transaction(self.sessions) as session:
+            supplier_id = session.scalars(
+                select(Supplier.id).where(Supplier.registration_number == self.supplier)
+            ).one()
+            hook = Webhook(
+                supplier_id=supplier_id,
+                url="https://erp.supplier.example.jp/juryo",
+                events=["invoice.paid"],
+                secret="0" * 64,
+            )
+            session.add(hook)
+            session.flush()
+            return hook.id
+
+    def delivery(self) -> int:
+        """A delivery to supplier A's webhook, given up after its tries."""
+        hook = int(self.shared["webhook_id"])
+        with transaction(self.sessions) as session:
+            row = Delivery(
+                key=unique("delivery"),
+                kind="invoice.paid",
+                channel=DeliveryChannel.WEBHOOK,
+                webhook_id=hook,
+                language="en",
+                payload={},
+                status=DeliveryStatus.DEAD,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def delivery_state(self, delivery_id: str) -> object:
+        """Where a delivery stands."""
+        with self.sessions() as session:
+            row = session.get_one(Delivery, int(delivery_id))
+            return row.status, row.next_attempt_at
+
+    def webhook_state(self, webhook_id: str) -> object:
+        """Whether a webhook is there, and on."""
+        with self.sessions() as session:
+            hook = session.get(Webhook, int(webhook_id))
+            return None if hook is None else (hook.active, hook.url)
+
     def mail_state(self, mail_id: str) -> object:
         """Where a held mail stands."""
         with self.sessions() as session:
@@ -370,7 +419,8 @@ def build_world(server: LiveServer, sessions: sessionmaker[Session]) -> Iterator
             user_login=world.user_login(),
             alias=world.alias(),
         )
-        world.shared.update(mail_id=str(world.held_mail()))
+        world.shared.update(mail_id=str(world.held_mail()), webhook_id=str(world.webhook()))
+        world.shared.update(delivery_id=str(world.delivery()))
         yield world
     finally:
         for client in [*world.api.values(), *world.browsers.values()]:
@@ -439,6 +489,8 @@ PAGE_CREDITOR_READERS = page_row(403, 403, 403, 403, OK, 403, OK)
 PAGE_ADMINS = page_row(403, 403, 403, 403, 403, 403, OK)
 PAGE_AUDIT_READERS = page_row(403, 403, 403, 403, 403, OK, OK)
 PAGE_DELEGATIONS = page_row(403, 403, OK, OK, 403, 403, OK)
+WEBHOOK_OWNERS = row(401, OK, OK, 403, 403, 403, 403, OK)
+PAGE_WEBHOOK_OWNERS = page_row(OK, OK, 403, 403, 403, 403, OK)
 
 
 def _invoice(world: World, fresh: bool) -> Target:
@@ -491,6 +543,18 @@ def _user_state(world: World, target: Target) -> object:
 
 def _pending_supplier(world: World, fresh: bool) -> Target:
     return {"supplier_id": str(world.pending_supplier()) if fresh else world.shared["supplier_id"]}
+
+
+def _webhook(world: World, fresh: bool) -> Target:
+    return {"webhook_id": str(world.webhook()) if fresh else world.shared["webhook_id"]}
+
+
+def _webhook_enable(world: World, fresh: bool) -> Target:
+    return {"webhook_id": world.shared["webhook_id"], "act": "enable"}
+
+
+def _delivery(world: World, fresh: bool) -> Target:
+    return {"delivery_id": str(world.delivery()) if fresh else world.shared["delivery_id"]}
 
 
 def _held_mail(world: World, fresh: bool) -> Target:
@@ -941,6 +1005,46 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/signup"): Case(PUBLIC, send=_send_signup),
     ("GET", "/admin/suppliers"): Case(PAGE_ADMINS),
     # --- pages: received mail ---
+    # --- notifications: one's own settings, webhooks, the delivery log (service.notifications) ---
+    ("GET", "/api/v1/me/notifications"): Case(SIGNED_IN),
+    ("PUT", "/api/v1/me/notifications"): Case(
+        SIGNED_IN, body=lambda world, caller, target: {"json": {"email": None}}
+    ),
+    ("GET", "/api/v1/webhooks"): Case(WEBHOOK_OWNERS),
+    ("POST", "/api/v1/webhooks"): Case(
+        WEBHOOK_OWNERS,  # a URL no one may call: refused (422) after the role check
+        body=lambda world, caller, target: {"json": {"url": "ftp://x", "events": ["invoice.paid"]}},
+    ),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): Case(
+        row(401, OK, 404, 403, 403, 403, 403, 404),
+        _webhook,
+        observe=lambda world, target: world.webhook_state(target["webhook_id"]),
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/enable"): Case(
+        row(401, OK, 404, 403, 403, 403, 403, 404), _webhook
+    ),
+    ("GET", "/api/v1/deliveries"): Case(WEBHOOK_OWNERS),
+    ("POST", "/api/v1/deliveries/{delivery_id}/resend"): Case(
+        row(401, OK, 404, 403, 403, 403, 403, OK),
+        _delivery,
+        observe=lambda world, target: world.delivery_state(target["delivery_id"]),
+    ),
+    ("GET", "/account/notifications"): Case(PAGE_ANY),
+    ("POST", "/account/notifications"): Case(
+        PAGE_ANY, body=_form(email="", notify_language="ja", wanted="digest.daily")
+    ),
+    ("POST", "/account/webhooks"): Case(
+        PAGE_WEBHOOK_OWNERS, body=_form(url="ftp://x", events="invoice.paid")
+    ),
+    ("POST", "/account/webhooks/{webhook_id}/{act}"): Case(
+        page_row(OK, 404, 403, 403, 403, 403, 404), _webhook_enable
+    ),
+    ("GET", "/notifications/deliveries"): Case(PAGE_WEBHOOK_OWNERS),
+    ("POST", "/notifications/deliveries/{delivery_id}/resend"): Case(
+        page_row(OK, 404, 403, 403, 403, 403, OK),
+        _delivery,
+        observe=lambda world, target: world.delivery_state(target["delivery_id"]),
+    ),
     ("GET", "/admin/mail"): Case(PAGE_ADMINS),
     ("GET", "/admin/mail/{mail_id}/original"): Case(PAGE_ADMINS, _held_mail),
     ("POST", "/admin/mail/{mail_id}/assign"): Case(
