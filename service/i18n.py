@@ -1408,7 +1408,7 @@ TEXTS.update(
         ),
         "registry.nta.max_age": ("有効とみなす日数", "Days before the registry counts as stale"),
         "registry.none": (
-            "公表データは未取込です（juryo nta import）。",
+            "公表データは未取込です（取り込みはコマンド「juryo」の nta サブコマンドで行います）。",
             "No NTA registry file imported yet (juryo nta import).",
         ),
         "registry.file": ("ファイル", "File"),

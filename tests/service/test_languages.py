@@ -331,9 +331,9 @@ def test_the_mixed_language_examples_of_issue_15_read_right(world: World) -> Non
     assert "Credit transfer" not in ja
     number = world.shared["returned_number"]
     listed = f"/invoices?invoice_number={number}"
-    assert "1件" in _text(clerk, listed, "ja")
+    assert "該当 1 件" in _text(clerk, listed, "ja")
     english = _text(clerk, listed, "en")
-    assert "1 invoice" in english
+    assert "1 found" in english
     assert "1 invoices" not in english
     audit_ja, audit_en = _text(auditor, "/admin/audit", "ja"), _text(auditor, "/admin/audit", "en")
     assert "支払バッチの作成" in audit_ja
