@@ -31,6 +31,7 @@ from service.observability import Metrics, RequestContextMiddleware, configure_l
 from service.ops import api_docs
 from service.ops import router as ops_router
 from service.pages import install_error_pages
+from service.peppol import router as peppol_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 from storage.db import serve_requests_on
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_router,
         accounts_router,
         admin_router,
+        peppol_router,
         auth_pages,
         invoice_pages,
         inbox_pages,

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
     or table lock) gives up with 503 and Retry-After instead of queueing."""
+    peppol_participant_ids: str = ""
+    """The city's own Peppol participant ids (``scheme:value``, comma-separated): the only
+    receivers ``POST /api/v1/peppol/inbound`` and ``juryo peppol watch`` accept."""
+    peppol_group_size: int = Field(default=64, ge=1, le=1000)
+    """Documents of one Peppol hand-off committed in one transaction."""
+    peppol_max_documents: int = Field(default=1000, ge=1, le=10000)
+    """Standard Business Documents one ``POST /api/v1/peppol/inbound`` may carry."""
 
     @field_validator("database_url")
     @classmethod
@@ -120,6 +127,13 @@ class Settings(BaseSettings):
         if not converted or len(converted) > 40:
             raise ValueError("must be 1 to 40 half-width characters")
         return converted
+
+    @property
+    def peppol_receivers(self) -> frozenset[str]:
+        """``peppol_participant_ids`` as Peppol compares them: trimmed, lower-case."""
+        return frozenset(
+            part.strip().lower() for part in self.peppol_participant_ids.split(",") if part.strip()
+        )
 
     @property
     def audit_signing_key(self) -> bytes | None:

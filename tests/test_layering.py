@@ -48,6 +48,7 @@ SERVICE_ORDER = (
     "service.accounts",
     "service.routing",
     "service.intake",
+    "service.peppol",
     "service.invoices",
     "service.inbox",
     "service.accounting",
