@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -345,26 +346,34 @@ def receive_group(
     transaction, then commit: the bulk channels' answer follows durability as ``receive``'s
     does, at one commit per group instead of one per document.
 
-    Each document is recorded in a savepoint with ``alongside`` (the channel's own row), so a
-    refusal costs only that document: it is returned in its place.
+    Each document is recorded with ``alongside`` (the channel's own row). The group is tried
+    in one savepoint; if any document is refused (or stopped by a racing twin), it is
+    recorded again one savepoint per document, so a refusal costs only that document: it is
+    returned in its place.
     """
-    results: list[Received | AppError] = []
-    for judged in group:
 
-        def step(judged: Judged = judged) -> Received:
-            received = record(
-                session, judged=judged, reject_duplicate_numbers=reject_duplicate_numbers
-            )
-            alongside(judged, received)
-            session.flush()
-            return received
+    def step(judged: Judged) -> Received:
+        received = record(session, judged=judged, reject_duplicate_numbers=reject_duplicate_numbers)
+        alongside(judged, received)
+        return received
 
-        try:
-            results.append(in_savepoint(session, step))
-        except AppError as refusal:
-            results.append(refusal)
+    results: list[Received | AppError]
+    try:
+        with session.begin_nested():
+            results = [step(judged) for judged in group]
+    except (AppError, IntegrityError):
+        results = [_one_of_group(session, partial(step, judged)) for judged in group]
     session.commit()
     for judged, result in zip(group, results, strict=True):
         if isinstance(result, Received):
             _restore_if_reaped(store, judged, result)
     return results
+
+
+def _one_of_group(session: Session, step: Callable[[], Received]) -> Received | AppError:
+    try:
+        return in_savepoint(session, step)
+    except AppError as refusal:
+        return refusal
+    except IntegrityError:  # twice: a racing submission holds what this one needs
+        return Conflict("a submission racing this one holds the same key; resend")

@@ -75,6 +75,7 @@ class _Item:
     judged: Judged | None = None
     sender: Principal | None = None
     """The access point acting for the sender's supplier; None for an unknown sender."""
+    message: PeppolMessage | None = None
     first: int | None = None
     """Index of an earlier document of the same request with the same instance id."""
     extra: list[Finding] = field(default_factory=list)
@@ -208,6 +209,8 @@ def _record_group(
     for (item, _), result in zip(known, results, strict=True):
         if isinstance(result, AppError):
             item.answer = _refused(item, result)
+        elif item.answer is None and item.message is not None:
+            item.answer = _answer_of(item.message, Outcome.RECORDED)
 
 
 def _refused(item: _Item, refusal: AppError) -> Answer:
@@ -251,19 +254,20 @@ def _unknown_sender(session: Session, item: _Item) -> Answer:
 
 def _with_message(
     session: Session, access_point: Principal, item: _Item, received: Received
-) -> Answer:
+) -> Answer | None:
     """The message row beside the invoice (in the invoice's savepoint), unless a racing twin
-    recorded this instance id first."""
+    recorded this instance id first (then its answer). The invoice's audit event names the
+    access point; the message needs none of its own."""
     invoice = received.invoice
-    earlier = repo.messages_by_instance(session, [item.envelope.instance_id[:200]])
-    if earlier:
-        return _answer_of(next(iter(earlier.values())), Outcome.REPEATED)
+    if not received.created:  # perhaps a twin's: its message may hold this instance id
+        earlier = repo.messages_by_instance(session, [item.envelope.instance_id[:200]])
+        if earlier:
+            return _answer_of(next(iter(earlier.values())), Outcome.REPEATED)
     message = _message(item, access_point, invoice.original, invoice.status)
     message.invoice = invoice
     session.add(message)
-    session.flush()
-    _audit(session, access_point, message)
-    return _answer_of(message, Outcome.RECORDED)
+    item.message = message  # answered once the group is committed (and the row has its id)
+    return None
 
 
 def _audit(session: Session, access_point: Principal, message: PeppolMessage) -> None:

@@ -9,13 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.service import add_user
+from service.peppol.participants import add_participant
 from service.settings import Settings
 from storage.db import transaction
-from storage.models import InvoiceRecord, PeppolMessage, Role
+from storage.models import InvoiceRecord, PeppolMessage, Role, Supplier
+from storage.repositories import organisation
 from tests.documents import CITY_PARTICIPANT, jp_invoice, peppol_sbd
 from tests.support import TEST_ACTOR, LiveServer, make_supplier, make_user, start_live_server
 
@@ -180,9 +182,9 @@ def test_the_same_instance_id_again_is_answered_with_the_first_result(
         }
     with sessions() as session:
         count = session.scalar(
-            select(func.count()).select_from(InvoiceRecord).where(
-                InvoiceRecord.id == first["invoice_id"]
-            )
+            select(func.count())
+            .select_from(InvoiceRecord)
+            .where(InvoiceRecord.id == first["invoice_id"])
         )
     assert count == 1
 
@@ -229,8 +231,6 @@ def test_a_participant_id_belongs_to_one_supplier_and_admins_record_any(
     admin = make_user(sessions, Role.ADMIN)
     other = make_supplier(sessions)
     with sessions() as session:
-        from storage.repositories import organisation
-
         supplier = organisation.supplier_by_registration(session, other)
         assert supplier is not None
         other_id = supplier.id
@@ -243,3 +243,30 @@ def test_a_participant_id_belongs_to_one_supplier_and_admins_record_any(
         listed = client.get(path)
     assert (taken.status_code, malformed.status_code, added.status_code) == (409, 400, 200)
     assert listed.json() == {"supplier_id": other_id, "participant_ids": [own]}
+
+
+def test_a_refusal_inside_a_group_costs_only_its_own_document(
+    access_point: httpx.Client, sender: tuple[str, str], sessions: sessionmaker[Session]
+) -> None:
+    number, participant = sender
+    waiting = make_supplier(sessions)  # a supplier whose sign-up is not approved (any more)
+    waiting_id = f"0188:{uuid.uuid4().int % 10**13:013d}"
+    juryo_participant(sessions, waiting, waiting_id)
+    with transaction(sessions) as session:
+        session.execute(
+            update(Supplier).where(Supplier.registration_number == waiting).values(approved=False)
+        )
+    sbds = [peppol_sbd(jp_invoice(seller=number), sender=participant) for _ in range(3)]
+    sbds.insert(1, peppol_sbd(jp_invoice(seller=waiting), sender=waiting_id))
+    answers = _answers(access_point.post("/api/v1/peppol/inbound", files=_multipart(sbds)))
+    assert [a["outcome"] for a in answers] == ["recorded", "refused", "recorded", "recorded"]
+    assert _rules(answers[1]) == {"JURYO-PEPPOL-REFUSED"}
+    assert "403" in answers[1]["findings"][0]["message_ja"]
+
+
+def juryo_participant(sessions: sessionmaker[Session], number: str, participant: str) -> None:
+    """Record a participant id for a supplier as ``juryo peppol add-participant`` does."""
+    with transaction(sessions) as session:
+        supplier = organisation.supplier_by_registration(session, number)
+        assert supplier is not None
+        add_participant(session, actor=TEST_ACTOR, supplier_id=supplier.id, value=participant)
