@@ -31,6 +31,7 @@ from service.observability import Metrics, RequestContextMiddleware, configure_l
 from service.ops import api_docs
 from service.ops import router as ops_router
 from service.pages import install_error_pages
+from service.peppol import pages as peppol_pages
 from service.peppol import router as peppol_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_pages,
         admin_pages,
         home_pages,
+        peppol_pages,
     ):
         app.include_router(module.router)
     api_docs.install(app)
