@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from parsers import Finding, Severity, juryo_rules
 from parsers.envelope import Envelope, Participant, open_envelope
 from service.auth.principal import Principal
-from service.errors import AppError
+from service.errors import AppError, Conflict
 from service.intake.service import Judged, Received, in_savepoint, receive_group
 from service.intake.submission import Channel, Document, Submission, media_type
 from service.runtime import Runtime
@@ -149,11 +149,29 @@ def _answer_repeats(session: Session, items: list[_Item]) -> None:
             continue
         instance_id = item.envelope.instance_id
         if instance_id in earlier:
-            item.answer = _answer_of(earlier[instance_id], Outcome.REPEATED)
+            item.answer = _repeat(earlier[instance_id], item.envelope)
         elif instance_id in seen:
             item.first = seen[instance_id]
         else:
             seen[instance_id] = index
+
+
+def _repeat(earlier: PeppolMessage, envelope: Envelope) -> Answer:
+    """The first answer to this instance id; but another sender's message under the same id
+    is not a repeat, and learns nothing of the first (the id is unique per sender in Peppol,
+    one key for all here)."""
+    if earlier.sender != participant_key(envelope.sender):
+        refusal = Conflict("another sender's message already holds this instance id")
+        return Answer(
+            envelope.instance_id,
+            Outcome.REFUSED,
+            findings=(
+                juryo_rules.PEPPOL_REFUSED.finding(
+                    status=refusal.status_code, detail=refusal.detail
+                ),
+            ),
+        )
+    return _answer_of(earlier, Outcome.REPEATED)
 
 
 def _judge(runtime: Runtime, access_point: Principal, item: _Item) -> Judged | AppError:

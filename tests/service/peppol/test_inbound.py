@@ -270,3 +270,18 @@ def juryo_participant(sessions: sessionmaker[Session], number: str, participant:
         supplier = organisation.supplier_by_registration(session, number)
         assert supplier is not None
         add_participant(session, actor=TEST_ACTOR, supplier_id=supplier.id, value=participant)
+
+
+def test_another_senders_message_under_a_used_instance_id_learns_nothing_of_the_first(
+    access_point: httpx.Client, sender: tuple[str, str], sessions: sessionmaker[Session]
+) -> None:
+    number, participant = sender
+    instance_id = str(uuid.uuid4())
+    first = peppol_sbd(jp_invoice(seller=number), sender=participant, instance_id=instance_id)
+    (recorded,) = _answers(access_point.post("/api/v1/peppol/inbound", content=first, headers=XML))
+    stranger = f"0188:{uuid.uuid4().int % 10**13:013d}"
+    other = peppol_sbd(jp_invoice(seller=number), sender=stranger, instance_id=instance_id)
+    (answer,) = _answers(access_point.post("/api/v1/peppol/inbound", content=other, headers=XML))
+    assert recorded["outcome"] == "recorded"
+    assert (answer["outcome"], answer["invoice_id"], answer["status"]) == ("refused", None, None)
+    assert _rules(answer) == {"JURYO-PEPPOL-REFUSED"}
