@@ -181,12 +181,13 @@ def _hand_over_all(
     base: str, token: str, documents: list[bytes], args: argparse.Namespace
 ) -> tuple[float, list[float], list[int]]:
     """Hand the documents over in SBDs, ``args.bulk`` per request, from ``args.uploaders``
-    threads; (documents per second, request latencies, error codes: an HTTP status, or 0 for
-    a document not recorded as pending)."""
+    threads; (documents acknowledged as pending per second, request latencies, error codes:
+    an HTTP status, or 0 for a document not recorded as pending)."""
     sbds = [peppol_sbd(document, sender=PARTICIPANT) for document in documents]
     requests = [sbds[i : i + args.bulk] for i in range(0, len(sbds), args.bulk)]
     latencies: list[float] = []
     errors: list[int] = []
+    acknowledged = [0]
     lock = threading.Lock()
 
     def uploader() -> None:
@@ -211,6 +212,7 @@ def _hand_over_all(
                         continue
                     answers = response.json()["documents"]
                     errors.extend(0 for a in answers if a["status"] != "pending")
+                    acknowledged[0] += sum(a["status"] == "pending" for a in answers)
 
     threads = [threading.Thread(target=uploader) for _ in range(args.uploaders)]
     begin = time.perf_counter()
@@ -218,7 +220,7 @@ def _hand_over_all(
         thread.start()
     for thread in threads:
         thread.join()
-    return len(documents) / (time.perf_counter() - begin), latencies, errors
+    return acknowledged[0] / (time.perf_counter() - begin), latencies, errors
 
 
 @dataclass(frozen=True)
