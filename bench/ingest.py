@@ -7,6 +7,7 @@ throughput of ``parsers.read()`` over the same documents measured in the same ru
     .venv/bin/python bench/ingest.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
                                           # PostgreSQL + a moto S3 server that it starts
     .venv/bin/python bench/ingest.py --corpus             # the acceptable XML of ../shared/corpus
+    .venv/bin/python bench/ingest.py --bulk               # Peppol hand-off, many SBDs a request
 
 By default the documents are generated small JP PINT invoices (3 lines, 6 KB), where
 validation is cheap and the fixed cost per request (HTTP, database, object store) dominates;
@@ -38,7 +39,7 @@ sys.path.insert(0, str(REPO))
 
 import parsers  # noqa: E402
 from service.validator import processes_per_worker  # noqa: E402
-from tests.documents import jp_invoice  # noqa: E402
+from tests.documents import CITY_PARTICIPANT, jp_invoice, peppol_sbd  # noqa: E402
 from tests.reliability.server import ServerProcess, bench_stack, juryo  # noqa: E402
 from tests.support import registration_number  # noqa: E402
 
@@ -87,6 +88,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times the corpus is sent")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (else SQLite)")
     parser.add_argument("--corpus", action="store_true", help="send ../shared/corpus examples")
+    parser.add_argument(
+        "--bulk",
+        type=int,
+        nargs="?",
+        const=200,
+        metavar="PER_REQUEST",
+        help="hand the documents over as an access point does, in SBDs, PER_REQUEST (200) "
+        "per POST /api/v1/peppol/inbound",
+    )
     args = parser.parse_args()
     args.validators = args.validators or processes_per_worker(args.workers)
 
@@ -98,6 +108,7 @@ def main() -> None:
             env, "user", "add", "bench", "--role", "supplier", "--supplier", seller, "--json"
         )
         token = json.loads(added)["token"]
+        sender = _access_point(env, seller) if args.bulk else token
         if args.corpus:
             examples = _corpus_documents()
             documents = [
@@ -123,7 +134,8 @@ def main() -> None:
         try:
             server.warm_up(token, documents[0], calls=args.workers * args.validators * 4)
             before = _CpuSnapshot.take(server)
-            ingest_rate, latencies, errors = _upload_all(server.base_url, token, documents, args)
+            send = _hand_over_all if args.bulk else _upload_all
+            ingest_rate, latencies, errors = send(server.base_url, sender, documents, args)
             cpu = _CpuSnapshot.take(server).minus(before, len(documents))
         finally:
             server.stop()
@@ -132,6 +144,8 @@ def main() -> None:
     kind = "corpus examples" if args.corpus else "generated JP PINT invoices"
     mean_kb = sum(map(len, documents)) / len(documents) / 1024
     print(f"backend: {backend}; {len(documents)} {kind} ({mean_kb:.0f} KB mean)")
+    if args.bulk:
+        print(f"Peppol hand-off: {args.bulk} SBDs per request")
     print(
         f"{args.uploaders} concurrent uploaders, {args.workers} server worker processes, "
         f"{args.validators} validating process(es) each"
@@ -150,6 +164,63 @@ def main() -> None:
         f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
         f"p99 {_percentile(ms, 99):.1f}  errors {len(errors)} {sorted(set(errors))}"
     )
+
+
+PARTICIPANT = "0188:8010001008843"
+
+
+def _access_point(env: dict[str, str], seller: str) -> str:
+    """The city's participant id set, the seller's participant id recorded, and an access
+    point made: its token."""
+    env["JURYO_PEPPOL_PARTICIPANT_IDS"] = CITY_PARTICIPANT
+    juryo(env, "peppol", "add-participant", seller, PARTICIPANT)
+    return str(json.loads(juryo(env, "peppol", "add-access-point", "bench-ap", "--json"))["token"])
+
+
+def _hand_over_all(
+    base: str, token: str, documents: list[bytes], args: argparse.Namespace
+) -> tuple[float, list[float], list[int]]:
+    """Hand the documents over in SBDs, ``args.bulk`` per request, from ``args.uploaders``
+    threads; (documents acknowledged as pending per second, request latencies, error codes:
+    an HTTP status, or 0 for a document not recorded as pending)."""
+    sbds = [peppol_sbd(document, sender=PARTICIPANT) for document in documents]
+    requests = [sbds[i : i + args.bulk] for i in range(0, len(sbds), args.bulk)]
+    latencies: list[float] = []
+    errors: list[int] = []
+    acknowledged = [0]
+    lock = threading.Lock()
+
+    def uploader() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base, timeout=300, headers=headers) as client:
+            while True:
+                with lock:
+                    if not requests:
+                        return
+                    batch = requests.pop()
+                files = [
+                    ("document", (f"{i}.xml", sbd, "application/xml"))
+                    for i, sbd in enumerate(batch)
+                ]
+                begin = time.perf_counter()
+                response = client.post("/api/v1/peppol/inbound", files=files)
+                elapsed = time.perf_counter() - begin
+                with lock:
+                    latencies.append(elapsed)
+                    if response.status_code != 200:
+                        errors.append(response.status_code)
+                        continue
+                    answers = response.json()["documents"]
+                    errors.extend(0 for a in answers if a["status"] != "pending")
+                    acknowledged[0] += sum(a["status"] == "pending" for a in answers)
+
+    threads = [threading.Thread(target=uploader) for _ in range(args.uploaders)]
+    begin = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return acknowledged[0] / (time.perf_counter() - begin), latencies, errors
 
 
 @dataclass(frozen=True)

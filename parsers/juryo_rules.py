@@ -272,3 +272,22 @@ MALWARE = IntakeRule(
     "The malware scan found {signature} in the file; it was refused and kept in quarantine.",
     "マルウェア検査で {signature} が検出されたため、このファイルは受け付けず隔離しました。",
 )
+PEPPOL_RECEIVER = IntakeRule(
+    "JURYO-PEPPOL-RECEIVER",
+    _F,
+    "The receiver {receiver} is not one of the city's Peppol participant ids.",
+    "受信者 {receiver} は、市の Peppol 参加者 ID ではありません。",
+)
+PEPPOL_SENDER_UNKNOWN = IntakeRule(
+    "JURYO-PEPPOL-SENDER",
+    _F,
+    "The sender {sender} is not a Peppol participant id of any registered supplier.",
+    "送信者 {sender} は、登録された事業者の Peppol 参加者 ID ではありません。",
+)
+PEPPOL_REFUSED = IntakeRule(
+    "JURYO-PEPPOL-REFUSED",
+    _F,
+    "The document was refused (HTTP {status}): {detail}",
+    "文書は受け付けられませんでした（HTTP {status}）：{detail}",
+)
+"""A document intake refused as it refuses an upload (e.g. the supplier is not approved)."""

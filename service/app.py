@@ -37,6 +37,8 @@ from service.observability import Metrics, RequestContextMiddleware, configure_l
 from service.ops import api_docs
 from service.ops import router as ops_router
 from service.pages import install_error_pages
+from service.peppol import pages as peppol_pages
+from service.peppol import router as peppol_router
 from service.registry import pages as registry_pages
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_router,
         admin_router,
         notifications_router,
+        peppol_router,
         auth_pages,
         invoice_pages,
         inbox_pages,
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home_pages,
         compose_router,
         compose_pages,
+        peppol_pages,
     ):
         app.include_router(module.router)
     api_docs.install(app)

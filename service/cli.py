@@ -36,6 +36,7 @@ nta_app = typer.Typer(
     help="The NTA registry of qualified-invoice issuers, held offline.", no_args_is_help=True
 )
 mail_app = typer.Typer(help="Invoices by e-mail: the SMTP listener, sender addresses.")
+peppol_app = typer.Typer(help="The Peppol access point's hand-off.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
@@ -45,6 +46,7 @@ for sub, name in (
     (po_app, "po"),
     (nta_app, "nta"),
     (mail_app, "mail"),
+    (peppol_app, "peppol"),
 ):
     app.add_typer(sub, name=name)
 
@@ -285,6 +287,87 @@ def user_add(
     else:
         typer.echo(f"user {login} ({role.value}) added; API token (shown once):")
         typer.echo(created.token)
+
+
+@peppol_app.command("add-access-point")
+def peppol_add_access_point(
+    name: Annotated[str, typer.Argument(help="The access point's login, e.g. phase4.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Add an access-point account and print its API token (shown only once)."""
+    from service.accounts.service import add_user
+
+    with _session() as session:
+        created = add_user(
+            session,
+            actor=CLI_ACTOR,
+            login=name,
+            role=Role.ACCESS_POINT,
+            department_codes=[],
+            supplier_registration=None,
+            password=None,
+        )
+    login = created.user.login
+    if as_json:
+        typer.echo(json.dumps({"login": login, "token": created.token}))
+    else:
+        typer.echo(f"access point {login} added; API token (shown once):")
+        typer.echo(created.token)
+
+
+@peppol_app.command("add-participant")
+def peppol_add_participant(
+    regno: Annotated[str, typer.Argument(help="The supplier's registration number.")],
+    participant_id: Annotated[str, typer.Argument(help="e.g. 0188:8010001008843")],
+) -> None:
+    """Record a Peppol participant id a supplier sends from."""
+    from parsers.registration import normalize
+    from service.peppol.participants import add_participant
+    from storage.repositories import organisation
+
+    with _session() as session:
+        supplier = organisation.supplier_by_registration(session, normalize(regno))
+        if supplier is None:
+            raise _fail(f"no supplier {regno}")
+        ids = add_participant(
+            session, actor=CLI_ACTOR, supplier_id=supplier.id, value=participant_id
+        )
+    typer.echo(f"{regno}: {', '.join(ids)}")
+
+
+@peppol_app.command("watch")
+def peppol_watch(
+    directory: Annotated[Path, typer.Argument(help="The folder the access point writes to.")],
+    access_point: Annotated[str, typer.Option(help="The access point's login.")],
+    once: Annotated[bool, typer.Option(help="Stop when the folder is empty.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at the folder.")] = 1.0,
+) -> None:
+    """Ingest the SBD files an access point writes to DIR; move each to done/ or failed/."""
+    from service.auth.principal import Principal
+    from service.peppol.auth import ACCESS_POINT
+    from service.peppol.watch import watch
+    from service.runtime import Runtime
+    from storage.repositories.users import user_by_login
+
+    runtime = Runtime.from_settings(_settings())
+    try:
+        with runtime.sessions() as session:
+            user = user_by_login(session, access_point)
+            principal = None if user is None else Principal.of(user)
+        if principal is None or not ACCESS_POINT.admits(principal):
+            raise _fail(f"no access point {access_point}")
+        runtime.validator.start()
+        watch(
+            runtime,
+            directory,
+            principal,
+            once=once,
+            poll_seconds=poll,
+            on_file=lambda path: typer.echo(f"{path.parent.name}\t{path.name}"),
+        )
+    finally:
+        runtime.validator.close()
+        runtime.close()
 
 
 def _anchor_key(settings: Settings) -> bytes:

@@ -1715,3 +1715,52 @@ TEXTS.update(
         ),
     }
 )
+
+# Peppol: the access point's hand-off and suppliers' participant ids (service/peppol/)
+TEXTS.update(
+    {
+        "role.access_point": ("Peppol アクセスポイント", "Peppol access point"),
+        "refusal.peppol_hand_over": (
+            "文書を引き渡せるのはアクセスポイント（juryo peppol add-access-point で作成）だけです。",
+            "Only an access point (made with juryo peppol add-access-point) hands over documents.",
+        ),
+        "refusal.peppol_own_participants": (
+            "自社の参加者 ID を登録できるのは事業者だけです。",
+            "Only a supplier records its own participant ids.",
+        ),
+        "refusal.peppol_any_participants": (
+            "事業者の参加者 ID を登録できるのは管理者だけです。",
+            "Only an administrator records a supplier's participant ids.",
+        ),
+        "peppol.title": ("Peppol 参加者 ID", "Peppol participant ids"),
+        "peppol.intro": (
+            "貴社が Peppol で請求書を送る参加者 ID です。市のアクセスポイントが受け取った文書の"
+            "送信者がこの ID のとき、貴社の請求書として受け付けます。",
+            "The participant ids your company sends Peppol invoices from. A document the city's "
+            "access point receives from one of these ids is taken as your company's invoice.",
+        ),
+        "peppol.none": ("まだ登録されていません。", "None recorded yet."),
+        "peppol.participant_id": (
+            "参加者 ID（例: 0188:法人番号）",
+            "Participant id (e.g. 0188:corporate number)",
+        ),
+        "peppol.add": ("登録する", "Record"),
+        "peppol.added": ("登録しました", "Recorded"),
+        "peppol.malformed": (
+            "Peppol 参加者 ID ではありません。4 桁のスキーム、コロン、ID の順に入力してください"
+            "（例: 0188:8010001008843）。",
+            "Not a Peppol participant id: a four-digit scheme, a colon and the id "
+            "(e.g. 0188:8010001008843).",
+        ),
+        "peppol.taken": (
+            "この参加者 ID は他の事業者が登録しています。",
+            "Another supplier has recorded this participant id.",
+        ),
+        "audit.entity.peppol_message": ("Peppol 文書", "Peppol message"),
+        "action.peppol.receive": ("Peppol 文書の受領", "Peppol document received"),
+        "action.supplier.peppol_participant": (
+            "Peppol 参加者 ID の登録",
+            "Peppol participant id recorded",
+        ),
+    }
+)

@@ -149,6 +149,14 @@ class Settings(BaseSettings):
     """Where ``juryo mail poll`` moves each mail once it is recorded (so the next poll skips
     it); created if missing."""
     mail_imap_interval_seconds: float = Field(default=60.0, gt=0, le=86400)
+    peppol_participant_ids: str = ""
+    """The city's own Peppol participant ids (``scheme:value``, comma-separated): the only
+    receivers ``POST /api/v1/peppol/inbound`` and ``juryo peppol watch`` accept."""
+    peppol_group_size: int = Field(default=16, ge=1, le=1000)
+    """Documents of one Peppol hand-off committed in one transaction: small enough that the
+    audit chain's lock is not held long against a concurrent hand-off."""
+    peppol_max_documents: int = Field(default=1000, ge=1, le=10000)
+    """Standard Business Documents one ``POST /api/v1/peppol/inbound`` may carry."""
 
     @field_validator("database_url")
     @classmethod
@@ -194,6 +202,13 @@ class Settings(BaseSettings):
         if not converted or len(converted) > 40:
             raise ValueError("must be 1 to 40 half-width characters")
         return converted
+
+    @property
+    def peppol_receivers(self) -> frozenset[str]:
+        """``peppol_participant_ids`` as Peppol compares them: trimmed, lower-case."""
+        return frozenset(
+            part.strip().lower() for part in self.peppol_participant_ids.split(",") if part.strip()
+        )
 
     @property
     def audit_signing_key(self) -> bytes | None:

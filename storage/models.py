@@ -76,6 +76,9 @@ class Role(enum.StrEnum):
     ACCOUNTING = "accounting"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    ACCESS_POINT = "access_point"
+    """The city's Peppol access point (made with ``juryo peppol add-access-point``): it hands
+    over suppliers' documents and sees nothing."""
 
 
 class InvoiceStatus(enum.StrEnum):
@@ -584,6 +587,49 @@ class FindingRecord(Base):
     invoice: Mapped[InvoiceRecord] = relationship(back_populates="findings")
 
 
+class SupplierParticipant(Base):
+    """A Peppol participant id (``iso6523-actorid-upis``) a supplier sends from: what names
+    the supplier behind an SBDH sender. Kept lower-case, as Peppol compares these ids."""
+
+    __tablename__ = "supplier_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[str] = mapped_column(String(200), unique=True)
+    """``scheme:value``, e.g. ``0188:8010001008843`` (the corporate number)."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PeppolMessage(Base):
+    """A Standard Business Document the access point handed over, by its SBDH instance id
+    (the idempotency key: the same message again is answered from this row).
+
+    A known sender's message points to its invoice; an unknown sender's is kept here alone,
+    ``invalid``, with the finding that names the id, beside its stored original.
+    """
+
+    __tablename__ = "peppol_messages"
+    __table_args__ = (CheckConstraint(_one_of("status", InvoiceStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(200), unique=True)
+    sender: Mapped[str] = mapped_column(String(200))
+    receiver: Mapped[str] = mapped_column(String(200))
+    access_point_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    original_id: Mapped[int] = mapped_column(ForeignKey("originals.id"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    status: Mapped[InvoiceStatus] = mapped_column(StoredEnum(InvoiceStatus, 16))
+    """As first answered: the invoice's status then, or ``invalid`` for an unknown sender."""
+    findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """The findings of a message with no invoice (an unknown sender)."""
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    original: Mapped[Original] = relationship()
+    invoice: Mapped[InvoiceRecord | None] = relationship()
+
+
 class Batch(Base):
     """A set of approved invoices that accounting pays together."""
 
@@ -921,10 +967,12 @@ __all__ = [
     "NotificationCursor",
     "Original",
     "PasswordReset",
+    "PeppolMessage",
     "PurchaseOrder",
     "Role",
     "Supplier",
     "SupplierMailSender",
+    "SupplierParticipant",
     "User",
     "UserDepartment",
     "WebSession",

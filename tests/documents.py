@@ -47,3 +47,51 @@ def plain_pdf(*, registration_number: str, number: str = "A-100", total: str = "
             f"Total: {total} JPY",
         ]
     )
+
+
+JP_PINT_INVOICE_TYPE = (
+    "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice"
+    "##urn:peppol:pint:billing-1@jp-1::2.1"
+)
+CITY_PARTICIPANT = "0188:1000020130001"
+
+
+def peppol_sbd(
+    payload: bytes,
+    *,
+    sender: str,
+    receiver: str = CITY_PARTICIPANT,
+    instance_id: str | None = None,
+    document_type: str = JP_PINT_INVOICE_TYPE,
+    process: str = "urn:peppol:bis:billing",
+) -> bytes:
+    """A Standard Business Document as the Peppol Envelope Specification defines it, around
+    ``payload`` (an XML invoice, its declaration dropped), as an access point hands it over."""
+    body = payload.decode("utf-8")
+    if body.startswith("<?xml"):
+        body = body[body.index("?>") + 2 :]
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<StandardBusinessDocument
+    xmlns="http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader">
+  <StandardBusinessDocumentHeader>
+    <HeaderVersion>1.0</HeaderVersion>
+    <Sender><Identifier Authority="iso6523-actorid-upis">{sender}</Identifier></Sender>
+    <Receiver><Identifier Authority="iso6523-actorid-upis">{receiver}</Identifier></Receiver>
+    <DocumentIdentification>
+      <Standard>urn:oasis:names:specification:ubl:schema:xsd:Invoice-2</Standard>
+      <TypeVersion>2.1</TypeVersion>
+      <InstanceIdentifier>{instance_id or uuid.uuid4()}</InstanceIdentifier>
+      <Type>Invoice</Type>
+      <CreationDateAndTime>2026-11-30T09:00:00+09:00</CreationDateAndTime>
+    </DocumentIdentification>
+    <BusinessScope>
+      <Scope><Type>DOCUMENTID</Type><InstanceIdentifier>{document_type}</InstanceIdentifier>
+        <Identifier>busdox-docid-qns</Identifier></Scope>
+      <Scope><Type>PROCESSID</Type><InstanceIdentifier>{process}</InstanceIdentifier>
+        <Identifier>cenbii-procid-ubl</Identifier></Scope>
+      <Scope><Type>COUNTRY_C1</Type><InstanceIdentifier>JP</InstanceIdentifier></Scope>
+    </BusinessScope>
+  </StandardBusinessDocumentHeader>
+{body}
+</StandardBusinessDocument>
+""".encode()

@@ -50,6 +50,7 @@ SERVICE_ORDER = (
     "service.accounts",
     "service.routing",
     "service.intake",
+    "service.peppol",
     "service.invoices",
     "service.compose",
     "service.inbox",

@@ -9,7 +9,10 @@ stored before the row that points to it; ``juryo reconcile`` removes objects no 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,7 +24,7 @@ from service import scanning
 from service.auth.principal import Principal
 from service.clock import today
 from service.deadlines import start_clock
-from service.errors import Conflict, Forbidden, NotFound
+from service.errors import AppError, Conflict, Forbidden, NotFound
 from service.intake.submission import Document, Submission, media_type
 from service.registry import service as registry
 from service.routing.service import route
@@ -31,6 +34,8 @@ from storage.models import FindingRecord, InvoiceRecord, InvoiceStatus, Original
 from storage.objects import ObjectStore, StoredObject
 from storage.repositories import invoices as repo
 from storage.repositories import organisation
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,8 +348,70 @@ def receive(
             session.rollback()
             if attempt == 1:
                 raise
+    _restore_if_reaped(store, judged, received)
+    return received
+
+
+def _restore_if_reaped(store: ObjectStore, judged: Judged, received: Received) -> None:
     if received.created and not judged.stored.created and not store.exists(judged.stored.key):
         # The bytes were stored before this upload, perhaps as an orphan that the reconciler
         # removed meanwhile: store them again before acknowledging.
         store.put(judged.submission.document.data, media_type=judged.media_type)
-    return received
+
+
+def in_savepoint(session: Session, step: Callable[[], T]) -> T:
+    """``step`` in a savepoint of its own, started over once when a unique constraint stops a
+    racing twin (as ``receive`` does for a whole transaction); its refusal undoes only it."""
+    for attempt in range(2):
+        try:
+            with session.begin_nested():
+                return step()
+        except IntegrityError:
+            if attempt == 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def receive_group(
+    session: Session,
+    store: ObjectStore,
+    *,
+    group: Sequence[Judged],
+    reject_duplicate_numbers: bool,
+    alongside: Callable[[Judged, Received], None],
+) -> list[Received | AppError]:
+    """Record a group of judged documents (their originals already stored durably) in ONE
+    transaction, then commit: the bulk channels' answer follows durability as ``receive``'s
+    does, at one commit per group instead of one per document.
+
+    Each document is recorded with ``alongside`` (the channel's own row). The group is tried
+    in one savepoint; if any document is refused (or stopped by a racing twin), it is
+    recorded again one savepoint per document, so a refusal costs only that document: it is
+    returned in its place.
+    """
+
+    def step(judged: Judged) -> Received:
+        received = record(session, judged=judged, reject_duplicate_numbers=reject_duplicate_numbers)
+        alongside(judged, received)
+        return received
+
+    results: list[Received | AppError]
+    try:
+        with session.begin_nested():
+            results = [step(judged) for judged in group]
+    except (AppError, IntegrityError):
+        results = [_one_of_group(session, partial(step, judged)) for judged in group]
+    session.commit()
+    for judged, result in zip(group, results, strict=True):
+        if isinstance(result, Received):
+            _restore_if_reaped(store, judged, result)
+    return results
+
+
+def _one_of_group(session: Session, step: Callable[[], Received]) -> Received | AppError:
+    try:
+        return in_savepoint(session, step)
+    except AppError as refusal:
+        return refusal
+    except IntegrityError:  # twice: a racing submission holds what this one needs
+        return Conflict("a submission racing this one holds the same key; resend")

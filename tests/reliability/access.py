@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -609,6 +610,11 @@ def _form(**fields: Any) -> Callable[[World, str, Target], dict[str, Any]]:
     return lambda world, caller, target: {"data": dict(fields)}
 
 
+def _participant(caller: str) -> dict[str, str]:
+    """A Peppol participant id no other caller or run records."""
+    return {"participant_id": f"0188:{uuid.uuid4().int % 10**13:013d}"}
+
+
 def _own_seller(world: World, caller: str) -> str:
     return world.other_supplier if caller == SUPPLIER_OTHER else world.supplier
 
@@ -893,6 +899,23 @@ EXPECTED: dict[tuple[str, str], Case] = {
         lambda world, caller, target: {"json": {"reason": "matrix"}},
         lambda world, target: world.supplier_state(target["supplier_id"]),
     ),
+    # --- API: Peppol (the access point is a role of its own: none of these callers) ---
+    ("POST", "/api/v1/peppol/inbound"): Case(
+        row(401, 403, 403, 403, 403, 403, 403, 403),
+        body=lambda world, caller, target: {"content": b"<x/>", "headers": XML},
+    ),
+    ("GET", "/api/v1/account/peppol-participants"): Case(SUPPLIERS),
+    ("POST", "/api/v1/account/peppol-participants"): Case(
+        SUPPLIERS, body=lambda world, caller, target: {"json": _participant(caller)}
+    ),
+    ("GET", "/api/v1/admin/suppliers/{supplier_id}/peppol-participants"): Case(
+        ADMINS, _pending_supplier
+    ),
+    ("POST", "/api/v1/admin/suppliers/{supplier_id}/peppol-participants"): Case(
+        ADMINS,
+        _pending_supplier,
+        lambda world, caller, target: {"json": _participant(caller)},
+    ),
     ("GET", "/api/v1/account/tokens"): Case(SUPPLIERS),
     ("POST", "/api/v1/account/tokens"): Case(SUPPLIERS, body=_json({"name": "matrix"})),
     ("POST", "/api/v1/account/tokens/{token_id}/revoke"): Case(
@@ -1073,6 +1096,10 @@ EXPECTED: dict[tuple[str, str], Case] = {
         observe=lambda world, target: world.token_state(target["token_id"]),
     ),
     ("POST", "/account/users"): Case(PAGE_SUPPLIERS, body=_colleague_form),
+    ("GET", "/account/peppol"): Case(PAGE_SUPPLIERS),
+    ("POST", "/account/peppol"): Case(
+        PAGE_SUPPLIERS, body=lambda world, caller, target: {"data": _participant(caller)}
+    ),
     # --- pages: administration ---
     ("GET", "/admin"): Case(PAGE_ADMINS),
     ("GET", "/admin/audit"): Case(PAGE_AUDIT_READERS),
