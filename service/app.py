@@ -33,6 +33,8 @@ from service.ops import router as ops_router
 from service.pages import install_error_pages
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from service.statistics import pages as statistics_pages
+from service.statistics import router as statistics_router
 from storage.db import serve_requests_on
 
 API_DESCRIPTION = """\
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounting_router,
         accounts_router,
         admin_router,
+        statistics_router,
         auth_pages,
         invoice_pages,
         inbox_pages,
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_pages,
         admin_pages,
         home_pages,
+        statistics_pages,
     ):
         app.include_router(module.router)
     api_docs.install(app)

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     """A request that waits longer for a database lock (SQLite's write lock, a PostgreSQL row
     or table lock) gives up with 503 and Retry-After instead of queueing."""
+    statistics_min_cell: int = Field(default=10, ge=1, le=1000)
+    """Open-data statistics leave out every count below this (and what is derived from it),
+    so that no single supplier can be recognised in a published cell."""
 
     @field_validator("database_url")
     @classmethod

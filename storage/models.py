@@ -358,6 +358,11 @@ class InvoiceRecord(Base):
         # the home pages' counts (storage/repositories/todo.py): everything by status
         Index("ix_invoices_status_deadline", "status", "payment_deadline"),
         Index("ix_invoices_replaces", "replaces_invoice_id"),
+        # the monthly statistics (storage/repositories/statistics.py) cut months by these
+        Index("ix_invoices_received_at", "received_at"),
+        Index("ix_invoices_first_decided_at", "first_decided_at"),
+        Index("ix_invoices_approved_at", "approved_at"),
+        Index("ix_invoices_paid_on", "paid_on"),
         UniqueConstraint("supplier_id", "original_id", name="uq_invoices_supplier_original"),
         UniqueConstraint("supplier_id", "idempotency_key", name="uq_invoices_supplier_idempotency"),
         # One live invoice per supplier + number + issue date (JURYO_DUPLICATE_NUMBERS=reject),
@@ -435,6 +440,13 @@ class InvoiceRecord(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     """The live invoice with the same supplier, number and issue date that this one was accepted
     beside (JURYO_DUPLICATE_NUMBERS=warn); such an invoice does not hold the number."""
+    channel: Mapped[str | None] = mapped_column(String(16))
+    """The intake channel it came through (``service.intake.submission.Channel``); None for
+    invoices received before juryo recorded it."""
+    first_decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """A clerk's first approval, return or rejection (set once, in the deciding UPDATE)."""
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """When the last approval needed made it approved (set in the approving UPDATE)."""
 
     supplier: Mapped[Supplier] = relationship()
     original: Mapped[Original] = relationship()
@@ -465,6 +477,7 @@ class Approval(Base):
 
     __tablename__ = "approvals"
     __table_args__ = (
+        Index("ix_approvals_approved_at", "approved_at"),
         UniqueConstraint(
             "invoice_id", "amount_revision", "user_id", name="uq_approvals_invoice_revision_user"
         ),

@@ -51,6 +51,7 @@ SERVICE_ORDER = (
     "service.invoices",
     "service.inbox",
     "service.accounting",
+    "service.statistics",
     "service.admin",
     "service.home",
     "service.ops",

@@ -1,0 +1,50 @@
+"""Record what the monthly statistics (EBPM) read: the channel an invoice came through, when it
+was first decided and when it was approved, and index the instants each month is cut by.
+
+Existing invoices keep NULL in the new columns (their channel and decision times were never
+recorded); ``juryo stats rebuild`` fills the two instants from the audit log.
+
+Revision ID: 0014
+Revises: 0012
+Create Date: 2026-11-29
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.models import UtcDateTime
+
+revision: str = "0014"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("channel", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("first_decided_at", UtcDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("approved_at", UtcDateTime(), nullable=True))
+        batch_op.create_index("ix_invoices_received_at", ["received_at"], unique=False)
+        batch_op.create_index("ix_invoices_first_decided_at", ["first_decided_at"], unique=False)
+        batch_op.create_index("ix_invoices_approved_at", ["approved_at"], unique=False)
+        batch_op.create_index("ix_invoices_paid_on", ["paid_on"], unique=False)
+    with op.batch_alter_table("approvals", schema=None) as batch_op:
+        batch_op.create_index("ix_approvals_approved_at", ["approved_at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("approvals", schema=None) as batch_op:
+        batch_op.drop_index("ix_approvals_approved_at")
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.drop_index("ix_invoices_paid_on")
+        batch_op.drop_index("ix_invoices_approved_at")
+        batch_op.drop_index("ix_invoices_first_decided_at")
+        batch_op.drop_index("ix_invoices_received_at")
+        batch_op.drop_column("approved_at")
+        batch_op.drop_column("first_decided_at")
+        batch_op.drop_column("channel")
