@@ -30,6 +30,9 @@ supplier_app = typer.Typer(help="Suppliers (creditors).", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 po_app = typer.Typer(help="The purchase-order register used for routing.", no_args_is_help=True)
+stats_app = typer.Typer(
+    help="The monthly statistics (EBPM) and their open data.", no_args_is_help=True
+)
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
@@ -37,6 +40,7 @@ for sub, name in (
     (user_app, "user"),
     (audit_app, "audit"),
     (po_app, "po"),
+    (stats_app, "stats"),
 ):
     app.add_typer(sub, name=name)
 
@@ -393,3 +397,43 @@ def validate(
     if lang not in ("ja", "en"):
         raise typer.BadParameter("--lang must be ja or en")
     raise typer.Exit(run_validate(files, as_json=as_json, lang=lang, out=sys.stdout))
+
+
+@stats_app.command("export")
+def stats_export(
+    month: Annotated[str, typer.Option(help="YYYY-MM, Tokyo's month.")],
+    format: Annotated[str, typer.Option(help="csv (UTF-8 with BOM) or json.")] = "csv",
+    department: Annotated[str | None, typer.Option(help="One department's code.")] = None,
+    output: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write a month's statistics as open data: no personal data, no supplier names or
+    registration numbers; counts under JURYO_STATISTICS_MIN_CELL suppressed."""
+    from service.statistics import open_data
+    from service.statistics.service import statistics
+    from storage.repositories.invoices import Scope
+
+    if format not in open_data.FORMATS:
+        raise typer.BadParameter("format must be csv or json")
+    settings = _settings()
+    with _session() as session:
+        stats = statistics(
+            session, scope=Scope(everything=True), month=month, department=department
+        )
+    written = open_data.FORMATS[format][1](stats, minimum=settings.statistics_min_cell)
+    if output is None:
+        sys.stdout.buffer.write(written)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(written)
+        typer.echo(f"wrote {output} ({len(written)} bytes)")
+
+
+@stats_app.command("rebuild")
+def stats_rebuild() -> None:
+    """Fill the decision and approval times the statistics read, where missing (invoices
+    decided before juryo recorded them), from the audit log. Safe to run again."""
+    from storage.repositories.statistics import rebuild_from_audit
+
+    with _session() as session:
+        decided, approved = rebuild_from_audit(session)
+    typer.echo(f"first decisions dated: {decided}; approvals dated: {approved}")

@@ -96,9 +96,9 @@ def statistics_page(
     caller = browser.principal
     chosen = (month or "").strip() or service.this_month()
     department = (department or "").strip() or None
-    stats = service.statistics(session, caller=caller, month=chosen, department=department)
+    stats = service.statistics(session, scope=caller.scope, month=chosen, department=department)
     earlier = service.statistics(
-        session, caller=caller, month=service.year_before(chosen), department=department
+        session, scope=caller.scope, month=service.year_before(chosen), department=department
     )
     query = f"month={stats.month}" + (f"&department={department}" if department else "")
     return render(

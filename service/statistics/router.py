@@ -34,7 +34,7 @@ def get_statistics(
     """One month's figures on invoice receipt (EBPM), in the caller's scope: volume by
     channel, format and department; refusals and corrections; lead times (median and 90th
     percentile, nearest-rank); the payment law; workload as aggregates only."""
-    return service.statistics(session, caller=caller, month=month, department=department)
+    return service.statistics(session, scope=caller.scope, month=month, department=department)
 
 
 @router.get(
@@ -54,7 +54,7 @@ def export_statistics(
 ) -> Response:
     """The month as open data (CSV in UTF-8 with BOM, or JSON): no personal data, no supplier
     names or registration numbers, cells under ``JURYO_STATISTICS_MIN_CELL`` suppressed."""
-    stats = service.statistics(session, caller=caller, month=month, department=department)
+    stats = service.statistics(session, scope=caller.scope, month=month, department=department)
     media_type, write = open_data.FORMATS[format]
     tail = re.sub(r"[^A-Za-z0-9_-]", "", department or "")
     name = f"juryo-statistics-{stats.month}{'-' + tail if tail else ''}.{format}"

@@ -32,7 +32,6 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from service import clock
-from service.auth.principal import Principal
 from service.errors import BadRequest, NotFound
 from service.statistics.schemas import (
     Acceptance,
@@ -49,6 +48,7 @@ from service.statistics.schemas import (
 )
 from storage.repositories import organisation
 from storage.repositories import statistics as repo
+from storage.repositories.invoices import Scope
 from storage.repositories.statistics import Cut, Distribution, Month
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -100,10 +100,9 @@ def this_month() -> str:
     return clock.today().strftime("%Y-%m")
 
 
-def _cut(session: Session, caller: Principal, department: str | None) -> Cut:
+def _cut(session: Session, scope: Scope, department: str | None) -> Cut:
     """The caller's scope, narrowed to ``department`` if one is asked for; a department the
     caller may not see is answered like one that does not exist."""
-    scope = caller.scope
     if not department:
         return Cut(scope)
     found = organisation.department_by_code(session, department.strip())
@@ -143,11 +142,11 @@ def _lead_times(found: dict[str, Distribution]) -> list[LeadTime]:
 
 
 def statistics(
-    session: Session, *, caller: Principal, month: str, department: str | None = None
+    session: Session, *, scope: Scope, month: str, department: str | None = None
 ) -> Statistics:
-    """The month's figures for ``caller`` (a clerk's: its departments' only)."""
+    """The month's figures in the caller's ``scope`` (a clerk's: its departments' only)."""
     period = month_of(month)
-    cut = _cut(session, caller, department)
+    cut = _cut(session, scope, department)
     codes = {d.id: d.code for d in organisation.list_departments(session)}
     rows = repo.departments(session, period, cut)
     groups = repo.volume(session, period, cut)

@@ -37,6 +37,7 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
+    update,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
@@ -45,6 +46,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from storage.models import (
     Approval,
+    AuditEvent,
     Batch,
     BatchItem,
     FindingRecord,
@@ -457,3 +459,40 @@ def nearest_rank(values: Sequence[int], percent: int) -> int | None:
         return None
     ordered = sorted(values)
     return ordered[(percent * len(ordered) + 99) // 100 - 1]
+
+
+DECISIONS = ("invoice.approve", "invoice.approve.first", "invoice.return", "invoice.reject")
+"""The audit actions that are a clerk's decision on an invoice (a forward is routing)."""
+
+
+def _first_event(actions: Sequence[str]) -> ColumnElement[Any]:
+    return (
+        select(func.min(AuditEvent.occurred_at))
+        .where(
+            AuditEvent.entity_type == "invoice",
+            AuditEvent.entity_id == cast(InvoiceRecord.id, String(64)),
+            AuditEvent.action.in_(list(actions)),
+        )
+        .correlate(InvoiceRecord)
+        .scalar_subquery()
+    )
+
+
+def rebuild_from_audit(session: Session) -> tuple[int, int]:
+    """Fill ``first_decided_at`` and ``approved_at`` where they are missing (invoices decided
+    before juryo recorded them) from the audit log, which has every decision with its time.
+    Returns how many invoices got each. Safe to run again: it touches only NULLs."""
+    counts = []
+    for column, actions in (
+        (InvoiceRecord.first_decided_at, DECISIONS),
+        (InvoiceRecord.approved_at, ("invoice.approve",)),
+    ):
+        found = _first_event(actions)
+        result = session.execute(
+            update(InvoiceRecord)
+            .where(column.is_(None), found.is_not(None))
+            .values({column.key: found})
+            .execution_options(synchronize_session=False)
+        )
+        counts.append(int(getattr(result, "rowcount", 0)))
+    return counts[0], counts[1]

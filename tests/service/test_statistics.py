@@ -15,13 +15,16 @@ import itertools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from service import clock
+from service.cli import app
 from storage.db import transaction
 from storage.models import (
     Approval,
@@ -38,6 +41,7 @@ from storage.models import (
     User,
 )
 from storage.repositories.statistics import nearest_rank
+from tests.service.test_inbox_api import decide, make_office, submit
 from tests.support import Account, LiveServer, make_department, make_supplier, make_user, unique
 
 pytestmark = pytest.mark.clock
@@ -278,6 +282,7 @@ def _get(live_server: LiveServer, account: Account, **params: str) -> Any:
 
 
 def _stats(live_server: LiveServer, account: Account, **params: str) -> dict[str, Any]:
+    """The figures ``account`` reads (for May 2031 unless ``month`` is given)."""
     response = _get(live_server, account, **params)
     assert response.status_code == 200, response.text
     found: dict[str, Any] = response.json()
@@ -447,3 +452,89 @@ def test_export_has_no_names_or_numbers_and_suppresses_small_cells(
     assert published["minimum_cell"] == 10
     assert {r["measure"] for r in published["rows"]} >= {"received", "refused_share"}
     assert all(r["value"] is None for r in published["rows"] if r["suppressed"])
+
+
+def _times(sessions: sessionmaker[Session], invoice_id: int) -> tuple[Any, ...]:
+    with sessions() as session:
+        row = session.execute(
+            select(
+                InvoiceRecord.channel,
+                InvoiceRecord.received_at,
+                InvoiceRecord.first_decided_at,
+                InvoiceRecord.approved_at,
+            ).where(InvoiceRecord.id == invoice_id)
+        ).one()
+    return tuple(row)
+
+
+def test_intake_and_decisions_record_what_the_statistics_read(
+    live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    office = make_office(sessions, threshold=Decimal(1))  # two clerks must approve
+    approved, returned = (int(submit(live_server, office)["id"]) for _ in range(2))
+    assert decide(live_server, office.clerk, approved, "approve").status_code == 200
+    channel, received, first, none = _times(sessions, approved)
+    assert (channel, none) == ("api", None)
+    assert first is not None
+    assert first >= received
+    assert decide(live_server, office.clerk2, approved, "approve").status_code == 200
+    assert _times(sessions, approved)[2:3] == (first,)  # the second approval keeps the first
+    assert _times(sessions, approved)[3] >= first
+    assert decide(live_server, office.clerk, returned, "return", reason="x").status_code == 200
+    assert _times(sessions, returned)[2] is not None
+    month = clock.local_date(received).strftime("%Y-%m")
+    stats = _stats(live_server, office.clerk, month=month)
+    assert _keyed(stats["volume"]["by_channel"]) == {"api": 2}
+    assert stats["lead_times"][1]["count"] == 1  # received -> approved
+
+
+def juryo(database_url: str, tmp_path: Path, *args: str) -> tuple[int, str]:
+    """The ``juryo`` command in-process against the session database."""
+    env = {"JURYO_DATABASE_URL": database_url, "JURYO_STORAGE_URL": f"file:{tmp_path}/objects"}
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result.exit_code, result.output
+
+
+def test_cli_export_writes_what_the_page_downloads(
+    live_server: LiveServer, fixture: Fixture, database_url: str, tmp_path: Path
+) -> None:
+    for fmt in ("csv", "json"):
+        target = tmp_path / f"stats.{fmt}"
+        code, out = juryo(
+            database_url,
+            tmp_path,
+            "stats",
+            "export",
+            "--month",
+            MONTH,
+            "--format",
+            fmt,
+            "--output",
+            str(target),
+        )
+        assert code == 0, out
+        assert target.read_bytes() == _export(live_server, fixture.accounting, fmt)
+    code, out = juryo(database_url, tmp_path, "stats", "export", "--month", "2031-13")
+    assert code == 1
+    assert "YYYY-MM" in out
+
+
+def test_rebuild_dates_decisions_from_the_audit_log(
+    live_server: LiveServer, sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    office = make_office(sessions)
+    invoice = int(submit(live_server, office)["id"])
+    assert decide(live_server, office.clerk, invoice, "approve").status_code == 200
+    recorded = _times(sessions, invoice)[2:]
+    with transaction(sessions) as session:
+        session.execute(
+            update(InvoiceRecord)
+            .where(InvoiceRecord.id == invoice)
+            .values(first_decided_at=None, approved_at=None)
+        )
+    code, out = juryo(database_url, tmp_path, "stats", "rebuild")
+    assert code == 0, out
+    rebuilt = _times(sessions, invoice)[2:]
+    for before, after in zip(recorded, rebuilt, strict=True):
+        assert after is not None
+        assert abs((after - before).total_seconds()) < 5  # the audit event's own instant
