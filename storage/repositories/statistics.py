@@ -219,41 +219,53 @@ class DepartmentRow:
     clerks: int
 
 
-def _department_counts(month: Month, cut: Cut) -> Select[int | None, int, int, int, int]:
-    invoice = InvoiceRecord
-    received = and_(invoice.received_at >= month.start, invoice.received_at < month.end)
-    decided = and_(invoice.first_decided_at >= month.start, invoice.first_decided_at < month.end)
-    paid = and_(invoice.paid_on >= month.first_day, invoice.paid_on <= month.last_day)
-    return (
-        select(
-            invoice.department_id,
-            _counted(received),
-            _counted(decided),
-            _counted(paid),
-            _counted(and_(paid, invoice.paid_on <= invoice.payment_deadline)),
-        )
-        .where(cut.condition(), invoice.department_id.is_not(None), or_(received, decided, paid))
-        .group_by(invoice.department_id)
+def _per_department(
+    session: Session, cut: Cut, within: ColumnElement[bool], *counted: ColumnElement[int]
+) -> dict[int, tuple[int, ...]]:
+    """Counts per department over one month's index range (one query per instant, so each
+    reads its own index instead of the whole table)."""
+    rows = session.execute(
+        select(InvoiceRecord.department_id, func.count(), *counted)
+        .where(within, cut.condition(), InvoiceRecord.department_id.is_not(None))
+        .group_by(InvoiceRecord.department_id)
     )
+    return {int(d or 0): tuple(int(v) for v in values) for d, *values in rows}
+
+
+def _clerks(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(UserDepartment.department_id, func.count())
+        .join(User, User.id == UserDepartment.user_id)
+        .where(User.role == Role.CLERK, User.active.is_(True))
+        .group_by(UserDepartment.department_id)
+    )
+    return {int(d): int(n) for d, n in rows}
 
 
 def departments(session: Session, month: Month, cut: Cut) -> list[DepartmentRow]:
     """Per department: what came in, what was decided, what was paid and how punctually."""
-    counts = _department_counts(month, cut).subquery()
-    clerks = (
-        select(UserDepartment.department_id, func.count().label("clerks"))
-        .join(User, User.id == UserDepartment.user_id)
-        .where(User.role == Role.CLERK, User.active.is_(True))
-        .group_by(UserDepartment.department_id)
-        .subquery()
+    invoice = InvoiceRecord
+    within = _in(month)
+    received = _per_department(session, cut, within(invoice.received_at))
+    decided = _per_department(session, cut, within(invoice.first_decided_at))
+    paid = _per_department(
+        session,
+        cut,
+        and_(invoice.paid_on >= month.first_day, invoice.paid_on <= month.last_day),
+        _counted(invoice.paid_on <= invoice.payment_deadline),
     )
-    columns = list(counts.c)
-    rows = session.execute(
-        select(*columns, func.coalesce(clerks.c.clerks, 0))
-        .outerjoin(clerks, clerks.c.department_id == columns[0])
-        .order_by(columns[0])
-    )
-    return [DepartmentRow(*(int(v) for v in row)) for row in rows]
+    clerks = _clerks(session)
+    return [
+        DepartmentRow(
+            department_id=d,
+            received=received.get(d, (0,))[0],
+            decided=decided.get(d, (0,))[0],
+            paid=paid.get(d, (0, 0))[0],
+            paid_on_time=paid.get(d, (0, 0))[1],
+            clerks=clerks.get(d, 0),
+        )
+        for d in sorted(received.keys() | decided.keys() | paid.keys())
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,28 +23,35 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+STATISTICS_INDEXES = (
+    ("received_at", "department_id", "status", "channel", "format", "profile", "routing_rule"),
+    ("first_decided_at", "department_id", "received_at"),
+    ("approved_at", "department_id", "received_at"),
+    ("paid_on", "department_id", "payment_deadline"),
+    ("returned_at", "department_id"),
+)
+"""As ``storage.models.STATISTICS_INDEXES`` was when this migration was written."""
+
 
 def upgrade() -> None:
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.add_column(sa.Column("channel", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("first_decided_at", UtcDateTime(), nullable=True))
         batch_op.add_column(sa.Column("approved_at", UtcDateTime(), nullable=True))
-        batch_op.create_index("ix_invoices_received_at", ["received_at"], unique=False)
-        batch_op.create_index("ix_invoices_first_decided_at", ["first_decided_at"], unique=False)
-        batch_op.create_index("ix_invoices_approved_at", ["approved_at"], unique=False)
-        batch_op.create_index("ix_invoices_paid_on", ["paid_on"], unique=False)
+        for columns in STATISTICS_INDEXES:
+            batch_op.create_index(f"ix_invoices_{columns[0]}", list(columns), unique=False)
     with op.batch_alter_table("approvals", schema=None) as batch_op:
-        batch_op.create_index("ix_approvals_approved_at", ["approved_at"], unique=False)
+        batch_op.create_index(
+            "ix_approvals_approved_at", ["approved_at", "invoice_id", "user_id"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("approvals", schema=None) as batch_op:
         batch_op.drop_index("ix_approvals_approved_at")
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.drop_index("ix_invoices_paid_on")
-        batch_op.drop_index("ix_invoices_approved_at")
-        batch_op.drop_index("ix_invoices_first_decided_at")
-        batch_op.drop_index("ix_invoices_received_at")
+        for columns in STATISTICS_INDEXES:
+            batch_op.drop_index(f"ix_invoices_{columns[0]}")
         batch_op.drop_column("approved_at")
         batch_op.drop_column("first_decided_at")
         batch_op.drop_column("channel")
