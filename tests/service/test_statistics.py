@@ -42,7 +42,15 @@ from storage.models import (
 )
 from storage.repositories.statistics import nearest_rank
 from tests.service.test_inbox_api import decide, make_office, submit
-from tests.support import Account, LiveServer, make_department, make_supplier, make_user, unique
+from tests.support import (
+    Account,
+    LiveServer,
+    make_department,
+    make_supplier,
+    make_user,
+    signed_in,
+    unique,
+)
 
 pytestmark = pytest.mark.clock
 
@@ -538,3 +546,35 @@ def test_rebuild_dates_decisions_from_the_audit_log(
     for before, after in zip(recorded, rebuilt, strict=True):
         assert after is not None
         assert abs((after - before).total_seconds()) < 5  # the audit event's own instant
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_page_draws_each_chart_with_its_table(
+    live_server: LiveServer, fixture: Fixture, lang: str
+) -> None:
+    account = fixture.auditor
+    with signed_in(live_server, account.login, account.password) as browser:
+        page = browser.get("/statistics", params={"month": MONTH, "lang": lang})
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert f'<html lang="{lang}">' in html
+    assert html.count('<svg role="img"') == 3
+    assert html.count("<table") >= 3 + 1  # a table for each chart, and the headline figures
+    assert '<td data-value="received">10</td>' in html
+    assert "2030-05" in html  # the same month a year earlier
+    heading = {"ja": "請求書受領の月次統計", "en": "Monthly invoice statistics"}[lang]
+    assert heading in html
+    assert "/api/v1/statistics/export?month=2031-05&amp;format=csv" in html
+
+
+def test_the_page_refuses_suppliers_and_shows_a_clerk_its_departments(
+    live_server: LiveServer, fixture: Fixture
+) -> None:
+    supplier = fixture.supplier
+    with signed_in(live_server, supplier.login, supplier.password) as browser:
+        assert browser.get("/statistics", params={"month": MONTH}).status_code == 403
+    clerk = fixture.clerk
+    with signed_in(live_server, clerk.login, clerk.password) as browser:
+        page = browser.get("/statistics", params={"month": MONTH})
+    assert page.status_code == 200
+    assert '<td data-value="received">8</td>' in page.text
