@@ -21,7 +21,8 @@ class Count(BaseModel):
 
 
 class LeadTime(BaseModel):
-    """One step's duration over the invoices whose step ended in the month.
+    """One step's duration over the invoices whose step ended in the month (the time spent
+    returned: over the invoices returned in the month and corrected since).
 
     Percentiles are nearest-rank (the value at rank ceil(p·n/100) in ascending order), in days
     with one decimal.

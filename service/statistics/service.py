@@ -9,12 +9,14 @@ the page and the open data share. Where each lead time comes from:
 - received → approved: ``received_at`` → ``approved_at`` (set by the approving UPDATE);
 - approved → batched: ``approved_at`` → the creation of the payment batch now holding it;
 - batched → paid: the batch's day (Tokyo) → ``paid_on``, in whole days;
-- returned to the supplier: the return (``returned_at``) → the receipt of the correction;
+- returned to the supplier: the return (``returned_at``) → the receipt of the correction,
+  over the invoices returned in the month that have been corrected;
 - refused → resent: a refused invoice's receipt → the same supplier's first accepted invoice
   with the same number.
 
-A lead time counts the invoices whose step **ended** in the month, so a past month's figures
-do not change as later steps happen.
+A lead time counts the invoices whose step **ended** in the month, so a past month's figure
+does not change as later steps happen; the exception is the time spent returned, counted for
+the month of the return (like the share corrected), which grows as corrections come in.
 
 **Workload is shown only as aggregates.** Per department, and as a distribution over clerks
 (how many approved, the median and 90th percentile of their approvals): no figure names a

@@ -578,3 +578,12 @@ def test_the_page_refuses_suppliers_and_shows_a_clerk_its_departments(
         page = browser.get("/statistics", params={"month": MONTH})
     assert page.status_code == 200
     assert '<td data-value="received">8</td>' in page.text
+
+
+def test_the_api_is_documented_in_openapi(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        schema = client.get("/openapi.json").json()
+    operation = schema["paths"]["/api/v1/statistics"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"month", "department"}
+    assert "nearest-rank" in schema["components"]["schemas"]["LeadTime"]["description"]
+    assert "/api/v1/statistics/export" in schema["paths"]
