@@ -430,10 +430,13 @@ def stats_export(
 
 @stats_app.command("rebuild")
 def stats_rebuild() -> None:
-    """Fill the decision and approval times the statistics read, where missing (invoices
-    decided before juryo recorded them), from the audit log. Safe to run again."""
+    """Fill the decision, approval and batching times the statistics read, where missing
+    (invoices handled before juryo recorded them), from the audit log and the batches. Safe to
+    run again."""
     from storage.repositories.statistics import rebuild_from_audit
 
     with _session() as session:
-        decided, approved = rebuild_from_audit(session)
-    typer.echo(f"first decisions dated: {decided}; approvals dated: {approved}")
+        decided, approved, batched = rebuild_from_audit(session)
+    typer.echo(
+        f"first decisions dated: {decided}; approvals dated: {approved}; batching dated: {batched}"
+    )

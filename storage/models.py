@@ -348,7 +348,8 @@ STATISTICS_INDEXES = (
     ("received_at", "department_id", "status", "channel", "format", "profile", "routing_rule"),
     ("first_decided_at", "department_id", "received_at"),
     ("approved_at", "department_id", "received_at"),
-    ("paid_on", "department_id", "payment_deadline"),
+    ("batched_at", "department_id", "approved_at"),
+    ("paid_on", "department_id", "payment_deadline", "batched_at"),
     ("returned_at", "department_id"),
 )
 """The monthly statistics' indexes on invoices (migration 0014): each named by its first column."""
@@ -455,6 +456,8 @@ class InvoiceRecord(Base):
     """A clerk's first approval, return or rejection (set once, in the deciding UPDATE)."""
     approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     """When the last approval needed made it approved (set in the approving UPDATE)."""
+    batched_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """When the payment batch now holding it took it (set by the batch, cleared on cancel)."""
 
     supplier: Mapped[Supplier] = relationship()
     original: Mapped[Original] = relationship()

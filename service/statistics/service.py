@@ -7,8 +7,9 @@ the page and the open data share. Where each lead time comes from:
 - received → first decision: ``received_at`` → ``first_decided_at`` (a clerk's first
   approval, return or rejection; set in the deciding UPDATE);
 - received → approved: ``received_at`` → ``approved_at`` (set by the approving UPDATE);
-- approved → batched: ``approved_at`` → the creation of the payment batch now holding it;
-- batched → paid: the batch's day (Tokyo) → ``paid_on``, in whole days;
+- approved → batched: ``approved_at`` → ``batched_at`` (set when the payment batch now
+  holding it took it; cleared if that batch is cancelled);
+- batched → paid: the day (Tokyo) of ``batched_at`` → ``paid_on``, in whole days;
 - returned to the supplier: the return (``returned_at``) → the receipt of the correction,
   over the invoices returned in the month that have been corrected;
 - refused → resent: a refused invoice's receipt → the same supplier's first accepted invoice

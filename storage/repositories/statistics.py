@@ -3,7 +3,7 @@
 A month is an interval of instants (Tokyo's month, turned into UTC by the service) and, for
 payment days, an interval of dates. Every query reads the month through an index on the
 instant it is cut by (``received_at``, ``first_decided_at``, ``approved_at``, ``paid_on``,
-``approvals.approved_at``, ``batches.created_at``), so a month costs its own rows, not the
+``batched_at``, ``approvals.approved_at``), so a month costs its own rows, not the
 table.
 
 **Percentiles** are nearest-rank, the same on every backend: of ``n`` values in ascending
@@ -49,6 +49,7 @@ from storage.models import (
     AuditEvent,
     Batch,
     BatchItem,
+    BatchStatus,
     FindingRecord,
     InvoiceRecord,
     InvoiceStatus,
@@ -368,18 +369,15 @@ def _durations(month: Month, cut: Cut) -> list[Select[str, int]]:
         _measure("received_to_approved", _seconds(invoice.approved_at, invoice.received_at)).where(
             in_month(invoice.approved_at), cut.condition()
         ),
-        _measure("approved_to_batched", _seconds(Batch.created_at, invoice.approved_at))
-        .select_from(Batch)
-        .join(BatchItem, BatchItem.batch_id == Batch.id)
-        .join(invoice, invoice.id == BatchItem.invoice_id)
-        .where(in_month(Batch.created_at), invoice.approved_at.is_not(None), cut.condition()),
-        _measure("batched_to_paid_days", epoch_day(invoice.paid_on) - _tokyo_day(Batch.created_at))
-        .select_from(invoice)
-        .join(BatchItem, BatchItem.invoice_id == invoice.id)
-        .join(Batch, Batch.id == BatchItem.batch_id)
-        .where(
+        _measure("approved_to_batched", _seconds(invoice.batched_at, invoice.approved_at)).where(
+            in_month(invoice.batched_at), invoice.approved_at.is_not(None), cut.condition()
+        ),
+        _measure(
+            "batched_to_paid_days", epoch_day(invoice.paid_on) - _tokyo_day(invoice.batched_at)
+        ).where(
             invoice.paid_on >= month.first_day,
             invoice.paid_on <= month.last_day,
+            invoice.batched_at.is_not(None),
             cut.condition(),
         ),
         _measure("returned_to_corrected", _seconds(correction.received_at, invoice.returned_at))
@@ -493,10 +491,11 @@ def _first_event(actions: Sequence[str]) -> ColumnElement[Any]:
     )
 
 
-def rebuild_from_audit(session: Session) -> tuple[int, int]:
+def rebuild_from_audit(session: Session) -> tuple[int, int, int]:
     """Fill ``first_decided_at`` and ``approved_at`` where they are missing (invoices decided
-    before juryo recorded them) from the audit log, which has every decision with its time.
-    Returns how many invoices got each. Safe to run again: it touches only NULLs."""
+    before juryo recorded them) from the audit log, which has every decision with its time,
+    and ``batched_at`` from the batch holding the invoice. Returns how many invoices got each.
+    Safe to run again: it touches only NULLs."""
     counts = []
     for column, actions in (
         (InvoiceRecord.first_decided_at, DECISIONS),
@@ -510,4 +509,18 @@ def rebuild_from_audit(session: Session) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
         counts.append(int(getattr(result, "rowcount", 0)))
-    return counts[0], counts[1]
+    batched = (
+        select(Batch.created_at)
+        .join(BatchItem, BatchItem.batch_id == Batch.id)
+        .where(BatchItem.invoice_id == InvoiceRecord.id, Batch.status != BatchStatus.CANCELLED)
+        .correlate(InvoiceRecord)
+        .scalar_subquery()
+    )
+    result = session.execute(
+        update(InvoiceRecord)
+        .where(InvoiceRecord.batched_at.is_(None), batched.is_not(None))
+        .values(batched_at=batched)
+        .execution_options(synchronize_session=False)
+    )
+    counts.append(int(getattr(result, "rowcount", 0)))
+    return counts[0], counts[1], counts[2]

@@ -41,6 +41,8 @@ from storage.models import (
     User,
 )
 from storage.repositories.statistics import nearest_rank
+from tests.service.test_accounting_api import approve, make_creditor
+from tests.service.test_accounting_api import submit as submit_as
 from tests.service.test_inbox_api import decide, make_office, submit
 from tests.support import (
     Account,
@@ -119,6 +121,7 @@ def _batch(
     session.add(batch)
     session.flush()
     for invoice in invoices:
+        invoice.batched_at = created
         session.add(
             BatchItem(
                 batch_id=batch.id,
@@ -587,3 +590,40 @@ def test_the_api_is_documented_in_openapi(live_server: LiveServer) -> None:
     assert {p["name"] for p in operation["parameters"]} == {"month", "department"}
     assert "nearest-rank" in schema["components"]["schemas"]["LeadTime"]["description"]
     assert "/api/v1/statistics/export" in schema["paths"]
+
+
+def _batched_at(sessions: sessionmaker[Session], invoice_id: int) -> dt.datetime | None:
+    with sessions() as session:
+        return session.execute(
+            select(InvoiceRecord.batched_at).where(InvoiceRecord.id == invoice_id)
+        ).scalar_one()
+
+
+def test_a_batch_dates_its_invoices_a_cancel_clears_it_and_rebuild_restores_it(
+    live_server: LiveServer, sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    department = make_department(sessions)
+    creditor = make_creditor(sessions, live_server, make_user(sessions, Role.ADMIN), department)
+    [invoice] = submit_as(live_server, creditor)
+    approve(sessions, live_server, department, [invoice])
+    accounting = make_user(sessions, Role.ACCOUNTING)
+    payday = (clock.today() + dt.timedelta(days=3)).isoformat()
+    body = {"payment_date": payday, "department": department}
+    with live_server.client(accounting.token) as client:
+        first = client.post("/api/v1/batches", json=body)
+        assert first.status_code == 201, first.text
+        assert _batched_at(sessions, invoice) is not None
+        assert client.post(f"/api/v1/batches/{first.json()['id']}/cancel").status_code == 200
+        assert _batched_at(sessions, invoice) is None
+        assert client.post("/api/v1/batches", json=body).status_code == 201
+    batched = _batched_at(sessions, invoice)
+    assert batched is not None
+    with transaction(sessions) as session:
+        session.execute(
+            update(InvoiceRecord).where(InvoiceRecord.id == invoice).values(batched_at=None)
+        )
+    code, out = juryo(database_url, tmp_path, "stats", "rebuild")
+    assert code == 0, out
+    rebuilt = _batched_at(sessions, invoice)
+    assert rebuilt is not None
+    assert abs((rebuilt - batched).total_seconds()) < 5  # the batch's own instant
