@@ -42,6 +42,8 @@ from service.peppol import router as peppol_router
 from service.registry import pages as registry_pages
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from service.statistics import pages as statistics_pages
+from service.statistics import router as statistics_router
 from storage.db import serve_requests_on
 
 API_DESCRIPTION = """\
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_router,
         notifications_router,
         peppol_router,
+        statistics_router,
         auth_pages,
         invoice_pages,
         inbox_pages,
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compose_router,
         compose_pages,
         peppol_pages,
+        statistics_pages,
     ):
         app.include_router(module.router)
     api_docs.install(app)

@@ -37,6 +37,9 @@ nta_app = typer.Typer(
 )
 mail_app = typer.Typer(help="Invoices by e-mail: the SMTP listener, sender addresses.")
 peppol_app = typer.Typer(help="The Peppol access point's hand-off.", no_args_is_help=True)
+stats_app = typer.Typer(
+    help="The monthly statistics (EBPM) and their open data.", no_args_is_help=True
+)
 for sub, name in (
     (db_app, "db"),
     (department_app, "department"),
@@ -47,6 +50,7 @@ for sub, name in (
     (nta_app, "nta"),
     (mail_app, "mail"),
     (peppol_app, "peppol"),
+    (stats_app, "stats"),
 ):
     app.add_typer(sub, name=name)
 
@@ -651,3 +655,46 @@ def nta_status(
             f"{shown['file']}: {shown['kind']} of {shown['date']}, {shown['rows']:,} rows, "
             f"signature {'verified' if shown['signature_verified'] else 'not checked'}"
         )
+
+
+@stats_app.command("export")
+def stats_export(
+    month: Annotated[str, typer.Option(help="YYYY-MM, Tokyo's month.")],
+    format: Annotated[str, typer.Option(help="csv (UTF-8 with BOM) or json.")] = "csv",
+    department: Annotated[str | None, typer.Option(help="One department's code.")] = None,
+    output: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write a month's statistics as open data: no personal data, no supplier names or
+    registration numbers; counts under JURYO_STATISTICS_MIN_CELL suppressed."""
+    from service.statistics import open_data
+    from service.statistics.service import statistics
+    from storage.repositories.invoices import Scope
+
+    if format not in open_data.FORMATS:
+        raise typer.BadParameter("format must be csv or json")
+    settings = _settings()
+    with _session() as session:
+        stats = statistics(
+            session, scope=Scope(everything=True), month=month, department=department
+        )
+    written = open_data.FORMATS[format][1](stats, minimum=settings.statistics_min_cell)
+    if output is None:
+        sys.stdout.buffer.write(written)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(written)
+        typer.echo(f"wrote {output} ({len(written)} bytes)")
+
+
+@stats_app.command("rebuild")
+def stats_rebuild() -> None:
+    """Fill the decision, approval and batching times the statistics read, where missing
+    (invoices handled before juryo recorded them), from the audit log and the batches. Safe to
+    run again."""
+    from storage.repositories.statistics import rebuild_from_audit
+
+    with _session() as session:
+        decided, approved, batched = rebuild_from_audit(session)
+    typer.echo(
+        f"first decisions dated: {decided}; approvals dated: {approved}; batching dated: {batched}"
+    )

@@ -1721,8 +1721,8 @@ TEXTS.update(
     {
         "role.access_point": ("Peppol アクセスポイント", "Peppol access point"),
         "refusal.peppol_hand_over": (
-            "文書を引き渡せるのはアクセスポイント（juryo peppol add-access-point で作成）だけです。",
-            "Only an access point (made with juryo peppol add-access-point) hands over documents.",
+            "文書を引き渡せるのは Peppol アクセスポイントだけです。",
+            "Only a Peppol access point hands over documents.",
         ),
         "refusal.peppol_own_participants": (
             "自社の参加者 ID を登録できるのは事業者だけです。",
@@ -1762,5 +1762,126 @@ TEXTS.update(
             "Peppol 参加者 ID の登録",
             "Peppol participant id recorded",
         ),
+    }
+)
+
+TEXTS.update(
+    {
+        "statistics.refused": (
+            "統計は会計課・監査・管理者と職員（担当部署のみ）が閲覧できます。",
+            "Only accounting, auditors, administrators and clerks (their departments) "
+            "see statistics.",
+        ),
+        "nav.statistics": ("統計", "Statistics"),
+        "stats.title": ("請求書受領の月次統計", "Monthly invoice statistics"),
+        "stats.pick": ("月と部署を選ぶ", "Choose month and department"),
+        "stats.month": ("月", "Month"),
+        "stats.department": ("部署", "Department"),
+        "stats.all_departments": ("全部署", "All departments"),
+        "stats.my_departments": ("担当の全部署", "All my departments"),
+        "stats.show": ("表示", "Show"),
+        "stats.compared": (
+            "前年同月（{month}）と比較しています。",
+            "Compared with the same month a year earlier ({month}).",
+        ),
+        "stats.download": ("オープンデータ", "Open data"),
+        "stats.download_note": (
+            "個人情報・事業者名・登録番号を含まず、少数のセルは秘匿",
+            "no personal data, supplier names or registration numbers; small cells suppressed",
+        ),
+        "stats.volume": ("受領件数", "Invoices received"),
+        "stats.headline": (
+            "主な指標（当月と前年同月）",
+            "Headline figures (this month and a year earlier)",
+        ),
+        "stats.measure": ("指標", "Measure"),
+        "stats.received": ("受領", "Received"),
+        "stats.structured": (
+            "構造化データの割合（残りは入力が必要なPDF）",
+            "Structured share (the rest are PDFs needing data entry)",
+        ),
+        "stats.refused": ("受付時に不受理", "Refused at intake"),
+        "stats.corrected": ("差戻し後に訂正版が届いた割合", "Returned and then corrected"),
+        "stats.resent": (
+            "不受理の後に同じ番号で再送された割合",
+            "Refused and then resent (same number)",
+        ),
+        "stats.on_time": ("法定期限内の支払", "Paid within the statutory deadline"),
+        "stats.paid_late": ("期限後の支払件数", "Paid after the deadline"),
+        "stats.overdue_days": (
+            "遅延日数（中央値 / 90パーセンタイル）",
+            "Days overdue (median / 90th percentile)",
+        ),
+        "stats.now": (
+            "現在（東京の今日）: 期限超過の未払 {overdue} 件、7日以内に期限の未払 {at_risk} 件。",
+            "Now (Tokyo's today): {overdue} unpaid past the deadline, "
+            "{at_risk} unpaid due within 7 days.",
+        ),
+        "stats.by_channel": ("受付経路別の件数", "Invoices by channel"),
+        "stats.channel": ("経路", "Channel"),
+        "stats.invoices": ("件数", "Invoices"),
+        "stats.by_format": ("形式・プロファイル別の件数", "Invoices by format and profile"),
+        "stats.format": ("形式/プロファイル", "Format/profile"),
+        "stats.see_table": ("数値は次の表にあります", "the numbers are in the table below"),
+        "stats.refusals": ("不受理の理由", "Why invoices were refused"),
+        "stats.top_rules": ("不受理の多いルール", "Rules that refused most"),
+        "stats.rule": ("ルール", "Rule"),
+        "stats.message": ("メッセージ", "Message"),
+        "stats.none": ("該当なし", "None"),
+        "stats.lead_times": ("処理日数", "Lead times"),
+        "stats.lead_chart": ("各段階の日数（中央値）", "Days per step (median)"),
+        "stats.lead_caption": (
+            "各段階の日数（当月に終わった段階）",
+            "Days per step (steps that ended this month)",
+        ),
+        "stats.step": ("段階", "Step"),
+        "stats.count": ("件数", "Count"),
+        "stats.median": ("中央値（日）", "Median (days)"),
+        "stats.p90": ("90パーセンタイル（日）", "90th percentile (days)"),
+        "stats.percentile_note": (
+            "パーセンタイルは最近順位法: 昇順で ceil(p*n/100) 番目の値（偶数件の中央値は下側）。",
+            "Percentiles are nearest-rank: the value at rank ceil(p*n/100) in ascending order "
+            "(the lower middle for an even count).",
+        ),
+        "stats.law": ("支払遅延防止法", "The payment law"),
+        "stats.on_time_by_department": ("部署別の期限内支払の割合", "Paid on time, by department"),
+        "stats.paid": ("支払件数", "Paid"),
+        "stats.workload": ("業務量", "Workload"),
+        "stats.aggregates_only": (
+            "集計値のみを示します。職員個人の名前や順位は表示しません。",
+            "Aggregates only: no named staff and no ranking of staff.",
+        ),
+        "stats.clerks": (
+            "承認した職員 {clerks} 人、1人あたり承認件数の"
+            "中央値 {median}、90パーセンタイル {p90}。",
+            "{clerks} clerks approved; approvals per clerk: "
+            "median {median}, 90th percentile {p90}.",
+        ),
+        "stats.workload_by_department": ("部署別の業務量", "Workload by department"),
+        "stats.decided": ("初回判断", "First decisions"),
+        "stats.clerk_count": ("担当職員数", "Clerks"),
+        "stats.per_clerk": ("職員1人あたり受領件数", "Invoices per clerk"),
+        "stats.routing": (
+            "振分けの結果（振分け品質）",
+            "Where routing placed invoices (routing quality)",
+        ),
+        "stats.key.api": ("API", "API"),
+        "stats.key.page": ("アップロード画面", "Upload page"),
+        "stats.key.web_form": ("Webフォーム", "Web form"),
+        "stats.key.peppol": ("アクセスポイント（Peppol）", "Access point (Peppol)"),
+        "stats.key.email": ("電子メール", "E-mail"),
+        "stats.key.bulk": ("一括", "Bulk"),
+        "stats.key.unrecorded": ("記録なし", "Not recorded"),
+        "stats.key.received_to_decision": ("受領→初回判断", "Received → first decision"),
+        "stats.key.received_to_approved": ("受領→承認", "Received → approved"),
+        "stats.key.approved_to_batched": ("承認→支払バッチ", "Approved → batched"),
+        "stats.key.batched_to_paid_days": ("支払バッチ→支払", "Batched → paid"),
+        "stats.key.returned_to_corrected": ("差戻し中（事業者側）", "Returned to the supplier"),
+        "stats.key.refused_to_resent": ("不受理→再送", "Refused → resent"),
+        "stats.key.buyer_reference": ("買手参照（BT-10）", "Buyer reference (BT-10)"),
+        "stats.key.purchase_order": ("発注番号（BT-13）", "Purchase order (BT-13)"),
+        "stats.key.supplier_default": ("事業者の既定部署", "Supplier's default department"),
+        "stats.key.triage": ("振分け（会計課）に残留", "Still in triage"),
+        "stats.key.forwarded": ("回付された", "Forwarded"),
     }
 )

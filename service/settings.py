@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     audit chain's lock is not held long against a concurrent hand-off."""
     peppol_max_documents: int = Field(default=1000, ge=1, le=10000)
     """Standard Business Documents one ``POST /api/v1/peppol/inbound`` may carry."""
+    statistics_min_cell: int = Field(default=10, ge=1, le=1000)
+    """Open-data statistics leave out every count below this (and what is derived from it),
+    so that no single supplier can be recognised in a published cell."""
 
     @field_validator("database_url")
     @classmethod

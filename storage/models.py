@@ -393,6 +393,15 @@ UNDATED_LIVE_NUMBER = text(
 SEARCH_INCLUDED = ["supplier_id", "department_id", "status"]
 """The columns the search's indexes carry along on PostgreSQL beside their own and the other
 range's (a filter on them, or the caller's scope, is then read from the index)."""
+STATISTICS_INDEXES = (
+    ("received_at", "department_id", "status", "channel", "format", "profile", "routing_rule"),
+    ("first_decided_at", "department_id", "received_at"),
+    ("approved_at", "department_id", "received_at"),
+    ("batched_at", "department_id", "approved_at"),
+    ("paid_on", "department_id", "payment_deadline", "batched_at"),
+    ("returned_at", "department_id"),
+)
+"""The monthly statistics' indexes on invoices (migration 0014): each named by its first column."""
 
 
 class InvoiceRecord(Base):
@@ -426,6 +435,9 @@ class InvoiceRecord(Base):
         # the home pages' counts (storage/repositories/todo.py): everything by status
         Index("ix_invoices_status_deadline", "status", "payment_deadline"),
         Index("ix_invoices_replaces", "replaces_invoice_id"),
+        # the monthly statistics (storage/repositories/statistics.py): a month by each of
+        # these instants, covering what the figures read, so a month is an index range
+        *(Index(f"ix_invoices_{columns[0]}", *columns) for columns in STATISTICS_INDEXES),
         UniqueConstraint("supplier_id", "original_id", name="uq_invoices_supplier_original"),
         UniqueConstraint("supplier_id", "idempotency_key", name="uq_invoices_supplier_idempotency"),
         # One live invoice per supplier + number + issue date (JURYO_DUPLICATE_NUMBERS=reject),
@@ -503,6 +515,15 @@ class InvoiceRecord(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     """The live invoice with the same supplier, number and issue date that this one was accepted
     beside (JURYO_DUPLICATE_NUMBERS=warn); such an invoice does not hold the number."""
+    channel: Mapped[str | None] = mapped_column(String(16))
+    """The intake channel it came through (``service.intake.submission.Channel``); None for
+    invoices received before juryo recorded it."""
+    first_decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """A clerk's first approval, return or rejection (set once, in the deciding UPDATE)."""
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """When the last approval needed made it approved (set in the approving UPDATE)."""
+    batched_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    """When the payment batch now holding it took it (set by the batch, cleared on cancel)."""
 
     supplier: Mapped[Supplier] = relationship()
     original: Mapped[Original] = relationship()
@@ -533,6 +554,7 @@ class Approval(Base):
 
     __tablename__ = "approvals"
     __table_args__ = (
+        Index("ix_approvals_approved_at", "approved_at", "invoice_id", "user_id"),
         UniqueConstraint(
             "invoice_id", "amount_revision", "user_id", name="uq_approvals_invoice_revision_user"
         ),

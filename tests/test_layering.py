@@ -55,6 +55,7 @@ SERVICE_ORDER = (
     "service.compose",
     "service.inbox",
     "service.accounting",
+    "service.statistics",
     "service.admin",
     "service.mail",
     "service.home",

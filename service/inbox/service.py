@@ -161,7 +161,8 @@ def approve(
         raise Conflict("you have approved this invoice already; a second clerk must approve")
     rule = approval_rule(invoice)
     revision = invoice.amount_revision
-    _apply(session, invoice, version)  # claims the version: a concurrent change now fails
+    # claims the version (a concurrent change now fails) and dates the first decision
+    _apply(session, invoice, version, first_decided_at=repo.first_decision())
     on_behalf_of = _on_behalf_of(session, caller, invoice, given)
     repo.add_approval(
         session,
@@ -217,6 +218,7 @@ def return_to_supplier(
         version,
         status=InvoiceStatus.RETURNED,
         returned_at=utcnow(),
+        first_decided_at=repo.first_decision(),
     )
     _event(session, caller, invoice, "invoice.return", reason)
     return Outcome(invoice, "returned", 0, approvals_needed(invoice))
@@ -227,7 +229,13 @@ def reject(
 ) -> Outcome:
     """Refuse for good."""
     invoice = _pending_in_scope(session, caller, invoice_id)
-    _apply(session, invoice, version, status=InvoiceStatus.REJECTED)
+    _apply(
+        session,
+        invoice,
+        version,
+        status=InvoiceStatus.REJECTED,
+        first_decided_at=repo.first_decision(),
+    )
     _event(session, caller, invoice, "invoice.reject", reason)
     return Outcome(invoice, "rejected", 0, approvals_needed(invoice))
 

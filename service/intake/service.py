@@ -136,6 +136,7 @@ def _invoice_row(judged: Judged, supplier: Supplier, caller: Principal) -> Invoi
         submitted_by_id=caller.user_id,
         needs_data_entry=result.needs_data_entry,
         received_at=utcnow(),
+        channel=judged.submission.channel.value,
     )
     if invoice is not None:
         row.document_type = invoice.kind.value

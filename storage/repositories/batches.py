@@ -32,6 +32,7 @@ from storage.models import (
     InvoiceStatus,
     Supplier,
     bank_account,
+    utcnow,
 )
 
 BANK_ACCOUNT_COLUMNS = tuple(getattr(Supplier, name) for name in BANK_ACCOUNT_FIELDS)
@@ -157,7 +158,7 @@ def take(session: Session, batch_id: int, selection: Selection) -> Taking:
     moved = session.execute(
         update(InvoiceRecord)
         .where(_in_batch(batch_id), InvoiceRecord.status == APPROVED)
-        .values(status=EXPORTED, version=InvoiceRecord.version + 1)
+        .values(status=EXPORTED, batched_at=utcnow(), version=InvoiceRecord.version + 1)
         .returning(InvoiceRecord.id, InvoiceRecord.supplier_id, InvoiceRecord.payable_amount),
         execution_options={"synchronize_session": False},
     ).all()
@@ -308,7 +309,7 @@ def release(session: Session, batch_id: int) -> list[int]:
     released = session.execute(
         update(InvoiceRecord)
         .where(_in_batch(batch_id), InvoiceRecord.status == EXPORTED)
-        .values(status=APPROVED, version=InvoiceRecord.version + 1)
+        .values(status=APPROVED, batched_at=None, version=InvoiceRecord.version + 1)
         .returning(InvoiceRecord.id),
         execution_options={"synchronize_session": False},
     ).scalars()

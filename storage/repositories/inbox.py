@@ -18,6 +18,7 @@ from storage.models import (
     InvoiceStatus,
     Supplier,
     User,
+    utcnow,
 )
 
 
@@ -194,13 +195,18 @@ def approve_if_enough(
             approvers >= needed,
             someone_else,
         )
-        .values(status=InvoiceStatus.APPROVED)
+        .values(status=InvoiceStatus.APPROVED, approved_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     done = bool(getattr(result, "rowcount", 0) == 1)
     if done:
         _refresh(session, invoice_id)
     return done
+
+
+def first_decision() -> ColumnElement[dt.datetime]:
+    """``first_decided_at`` for a deciding UPDATE: now, unless an earlier decision set it."""
+    return func.coalesce(InvoiceRecord.first_decided_at, utcnow())
 
 
 def change_if_current(

@@ -492,6 +492,10 @@ PAGE_AUDIT_READERS = page_row(403, 403, 403, 403, 403, OK, OK)
 PAGE_DELEGATIONS = page_row(403, 403, OK, OK, 403, 403, OK)
 WEBHOOK_OWNERS = row(401, OK, OK, 403, 403, 403, 403, OK)
 PAGE_WEBHOOK_OWNERS = page_row(OK, OK, 403, 403, 403, 403, OK)
+STATISTICS_READERS = row(401, 403, 403, OK, OK, OK, OK, OK)
+"""Clerks too, each seeing only its departments' figures (never a supplier)."""
+PAGE_STATISTICS_READERS = page_row(403, 403, OK, OK, OK, OK, OK)
+A_MONTH = {"params": {"month": "2026-11"}}
 
 
 def _invoice(world: World, fresh: bool) -> Target:
@@ -852,6 +856,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
         row(401, 403, 404, OK, 404, 403, 403, OK), _invoice, _versioned(works=True), _invoice_state
     ),
     ("GET", "/api/v1/overdue"): Case(LEDGER),
+    ("GET", "/api/v1/statistics"): Case(STATISTICS_READERS, body=lambda *_: A_MONTH),
+    ("GET", "/api/v1/statistics/export"): Case(STATISTICS_READERS, body=lambda *_: A_MONTH),
     ("GET", "/api/v1/inboxes"): Case(ADMINS),
     ("GET", "/api/v1/inboxes/{department}"): Case(
         ADMINS, lambda world, fresh: {"department": world.department}
@@ -1103,6 +1109,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     # --- pages: administration ---
     ("GET", "/admin"): Case(PAGE_ADMINS),
     ("GET", "/admin/audit"): Case(PAGE_AUDIT_READERS),
+    ("GET", "/statistics"): Case(PAGE_STATISTICS_READERS),
     ("GET", "/admin/departments"): Case(PAGE_ADMINS),
     ("GET", "/admin/inboxes"): Case(PAGE_ADMINS),
     ("GET", "/admin/inboxes/{code}"): Case(

@@ -1,0 +1,1 @@
+"""The city's monthly statistics on invoice receipt (EBPM): a page, an API and open data."""
