@@ -44,6 +44,7 @@ NOT_PAGES = {
     "/metrics": "operations (Prometheus text)",
     "/invoices/{invoice_id}/original": "the stored original (XML or PDF), not a page",
     "/invoices/{invoice_id}/copy.pdf": "the supplier's PDF copy (a download), not a page",
+    "/admin/mail/{mail_id}/original": "a held mail's raw message (a download), not a page",
     "/invoices/{invoice_id}/pages/{page}.png": "a PDF page as an image, shown inside pages",
 }
 SECOND_CLERK = "second-clerk"
