@@ -31,6 +31,7 @@ from service.invoices import pages as invoice_pages
 from service.invoices import router as invoices_router
 from service.mail import pages as mail_pages
 from service.notifications import pages as notifications_pages
+from service.notifications import peppol_outbound
 from service.notifications import router as notifications_router
 from service.notifications.worker import work_periodically
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_router,
         admin_router,
         notifications_router,
+        peppol_outbound,
         peppol_router,
         statistics_router,
         auth_pages,

@@ -759,10 +759,12 @@ class DeliveryStatus(enum.StrEnum):
 
 
 class DeliveryChannel(enum.StrEnum):
-    """How a notification travels: an e-mail to an address, or a signed POST to a webhook."""
+    """How a notification travels: an e-mail to an address, a signed POST to a webhook, or a
+    Peppol Invoice Response the city's access point takes (``address``: the seller's id)."""
 
     EMAIL = "email"
     WEBHOOK = "webhook"
+    PEPPOL = "peppol"
 
 
 class Webhook(Base):
@@ -811,7 +813,8 @@ class Delivery(Base):
         CheckConstraint(_one_of("status", DeliveryStatus), name="status"),
         CheckConstraint(_one_of("channel", DeliveryChannel), name="channel"),
         CheckConstraint(
-            "(channel = 'email') = (address IS NOT NULL AND webhook_id IS NULL)",
+            "(channel = 'webhook' AND webhook_id IS NOT NULL AND address IS NULL)"
+            " OR (channel <> 'webhook' AND webhook_id IS NULL AND address IS NOT NULL)",
             name="one_target",
         ),
         Index("ix_deliveries_due", "status", "next_attempt_at"),

@@ -27,6 +27,7 @@ from storage.models import (
     Delegation,
     DeliveryChannel,
     InvoiceRecord,
+    InvoiceStatus,
     Mail,
     MailStatus,
     Role,
@@ -96,6 +97,8 @@ class Notice:
     emails: list[repo.Recipient] = field(default_factory=list)
     webhooks: bool = True
     not_before: dt.datetime | None = None
+    peppol: list[dict[str, Any]] = field(default_factory=list)
+    """Invoice Responses for invoices that came through the access point (one per invoice)."""
 
 
 def deliveries(session: Session, event: AuditEvent, *, email: bool) -> list[dict[str, Any]]:
@@ -133,6 +136,18 @@ def deliveries(session: Session, event: AuditEvent, *, email: bool) -> list[dict
                 }
                 for hook in repo.webhooks_for(session, notice.supplier_id, notice.kind)
             ]
+        rows += [
+            {
+                **base,
+                "key": f"{event.id}:{PEPPOL_RESPONSE}:{response['invoice_id']}",
+                "kind": PEPPOL_RESPONSE,
+                "channel": DeliveryChannel.PEPPOL,
+                "address": response["seller"],
+                "language": "en",
+                "payload": response,
+            }
+            for response in notice.peppol
+        ]
     return rows
 
 
@@ -140,6 +155,55 @@ def notices(session: Session, event: AuditEvent) -> Iterator[Notice]:
     """What ``event`` tells, by the rule for its action (nothing for actions without one)."""
     planner = _PLANNERS.get(event.action)
     return iter(()) if planner is None else planner(session, event)
+
+
+PEPPOL_RESPONSE = "peppol.response"
+DECISION_RESPONSE = {
+    "invoice.return": ("RE", "NIN"),  # rejected: the seller is to issue a corrected invoice
+    "invoice.reject": ("RE", None),
+    "invoice.approve": ("AP", None),
+}
+"""The Invoice Response status (UNCL 4343 subset) for each decision, and the action asked."""
+
+
+def peppol_response(
+    session: Session,
+    invoice: InvoiceRecord,
+    status: str,
+    *,
+    reason: str | None = None,
+    action: str | None = None,
+) -> list[dict[str, Any]]:
+    """The Invoice Response facts for an invoice that came through the access point (none for
+    one that did not): to its sender, from the city's id it was sent to."""
+    message = repo.peppol_message(session, invoice.id)
+    if message is None:
+        return []
+    return [
+        {
+            "invoice_id": invoice.id,
+            "status": status,
+            "reason": reason,
+            "action": action,
+            "invoice_number": invoice.invoice_number or str(invoice.id),
+            "invoice_issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+            "document_type_code": "381" if invoice.document_type == "credit_note" else "380",
+            "seller": message.sender,
+            "seller_name": invoice.supplier.name,
+            "buyer": message.receiver,
+        }
+    ]
+
+
+def _receipt_response(
+    session: Session, invoice: InvoiceRecord, event: AuditEvent
+) -> list[dict[str, Any]]:
+    """AB for an invoice taken in; RE (with the count of errors) for one refused at intake."""
+    if invoice.status is InvoiceStatus.INVALID:
+        errors = event.details.get("fatal_findings") or 0
+        reason = f"refused at receipt: {errors} validation errors (see juryo for the rule ids)"
+        return peppol_response(session, invoice, "RE", reason=reason)
+    return peppol_response(session, invoice, "AB")
 
 
 def _invoice_payload(invoice: InvoiceRecord, event: AuditEvent) -> dict[str, Any]:
@@ -157,11 +221,17 @@ def _about_invoice(session: Session, event: AuditEvent) -> Iterator[Notice]:
     invoice = repo.invoice(session, int(event.entity_id or 0))
     if invoice is None:
         return
+    if event.action == "invoice.receive":
+        responses = _receipt_response(session, invoice, event)
+    else:
+        status, action = DECISION_RESPONSE[event.action]
+        responses = peppol_response(session, invoice, status, reason=event.reason, action=action)
     yield Notice(
         INVOICE_EVENTS[event.action],
         invoice.supplier_id,
         _invoice_payload(invoice, event),
         emails=repo.supplier_people(session, invoice.supplier_id),
+        peppol=responses,
     )
 
 
@@ -185,7 +255,9 @@ def _remittance(session: Session, event: AuditEvent) -> Iterator[Notice]:
             ],
         }
         emails = repo.supplier_people(session, supplier_id)
-        yield Notice("invoice.paid", supplier_id, payload, emails=emails)
+        paid = [repo.invoice(session, line.invoice_id) for line in lines]
+        responses = [r for i in paid if i is not None for r in peppol_response(session, i, "PD")]
+        yield Notice("invoice.paid", supplier_id, payload, emails=emails, peppol=responses)
 
 
 def _sign_up(kind: str) -> Callable[[Session, AuditEvent], Iterator[Notice]]:

@@ -21,9 +21,11 @@ from storage.models import (
     BatchItem,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     InvoiceRecord,
     NotificationCursor,
+    PeppolMessage,
     Role,
     Supplier,
     User,
@@ -161,7 +163,12 @@ def claim_due(
     delivery only one claims it; a worker that dies loses its claim when the lease ends.
     """
     free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now)
-    due = (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now) & free
+    due = (
+        (Delivery.status == DeliveryStatus.PENDING)
+        & (Delivery.next_attempt_at <= now)
+        & (Delivery.channel != DeliveryChannel.PEPPOL)  # the access point takes those
+        & free
+    )
     candidates = list(
         session.scalars(
             select(Delivery.id)
@@ -358,3 +365,43 @@ def language_of_address(session: Session, supplier_id: int, address: str) -> str
         )
     ).first()
     return found or "ja"
+
+
+def peppol_message(session: Session, invoice_id: int) -> PeppolMessage | None:
+    """The Peppol message an invoice came in, if it came through the access point."""
+    return session.scalars(
+        select(PeppolMessage).where(PeppolMessage.invoice_id == invoice_id).limit(1)
+    ).first()
+
+
+def peppol_waiting(session: Session, limit: int) -> list[Delivery]:
+    """Invoice Responses waiting for the access point, oldest first."""
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.channel == DeliveryChannel.PEPPOL,
+                Delivery.status == DeliveryStatus.PENDING,
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )
+
+
+def take_peppol(session: Session, delivery_id: int, by: str) -> bool:
+    """The access point took a response: sent, once (a guarded UPDATE; a second ack finds it
+    taken and changes nothing)."""
+    taken = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.channel == DeliveryChannel.PEPPOL,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.SENT, sent_at=utcnow(), attempts=Delivery.attempts + 1)
+    )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.add(DeliveryAttempt(delivery_id=delivery_id, ok=True, detail=f"taken by {by}"))
+    return True

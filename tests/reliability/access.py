@@ -910,6 +910,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
         row(401, 403, 403, 403, 403, 403, 403, 403),
         body=lambda world, caller, target: {"content": b"<x/>", "headers": XML},
     ),
+    # only the access point pulls Invoice Responses (tests/service/peppol checks it may)
+    ("GET", "/api/v1/peppol/outbound"): Case(row(401, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST", "/api/v1/peppol/outbound/{delivery_id}/ack"): Case(
+        row(401, 403, 403, 403, 403, 403, 403, 403), _delivery
+    ),
     ("GET", "/api/v1/account/peppol-participants"): Case(SUPPLIERS),
     ("POST", "/api/v1/account/peppol-participants"): Case(
         SUPPLIERS, body=lambda world, caller, target: {"json": _participant(caller)}

@@ -1,5 +1,6 @@
-"""Notifications: the outbox cursor over the audit log, deliveries and their attempts, webhooks,
-and each person's e-mail address, language and the notices they chose not to receive.
+"""Notifications: the outbox cursor over the audit log, deliveries (e-mail, webhook, Peppol
+Invoice Response) and their attempts, webhooks, and each person's e-mail address, language and
+the notices they chose not to receive.
 
 The cursor starts at the newest audit event, so upgrading an installation does not notify its
 whole history. Supplier users take their company's sign-up e-mail address.
@@ -74,10 +75,13 @@ def upgrade() -> None:
         sa.Column("sent_at", UtcDateTime(), nullable=True),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.CheckConstraint(
-            "(channel = 'email') = (address IS NOT NULL AND webhook_id IS NULL)",
+            "(channel = 'webhook' AND webhook_id IS NOT NULL AND address IS NULL)"
+            " OR (channel <> 'webhook' AND webhook_id IS NULL AND address IS NOT NULL)",
             name=op.f("ck_deliveries_one_target"),
         ),
-        sa.CheckConstraint("channel IN ('email', 'webhook')", name=op.f("ck_deliveries_channel")),
+        sa.CheckConstraint(
+            "channel IN ('email', 'webhook', 'peppol')", name=op.f("ck_deliveries_channel")
+        ),
         sa.CheckConstraint(
             "status IN ('pending', 'sent', 'dead')", name=op.f("ck_deliveries_status")
         ),
