@@ -1865,7 +1865,7 @@ TEXTS.update(
             "振分けの結果（振分け品質）",
             "Where routing placed invoices (routing quality)",
         ),
-        "stats.key.api": ("API", "API"),
+        "stats.key.api": ("API（システム連携）", "API"),
         "stats.key.page": ("アップロード画面", "Upload page"),
         "stats.key.web_form": ("Webフォーム", "Web form"),
         "stats.key.peppol": ("アクセスポイント（Peppol）", "Access point (Peppol)"),
