@@ -14,17 +14,18 @@ juryo's copy of the lists.
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as dt
 import random
 import re
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -340,3 +341,34 @@ def randomised(
     for _ in range(count):
         mutate(root, rng)
     return Mutant(name, (Edit("random", f"{mutate.__name__} x{count}"),), root)
+
+
+def assert_agreement(
+    label: str,
+    official: Callable[[bytes], Hashable | None],
+    native: Callable[[etree._Element], Hashable],
+    bases: Sequence[tuple[str, etree._Element]],
+    mutate: Callable[[etree._Element, random.Random], None],
+    examples: int,
+) -> None:
+    """Hypothesis mutants of ``bases`` get the same verdict from juryo as from the official
+    stylesheet (``official`` None: it gave none, e.g. an XPath error, and the mutant is
+    skipped); at least ``examples`` of them compared. Prints the tally."""
+    tally: collections.Counter[str] = collections.Counter()
+
+    @differential(examples)
+    @given(mutant=randomised(bases, mutate))
+    def agrees(mutant: Mutant) -> None:
+        verdict = official(etree.tostring(mutant.root, encoding="utf-8"))
+        if verdict is None:
+            tally["no official verdict"] += 1
+            reject()
+        tally["compared"] += 1
+        ours = native(mutant.root)
+        assert ours == verdict, f"official {verdict} / native {ours}\n" + etree.tostring(
+            mutant.root, encoding="unicode"
+        )
+
+    agrees()
+    print(f"\n{label}: {dict(tally)}")
+    assert tally["compared"] >= examples

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, reject
 from lxml import etree
 
 from parsers.findings import Severity
@@ -519,22 +518,6 @@ def _mutate(root: etree._Element, rng: random.Random) -> None:
 @_official_only
 def test_mutations_agree_with_the_official_stylesheet() -> None:
     judge = _official()
-    tally: collections.Counter[str] = collections.Counter()
-    seeds = _seeds()
-
-    @mutations.differential(MUTATIONS)
-    @given(mutant=mutations.randomised(seeds, _mutate))
-    def agrees(mutant: mutations.Mutant) -> None:
-        official = judge(etree.tostring(mutant.root, encoding="utf-8"))
-        if official is None:
-            tally["no official verdict"] += 1
-            reject()
-        tally["compared"] += 1
-        native = _native(mutant.root)
-        assert native == official, f"official {official} / native {native}\n" + etree.tostring(
-            mutant.root, encoding="unicode"
-        )
-
-    agrees()
-    print(f"\nT111 mutations vs official T111 2025.5 XSLT: {dict(tally)}")
-    assert tally["compared"] >= MUTATIONS
+    mutations.assert_agreement(
+        "T111 mutations vs official T111 2025.5 XSLT", judge, _native, _seeds(), _mutate, MUTATIONS
+    )
