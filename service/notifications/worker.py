@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 PLAN_BATCH = 500
 SEND_BATCH = 50
+SEND_ROUNDS = 20
+"""Batches one round sends at most: a backlog drains without starving the planning."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +149,18 @@ def _record(
 
 
 def run_once(runtime: Runtime) -> WorkDone:
-    """One round: plan everything new, then send one batch of what is due."""
+    """One round: plan everything new, then send what is due (up to ``SEND_ROUNDS`` batches)."""
     planned, read = 0, PLAN_BATCH
     while read == PLAN_BATCH:  # a shorter batch reached the end of the log
         read, added = plan_new_events(runtime)
         planned += added
     planned += plan_digests(runtime)
-    sent, failed = send_due(runtime)
+    sent = failed = 0
+    for _ in range(SEND_ROUNDS):  # drain what is due, in batches, but not for ever
+        batch_sent, batch_failed = send_due(runtime)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed < SEND_BATCH:
+            break
     return WorkDone(planned, sent, failed)
 
 

@@ -16,7 +16,7 @@ from service.i18n import language, translator
 from service.pages import form_action, render
 from service.peppol import participants
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _page(

@@ -24,7 +24,7 @@ DepartmentParam = Annotated[
 ]
 
 
-@router.get("/statistics", response_model=Statistics, responses=responses(401, 403, 404, 422))
+@router.get("/statistics", response_model=Statistics, responses=responses(400, 401, 403, 404, 422))
 def get_statistics(
     caller: StatisticsReader,
     session: ReadSession,
@@ -41,7 +41,7 @@ def get_statistics(
     "/statistics/export",
     responses={
         200: {"content": {"text/csv": {}, "application/json": {}}},
-        **responses(401, 403, 404, 422),
+        **responses(400, 401, 403, 404, 422),
     },
 )
 def export_statistics(

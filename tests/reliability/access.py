@@ -297,7 +297,7 @@ class World:
             ).one()
             hook = Webhook(
                 supplier_id=supplier_id,
-                url="https://erp.supplier.example.jp/juryo",
+                url="https://192.0.2.10/juryo",  # TEST-NET: refused before any DNS lookup
                 events=["invoice.paid"],
                 secret="0" * 64,
             )

@@ -352,7 +352,7 @@ def test_data_entry_page_refuses_a_stale_version(live_server: LiveServer, office
             },
         )
     assert late.status_code == 409, late.text
-    assert "changed meanwhile" in late.text
+    assert "ほかの操作と重なったため実行できませんでした" in late.text  # the reader's language
     with live_server.client(office.clerk.token) as client:
         detail = client.get(f"/api/v1/invoices/{sent['id']}").json()
     assert (detail["version"], detail["payable_amount"]) == (2, "12000")

@@ -107,7 +107,7 @@ def test_upload_two_files_shows_each_result_and_a_prefilled_form_for_the_pdf(
     assert "¥11,000" in listing.text
     filtered = browser.get("/invoices", params={"invoice_number": "PAGE-XML-1"})
     assert "PAGE-PDF-1" not in filtered.text
-    assert "1件" in filtered.text  # a count reads as one word in Japanese
+    assert "該当 1 件" in filtered.text  # the count of hits, in Japanese
 
 
 def test_data_entry_mistakes_are_shown_with_the_form(

@@ -84,7 +84,7 @@ def test_a_known_sender_s_xml_and_pdf_each_become_an_invoice_and_the_rest_is_ref
     assert row.receipt_ja is not None
     assert row.receipt_en is not None
     assert f"請求書 {xml_invoice.id} として受け付けました" in row.receipt_ja
-    assert "a.exe: Executable files are not accepted." in row.receipt_en
+    assert "a.exe: not accepted (Executable files are not accepted.)" in row.receipt_en
     assert "ZIP" in row.receipt_ja
 
 
