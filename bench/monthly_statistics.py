@@ -8,8 +8,8 @@ and payment days, spread over 300 days. Then, over HTTP against the real app, it
 ``GET /api/v1/statistics?month=…`` (the whole city, and one department) and the page
 ``/statistics?month=…`` (which computes the month and the same month a year earlier).
 
-    .venv/bin/python bench/statistics.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python bench/statistics.py --sqlite /tmp/juryo-stats.db
+    .venv/bin/python bench/monthly_statistics.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/monthly_statistics.py --sqlite /tmp/juryo-stats.db
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[1]
-# Run as a script, this file's folder comes first on the path, and its name would hide the
-# standard library's ``statistics`` from every module imported after it.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 
 from bench.inbox import SEED  # noqa: E402
