@@ -21,7 +21,7 @@ from service.i18n import language
 from service.notifications import auth, service
 from service.notifications.auth import MANAGES_WEBHOOKS, WebhookForm, WebhookPage
 from service.notifications.plan import MUTABLE, RECEIVED_BY, STATUTORY, WEBHOOK_EVENTS
-from service.pages import CheckedForm, PageSession, form_action, render
+from service.pages import CheckedForm, PageSession, error_text, form_action, render
 from storage.models import DeliveryStatus, Webhook
 from storage.repositories import notifications as repo
 
@@ -31,8 +31,8 @@ LOG_PAGE = 50
 
 
 def _shown(request: Request, exc: AppError) -> str:
-    """A refusal in the reader's language (the English detail when it has no Japanese)."""
-    return str(exc.extra.get(f"message_{language(request)}", exc.detail))
+    """A refusal in the reader's language."""
+    return error_text(exc, language(request))
 
 
 def _settings_page(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.errors import NotFound, Unprocessable
-from service.i18n import LANGUAGES, TEXTS
+from service.i18n import LANGUAGES
 from service.notifications import auth
 from service.notifications.channels import url_problem
 from service.notifications.plan import MUTABLE, WEBHOOK_EVENTS
@@ -33,11 +33,11 @@ def add_webhook(
     """Register a webhook with a new secret (read it from the result, once)."""
     unknown = sorted(set(events) - set(WEBHOOK_EVENTS))
     if unknown or not events:
-        raise _refused("notify.events.unknown", known=", ".join(WEBHOOK_EVENTS))
+        raise Unprocessable.said("notify.events.unknown", known=", ".join(WEBHOOK_EVENTS))
     owner = auth.owner_of(caller)
     problem = url_problem(url, private_allowed=owner is None or settings.webhook_allow_private)
     if problem is not None:
-        raise _refused(problem.key, host=problem.host, address=problem.address)
+        raise Unprocessable.said(problem.key, host=problem.host, address=problem.address)
     hook = Webhook(
         supplier_id=owner,
         url=url,
@@ -105,12 +105,12 @@ def set_my_notifications(session: Session, *, caller: Principal, chosen: repo.Pr
     """Where the caller's own notification e-mails go (None: none), their language, and the
     notices muted (never a statutory one)."""
     if chosen.email is not None and not EMAIL.fullmatch(chosen.email):
-        raise _refused("notify.email.invalid", value=chosen.email)
+        raise Unprocessable.said("notify.email.invalid", value=chosen.email)
     if chosen.language not in LANGUAGES:
-        raise _refused("notify.language.invalid", value=chosen.language)
+        raise Unprocessable.said("notify.language.invalid", value=chosen.language)
     unknown = sorted(set(chosen.muted) - set(MUTABLE))
     if unknown:
-        raise _refused("notify.muted.statutory", kinds=", ".join(unknown))
+        raise Unprocessable.said("notify.muted.statutory", kinds=", ".join(unknown))
     muted = [kind for kind in MUTABLE if kind in chosen.muted]
     repo.set_preferences(
         session, caller.user_id, repo.Preferences(chosen.email, chosen.language, muted)
@@ -123,12 +123,6 @@ def set_my_notifications(session: Session, *, caller: Principal, chosen: repo.Pr
         entity_id=caller.user_id,
         details={"email": chosen.email, "language": chosen.language, "muted": muted},
     )
-
-
-def _refused(key: str, **values: str) -> Unprocessable:
-    """A refusal a person reads in either language (the English one is the API's detail)."""
-    ja, en = (text.format(**values) for text in TEXTS[key])
-    return Unprocessable(en, extra={"message_ja": ja, "message_en": en})
 
 
 def _audit(
