@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.i18n import translator
+from service.i18n import LANGUAGES, sentence, translator
 from storage.db import is_busy
 from storage.objects import StorageUnavailable
 
@@ -65,8 +65,11 @@ class AppError(Exception):
     @classmethod
     def said(cls, key: str, **params: object) -> Self:
         """The error whose sentence is the catalogue's ``key``: its English text is the API's
-        ``detail`` (API clients read English), pages show it in the reader's language."""
-        return cls(translator("en")(key).format(**params), key=key, params=params)
+        ``detail`` (API clients read English), pages show it in the reader's language, and the
+        API body carries it in both (``message_ja`` / ``message_en``) for a client to show its
+        own user. A ``Phrase`` among ``params`` is put in each language too."""
+        extra = {f"message_{lang}": sentence(key, params, lang) for lang in LANGUAGES}
+        return cls(extra["message_en"], extra=extra, key=key, params=params)
 
     @classmethod
     def listing(cls, sentences: list[tuple[str, dict[str, object]]]) -> Self:
@@ -90,7 +93,7 @@ class AppError(Exception):
         if self.sentences:
             return " ".join(self.messages(lang))
         if self.key is not None:
-            return translator(lang)(self.key).format(**self.params)
+            return sentence(self.key, self.params, lang)
         return str(self.extra.get(f"message_{lang}", self.detail))
 
     def localised(self, lang: str) -> bool:

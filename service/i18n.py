@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from fastapi import Request
 
@@ -94,6 +95,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Your account awaits approval; until then use “Validate only”.",
     ),
     "entry.title": ("請求内容の入力", "Invoice data entry"),
+    "entry.nothing_to_confirm": (
+        "請求書 {invoice_id} には確認待ちの入力内容がありません。",
+        "Invoice {invoice_id} has no entered data awaiting confirmation.",
+    ),
+    "entry.nothing_entered": (
+        "まだ何も入力されていません。確認ではなく、請求内容を入力してください。",
+        "Nothing was entered yet: enter the data instead of confirming it.",
+    ),
     "entry.registration_number": ("登録番号", "Registration number"),
     "entry.invoice_number": ("請求書番号", "Invoice number"),
     "entry.issue_date": ("発行日", "Issue date"),
@@ -505,6 +514,22 @@ def translator(lang: str) -> Callable[[str], str]:
         return ja if lang == "ja" else en
 
     return translate
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A catalogue word inside another sentence (e.g. a state named in a refusal), put in each
+    reader's language when the sentence is."""
+
+    key: str
+
+
+def sentence(key: str, params: Mapping[str, object], lang: str) -> str:
+    """The catalogue's sentence ``key`` in ``lang`` with its values filled in, each ``Phrase``
+    among them in ``lang`` too."""
+    t = translator(lang)
+    values = {name: t(v.key) if isinstance(v, Phrase) else v for name, v in params.items()}
+    return t(key).format(**values)
 
 
 ACTION_PREFIX = "action."

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from parsers import registration
 from service import clock
 from service.errors import Conflict, NotFound, Unprocessable
-from service.i18n import TEXTS
 from service.zengin import ACCOUNT_TYPES, ZenginError, is_digits, to_zengin_text
 from storage import audit
 from storage.audit import Actor
@@ -247,11 +246,8 @@ def _not_before_batch(batch: Batch, paid_on: dt.date) -> None:
     made_on = clock.local_date(batch.created_at)
     if paid_on >= made_on:
         return
-    ja, en = TEXTS["acct.paid_before_batch"]
-    values = {"paid_on": paid_on.isoformat(), "made_on": made_on.isoformat()}
-    raise Unprocessable(
-        en.format(**values),
-        extra={"message_ja": ja.format(**values), "message_en": en.format(**values)},
+    raise Unprocessable.said(
+        "acct.paid_before_batch", paid_on=paid_on.isoformat(), made_on=made_on.isoformat()
     )
 
 

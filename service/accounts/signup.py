@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from service import forms
 from service.accounts.service import add_user, check_new_login
 from service.auth.principal import Principal
-from service.errors import AppError, BadRequest, Conflict, NotFound
-from service.i18n import TEXTS
+from service.errors import BadRequest, Conflict, NotFound
+from service.i18n import Phrase
 from service.organisation.service import checked_registration_number
 from storage import audit
 from storage.models import Role, Supplier, User, utcnow
@@ -24,23 +24,14 @@ def state(supplier: Supplier) -> str:
     return "rejected" if supplier.rejected_at is not None else "pending"
 
 
-def _refusal(
-    error: type[AppError], key: str, supplier: Supplier | None = None, **extra: str
-) -> AppError:
-    """A refusal a person reads, in both languages (the English one is the detail); about a
-    supplier, it may name its number, company name and state in each language."""
-    texts = []
-    for lang in (0, 1):
-        values = {}
-        if supplier is not None:
-            values = {
-                "number": supplier.registration_number or str(supplier.id),
-                "name": supplier.name,
-                "state": TEXTS[f"supplier.state.{state(supplier)}"][lang],
-            }
-        texts.append(TEXTS[key][lang].format(**values))
-    ja, en = texts
-    return error(en, extra={"message_ja": ja, "message_en": en, **extra})
+def _about(supplier: Supplier) -> dict[str, object]:
+    """What a refusal about a sign-up names: its number, company name and state (the state in
+    the reader's language)."""
+    return {
+        "number": supplier.registration_number or str(supplier.id),
+        "name": supplier.name,
+        "state": Phrase(f"supplier.state.{state(supplier)}"),
+    }
 
 
 def sign_up(
@@ -58,7 +49,9 @@ def sign_up(
     number = checked_registration_number(registration_number, force=False, own=True)
     existing = organisation.supplier_by_registration(session, number)
     if existing is not None:
-        raise _refusal(Conflict, "signup.number_taken", existing, existing_supplier=existing.name)
+        taken = Conflict.said("signup.number_taken", **_about(existing))
+        taken.extra["existing_supplier"] = existing.name
+        raise taken
     check_new_login(session, login)
     supplier = organisation.add_supplier(
         session, registration_number=number, name=company_name, approved=False
@@ -111,7 +104,7 @@ def approve(
     if supplier is None:
         raise NotFound(f"no supplier {supplier_id}")
     if supplier.approved:
-        raise _refusal(Conflict, "admin.suppliers.not_pending", supplier)
+        raise Conflict.said("admin.suppliers.not_pending", **_about(supplier))
     default_department = forms.code(default_department or "") or None
     creditor_number = forms.code(creditor_number or "") or None
     if default_department:
@@ -144,12 +137,12 @@ def reject(session: Session, *, actor: Principal, supplier_id: int, reason: str)
     be approved later, should the administrator change their mind."""
     reason = reason.strip()
     if not reason:
-        raise _refusal(BadRequest, "admin.suppliers.reason_empty")
+        raise BadRequest.said("admin.suppliers.reason_empty")
     supplier = organisation.supplier_locked(session, supplier_id)
     if supplier is None:
         raise NotFound(f"no supplier {supplier_id}")
     if state(supplier) != "pending":
-        raise _refusal(Conflict, "admin.suppliers.not_pending", supplier)
+        raise Conflict.said("admin.suppliers.not_pending", **_about(supplier))
     supplier.rejected_at, supplier.rejection_reason = utcnow(), reason
     audit.record(
         session,

@@ -18,8 +18,7 @@ from service import forms
 from service.accounts import auth
 from service.auth.principal import Principal
 from service.auth.secrets import hash_password, token_hash
-from service.errors import AppError, BadRequest, Conflict, NotFound
-from service.i18n import TEXTS
+from service.errors import BadRequest, Conflict, NotFound
 from storage import audit
 from storage.models import Department, Role, User, utcnow
 from storage.repositories import organisation, users
@@ -28,12 +27,6 @@ from storage.repositories.users import UserFilter
 RESET_VALID_FOR = dt.timedelta(hours=24)
 """How long a password reset code may be redeemed."""
 RESET_PATH = "/password-reset"
-
-
-def _refusal(error: type[AppError], key: str, **values: str) -> AppError:
-    """A refusal in both languages (the English one is the detail)."""
-    ja, en = (text.format(**values) for text in TEXTS[key])
-    return error(en, extra={"message_ja": ja, "message_en": en})
 
 
 def list_users(session: Session, criteria: UserFilter) -> list[User]:
@@ -45,7 +38,7 @@ def user_named(session: Session, login: str) -> User:
     """The user with this login (any case or width); 404 when there is none."""
     user = users.user_by_login(session, forms.code(login))
     if user is None:
-        raise _refusal(NotFound, "admin.users.no_such_user", login=login)
+        raise NotFound.said("admin.users.no_such_user", login=login)
     return user
 
 
@@ -67,12 +60,12 @@ def deactivate(session: Session, *, caller: Principal, login: str) -> User:
     outstanding reset code is spent."""
     user = user_named(session, login)
     if user.id == caller.user_id:
-        raise _refusal(Conflict, "admin.users.not_yourself")
+        raise Conflict.said("admin.users.not_yourself")
     if not user.active:
         return user
     users.lock_active_admins(session)
     if not users.deactivate(session, user.id):
-        raise _refusal(Conflict, "admin.users.last_admin")
+        raise Conflict.said("admin.users.last_admin")
     ended = users.end_sessions(session, user.id)
     users.void_password_resets(session, user.id)  # reactivation must not revive an old code
     _record(session, caller, "user.deactivate", user, sessions_ended=ended)
@@ -94,7 +87,7 @@ def _departments(session: Session, codes: list[str]) -> list[Department]:
     for code in codes:
         department = organisation.department_by_code(session, forms.code(code))
         if department is None:
-            raise _refusal(NotFound, "admin.users.no_such_department", code=code)
+            raise NotFound.said("admin.users.no_such_department", code=code)
         found.append(department)
     return found
 
@@ -113,21 +106,21 @@ def change(
     current = Role(user.role)
     new_role = current if role is None else role
     if auth.is_staff(current) != auth.is_staff(new_role):
-        raise _refusal(BadRequest, "admin.users.supplier_stays")
+        raise BadRequest.said("admin.users.supplier_stays")
     codes = [d.code for d in user.departments] if department_codes is None else department_codes
     if not auth.binds_departments(new_role):
         codes = [] if department_codes is None else codes
         if codes:
-            raise _refusal(BadRequest, "admin.users.only_clerks_departments")
+            raise BadRequest.said("admin.users.only_clerks_departments")
     elif not codes:
-        raise _refusal(BadRequest, "admin.users.clerk_needs_department")
+        raise BadRequest.said("admin.users.clerk_needs_department")
     departments = _departments(session, codes)
     if new_role is not current:
         if user.id == caller.user_id:
-            raise _refusal(Conflict, "admin.users.not_yourself")
+            raise Conflict.said("admin.users.not_yourself")
         users.lock_active_admins(session)
         if not users.change_role(session, user.id, new_role):
-            raise _refusal(Conflict, "admin.users.last_admin")
+            raise Conflict.said("admin.users.last_admin")
     users.set_departments(session, user.id, departments)
     details = {"role": new_role.value, "departments": [d.code for d in departments]}
     _record(session, caller, "user.change", user, previous_role=current.value, **details)
@@ -151,7 +144,7 @@ def issue_reset(session: Session, *, caller: Principal, login: str) -> IssuedRes
     unused code of theirs is spent, so only the newest works."""
     user = user_named(session, login)
     if not user.active:
-        raise _refusal(Conflict, "admin.users.reset_inactive")
+        raise Conflict.said("admin.users.reset_inactive")
     code = secrets.token_urlsafe(18)
     expires_at = utcnow() + RESET_VALID_FOR
     users.add_password_reset(
@@ -171,10 +164,10 @@ def redeem_reset(session: Session, *, code: str, password: str) -> str:
     """Set a new password with a reset code: the code is spent, the old password stops
     working, and every browser session of the user ends. Returns the login."""
     if not 10 <= len(password) <= 200:
-        raise _refusal(BadRequest, "reset.password_length")
+        raise BadRequest.said("reset.password_length")
     user_id = users.spend_password_reset(session, token_hash(code.strip()))
     if user_id is None:
-        raise _refusal(BadRequest, "reset.code_invalid")
+        raise BadRequest.said("reset.code_invalid")
     users.set_password_hash(session, user_id, hash_password(password))
     users.end_sessions(session, user_id)
     user = session.get_one(User, user_id)

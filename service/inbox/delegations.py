@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from service import clock
 from service.auth.principal import Principal
-from service.errors import AppError, BadRequest, Forbidden, NotFound
-from service.i18n import TEXTS
+from service.errors import BadRequest, Forbidden, NotFound
 from service.inbox import auth
 from storage import audit
 from storage.models import Delegation, login_key
@@ -20,27 +19,21 @@ from storage.repositories import inbox as repo
 from storage.repositories import users
 
 
-def _refusal(error: type[AppError], key: str, **values: object) -> AppError:
-    """A refusal in both languages (the English one is the detail)."""
-    ja, en = (text.format(**values) for text in TEXTS[key])
-    return error(en, extra={"message_ja": ja, "message_en": en})
-
-
 def _delegating_clerk(session: Session, caller: Principal, clerk: str | None) -> Principal:
     """Whose delegation this is: the caller's own, or, for an administrator, the named clerk's.
     A clerk naming another clerk is refused."""
     if not auth.MANAGES_DELEGATIONS.admits(caller):
         if clerk and login_key(clerk) != login_key(caller.login):
-            raise _refusal(Forbidden, "delegations.forbidden")
+            raise Forbidden.said("delegations.forbidden")
         return caller
     if not clerk:
-        raise _refusal(BadRequest, "delegations.clerk_needed")
+        raise BadRequest.said("delegations.clerk_needed")
     found = users.user_by_login(session, clerk)
     if found is None or not found.active:
-        raise _refusal(NotFound, "delegations.not_a_clerk", login=clerk)
+        raise NotFound.said("delegations.not_a_clerk", login=clerk)
     giver = Principal.of(found)
     if not auth.CLERK.admits(giver):
-        raise _refusal(BadRequest, "delegations.not_a_clerk", login=clerk)
+        raise BadRequest.said("delegations.not_a_clerk", login=clerk)
     return giver
 
 
@@ -57,16 +50,15 @@ def add_delegation(
     """Name another clerk of one of the delegating clerk's departments to approve in their
     stead from ``starts_on`` to ``ends_on``; audited."""
     if ends_on < starts_on:
-        raise _refusal(BadRequest, "delegations.bad_range")
+        raise BadRequest.said("delegations.bad_range")
     giver = _delegating_clerk(session, caller, clerk)
     try:
         department = auth.own_department(session, giver, department_code)
     except NotFound:
-        raise _refusal(NotFound, "delegations.no_department", department=department_code) from None
+        raise NotFound.said("delegations.no_department", department=department_code) from None
     stand_in = repo.clerk_in_department(session, substitute, department.id)
     if stand_in is None or stand_in.id == giver.user_id:
-        raise _refusal(
-            BadRequest,
+        raise BadRequest.said(
             "delegations.bad_substitute",
             substitute=substitute,
             department=department_code,
@@ -94,7 +86,7 @@ def withdraw_delegation(session: Session, *, caller: Principal, delegation_id: i
     """End a delegation the caller gave, or any one for an administrator (404 for anyone
     else's, as for something out of scope); audited."""
     if not repo.delete_delegation(session, delegation_id, _whose(caller)):
-        raise _refusal(NotFound, "delegations.not_found", id=delegation_id)
+        raise NotFound.said("delegations.not_found", id=delegation_id)
     _record(session, caller, "delegation.delete", delegation_id, None)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from parsers import registration
 from service.auth.principal import Principal
 from service.deps import MAX_ROW_ID
-from service.errors import AppError, BadRequest, Conflict, NotFound
+from service.errors import BadRequest, Conflict, NotFound
 from service.invoices import auth
 from service.invoices.content import ContentKind, GuessedContent, content_of, kind_of
 from storage import audit
@@ -190,11 +190,6 @@ def enter_data(
     return invoice
 
 
-def _refusal(error: type[AppError], ja: str, en: str) -> AppError:
-    """A refusal a person reads, in both languages (``detail`` is the English)."""
-    return error(en, extra={"message_ja": ja, "message_en": en})
-
-
 def confirm_data(
     session: Session, *, caller: Principal, invoice_id: int, version: int
 ) -> InvoiceRecord:
@@ -210,17 +205,9 @@ def confirm_data(
     if invoice is None:
         raise NotFound(f"no invoice {invoice_id}")
     if invoice.status != InvoiceStatus.PENDING or not invoice.needs_data_entry:
-        raise _refusal(
-            Conflict,
-            "この請求書には確認待ちの入力内容がありません。",
-            f"invoice {invoice_id} has no entered data awaiting confirmation",
-        )
+        raise Conflict.said("entry.nothing_to_confirm", invoice_id=invoice_id)
     if invoice.data_entry is None:
-        raise _refusal(
-            Conflict,
-            "まだ何も入力されていません。確認ではなく、請求内容を入力してください。",
-            "nothing was entered yet: enter the data instead of confirming it",
-        )
+        raise Conflict.said("entry.nothing_entered")
     if invoice.version != version or not inbox_repo.change_if_current(
         session,
         invoice.id,

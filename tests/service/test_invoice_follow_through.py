@@ -267,7 +267,8 @@ def test_clerk_confirms_entered_data_and_may_approve(
     assert body["history"][-1]["action"] == "invoice.data_confirm"
     again = confirm(live_server, office.clerk, invoice_id, version=3)
     assert again.status_code == 409
-    assert again.json()["message_ja"]
+    assert "確認待ちの入力内容がありません" in again.json()["message_ja"]
+    assert str(invoice_id) in again.json()["message_en"]
     assert decide(live_server, office.clerk, invoice_id, "approve").json()["status"] == "approved"
 
 
@@ -286,6 +287,7 @@ def test_nothing_entered_is_not_confirmed(live_server: LiveServer, office: Offic
     refused = confirm(live_server, office.clerk, sent["id"], version=1)
     assert refused.status_code == 409
     assert "enter the data" in refused.json()["detail"]
+    assert "まだ何も入力されていません" in refused.json()["message_ja"]
 
 
 def test_clerk_confirms_on_the_decision_page_and_stays_there(
