@@ -48,6 +48,7 @@ from parsers.validation.peppol_national import (
     se_orgnr,
     validate_national,
 )
+from parsers.validation.pint_jp_identifiers import be_enterprise, gln
 from schemas.codelists import codes
 
 __all__ = ["PEPPOL_BIS3", "RELEASE", "applies", "validate_peppol"]
@@ -261,17 +262,8 @@ def iso_date(node: etree._Element) -> bool:
     return len(raw) == 10 and _date(raw) is not None
 
 
-def _digits(value: str) -> list[int]:
-    return [ord(c) - 48 for c in value]
-
-
 def _gln(node: etree._Element) -> bool:
-    value = text(node)
-    if not re.fullmatch(r"[0-9]+", value):
-        return False
-    digits = list(reversed(_digits(value[:-1])))
-    weighted = sum(d * (1 + ((i + 1) % 2) * 2) for i, d in enumerate(digits))
-    return (10 - weighted % 10) % 10 == int(value[-1])
+    return gln(text(node))
 
 
 def _no_orgnr(node: etree._Element) -> bool:
@@ -287,10 +279,7 @@ def _dk_cvr(node: etree._Element) -> bool:
 
 
 def _be_kbo(node: etree._Element) -> bool:
-    value = text(node)
-    if not re.fullmatch(r"[0-9]{10}", value):
-        return False
-    return int(value[8:10]) == 97 - int(value[:8]) % 97
+    return be_enterprise(text(node))
 
 
 def _ipa(node: etree._Element) -> bool:
