@@ -8,7 +8,7 @@ import hmac
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import httpx
 
@@ -47,32 +47,62 @@ class UrlProblem:
 def url_problem(url: str, *, private_allowed: bool) -> UrlProblem | None:
     """Why juryo will not call ``url``, or None. Without ``private_allowed`` it must be HTTPS
     to a public address, so a supplier's webhook cannot reach into the city's network."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return UrlProblem("notify.url.form")
     if private_allowed:
-        return None
-    if parts.scheme != "https":
+        return None if _well_formed(urlsplit(url)) else UrlProblem("notify.url.form")
+    found = vetted_address(url, private_allowed=False)
+    return found if isinstance(found, UrlProblem) else None
+
+
+def _well_formed(parts: SplitResult) -> bool:
+    return parts.scheme in ("https", "http") and bool(parts.hostname)
+
+
+def vetted_address(url: str, *, private_allowed: bool) -> str | UrlProblem:
+    """The one address juryo connects to for ``url`` (its host name resolved once, here), or
+    why it will not call it. Without ``private_allowed`` every address the name has must be
+    public, so a supplier's webhook cannot reach into the city's network."""
+    parts = urlsplit(url)
+    if not _well_formed(parts):
+        return UrlProblem("notify.url.form")
+    host = parts.hostname or ""
+    if not private_allowed and parts.scheme != "https":
         return UrlProblem("notify.url.https")
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return UrlProblem("notify.url.unresolved", parts.hostname)
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return UrlProblem("notify.url.private", parts.hostname, str(address))
-    return None
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    except (OSError, ValueError):
+        return UrlProblem("notify.url.unresolved", host)
+    for address in addresses:
+        if not private_allowed and not address.is_global:
+            return UrlProblem("notify.url.private", host, str(address))
+    return str(addresses[0])
+
+
+def pinned_request(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """``url`` with its host replaced by the vetted ``address``, the ``Host`` header and the
+    TLS server name it had: the request reaches the address juryo checked even if the name
+    resolves elsewhere by now (DNS rebinding), and TLS still verifies the certificate against
+    the name."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    pinned = urlunsplit(parts._replace(netloc=netloc))
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    return pinned, {"Host": host_header}, {"sni_hostname": host}
 
 
 def post_webhook(
     settings: Settings, *, url: str, secret: str, body: bytes, key: str, private_allowed: bool
 ) -> str:
-    """POST one signed body; a 2xx answer is delivered, anything else is tried again."""
-    problem = url_problem(url, private_allowed=private_allowed)
-    if problem is not None:
-        raise DeliveryFailed(f"webhook URL: {problem.english()}")
+    """POST one signed body to the address vetted just before; a 2xx answer is delivered,
+    anything else is tried again."""
+    address = vetted_address(url, private_allowed=private_allowed)
+    if isinstance(address, UrlProblem):
+        raise DeliveryFailed(f"webhook URL: {address.english()}")
+    target, host, extensions = pinned_request(url, address)
     headers = {
+        **host,
         "Content-Type": "application/json; charset=utf-8",
         SIGNATURE_HEADER: signature(secret, body, int(utcnow().timestamp())),
         "Idempotency-Key": key,
@@ -82,7 +112,7 @@ def post_webhook(
         with httpx.Client(
             timeout=settings.notification_timeout_seconds, follow_redirects=False
         ) as client:
-            answer = client.post(url, content=body, headers=headers)
+            answer = client.post(target, content=body, headers=headers, extensions=extensions)
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"webhook: {exc!r}") from None
     if not answer.is_success:
