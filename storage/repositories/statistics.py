@@ -32,10 +32,12 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    false,
     func,
     literal,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -53,16 +55,27 @@ from storage.models import (
     FindingRecord,
     InvoiceRecord,
     InvoiceStatus,
+    LeadTime,
+    MonthlyCount,
     Role,
     User,
     UserDepartment,
 )
+from storage.monthly_statistics import KEY_SEPARATOR
 from storage.repositories.invoices import Scope
 
 PLAIN_PROFILES = ("facturx-minimum", "facturx-basic-wl")
 """Factur-X profiles that carry no complete invoice: like a plain PDF, they need data entry."""
 UNPAID = (InvoiceStatus.PENDING, InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED)
 PERCENTILES = (50, 90)
+MEASURED = (
+    "received_to_decision",
+    "received_to_approved",
+    "approved_to_batched",
+    "batched_to_paid_days",
+    "overdue_days",
+)
+"""The lead times one invoice row gives alone, kept in ``lead_times``."""
 TOKYO_OFFSET_SECONDS = 9 * 3600
 """Japan has kept UTC+9 without daylight saving since 1951."""
 
@@ -119,6 +132,11 @@ class Month:
     first_day: dt.date
     last_day: dt.date
 
+    @property
+    def key(self) -> str:
+        """``YYYY-MM``, as the pre-aggregated tables name a month."""
+        return self.first_day.strftime("%Y-%m")
+
 
 @dataclass(frozen=True, slots=True)
 class Cut:
@@ -151,23 +169,48 @@ def _received(month: Month, cut: Cut) -> ColumnElement[bool]:
     )
 
 
+def _departments(cut: Cut, column: Any) -> ColumnElement[bool]:
+    """The cut on a pre-aggregated table's ``department_id`` (0: no department). Statistics
+    are read by the city's staff only: a supplier's scope sees nothing here."""
+    if cut.department_id is not None:
+        same: ColumnElement[bool] = column == cut.department_id
+        return and_(same, _in_scope(cut.scope, column))
+    return _in_scope(cut.scope, column)
+
+
+def _in_scope(scope: Scope, column: Any) -> ColumnElement[bool]:
+    if scope.everything:
+        return true()
+    if scope.supplier_id is None and scope.department_ids:
+        within: ColumnElement[bool] = column.in_(sorted(scope.department_ids))
+        return within
+    return false()
+
+
+def _counts(month: Month, cut: Cut, figure: str) -> Select[str, int]:
+    """``(key, invoices)`` of one figure in the month, summed over the cut's departments."""
+    total = func.sum(MonthlyCount.n)
+    return (
+        select(MonthlyCount.key, total)
+        .where(
+            MonthlyCount.month == month.key,
+            MonthlyCount.figure == figure,
+            _departments(cut, MonthlyCount.department_id),
+        )
+        .group_by(MonthlyCount.key)
+        .having(total > 0)
+    )
+
+
 def volume(
     session: Session, month: Month, cut: Cut
 ) -> list[tuple[str | None, str, str, bool, int]]:
     """(channel, format, profile, refused at intake, invoices) received in the month."""
-    refused = InvoiceRecord.status == InvoiceStatus.INVALID
-    rows = session.execute(
-        select(
-            InvoiceRecord.channel,
-            InvoiceRecord.format,
-            InvoiceRecord.profile,
-            refused,
-            func.count(),
-        )
-        .where(_received(month, cut))
-        .group_by(InvoiceRecord.channel, InvoiceRecord.format, InvoiceRecord.profile, refused)
-    )
-    return [(c, f, p, bool(r), int(n)) for c, f, p, r, n in rows]
+    found = []
+    for key, n in session.execute(_counts(month, cut, "received")):
+        channel, format_, profile, refused = key.split(KEY_SEPARATOR)
+        found.append((channel or None, format_, profile, refused == "1", int(n)))
+    return found
 
 
 def plain(format_: str, profile: str) -> bool:
@@ -178,12 +221,8 @@ def plain(format_: str, profile: str) -> bool:
 def routing(session: Session, month: Month, cut: Cut) -> list[tuple[str | None, int]]:
     """(routing rule that placed it where it is, invoices) received in the month: ``triage``
     still in central accounting's inbox, ``forwarded`` moved by a clerk or administrator."""
-    rows = session.execute(
-        select(InvoiceRecord.routing_rule, func.count())
-        .where(_received(month, cut), InvoiceRecord.status != InvoiceStatus.INVALID)
-        .group_by(InvoiceRecord.routing_rule)
-    )
-    return [(rule, int(n)) for rule, n in rows]
+    rows = session.execute(_counts(month, cut, "routing"))
+    return [(rule or None, int(n)) for rule, n in rows]
 
 
 def refusal_rules(
@@ -225,17 +264,25 @@ class DepartmentRow:
     clerks: int
 
 
-def _per_department(
-    session: Session, cut: Cut, within: ColumnElement[bool], *counted: ColumnElement[int]
-) -> dict[int, tuple[int, ...]]:
-    """Counts per department over one month's index range (one query per instant, so each
-    reads its own index instead of the whole table)."""
+def _per_department(session: Session, month: Month, cut: Cut) -> dict[int, dict[str, int]]:
+    """Per department, each figure's count (``paid`` split as ``on_time`` and ``late``)."""
+    figures = ("received", "decided", "paid")
+    label = case((MonthlyCount.figure == "paid", MonthlyCount.key), else_=MonthlyCount.figure)
     rows = session.execute(
-        select(InvoiceRecord.department_id, func.count(), *counted)
-        .where(within, cut.condition(), InvoiceRecord.department_id.is_not(None))
-        .group_by(InvoiceRecord.department_id)
+        select(MonthlyCount.department_id, label, func.sum(MonthlyCount.n))
+        .where(
+            MonthlyCount.month == month.key,
+            MonthlyCount.figure.in_(figures),
+            MonthlyCount.department_id != 0,
+            _departments(cut, MonthlyCount.department_id),
+        )
+        .group_by(MonthlyCount.department_id, label)
     )
-    return {int(d or 0): tuple(int(v) for v in values) for d, *values in rows}
+    found: dict[int, dict[str, int]] = {}
+    for department, figure, n in rows:
+        if n:
+            found.setdefault(int(department), {})[str(figure)] = int(n)
+    return found
 
 
 def _clerks(session: Session) -> dict[int, int]:
@@ -250,27 +297,18 @@ def _clerks(session: Session) -> dict[int, int]:
 
 def departments(session: Session, month: Month, cut: Cut) -> list[DepartmentRow]:
     """Per department: what came in, what was decided, what was paid and how punctually."""
-    invoice = InvoiceRecord
-    within = _in(month)
-    received = _per_department(session, cut, within(invoice.received_at))
-    decided = _per_department(session, cut, within(invoice.first_decided_at))
-    paid = _per_department(
-        session,
-        cut,
-        and_(invoice.paid_on >= month.first_day, invoice.paid_on <= month.last_day),
-        _counted(invoice.paid_on <= invoice.payment_deadline),
-    )
+    found = _per_department(session, month, cut)
     clerks = _clerks(session)
     return [
         DepartmentRow(
             department_id=d,
-            received=received.get(d, (0,))[0],
-            decided=decided.get(d, (0,))[0],
-            paid=paid.get(d, (0, 0))[0],
-            paid_on_time=paid.get(d, (0, 0))[1],
+            received=figures.get("received", 0),
+            decided=figures.get("decided", 0),
+            paid=figures.get("on_time", 0) + figures.get("late", 0),
+            paid_on_time=figures.get("on_time", 0),
             clerks=clerks.get(d, 0),
         )
-        for d in sorted(received.keys() | decided.keys() | paid.keys())
+        for d, figures in sorted(found.items())
     ]
 
 
@@ -358,28 +396,12 @@ def corrections(session: Session, month: Month, cut: Cut) -> Corrections:
 
 
 def _durations(month: Month, cut: Cut) -> list[Select[str, int]]:
-    """One ``(measure, value)`` select per lead time; seconds unless the name says days."""
+    """One ``(measure, value)`` select per lead time that joins another invoice (seconds),
+    over the month's few returned or refused invoices; the rest are in ``lead_times``."""
     invoice = InvoiceRecord
     in_month = _in(month)
     correction = _correction()
     return [
-        _measure(
-            "received_to_decision", _seconds(invoice.first_decided_at, invoice.received_at)
-        ).where(in_month(invoice.first_decided_at), cut.condition()),
-        _measure("received_to_approved", _seconds(invoice.approved_at, invoice.received_at)).where(
-            in_month(invoice.approved_at), cut.condition()
-        ),
-        _measure("approved_to_batched", _seconds(invoice.batched_at, invoice.approved_at)).where(
-            in_month(invoice.batched_at), invoice.approved_at.is_not(None), cut.condition()
-        ),
-        _measure(
-            "batched_to_paid_days", epoch_day(invoice.paid_on) - _tokyo_day(invoice.batched_at)
-        ).where(
-            invoice.paid_on >= month.first_day,
-            invoice.paid_on <= month.last_day,
-            invoice.batched_at.is_not(None),
-            cut.condition(),
-        ),
         _measure("returned_to_corrected", _seconds(correction.received_at, invoice.returned_at))
         .select_from(invoice)
         .join(correction, correction.replaces_invoice_id == invoice.id)
@@ -388,14 +410,6 @@ def _durations(month: Month, cut: Cut) -> list[Select[str, int]]:
             _received(month, cut),
             invoice.status == InvoiceStatus.INVALID,
             _first_resend(invoice).is_not(None),
-        ),
-        _measure(
-            "overdue_days", epoch_day(invoice.paid_on) - epoch_day(invoice.payment_deadline)
-        ).where(
-            invoice.paid_on >= month.first_day,
-            invoice.paid_on <= month.last_day,
-            invoice.paid_on > invoice.payment_deadline,
-            cut.condition(),
         ),
         _approvals_per_clerk(month, cut),
     ]
@@ -440,8 +454,40 @@ class Distribution:
 
 
 def distributions(session: Session, month: Month, cut: Cut) -> dict[str, Distribution]:
-    """Every lead time (and the approvals per clerk) as count, median and 90th percentile,
-    in one statement: nearest-rank over ``ROW_NUMBER()`` (see the module docstring)."""
+    """Every lead time (and the approvals per clerk) as count, median and 90th percentile."""
+    found = _joined_distributions(session, month, cut)
+    for measure in MEASURED:
+        found[measure] = _measured(session, month, cut, measure)
+    return {m: d for m, d in found.items() if d.count}
+
+
+def _measured(session: Session, month: Month, cut: Cut, measure: str) -> Distribution:
+    """A ``lead_times`` measure: its count, then each percentile as the value at its rank,
+    read along the index (``measure, month[, department_id], value``)."""
+    where = and_(
+        LeadTime.measure == measure,
+        LeadTime.month == month.key,
+        _departments(cut, LeadTime.department_id),
+    )
+    n = int(session.execute(select(func.count()).select_from(LeadTime).where(where)).scalar_one())
+    if not n:
+        return Distribution(0, None, None)
+    at = [
+        session.execute(
+            select(LeadTime.value)
+            .where(where)
+            .order_by(LeadTime.value)
+            .limit(1)
+            .offset((p * n + 99) // 100 - 1)
+        ).scalar_one()
+        for p in PERCENTILES
+    ]
+    return Distribution(n, int(at[0]), int(at[1]))
+
+
+def _joined_distributions(session: Session, month: Month, cut: Cut) -> dict[str, Distribution]:
+    """The measures that join other rows, in one statement: nearest-rank over
+    ``ROW_NUMBER()`` (see the module docstring)."""
     values = union_all(*_durations(month, cut)).subquery()
     ranked = select(
         values.c.measure,
