@@ -1062,9 +1062,11 @@ class MonthlyCount(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     """Tokyo's month, ``YYYY-MM``."""
+    figure: Mapped[str] = mapped_column(String(24), primary_key=True)
+    """Read a month one figure at a time (the key's order), whatever the other figures hold."""
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    """The invoice's department now; 0 for none (refused at intake, or not yet routed)."""
-    figure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    """The invoice's department now; 0 for none (refused at intake, or not yet routed), -1 for
+    the city-wide rows of lead-time histograms and approvals."""
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
 

@@ -1,36 +1,42 @@
 """The monthly statistics' pre-aggregated tables, and the triggers that keep them current.
 
-What one invoice row adds to the statistics is written once, below, as SQL over a relation
-``r`` with the invoice's columns:
+What one invoice row (and one approval) adds to the statistics is written once, below, as SQL
+over a relation ``r`` with the row's columns:
 
-- ``monthly_counts`` (month, department, figure, key) → invoices: what came in (by channel,
-  format, profile and whether refused at intake), by which routing rule, first decisions, and
-  payments on time or late. A month is Tokyo's; ``department_id`` 0 stands for "none".
+- ``monthly_counts`` (month, figure, department, key) → how many: what came in (by channel,
+  format, profile and whether refused at intake), by which routing rule, first decisions,
+  payments on time or late; each lead time's histogram (per hour, or per day for a measure
+  in days); and each clerk's approvals city-wide (only ever read as a distribution, never
+  shown per clerk). A month is Tokyo's; ``department_id`` 0 stands for "none" and -1 for the
+  city-wide rows of the histograms and approvals.
 - ``lead_times``: one row per invoice and measured duration, keyed by the month its step
-  ended in, so a percentile is an index walk (``ORDER BY value LIMIT 1 OFFSET rank - 1``)
-  instead of a sort of the month's invoices.
+  ended in. A percentile finds its bucket in the histogram, then walks only that bucket along
+  ``(measure, month[, department_id], value)``: exact nearest rank, without sorting the
+  month.
 
-**Kept current by triggers on ``invoices``** (after insert, update of a column read here, and
-delete), in the statement that changes the row, so in its transaction: a rolled-back change
-leaves the tables as they were, and every writer is covered, bulk ``UPDATE``\\ s included
-(batches, payments, ``juryo stats rebuild``). A trigger subtracts what the old row added and
-adds what the new row adds in one guarded upsert (``n = n + excluded.n``): never
-read-then-write, so concurrent changes add up. ``refill`` computes the same from scratch,
-with the same SQL over the whole ``invoices`` table; the migration that made the tables ran
-it, and ``juryo stats rebuild`` runs it again.
+**Kept current by triggers on ``invoices`` and ``approvals``** (after insert, update of a
+column read here, and delete), in the statement that changes the row, so in its transaction:
+a rolled-back change leaves the tables as they were, and every writer is covered, bulk
+``UPDATE``\\ s included (batches, payments, ``juryo stats rebuild``). A trigger subtracts what
+the old row added and adds what the new row adds in one guarded upsert (``n = n +
+excluded.n``): never read-then-write, so concurrent changes add up. ``refill`` computes the
+same from scratch with the same SQL over the whole tables; migration 0021 ran it, and
+``juryo stats rebuild`` runs it again.
 
-Figures that join other rows (corrections, resends, refusal rules, approvals per clerk) or
+Figures that join other rows (corrections, resends, refusal rules, a department's approvals) or
 depend on today (invoices now at risk) stay live queries over small, indexed sets
 (``storage.repositories.statistics``).
 
 **Caveat for migrations:** SQLite drops a table's triggers when Alembic's batch mode
-recreates the table. A later migration that recreates ``invoices`` on SQLite must call
-``create_triggers`` again; ``tests/storage/test_migrations.py`` checks they exist at head.
+recreates the table. A later migration that recreates ``invoices`` or ``approvals`` on SQLite
+must call ``create_triggers`` again; ``tests/storage/test_monthly_statistics.py`` checks they
+exist at head.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
@@ -50,7 +56,17 @@ COLUMNS = (
     "payment_deadline",
 )
 """The invoice columns the tables are computed from: a change to any other fires nothing."""
-TRIGGERS = ("statistics_invoice_insert", "statistics_invoice_update", "statistics_invoice_delete")
+EVERYWHERE = -1
+"""The ``department_id`` of the city-wide rows of a lead time's histogram and of approvals."""
+BUCKET_SECONDS = 3600
+"""A lead time in seconds is counted per hour (``value / 3600``, truncated) in
+``monthly_counts``; one in days per day. A percentile finds its bucket there and walks only
+that bucket's values in ``lead_times``."""
+DAY_MEASURES = ("batched_to_paid_days", "overdue_days")
+_bucket = (
+    f"CAST(CASE WHEN l.measure IN {DAY_MEASURES!r} THEN l.value "
+    f"ELSE l.value / {BUCKET_SECONDS} END AS VARCHAR(24))"
+)
 KEY_SEPARATOR = "|"
 """Joins the parts of a ``received`` key: channel ('' if unrecorded), format, profile, refused."""
 
@@ -116,7 +132,20 @@ def counts(d: Dialect, r: str) -> str:
         UNION ALL
         SELECT {d.month_of_date("r.paid_on")}, {department}, 'paid',
                CASE WHEN r.paid_on <= r.payment_deadline THEN 'on_time' ELSE 'late' END
-        FROM {r} WHERE r.paid_on IS NOT NULL"""
+        FROM {r} WHERE r.paid_on IS NOT NULL
+        UNION ALL
+        SELECT l.month, l.department_id, l.measure, {_bucket} FROM ({lead_times(d, r)}) AS l
+        UNION ALL
+        SELECT l.month, {EVERYWHERE}, l.measure, {_bucket} FROM ({lead_times(d, r)}) AS l"""
+
+
+def approval_counts(d: Dialect, r: str) -> str:
+    """(month, department_id, figure, key) of approvals ``r``: each clerk's approvals in the
+    month, city-wide, for the distribution of workload (never shown per clerk)."""
+    return f"""
+        SELECT {d.month_of_instant("r.approved_at")} AS month, {EVERYWHERE} AS department_id,
+               'approvals' AS figure, CAST(r.user_id AS VARCHAR(24)) AS key
+        FROM {r}"""
 
 
 def lead_times(d: Dialect, r: str) -> str:
@@ -147,16 +176,49 @@ def lead_times(d: Dialect, r: str) -> str:
         FROM {r} WHERE r.paid_on IS NOT NULL AND r.paid_on > r.payment_deadline"""
 
 
-def _row(prefix: str) -> str:
-    """The trigger's old or new row as a one-row relation ``r``."""
-    columns = ", ".join(f"{prefix}.{c} AS {c}" for c in COLUMNS)
-    return f"(SELECT {columns}) AS r"
+@dataclass(frozen=True)
+class Source:
+    """A table whose rows add to the statistics: the columns read, and what a row adds."""
+
+    table: str
+    columns: tuple[str, ...]
+    counts: Callable[[Dialect, str], str]
+    measured: bool
+    """Whether its rows also have lead times (one per step, deleted by ``invoice_id``)."""
+
+    def row(self, prefix: str) -> str:
+        """The trigger's old or new row as a one-row relation ``r``."""
+        columns = ", ".join(f"{prefix}.{c} AS {c}" for c in self.columns)
+        return f"(SELECT {columns}) AS r"
+
+    def bodies(self, d: Dialect) -> dict[str, list[str]]:
+        """Each trigger's statements, by event."""
+        old, new = self.row("OLD"), self.row("NEW")
+        forget = ["DELETE FROM lead_times WHERE invoice_id = OLD.id"] if self.measured else []
+        add = [_add_lead_times(d, new)] if self.measured else []
+        return {
+            "INSERT": [_add_counts(d, self.counts, [(new, 1)]), *add],
+            "UPDATE": [_add_counts(d, self.counts, [(old, -1), (new, 1)]), *forget, *add],
+            "DELETE": [_add_counts(d, self.counts, [(old, -1)]), *forget],
+        }
+
+    def name(self, event: str) -> str:
+        return f"statistics_{self.table}_{event.lower()}"
 
 
-def _add_counts(d: Dialect, signed: list[tuple[str, int]]) -> str:
+SOURCES = (
+    Source("invoices", COLUMNS, counts, measured=True),
+    Source("approvals", ("user_id", "approved_at"), approval_counts, measured=False),
+)
+TRIGGERS = tuple(source.name(e) for source in SOURCES for e in ("INSERT", "UPDATE", "DELETE"))
+
+
+def _add_counts(
+    d: Dialect, counted: Callable[[Dialect, str], str], signed: list[tuple[str, int]]
+) -> str:
     """One guarded upsert adding each relation's counts with its sign (-1 old, +1 new)."""
     parts = " UNION ALL ".join(
-        f"SELECT c.month, c.department_id, c.figure, c.key, {sign} AS n FROM ({counts(d, r)}) c"
+        f"SELECT c.month, c.department_id, c.figure, c.key, {sign} AS n FROM ({counted(d, r)}) c"
         for r, sign in signed
     )
     return f"""
@@ -174,54 +236,33 @@ def _add_lead_times(d: Dialect, r: str) -> str:
     )
 
 
-def _bodies(d: Dialect) -> dict[str, list[str]]:
-    """Each trigger's statements."""
-    old, new = _row("OLD"), _row("NEW")
-    forget = "DELETE FROM lead_times WHERE invoice_id = OLD.id"
-    return {
-        "statistics_invoice_insert": [_add_counts(d, [(new, 1)]), _add_lead_times(d, new)],
-        "statistics_invoice_update": [
-            _add_counts(d, [(old, -1), (new, 1)]),
-            forget,
-            _add_lead_times(d, new),
-        ],
-        "statistics_invoice_delete": [_add_counts(d, [(old, -1)]), forget],
-    }
-
-
-EVENTS = {
-    "statistics_invoice_insert": "INSERT",
-    "statistics_invoice_update": "UPDATE",
-    "statistics_invoice_delete": "DELETE",
-}
-
-
-def _sqlite_triggers() -> list[str]:
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in COLUMNS)
+def _sqlite_triggers(source: Source) -> list[str]:
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in source.columns)
     made = []
-    for name, body in _bodies(SQLITE).items():
-        when = f" WHEN {changed}" if EVENTS[name] == "UPDATE" else ""
+    for event, body in source.bodies(SQLITE).items():
+        when = f" WHEN {changed}" if event == "UPDATE" else ""
         statements = "".join(f"{s};\n" for s in body)
         made.append(
-            f"CREATE TRIGGER {name} AFTER {EVENTS[name]} ON invoices FOR EACH ROW{when}\n"
-            f"BEGIN\n{statements}END"
+            f"CREATE TRIGGER {source.name(event)} AFTER {event} ON {source.table} "
+            f"FOR EACH ROW{when}\nBEGIN\n{statements}END"
         )
     return made
 
 
-def _postgresql_triggers() -> list[str]:
-    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in COLUMNS)
+def _postgresql_triggers(source: Source) -> list[str]:
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in source.columns)
     made = []
-    for name, body in _bodies(POSTGRESQL).items():
+    for event, body in source.bodies(POSTGRESQL).items():
+        name = source.name(event)
         statements = "".join(f"{s};\n" for s in body)
-        returned = "OLD" if EVENTS[name] == "DELETE" else "NEW"
+        returned = "OLD" if event == "DELETE" else "NEW"
         made.append(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             f"BEGIN\n{statements}RETURN {returned};\nEND\n$$"
         )
-        when = f" WHEN ({changed})" if EVENTS[name] == "UPDATE" else ""
+        when = f" WHEN ({changed})" if event == "UPDATE" else ""
         made.append(
-            f"CREATE TRIGGER {name} AFTER {EVENTS[name]} ON invoices FOR EACH ROW{when} "
+            f"CREATE TRIGGER {name} AFTER {event} ON {source.table} FOR EACH ROW{when} "
             f"EXECUTE FUNCTION {name}()"
         )
     return made
@@ -229,37 +270,44 @@ def _postgresql_triggers() -> list[str]:
 
 def create_triggers(connection: Connection) -> None:
     """Make the triggers that keep the tables current (the migration, and any later one
-    that recreates ``invoices`` on SQLite)."""
-    postgresql = connection.dialect.name == "postgresql"
-    for statement in _postgresql_triggers() if postgresql else _sqlite_triggers():
-        connection.execute(text(statement))
+    that recreates ``invoices`` or ``approvals`` on SQLite)."""
+    make = _postgresql_triggers if connection.dialect.name == "postgresql" else _sqlite_triggers
+    for source in SOURCES:
+        for statement in make(source):
+            connection.execute(text(statement))
 
 
 def drop_triggers(connection: Connection) -> None:
     """Undo ``create_triggers``."""
-    for name in TRIGGERS:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON invoices"))
-            connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
-        else:
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    for source in SOURCES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            name = source.name(event)
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {source.table}"))
+                connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+            else:
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
 
 
 def refill(connection: Connection) -> tuple[int, int]:
-    """Compute both tables again from every invoice, set-based; returns (count rows, lead
-    times). On PostgreSQL the invoices are share-locked meanwhile, so that no change lands
-    between the empty tables and their refill; SQLite's writer lock does the same."""
+    """Compute both tables again from every invoice and approval, set-based; returns (count
+    rows, lead times). On PostgreSQL the sources are share-locked meanwhile, so that no change
+    lands between the empty tables and their refill; SQLite's writer lock does the same."""
     d = dialect_of(connection)
     if connection.dialect.name == "postgresql":
-        connection.execute(text("LOCK TABLE invoices IN SHARE MODE"))
+        connection.execute(text("LOCK TABLE invoices, approvals IN SHARE MODE"))
     connection.execute(text("DELETE FROM monthly_counts"))
     connection.execute(text("DELETE FROM lead_times"))
-    made = connection.execute(
-        text(
-            "INSERT INTO monthly_counts (month, department_id, figure, key, n) "
-            f"SELECT month, department_id, figure, key, COUNT(*) FROM ({counts(d, 'invoices r')}) "
-            "AS c GROUP BY month, department_id, figure, key"
+    made = 0
+    for source in SOURCES:
+        result = connection.execute(
+            text(
+                "INSERT INTO monthly_counts (month, department_id, figure, key, n) "
+                "SELECT month, department_id, figure, key, COUNT(*) "
+                f"FROM ({source.counts(d, f'{source.table} r')}) AS c "
+                "GROUP BY month, department_id, figure, key"
+            )
         )
-    )
+        made += int(getattr(result, "rowcount", 0))
     measured = connection.execute(text(_add_lead_times(d, "invoices r")))
-    return int(getattr(made, "rowcount", 0)), int(getattr(measured, "rowcount", 0))
+    return made, int(getattr(measured, "rowcount", 0))

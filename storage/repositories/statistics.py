@@ -61,7 +61,7 @@ from storage.models import (
     User,
     UserDepartment,
 )
-from storage.monthly_statistics import KEY_SEPARATOR
+from storage.monthly_statistics import BUCKET_SECONDS, DAY_MEASURES, EVERYWHERE, KEY_SEPARATOR
 from storage.repositories.invoices import Scope
 
 PLAIN_PROFILES = ("facturx-minimum", "facturx-basic-wl")
@@ -428,20 +428,29 @@ def _measure(name: str, value: ColumnElement[Any]) -> Select[str, int]:
 
 def _approvals_per_clerk(month: Month, cut: Cut) -> Select[str, int]:
     """How many approvals each clerk gave in the month, as values without the clerk: the
-    distribution of workload, never who did how much."""
-    approvals = (
+    distribution of workload, never who did how much. City-wide from ``monthly_counts``;
+    for some departments counted from their invoices' approvals."""
+    name = literal("approvals_per_clerk", String(24)).label("measure")
+    if cut.everything:
+        return select(name, cast(MonthlyCount.n, Integer)).where(
+            MonthlyCount.month == month.key,
+            MonthlyCount.figure == "approvals",
+            MonthlyCount.department_id == EVERYWHERE,
+            MonthlyCount.n > 0,
+        )
+    per_clerk = (
         select(func.count().label("approvals"))
         .select_from(Approval)
-        .where(Approval.approved_at >= month.start, Approval.approved_at < month.end)
-    )
-    if not cut.everything:  # the invoice is read only to keep to the scope
-        approvals = approvals.join(InvoiceRecord, InvoiceRecord.id == Approval.invoice_id).where(
-            cut.condition()
+        .join(InvoiceRecord, InvoiceRecord.id == Approval.invoice_id)
+        .where(
+            Approval.approved_at >= month.start,
+            Approval.approved_at < month.end,
+            cut.condition(),
         )
-    per_clerk = approvals.group_by(Approval.user_id).subquery()
-    return select(
-        literal("approvals_per_clerk", String(24)).label("measure"), per_clerk.c.approvals
+        .group_by(Approval.user_id)
+        .subquery()
     )
+    return select(name, per_clerk.c.approvals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,27 +471,62 @@ def distributions(session: Session, month: Month, cut: Cut) -> dict[str, Distrib
 
 
 def _measured(session: Session, month: Month, cut: Cut, measure: str) -> Distribution:
-    """A ``lead_times`` measure: its count, then each percentile as the value at its rank,
-    read along the index (``measure, month[, department_id], value``)."""
-    where = and_(
-        LeadTime.measure == measure,
-        LeadTime.month == month.key,
-        _departments(cut, LeadTime.department_id),
-    )
-    n = int(session.execute(select(func.count()).select_from(LeadTime).where(where)).scalar_one())
+    """A ``lead_times`` measure: its count and the bucket each percentile falls in from the
+    histogram in ``monthly_counts``, then the value at its rank read along the index
+    (``measure, month[, department_id], value``), walking that one bucket only."""
+    buckets = _histogram(session, month, cut, measure)
+    n = sum(count for _, count in buckets)
     if not n:
         return Distribution(0, None, None)
-    at = [
-        session.execute(
+    where = [LeadTime.measure == measure, LeadTime.month == month.key]
+    if not cut.everything:
+        where.append(_departments(cut, LeadTime.department_id))
+    at = []
+    for p in PERCENTILES:
+        bucket, offset = _locate(buckets, (p * n + 99) // 100)
+        value = session.execute(
             select(LeadTime.value)
-            .where(where)
+            .where(*where, LeadTime.value >= _bucket_start(measure, bucket))
             .order_by(LeadTime.value)
             .limit(1)
-            .offset((p * n + 99) // 100 - 1)
+            .offset(offset)
         ).scalar_one()
-        for p in PERCENTILES
-    ]
-    return Distribution(n, int(at[0]), int(at[1]))
+        at.append(int(value))
+    return Distribution(n, at[0], at[1])
+
+
+def _histogram(session: Session, month: Month, cut: Cut, measure: str) -> list[tuple[int, int]]:
+    """(bucket, values in it) of a measure in the month, in ascending order: the city-wide
+    rows for the whole city, else the cut's departments' summed."""
+    departments = (
+        MonthlyCount.department_id == EVERYWHERE
+        if cut.everything
+        else _departments(cut, MonthlyCount.department_id)
+    )
+    rows = session.execute(
+        select(MonthlyCount.key, func.sum(MonthlyCount.n))
+        .where(MonthlyCount.month == month.key, MonthlyCount.figure == measure, departments)
+        .group_by(MonthlyCount.key)
+    )
+    return sorted((int(key), int(n)) for key, n in rows if n)
+
+
+def _locate(buckets: list[tuple[int, int]], rank: int) -> tuple[int, int]:
+    """The bucket holding the 1-based ``rank``, and the rank's 0-based offset inside it."""
+    below = 0
+    for bucket, count in buckets:
+        if rank <= below + count:
+            return bucket, rank - below - 1
+        below += count
+    raise ValueError(f"rank {rank} beyond {below} values")
+
+
+def _bucket_start(measure: str, bucket: int) -> int:
+    """The least value in a bucket (SQL's integer division truncates toward zero, so bucket 0
+    also holds the negative values above -1 hour)."""
+    if measure in DAY_MEASURES:
+        return bucket
+    return bucket * BUCKET_SECONDS if bucket > 0 else bucket * BUCKET_SECONDS - BUCKET_SECONDS + 1
 
 
 def _joined_distributions(session: Session, month: Month, cut: Cut) -> dict[str, Distribution]:

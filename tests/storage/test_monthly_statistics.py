@@ -14,14 +14,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import clock
 from service.accounting import service as accounting
+from service.statistics import service as statistics
 from storage.audit import Actor
 from storage.db import transaction
-from storage.models import InvoiceRecord, Role
+from storage.models import Department, InvoiceRecord, InvoiceStatus, Role, Supplier
 from storage.monthly_statistics import TRIGGERS, refill
+from storage.repositories import statistics as repo
+from storage.repositories.invoices import Scope
+from storage.repositories.statistics import Cut, nearest_rank
 from tests.documents import jp_invoice
 from tests.service.test_accounting_api import approve, make_creditor
 from tests.service.test_inbox_api import XML, Office, decide, submit
-from tests.support import LiveServer, make_department, make_user
+from tests.service.test_statistics import _invoice
+from tests.support import LiveServer, make_department, make_supplier, make_user
 
 Snapshot = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -165,8 +170,52 @@ def test_every_trigger_is_in_place(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         connection = session.connection()
         if connection.dialect.name == "postgresql":
-            query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'invoices'::regclass"
+            query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
         else:
             query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
         names = set(connection.execute(text(query)).scalars())
     assert set(TRIGGERS) <= names
+
+
+def test_percentiles_found_through_the_buckets_are_the_exact_nearest_rank(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Durations across hour buckets (negative, zero, edges, repeats) and overdue days give
+    the same median and 90th percentile as sorting them, per department and city-wide."""
+    code = make_department(sessions)
+    number = make_supplier(sessions, department=code)
+    seconds = [-5000, -3600, -10, 0, 0, 59, 3599, 3600, 3600, 3601, 7300, 86_417, 90_000]
+    seconds += [(k * 7919) % 200_000 for k in range(40)]
+    days = [1, 1, 2, 5, 9, 30, 31]
+    start = dt.datetime(2033, 7, 10, 3, 0, tzinfo=dt.UTC)
+    with transaction(sessions) as session:
+        supplier = session.execute(
+            select(Supplier).where(Supplier.registration_number == number)
+        ).scalar_one()
+        department = session.execute(select(Department).where(Department.code == code)).scalar_one()
+        for value in seconds:
+            received = start - dt.timedelta(seconds=value) if value > 0 else start
+            decided = received + dt.timedelta(seconds=value)
+            _invoice(session, supplier, department, received_at=received, first_decided_at=decided)
+        for late in days:
+            paid = dt.date(2033, 7, 20)
+            _invoice(
+                session,
+                supplier,
+                department,
+                received_at=start,
+                status=InvoiceStatus.PAID,
+                payment_deadline=paid - dt.timedelta(days=late),
+                paid_on=paid,
+            )
+        department_id = department.id
+    month = statistics.month_of("2033-07")
+    for cut in (Cut(Scope(everything=True), department_id), Cut(Scope(everything=True))):
+        with sessions() as session:
+            found = repo.distributions(session, month, cut)
+        for measure, values in (("received_to_decision", seconds), ("overdue_days", days)):
+            expected = [nearest_rank(values, p) for p in (50, 90)]
+            assert (found[measure].count, found[measure].p50, found[measure].p90) == (
+                len(values),
+                *expected,
+            ), measure

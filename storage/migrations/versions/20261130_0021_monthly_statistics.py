@@ -28,12 +28,12 @@ def upgrade() -> None:
     op.create_table(
         "monthly_counts",
         sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("figure", sa.String(length=24), nullable=False),
         sa.Column("department_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("figure", sa.String(length=16), nullable=False),
         sa.Column("key", sa.String(length=120), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "month", "department_id", "figure", "key", name=op.f("pk_monthly_counts")
+            "month", "figure", "department_id", "key", name=op.f("pk_monthly_counts")
         ),
     )
     op.create_table(
