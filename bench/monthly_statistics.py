@@ -4,12 +4,19 @@ PostgreSQL and SQLite. Target: p95 <= 1 s.
 The data set is ``bench/inbox.py``'s (its ``SEED`` on PostgreSQL; the same rows written in
 SQLite's SQL below), completed with what the statistics read: channels, formats, refusals with
 findings, first decisions, approvals (by 20 clerks), returns and corrections, payment batches
-and payment days, spread over 300 days. Then, over HTTP against the real app, it times
-``GET /api/v1/statistics?month=…`` (the whole city, and one department) and the page
-``/statistics?month=…`` (which computes the month and the same month a year earlier).
+and payment days, spread over 300 days. It is seeded with the statistics' triggers off and the
+monthly tables then filled set-based (``storage.monthly_statistics.refill``, as migration 0021
+and ``juryo stats rebuild`` do), in one transaction. The databases are kept and reused (the
+PostgreSQL one by ``--database``, the SQLite one by its path), migrated to the head first.
 
-    .venv/bin/python bench/monthly_statistics.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python bench/monthly_statistics.py --sqlite /tmp/juryo-stats.db
+Then, over HTTP against the real app, as an accounting user, it times (p95, nearest rank)
+``GET /api/v1/statistics?month=…`` for the whole city and one department, and the page
+``/statistics?month=…`` (which computes the month and the same month a year earlier) for
+both; beside a baseline measured in the same run, ``GET /api/v1/me`` (each figure's ratio to
+it says how it fares on a loaded machine), and the load average at the start and the end.
+
+    .venv/bin/python bench/monthly_statistics.py --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+    .venv/bin/python bench/monthly_statistics.py --sqlite var/juryo-stats-1m.db
 """
 
 from __future__ import annotations

@@ -1,16 +1,19 @@
-"""The monthly statistics (EBPM), each figure one SQL aggregate over the caller's ``Scope``.
+"""The monthly statistics (EBPM), each figure SQL over the caller's ``Scope``.
 
-A month is an interval of instants (Tokyo's month, turned into UTC by the service) and, for
-payment days, an interval of dates. Every query reads the month through an index on the
-instant it is cut by (``received_at``, ``first_decided_at``, ``approved_at``, ``paid_on``,
-``batched_at``, ``approvals.approved_at``), so a month costs its own rows, not the
-table.
+A month is Tokyo's. Most figures read the pre-aggregated tables that triggers keep current
+(``storage.monthly_statistics``): the counts in ``monthly_counts`` (a month costs its
+departments' rows, not its invoices), the lead times in ``lead_times``. What joins other
+invoices (corrections, resends, refusal rules) or depends on today (invoices now at risk)
+is a live aggregate over an index range of the month's few returned or refused invoices,
+or of the unpaid ones. The department is the invoice's department now, in both.
 
 **Percentiles** are nearest-rank, the same on every backend: of ``n`` values in ascending
 order, the ``p``-th percentile is the value at 1-based rank ``ceil(p * n / 100)`` (so the
-median of an even count is the lower middle value). The rank is integer arithmetic
-(``(p * n + 99) / 100``) over ``ROW_NUMBER()``, and every duration is whole seconds (or whole
-days) computed the same way on SQLite and PostgreSQL, so both answer the same number.
+median of an even count is the lower middle value), integer arithmetic ``(p * n + 99) / 100``.
+From ``lead_times`` the value at that rank is read along an index, after its hour (or day)
+bucket is found in the histogram; for the live measures, over ``ROW_NUMBER()``. Every
+duration is whole seconds (or whole days) computed the same way on SQLite and PostgreSQL, so
+both answer the same number.
 
 **Workload** is counted per department and as a distribution over clerks (how many clerks,
 the median and 90th percentile of their approvals). No query here returns a user's id or name
