@@ -216,7 +216,8 @@ TRIGGERS = tuple(source.name(e) for source in SOURCES for e in ("INSERT", "UPDAT
 def _add_counts(
     d: Dialect, counted: Callable[[Dialect, str], str], signed: list[tuple[str, int]]
 ) -> str:
-    """One guarded upsert adding each relation's counts with its sign (-1 old, +1 new)."""
+    """One guarded upsert adding each relation's counts with its sign (-1 old, +1 new), in
+    the key's order: two transactions lock the rows they share in the same order."""
     parts = " UNION ALL ".join(
         f"SELECT c.month, c.department_id, c.figure, c.key, {sign} AS n FROM ({counted(d, r)}) c"
         for r, sign in signed
@@ -225,6 +226,7 @@ def _add_counts(
         INSERT INTO monthly_counts (month, department_id, figure, key, n)
         SELECT month, department_id, figure, key, SUM(n) FROM ({parts}) AS changes
         WHERE true GROUP BY month, department_id, figure, key HAVING SUM(n) <> 0
+        ORDER BY month, figure, department_id, key
         ON CONFLICT (month, department_id, figure, key)
         DO UPDATE SET n = monthly_counts.n + excluded.n"""
 
