@@ -689,12 +689,15 @@ def stats_export(
 @stats_app.command("rebuild")
 def stats_rebuild() -> None:
     """Fill the decision, approval and batching times the statistics read, where missing
-    (invoices handled before juryo recorded them), from the audit log and the batches. Safe to
-    run again."""
+    (invoices handled before juryo recorded them), from the audit log and the batches; then
+    compute the pre-aggregated monthly tables again from every invoice. Safe to run again."""
+    from storage.monthly_statistics import refill
     from storage.repositories.statistics import rebuild_from_audit
 
     with _session() as session:
         decided, approved, batched = rebuild_from_audit(session)
+        counts, lead_times = refill(session.connection())
     typer.echo(
         f"first decisions dated: {decided}; approvals dated: {approved}; batching dated: {batched}"
     )
+    typer.echo(f"monthly counts: {counts} rows; lead times: {lead_times} rows")

@@ -435,6 +435,8 @@ class InvoiceRecord(Base):
         # the home pages' counts (storage/repositories/todo.py): everything by status
         Index("ix_invoices_status_deadline", "status", "payment_deadline"),
         Index("ix_invoices_replaces", "replaces_invoice_id"),
+        # the month's refusals (statistics): a few rows of the status, not the month's all
+        Index("ix_invoices_status_received", "status", "received_at"),
         # the monthly statistics (storage/repositories/statistics.py): a month by each of
         # these instants, covering what the figures read, so a month is an index range
         *(Index(f"ix_invoices_{columns[0]}", *columns) for columns in STATISTICS_INDEXES),
@@ -1049,3 +1051,39 @@ class NtaRegistration(Base):
     name: Mapped[str] = mapped_column(Text)
     address: Mapped[str] = mapped_column(Text)
     trade_name: Mapped[str] = mapped_column(Text)
+
+
+class MonthlyCount(Base):
+    """How many invoices count in one figure of one month and department, kept current by
+    triggers on ``invoices`` (``storage.monthly_statistics``): the statistics read a month
+    here instead of counting its invoices."""
+
+    __tablename__ = "monthly_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    """Tokyo's month, ``YYYY-MM``."""
+    figure: Mapped[str] = mapped_column(String(24), primary_key=True)
+    """Read a month one figure at a time (the key's order), whatever the other figures hold."""
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """The invoice's department now; 0 for none (refused at intake, or not yet routed), -1 for
+    the city-wide rows of lead-time histograms and approvals."""
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class LeadTime(Base):
+    """One measured step of one invoice, in the month it ended (``storage.monthly_statistics``):
+    a percentile is then a walk along ``(measure, month, value)``, not a sort."""
+
+    __tablename__ = "lead_times"
+    __table_args__ = (
+        Index("ix_lead_times_measure", "measure", "month", "value"),
+        Index("ix_lead_times_department", "measure", "month", "department_id", "value"),
+    )
+
+    invoice_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(String(24), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    department_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(BigInteger)
+    """Seconds, or whole days for a measure whose name ends in ``_days``."""

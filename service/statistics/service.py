@@ -1,6 +1,7 @@
 """One month's statistics on invoice receipt (EBPM), in the caller's scope.
 
-Every figure is an SQL aggregate (``storage.repositories.statistics``); this module only names
+Every figure is computed in SQL (``storage.repositories.statistics``, mostly from the monthly
+tables that triggers keep current: ``storage.monthly_statistics``); this module only names
 the month, checks the department asked for, and puts the aggregates into the shapes the API,
 the page and the open data share. Where each lead time comes from:
 

@@ -1,16 +1,19 @@
-"""The monthly statistics (EBPM), each figure one SQL aggregate over the caller's ``Scope``.
+"""The monthly statistics (EBPM), each figure SQL over the caller's ``Scope``.
 
-A month is an interval of instants (Tokyo's month, turned into UTC by the service) and, for
-payment days, an interval of dates. Every query reads the month through an index on the
-instant it is cut by (``received_at``, ``first_decided_at``, ``approved_at``, ``paid_on``,
-``batched_at``, ``approvals.approved_at``), so a month costs its own rows, not the
-table.
+A month is Tokyo's. Most figures read the pre-aggregated tables that triggers keep current
+(``storage.monthly_statistics``): the counts in ``monthly_counts`` (a month costs its
+departments' rows, not its invoices), the lead times in ``lead_times``. What joins other
+invoices (corrections, resends, refusal rules) or depends on today (invoices now at risk)
+is a live aggregate over an index range of the month's few returned or refused invoices,
+or of the unpaid ones. The department is the invoice's department now, in both.
 
 **Percentiles** are nearest-rank, the same on every backend: of ``n`` values in ascending
 order, the ``p``-th percentile is the value at 1-based rank ``ceil(p * n / 100)`` (so the
-median of an even count is the lower middle value). The rank is integer arithmetic
-(``(p * n + 99) / 100``) over ``ROW_NUMBER()``, and every duration is whole seconds (or whole
-days) computed the same way on SQLite and PostgreSQL, so both answer the same number.
+median of an even count is the lower middle value), integer arithmetic ``(p * n + 99) / 100``.
+From ``lead_times`` the value at that rank is read along an index, after its hour (or day)
+bucket is found in the histogram; for the live measures, over ``ROW_NUMBER()``. Every
+duration is whole seconds (or whole days) computed the same way on SQLite and PostgreSQL, so
+both answer the same number.
 
 **Workload** is counted per department and as a distribution over clerks (how many clerks,
 the median and 90th percentile of their approvals). No query here returns a user's id or name
@@ -32,10 +35,12 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    false,
     func,
     literal,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -53,16 +58,27 @@ from storage.models import (
     FindingRecord,
     InvoiceRecord,
     InvoiceStatus,
+    LeadTime,
+    MonthlyCount,
     Role,
     User,
     UserDepartment,
 )
+from storage.monthly_statistics import BUCKET_SECONDS, DAY_MEASURES, EVERYWHERE, KEY_SEPARATOR
 from storage.repositories.invoices import Scope
 
 PLAIN_PROFILES = ("facturx-minimum", "facturx-basic-wl")
 """Factur-X profiles that carry no complete invoice: like a plain PDF, they need data entry."""
 UNPAID = (InvoiceStatus.PENDING, InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED)
 PERCENTILES = (50, 90)
+MEASURED = (
+    "received_to_decision",
+    "received_to_approved",
+    "approved_to_batched",
+    "batched_to_paid_days",
+    "overdue_days",
+)
+"""The lead times one invoice row gives alone, kept in ``lead_times``."""
 TOKYO_OFFSET_SECONDS = 9 * 3600
 """Japan has kept UTC+9 without daylight saving since 1951."""
 
@@ -119,6 +135,11 @@ class Month:
     first_day: dt.date
     last_day: dt.date
 
+    @property
+    def key(self) -> str:
+        """``YYYY-MM``, as the pre-aggregated tables name a month."""
+        return self.first_day.strftime("%Y-%m")
+
 
 @dataclass(frozen=True, slots=True)
 class Cut:
@@ -151,23 +172,48 @@ def _received(month: Month, cut: Cut) -> ColumnElement[bool]:
     )
 
 
+def _departments(cut: Cut, column: Any) -> ColumnElement[bool]:
+    """The cut on a pre-aggregated table's ``department_id`` (0: no department). Statistics
+    are read by the city's staff only: a supplier's scope sees nothing here."""
+    if cut.department_id is not None:
+        same: ColumnElement[bool] = column == cut.department_id
+        return and_(same, _in_scope(cut.scope, column))
+    return _in_scope(cut.scope, column)
+
+
+def _in_scope(scope: Scope, column: Any) -> ColumnElement[bool]:
+    if scope.everything:
+        return true()
+    if scope.supplier_id is None and scope.department_ids:
+        within: ColumnElement[bool] = column.in_(sorted(scope.department_ids))
+        return within
+    return false()
+
+
+def _counts(month: Month, cut: Cut, figure: str) -> Select[str, int]:
+    """``(key, invoices)`` of one figure in the month, summed over the cut's departments."""
+    total = func.sum(MonthlyCount.n)
+    return (
+        select(MonthlyCount.key, total)
+        .where(
+            MonthlyCount.month == month.key,
+            MonthlyCount.figure == figure,
+            _departments(cut, MonthlyCount.department_id),
+        )
+        .group_by(MonthlyCount.key)
+        .having(total > 0)
+    )
+
+
 def volume(
     session: Session, month: Month, cut: Cut
 ) -> list[tuple[str | None, str, str, bool, int]]:
     """(channel, format, profile, refused at intake, invoices) received in the month."""
-    refused = InvoiceRecord.status == InvoiceStatus.INVALID
-    rows = session.execute(
-        select(
-            InvoiceRecord.channel,
-            InvoiceRecord.format,
-            InvoiceRecord.profile,
-            refused,
-            func.count(),
-        )
-        .where(_received(month, cut))
-        .group_by(InvoiceRecord.channel, InvoiceRecord.format, InvoiceRecord.profile, refused)
-    )
-    return [(c, f, p, bool(r), int(n)) for c, f, p, r, n in rows]
+    found = []
+    for key, n in session.execute(_counts(month, cut, "received")):
+        channel, format_, profile, refused = key.split(KEY_SEPARATOR)
+        found.append((channel or None, format_, profile, refused == "1", int(n)))
+    return found
 
 
 def plain(format_: str, profile: str) -> bool:
@@ -178,12 +224,8 @@ def plain(format_: str, profile: str) -> bool:
 def routing(session: Session, month: Month, cut: Cut) -> list[tuple[str | None, int]]:
     """(routing rule that placed it where it is, invoices) received in the month: ``triage``
     still in central accounting's inbox, ``forwarded`` moved by a clerk or administrator."""
-    rows = session.execute(
-        select(InvoiceRecord.routing_rule, func.count())
-        .where(_received(month, cut), InvoiceRecord.status != InvoiceStatus.INVALID)
-        .group_by(InvoiceRecord.routing_rule)
-    )
-    return [(rule, int(n)) for rule, n in rows]
+    rows = session.execute(_counts(month, cut, "routing"))
+    return [(rule or None, int(n)) for rule, n in rows]
 
 
 def refusal_rules(
@@ -225,17 +267,25 @@ class DepartmentRow:
     clerks: int
 
 
-def _per_department(
-    session: Session, cut: Cut, within: ColumnElement[bool], *counted: ColumnElement[int]
-) -> dict[int, tuple[int, ...]]:
-    """Counts per department over one month's index range (one query per instant, so each
-    reads its own index instead of the whole table)."""
+def _per_department(session: Session, month: Month, cut: Cut) -> dict[int, dict[str, int]]:
+    """Per department, each figure's count (``paid`` split as ``on_time`` and ``late``)."""
+    figures = ("received", "decided", "paid")
+    label = case((MonthlyCount.figure == "paid", MonthlyCount.key), else_=MonthlyCount.figure)
     rows = session.execute(
-        select(InvoiceRecord.department_id, func.count(), *counted)
-        .where(within, cut.condition(), InvoiceRecord.department_id.is_not(None))
-        .group_by(InvoiceRecord.department_id)
+        select(MonthlyCount.department_id, label, func.sum(MonthlyCount.n))
+        .where(
+            MonthlyCount.month == month.key,
+            MonthlyCount.figure.in_(figures),
+            MonthlyCount.department_id != 0,
+            _departments(cut, MonthlyCount.department_id),
+        )
+        .group_by(MonthlyCount.department_id, label)
     )
-    return {int(d or 0): tuple(int(v) for v in values) for d, *values in rows}
+    found: dict[int, dict[str, int]] = {}
+    for department, figure, n in rows:
+        if n:
+            found.setdefault(int(department), {})[str(figure)] = int(n)
+    return found
 
 
 def _clerks(session: Session) -> dict[int, int]:
@@ -250,27 +300,18 @@ def _clerks(session: Session) -> dict[int, int]:
 
 def departments(session: Session, month: Month, cut: Cut) -> list[DepartmentRow]:
     """Per department: what came in, what was decided, what was paid and how punctually."""
-    invoice = InvoiceRecord
-    within = _in(month)
-    received = _per_department(session, cut, within(invoice.received_at))
-    decided = _per_department(session, cut, within(invoice.first_decided_at))
-    paid = _per_department(
-        session,
-        cut,
-        and_(invoice.paid_on >= month.first_day, invoice.paid_on <= month.last_day),
-        _counted(invoice.paid_on <= invoice.payment_deadline),
-    )
+    found = _per_department(session, month, cut)
     clerks = _clerks(session)
     return [
         DepartmentRow(
             department_id=d,
-            received=received.get(d, (0,))[0],
-            decided=decided.get(d, (0,))[0],
-            paid=paid.get(d, (0, 0))[0],
-            paid_on_time=paid.get(d, (0, 0))[1],
+            received=figures.get("received", 0),
+            decided=figures.get("decided", 0),
+            paid=figures.get("on_time", 0) + figures.get("late", 0),
+            paid_on_time=figures.get("on_time", 0),
             clerks=clerks.get(d, 0),
         )
-        for d in sorted(received.keys() | decided.keys() | paid.keys())
+        for d, figures in sorted(found.items())
     ]
 
 
@@ -305,17 +346,16 @@ class Corrections:
     resent: int
 
 
-def _correction() -> Any:
-    return aliased(InvoiceRecord, name="correction")
-
-
-def _resend() -> Any:
-    return aliased(InvoiceRecord, name="resend")
+CORRECTION: Any = aliased(InvoiceRecord, name="correction")
+"""The invoice that replaced a returned one. Made once: an alias made per request costs its
+column collections again each time (a tenth of a second at 1M invoices, under load)."""
+RESEND: Any = aliased(InvoiceRecord, name="resend")
+"""An accepted invoice with a refused one's number."""
 
 
 def _first_resend(refused: Any) -> ColumnElement[Any]:
     """When the same supplier first sent an accepted invoice with the refused one's number."""
-    resend = _resend()
+    resend = RESEND
     return (
         select(func.min(resend.received_at))
         .where(
@@ -331,7 +371,7 @@ def _first_resend(refused: Any) -> ColumnElement[Any]:
 
 def corrections(session: Session, month: Month, cut: Cut) -> Corrections:
     """The supplier's side of acceptance: corrected after a return, resent after a refusal."""
-    correction = _correction()
+    correction = CORRECTION
     replaced = (
         select(correction.id)
         .where(
@@ -358,28 +398,12 @@ def corrections(session: Session, month: Month, cut: Cut) -> Corrections:
 
 
 def _durations(month: Month, cut: Cut) -> list[Select[str, int]]:
-    """One ``(measure, value)`` select per lead time; seconds unless the name says days."""
+    """One ``(measure, value)`` select per lead time that joins another invoice (seconds),
+    over the month's few returned or refused invoices; the rest are in ``lead_times``."""
     invoice = InvoiceRecord
     in_month = _in(month)
-    correction = _correction()
+    correction = CORRECTION
     return [
-        _measure(
-            "received_to_decision", _seconds(invoice.first_decided_at, invoice.received_at)
-        ).where(in_month(invoice.first_decided_at), cut.condition()),
-        _measure("received_to_approved", _seconds(invoice.approved_at, invoice.received_at)).where(
-            in_month(invoice.approved_at), cut.condition()
-        ),
-        _measure("approved_to_batched", _seconds(invoice.batched_at, invoice.approved_at)).where(
-            in_month(invoice.batched_at), invoice.approved_at.is_not(None), cut.condition()
-        ),
-        _measure(
-            "batched_to_paid_days", epoch_day(invoice.paid_on) - _tokyo_day(invoice.batched_at)
-        ).where(
-            invoice.paid_on >= month.first_day,
-            invoice.paid_on <= month.last_day,
-            invoice.batched_at.is_not(None),
-            cut.condition(),
-        ),
         _measure("returned_to_corrected", _seconds(correction.received_at, invoice.returned_at))
         .select_from(invoice)
         .join(correction, correction.replaces_invoice_id == invoice.id)
@@ -388,14 +412,6 @@ def _durations(month: Month, cut: Cut) -> list[Select[str, int]]:
             _received(month, cut),
             invoice.status == InvoiceStatus.INVALID,
             _first_resend(invoice).is_not(None),
-        ),
-        _measure(
-            "overdue_days", epoch_day(invoice.paid_on) - epoch_day(invoice.payment_deadline)
-        ).where(
-            invoice.paid_on >= month.first_day,
-            invoice.paid_on <= month.last_day,
-            invoice.paid_on > invoice.payment_deadline,
-            cut.condition(),
         ),
         _approvals_per_clerk(month, cut),
     ]
@@ -414,20 +430,29 @@ def _measure(name: str, value: ColumnElement[Any]) -> Select[str, int]:
 
 def _approvals_per_clerk(month: Month, cut: Cut) -> Select[str, int]:
     """How many approvals each clerk gave in the month, as values without the clerk: the
-    distribution of workload, never who did how much."""
-    approvals = (
+    distribution of workload, never who did how much. City-wide from ``monthly_counts``;
+    for some departments counted from their invoices' approvals."""
+    name = literal("approvals_per_clerk", String(24)).label("measure")
+    if cut.everything:
+        return select(name, cast(MonthlyCount.n, Integer)).where(
+            MonthlyCount.month == month.key,
+            MonthlyCount.figure == "approvals",
+            MonthlyCount.department_id == EVERYWHERE,
+            MonthlyCount.n > 0,
+        )
+    per_clerk = (
         select(func.count().label("approvals"))
         .select_from(Approval)
-        .where(Approval.approved_at >= month.start, Approval.approved_at < month.end)
-    )
-    if not cut.everything:  # the invoice is read only to keep to the scope
-        approvals = approvals.join(InvoiceRecord, InvoiceRecord.id == Approval.invoice_id).where(
-            cut.condition()
+        .join(InvoiceRecord, InvoiceRecord.id == Approval.invoice_id)
+        .where(
+            Approval.approved_at >= month.start,
+            Approval.approved_at < month.end,
+            cut.condition(),
         )
-    per_clerk = approvals.group_by(Approval.user_id).subquery()
-    return select(
-        literal("approvals_per_clerk", String(24)).label("measure"), per_clerk.c.approvals
+        .group_by(Approval.user_id)
+        .subquery()
     )
+    return select(name, per_clerk.c.approvals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,8 +465,75 @@ class Distribution:
 
 
 def distributions(session: Session, month: Month, cut: Cut) -> dict[str, Distribution]:
-    """Every lead time (and the approvals per clerk) as count, median and 90th percentile,
-    in one statement: nearest-rank over ``ROW_NUMBER()`` (see the module docstring)."""
+    """Every lead time (and the approvals per clerk) as count, median and 90th percentile."""
+    found = _joined_distributions(session, month, cut)
+    for measure in MEASURED:
+        found[measure] = _measured(session, month, cut, measure)
+    return {m: d for m, d in found.items() if d.count}
+
+
+def _measured(session: Session, month: Month, cut: Cut, measure: str) -> Distribution:
+    """A ``lead_times`` measure: its count and the bucket each percentile falls in from the
+    histogram in ``monthly_counts``, then the value at its rank read along the index
+    (``measure, month[, department_id], value``), walking that one bucket only."""
+    buckets = _histogram(session, month, cut, measure)
+    n = sum(count for _, count in buckets)
+    if not n:
+        return Distribution(0, None, None)
+    where = [LeadTime.measure == measure, LeadTime.month == month.key]
+    if not cut.everything:
+        where.append(_departments(cut, LeadTime.department_id))
+    at = []
+    for p in PERCENTILES:
+        bucket, offset = _locate(buckets, (p * n + 99) // 100)
+        value = session.execute(
+            select(LeadTime.value)
+            .where(*where, LeadTime.value >= _bucket_start(measure, bucket))
+            .order_by(LeadTime.value)
+            .limit(1)
+            .offset(offset)
+        ).scalar_one()
+        at.append(int(value))
+    return Distribution(n, at[0], at[1])
+
+
+def _histogram(session: Session, month: Month, cut: Cut, measure: str) -> list[tuple[int, int]]:
+    """(bucket, values in it) of a measure in the month, in ascending order: the city-wide
+    rows for the whole city, else the cut's departments' summed."""
+    departments = (
+        MonthlyCount.department_id == EVERYWHERE
+        if cut.everything
+        else _departments(cut, MonthlyCount.department_id)
+    )
+    rows = session.execute(
+        select(MonthlyCount.key, func.sum(MonthlyCount.n))
+        .where(MonthlyCount.month == month.key, MonthlyCount.figure == measure, departments)
+        .group_by(MonthlyCount.key)
+    )
+    return sorted((int(key), int(n)) for key, n in rows if n)
+
+
+def _locate(buckets: list[tuple[int, int]], rank: int) -> tuple[int, int]:
+    """The bucket holding the 1-based ``rank``, and the rank's 0-based offset inside it."""
+    below = 0
+    for bucket, count in buckets:
+        if rank <= below + count:
+            return bucket, rank - below - 1
+        below += count
+    raise ValueError(f"rank {rank} beyond {below} values")
+
+
+def _bucket_start(measure: str, bucket: int) -> int:
+    """The least value in a bucket (SQL's integer division truncates toward zero, so bucket 0
+    also holds the negative values above -1 hour)."""
+    if measure in DAY_MEASURES:
+        return bucket
+    return bucket * BUCKET_SECONDS if bucket > 0 else bucket * BUCKET_SECONDS - BUCKET_SECONDS + 1
+
+
+def _joined_distributions(session: Session, month: Month, cut: Cut) -> dict[str, Distribution]:
+    """The measures that join other rows, in one statement: nearest-rank over
+    ``ROW_NUMBER()`` (see the module docstring)."""
     values = union_all(*_durations(month, cut)).subquery()
     ranked = select(
         values.c.measure,
