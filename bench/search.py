@@ -8,11 +8,13 @@ sees every invoice), for every combination of issue-date range, amount range and
   migration 0019, set up in a rolled-back transaction) and as it is (``repo.search``), and
   their ratio: on a shared machine the ratio says more than either figure;
 - over HTTP against the real app: ``GET /api/v1/invoices`` (first page of 50 with its total)
-  and the page after it by ``cursor``.
+  and the page after it by ``cursor``, and the search page ``GET /invoices`` signed in.
 
-Target: p95 <= 50 ms.
+Target: p95 <= 50 ms. The load average is printed at the start and the end: on a machine shared
+with other work, read the figures beside it.
 
-    .venv/bin/python bench/search.py --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+    flock /work/svc/bench.lock .venv/bin/python bench/search.py \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import os
+import secrets
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -41,7 +46,7 @@ from service.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import InvoiceRecord  # noqa: E402
 from storage.repositories import invoices as invoice_repo  # noqa: E402
-from tests.support import start_live_server  # noqa: E402
+from tests.support import signed_in, start_live_server  # noqa: E402
 
 SUPPLIERS = 20_000
 EVERYTHING = invoice_repo.Scope(everything=True)
@@ -108,7 +113,16 @@ def _vacuum(engine: Engine) -> None:
         connection.execute(text("VACUUM ANALYZE invoices"))
 
 
-def _auditor_token(url: str) -> str:
+@dataclass(frozen=True)
+class Auditor:
+    """The bench's auditor: a token for the API, a login and password for the page."""
+
+    login: str
+    password: str
+    token: str
+
+
+def _auditor(url: str) -> Auditor:
     from service.accounts.service import add_user
     from storage.audit import Actor
     from storage.db import session_factory, transaction
@@ -116,6 +130,7 @@ def _auditor_token(url: str) -> str:
 
     engine = create_engine(url)
     login = f"auditor{time.time_ns()}"
+    password = secrets.token_urlsafe(24)
     with transaction(session_factory(engine)) as session:
         created = add_user(
             session,
@@ -124,11 +139,11 @@ def _auditor_token(url: str) -> str:
             role=Role.AUDITOR,
             department_codes=[],
             supplier_registration=None,
-            password=None,
+            password=password,
         )
     engine.dispose()
     assert created.token is not None
-    return created.token
+    return Auditor(login, password, created.token)
 
 
 BEFORE_INDEXES = """
@@ -220,32 +235,50 @@ def _label(combination: tuple[str, ...]) -> str:
     return " + ".join(combination) or "(none)"
 
 
-def over_http(url: str, samples: int) -> dict[str, tuple[str, list[float], list[float]]]:
-    """Per combination: the hits shown, the first page's and the next page's times over HTTP."""
+@dataclass
+class OverHttp:
+    """One combination's figures over HTTP."""
+
+    shown: str = ""
+    first: list[float] = field(default_factory=list)
+    after: list[float] = field(default_factory=list)
+    page: list[float] = field(default_factory=list)
+
+
+def over_http(url: str, samples: int) -> dict[str, OverHttp]:
+    """Per combination: the hits shown, the API's first and next page, and the search page."""
     settings = Settings(
         database_url=url, storage_url=f"file:{REPO}/var/bench-objects", log_level="WARNING"
     )
+    auditor = _auditor(url)
     results = {}
-    with start_live_server(settings) as server:
-        client = server.client(_auditor_token(url))
+    with (
+        start_live_server(settings) as server,
+        server.client(auditor.token) as client,
+        signed_in(server, auditor.login, auditor.password) as browser,
+    ):
         client.get("/api/v1/invoices")  # warm up the connection and the caches
+        browser.get("/invoices")
         for combination in _combinations():
-            first: list[float] = []
-            after: list[float] = []
-            shown = ""
+            figures = results[_label(combination)] = OverHttp()
             for n in range(samples):
                 params = _params(combination, n)
-                response = _timed(partial(client.get, "/api/v1/invoices", params=params), first)
-                assert isinstance(response, httpx.Response)
-                assert response.status_code == 200, response.text
-                body = response.json()
-                shown = f"{body['total']:,}{'+' if body['total_is_capped'] else ''}"
+                body = _get(client, "/api/v1/invoices", params, figures.first).json()
+                figures.shown = f"{body['total']:,}{'+' if body['total_is_capped'] else ''}"
                 if body["next_cursor"]:
-                    params["cursor"] = body["next_cursor"]
-                    _timed(partial(client.get, "/api/v1/invoices", params=params), after)
-            results[_label(combination)] = (shown, first, after)
-        client.close()
+                    after = {**params, "cursor": body["next_cursor"]}
+                    _get(client, "/api/v1/invoices", after, figures.after)
+                _get(browser, "/invoices", params, figures.page)
     return results
+
+
+def _get(
+    client: httpx.Client, path: str, params: dict[str, str], samples: list[float]
+) -> httpx.Response:
+    response = _timed(partial(client.get, path, params=params), samples)
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == 200, response.text
+    return response
 
 
 def _p95(samples: list[float]) -> str:
@@ -263,22 +296,27 @@ def main() -> None:
     url = build(args.postgres, args.database, args.invoices)
     if args.build_only:
         return
+    print("load average at start (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     database = in_process(url, args.samples)
     http = over_http(url, args.samples)
     print(f"{args.invoices:,} invoices, as an auditor (sees all), {args.samples} samples a row")
-    print("p95 in ms; 'db': repo.search in-process; 'http': GET /api/v1/invoices, one client")
+    print(
+        "p95 in ms; 'db': repo.search in-process; 'api': GET /api/v1/invoices (first page, "
+        "next page by cursor); 'page': GET /invoices signed in; one client"
+    )
     print(
         f"{'filters':<26} {'hits':>8} {'db before':>10} {'db after':>9} {'ratio':>6} "
-        f"{'http first':>11} {'http next':>10}"
+        f"{'api first':>10} {'api next':>9} {'page':>6}"
     )
     for label, (before, after) in database.items():
-        shown, first, following = http[label]
+        figures = http[label]
         ratio = _percentiles(before)[1] / _percentiles(after)[1]
         print(
-            f"{label:<26} {shown:>8} {_p95(before):>10} {_p95(after):>9} {ratio:>5.1f}x "
-            f"{_p95(first):>11} {_p95(following):>10}"
+            f"{label:<26} {figures.shown:>8} {_p95(before):>10} {_p95(after):>9} {ratio:>5.1f}x "
+            f"{_p95(figures.first):>10} {_p95(figures.after):>9} {_p95(figures.page):>6}"
         )
     print("target: p95 <= 50 ms")
+    print("load average at end (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
