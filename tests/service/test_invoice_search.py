@@ -166,3 +166,12 @@ def test_a_page_of_hits_is_read_in_one_statement_and_one_for_their_findings(
         event.remove(bind, "before_cursor_execute", record)
     assert [row.id for row in found.rows] == sent.ids[:2]
     assert (found.total, len(statements)) == (3, 2), statements
+
+
+def test_a_supplier_is_found_by_part_of_its_name_and_none_by_a_name_nobody_has(
+    api: httpx.Client, sent: Sent
+) -> None:
+    by_name = api.get("/api/v1/invoices", params={"supplier": f"テスト {sent.registration_number}"})
+    nobody = api.get("/api/v1/invoices", params={"supplier": "存在しない会社"}).json()
+    assert [item["id"] for item in by_name.json()["items"]] == sent.ids
+    assert (nobody["items"], nobody["total"], nobody["next_cursor"]) == ([], 0, None)
