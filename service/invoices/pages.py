@@ -405,7 +405,7 @@ def invoice_list(
         if value
     ]
     if browser.principal.sees_everything:
-        departments = [d.code for d in organisation.list_departments(session)]
+        departments = organisation.department_codes(session)
     else:
         departments = list(browser.principal.department_codes)
 

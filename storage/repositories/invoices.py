@@ -199,9 +199,9 @@ def search(
 ) -> SearchPage:
     """One page of matching invoices (newest first, after ``after``), and the hits counted.
 
-    One statement, and one for the findings shown: each round trip to the database costs more
-    than the work it asks for on a busy machine (bench/search.py). A supplier asked for is
-    looked up first; the count runs apart only when the page is empty after a cursor.
+    One statement: each round trip to the database costs more than the work it asks for on a
+    busy machine (bench/search.py). A supplier asked for is looked up first; the count runs
+    apart only when the page is empty after a cursor.
     """
     supplier_ids = _suppliers_matching(session, criteria)
     if supplier_ids == []:
@@ -211,12 +211,16 @@ def search(
     total = select(func.count()).select_from(counted)
     days = _issue_days(session, criteria)
     keys = _page_keys(query, criteria, after, limit + 1, offset, days).subquery()
-    found = session.execute(
-        select(InvoiceRecord, total.scalar_subquery(), _replacement(scope))
-        .join(keys, keys.c.id == InvoiceRecord.id)
-        .options(*LISTED)
-        .order_by(InvoiceRecord.received_at.desc(), InvoiceRecord.id.desc())
-    ).all()
+    found = (
+        session.execute(
+            select(InvoiceRecord, total.scalar_subquery(), _replacement(scope))
+            .join(keys, keys.c.id == InvoiceRecord.id)
+            .options(*LISTED)
+            .order_by(InvoiceRecord.received_at.desc(), InvoiceRecord.id.desc())
+        )
+        .unique()
+        .all()
+    )
     if found:
         hits = found[0][1]
     elif after is None and not offset:
@@ -348,15 +352,16 @@ SHOWN = (
 transaction would open another one, on SQLite waiting for the write lock."""
 
 LISTED = (
-    selectinload(InvoiceRecord.findings),
+    joinedload(InvoiceRecord.findings),
     joinedload(InvoiceRecord.original, innerjoin=True),
     joinedload(InvoiceRecord.supplier, innerjoin=True),
     joinedload(InvoiceRecord.department),
     defer(InvoiceRecord.content, raiseload=True),
     defer(InvoiceRecord.data_entry, raiseload=True),
 )
-"""What a search's rows show: ``SHOWN`` in the page's own statement (one row each) and one for
-the findings; not the parsed content and data entry, which no list shows (kilobytes a row)."""
+"""What a search's rows show: ``SHOWN``, joined into the page's own statement (the page is
+limited before the join, so a row per finding is safe); not the parsed content and data entry,
+which no list shows (kilobytes a row)."""
 
 
 def visible(session: Session, scope: Scope, invoice_id: int) -> InvoiceRecord | None:
