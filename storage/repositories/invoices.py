@@ -260,8 +260,8 @@ def _replacement(scope: Scope) -> ColumnElement[int | None]:
 def _issue_days(session: Session, criteria: InvoiceFilter) -> tuple[dt.date, int] | None:
     """The first day and the number of days of an issue-date range to read day by day, on
     PostgreSQL; None to read the range as one (SQLite, no range, a long one, or an amount or
-    supplier that selects fewer hits than the range). An open end is closed at the first or
-    last issue date on record (two index probes)."""
+    supplier that selects fewer hits than the range). An open or long range is first closed to
+    the issue dates on record (two index probes): "2020 to 2029" is then the days there are."""
     if session.get_bind().dialect.name != "postgresql":
         return None
     if criteria.issue_date_from is None and criteria.issue_date_to is None:
@@ -269,15 +269,19 @@ def _issue_days(session: Session, criteria: InvoiceFilter) -> tuple[dt.date, int
     if criteria.amount_min is not None or criteria.amount_max is not None or criteria.supplier:
         return None
     first, last = criteria.issue_date_from, criteria.issue_date_to
-    if first is None or last is None:
-        known = session.execute(
+    if first is None or last is None or _days(first, last) > DAY_BY_DAY:
+        earliest, latest = session.execute(
             select(func.min(InvoiceRecord.issue_date), func.max(InvoiceRecord.issue_date))
         ).one()
-        first, last = first or known[0], last or known[1]
-        if first is None or last is None:
+        if earliest is None or latest is None:
             return None
-    span = (last - first).days + 1
+        first, last = max(first or earliest, earliest), min(last or latest, latest)
+    span = _days(first, last)
     return (first, span) if 0 < span <= DAY_BY_DAY else None
+
+
+def _days(first: dt.date, last: dt.date) -> int:
+    return (last - first).days + 1
 
 
 def _page_keys(
