@@ -6,8 +6,6 @@ found from the correction's ``replaces_invoice_id``, not stored twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy.orm import Session
 
 from storage.models import InvoiceRecord, InvoiceStatus
@@ -15,15 +13,9 @@ from storage.repositories import invoices as repo
 from storage.repositories.invoices import Scope
 
 
-def replaced_by(
-    session: Session, scope: Scope, invoices: Iterable[InvoiceRecord]
-) -> dict[int, int]:
-    """The correction of each returned invoice among ``invoices`` that has one in ``scope``
-    (one query, and none at all when no invoice shown is returned)."""
-    returned = [i.id for i in invoices if i.status == InvoiceStatus.RETURNED]
-    return repo.replacements(session, scope, returned)
-
-
 def replacement_of(session: Session, scope: Scope, invoice: InvoiceRecord) -> int | None:
-    """The id of the corrected invoice that replaces ``invoice``, if it was returned and is."""
-    return replaced_by(session, scope, [invoice]).get(invoice.id)
+    """The id of the corrected invoice that replaces ``invoice``, if it was returned and is
+    (a search finds those of its rows in its own statement: ``repo.search``)."""
+    if invoice.status != InvoiceStatus.RETURNED:
+        return None
+    return repo.replacements(session, scope, [invoice.id]).get(invoice.id)

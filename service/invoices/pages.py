@@ -389,7 +389,6 @@ def invoice_list(
     found = repo.search(
         session, browser.principal.scope, criteria, limit=PAGE_SIZE, after=_cursor(after)
     )
-    replaced = corrections.replaced_by(session, browser.principal.scope, found.rows)
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after", "lang")]
 
     csv_query = [("status", s) for s in statuses] + [
@@ -406,7 +405,7 @@ def invoice_list(
         if value
     ]
     if browser.principal.sees_everything:
-        departments = [d.code for d in organisation.list_departments(session)]
+        departments = organisation.department_codes(session)
     else:
         departments = list(browser.principal.department_codes)
 
@@ -416,7 +415,7 @@ def invoice_list(
         {
             **HELPERS,
             "rows": found.rows,
-            "replaced": replaced,
+            "replaced": found.replaced_by,
             "total": found.total,
             "total_is_capped": found.total_is_capped,
             "first_link": "/invoices?" + urlencode(kept) if after else None,

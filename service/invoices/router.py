@@ -307,9 +307,8 @@ def list_invoices(
     if after is not None and offset:
         raise BadRequest("give either cursor or offset, not both")
     found = repo.search(session, caller.scope, criteria, limit=limit, after=after, offset=offset)
-    replaced = corrections.replaced_by(session, caller.scope, found.rows)
     return InvoicePage(
-        items=[InvoiceOut.of(row, replaced.get(row.id)) for row in found.rows],
+        items=[InvoiceOut.of(row, found.replaced_by.get(row.id)) for row in found.rows],
         total=found.total,
         total_is_capped=found.total_is_capped,
         next_cursor=found.next_cursor.token() if found.next_cursor else None,

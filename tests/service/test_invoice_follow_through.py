@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import clock
 from storage.db import transaction
 from storage.models import InvoiceRecord
+from storage.repositories import invoices as repo
 from tests.documents import jp_invoice, plain_pdf
 from tests.service.test_inbox_api import Office, decide, make_office, submit
 from tests.support import Account, LiveServer, form_token, signed_in, unique
@@ -52,6 +53,22 @@ def returned_and_corrected(live_server: LiveServer, office: Office) -> tuple[int
 
 
 # --- corrections ------------------------------------------------------------------------------
+
+
+def test_a_search_names_a_correction_only_to_a_caller_who_may_see_it(
+    live_server: LiveServer, office: Office, sessions: sessionmaker[Session]
+) -> None:
+    returned, corrected = returned_and_corrected(live_server, office)
+    with transaction(sessions) as session:
+        old = session.get_one(InvoiceRecord, returned)
+        session.get_one(InvoiceRecord, corrected).department_id = None  # routed elsewhere
+        departments = frozenset({old.department_id or 0})
+    with sessions() as session:
+        criteria = repo.InvoiceFilter(invoice_number=old.invoice_number)
+        clerk = repo.search(session, repo.Scope(department_ids=departments), criteria, limit=5)
+        auditor = repo.search(session, repo.Scope(everything=True), criteria, limit=5)
+    assert ([row.id for row in clerk.rows], clerk.replaced_by) == ([returned], {})
+    assert auditor.replaced_by == {returned: corrected}
 
 
 def test_returned_and_corrected_invoices_link_both_ways_in_the_api(

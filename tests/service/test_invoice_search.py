@@ -9,7 +9,7 @@ from html import unescape
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Role, Supplier
@@ -117,3 +117,61 @@ def test_the_list_page_follows_the_same_cursor(
 def test_the_csv_export_lists_every_hit(api: httpx.Client, sent: Sent) -> None:
     text = unescape(api.get("/api/v1/invoices/export.csv").text)
     assert [int(line.split(",")[0]) for line in text.splitlines()[1:]] == sent.ids
+
+
+def test_a_short_date_range_lists_its_days_newest_first(api: httpx.Client, sent: Sent) -> None:
+    dates = ["2026-11-20", "2026-11-22", "2026-11-21"]
+    posted = [
+        api.post(
+            "/api/v1/invoices",
+            content=jp_invoice(seller=sent.registration_number, issue_date=day),
+            headers=XML,
+        ).json()["id"]
+        for day in dates
+    ]
+    walked: list[int] = []
+    params: dict[str, str | int] = {
+        "issue_date_from": "2026-11-20",
+        "issue_date_to": "2026-11-22",
+        "limit": 1,
+    }
+    for _ in range(len(dates) + 1):
+        page = api.get("/api/v1/invoices", params=params).json()
+        walked += [item["id"] for item in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert (walked, page["total"]) == (posted[::-1], 3)
+    open_ended = api.get("/api/v1/invoices", params={"issue_date_from": "2026-11-21"}).json()
+    assert [item["id"] for item in open_ended["items"]] == [posted[2], posted[1], *sent.ids]
+
+
+def test_a_page_of_hits_is_read_in_one_statement(
+    sessions: sessionmaker[Session], sent: Sent
+) -> None:
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with sessions() as session:
+        supplier_id = session.execute(
+            select(Supplier.id).where(Supplier.registration_number == sent.registration_number)
+        ).scalar_one()
+        bind = session.connection()
+        event.listen(bind, "before_cursor_execute", record)
+        found = repo.search(
+            session, repo.Scope(supplier_id=supplier_id), repo.InvoiceFilter(), limit=2
+        )
+        event.remove(bind, "before_cursor_execute", record)
+    assert [row.id for row in found.rows] == sent.ids[:2]
+    assert (found.total, len(statements)) == (3, 1), statements
+
+
+def test_a_supplier_is_found_by_part_of_its_name_and_none_by_a_name_nobody_has(
+    api: httpx.Client, sent: Sent
+) -> None:
+    by_name = api.get("/api/v1/invoices", params={"supplier": f"テスト {sent.registration_number}"})
+    nobody = api.get("/api/v1/invoices", params={"supplier": "存在しない会社"}).json()
+    assert [item["id"] for item in by_name.json()["items"]] == sent.ids
+    assert (nobody["items"], nobody["total"], nobody["next_cursor"]) == ([], 0, None)
