@@ -4,21 +4,31 @@ as a stream.
 Where the layout comes from
 ---------------------------
 The NTA publishes the files at https://www.invoice-kohyo.nta.go.jp/download/ (全件データ and
-差分データ, "the last 40 days", "zip", "signed with OpenPGP": the 差分データ page,
-/download/sabun, read 2026-11-29 through the stored-pages search). The field layout is the
-NTA's リソース定義書 (resource definition) attached to "適格請求書発行事業者公表システムWeb-API
-機能のリクエストの設定方法及び提供データの内容について". That PDF itself was **not** among the
-stored pages, so the column order below is taken from two independent implementations that
-read the NTA's own files and API answers, and that agree with each other:
+差分データ: "the last 40 days", zip, signed with OpenPGP, in CSV, XML and JSON; the 差分データ
+page, /download/sabun). The fields are those of the NTA's リソース定義書 (resource definition,
+第二編 of 「適格請求書発行事業者公表システムWeb-API機能のリクエストの設定方法及び提供データの
+内容について」), items 7 (一連番号) to 30 (通称・旧姓): 24 fields, in that order. The NTA's PDF
+itself could not be read here (it is not among the stored pages); the layout below is what
+several independent implementations that cite it or read the NTA's own files agree on:
 
-- a Deno importer of the download CSV (24 columns in this order, read positionally, no
-  header line), and its test fixture with the Web-API's JSON names;
-- a TypeScript checker whose tests name the process codes: 01 new, 02 changed, 03 expired
-  (失効), 04 cancelled (取消), 99 deleted.
+- the order and names of the 24 fields, and "no header line, read by position": a Deno
+  importer of the download CSV with a two-line fixture cut from a real file, a Python tool
+  that reads the download CSVs with DuckDB (``header=false``, the same 24 names), a Ruby
+  client generated from the Web-API's definition, and a web page naming items 7 to 30;
+- the codes of 事業者処理区分 (item 9): 01 新規, 02 公表内容の変更, 03 登録の失効, 04 登録の
+  取消, 99 削除 (差分データ only): a TypeScript code table citing リソース定義書 1.5版 (令和6年5月)
+  item 9, a Java importer's transcription of the definition, and a TypeScript Web-API client
+  citing the specification's §4.3. (One Python model has 03 and 04 the other way round,
+  citing nothing; it is the odd one out.);
+- 訂正区分 (item 10): 0 訂正以外, 1 訂正, empty on a deletion; 人格区分 (item 11): 1 個人,
+  2 法人 (人格のない社団等 included); 国内外区分 (item 12): 1 国内事業者, 2 特定国外事業者,
+  3 特定国外事業者以外の国外事業者; 最新履歴 (item 13): 0 過去情報, 1 最新情報;
+- dates ``YYYY-MM-DD``, empty when not set; UTF-8 (the Web-API's answers are always UTF-8; a
+  BOM is accepted); text fields double-quoted even when empty (``""``), codes, numbers and
+  dates bare, RFC 4180 doubling of quotes inside a field: the real two-line fixture above.
 
-So: 01 新規, 02 変更, 03 失効, 04 取消, 99 削除. The brief's guess (03 取消 / 04 失効) is the
-other way round; the two sources agree on 03 = 失効. Should the NTA's PDF say otherwise,
-``Process`` is the one place to change. Dates are ``YYYY-MM-DD``; empty when not set.
+A row outside these codes is refused, naming its line, rather than read as something else.
+The XML and JSON zips carry the same data; juryo reads the CSV ones.
 """
 
 from __future__ import annotations
@@ -74,6 +84,15 @@ class Process(enum.StrEnum):
     DELETED = "99"
 
 
+CODES = {
+    "correct": frozenset({"0", "1", ""}),
+    "kind": frozenset({"1", "2", ""}),
+    "country": frozenset({"1", "2", "3", ""}),
+    "latest": frozenset({"0", "1"}),
+}
+"""The values items 10 to 13 of the resource definition allow (empty only on a deletion)."""
+
+
 class LayoutError(ValueError):
     """A row or file that is not in the published layout; names the line."""
 
@@ -107,6 +126,13 @@ def _date(value: str, line: int) -> dt.date | None:
         raise LayoutError(f"line {line}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _code(value: dict[str, str], column: str, line: int) -> str:
+    code = value[column]
+    if code not in CODES[column]:
+        raise LayoutError(f"line {line}: {column} {code!r} is not one of the published codes")
+    return code
+
+
 def parse_row(fields: list[str], line: int) -> RegistryRow:
     """One CSV record in the published layout; ``LayoutError`` names what is wrong."""
     if len(fields) != len(COLUMNS):
@@ -115,19 +141,20 @@ def parse_row(fields: list[str], line: int) -> RegistryRow:
     number = value["registratedNumber"]
     if not NUMBER.match(number):
         raise LayoutError(f"line {line}: {number!r} is not a registration number")
+    if not (value["sequenceNumber"].isascii() and value["sequenceNumber"].isdigit()):
+        raise LayoutError(f"line {line}: {value['sequenceNumber']!r} is not a sequence number")
     try:
         process = Process(value["process"])
-        sequence = int(value["sequenceNumber"])
     except ValueError:
         raise LayoutError(f"line {line}: unknown process code {value['process']!r}") from None
     return RegistryRow(
-        sequence_number=sequence,
+        sequence_number=int(value["sequenceNumber"]),
         registration_number=number,
         process=process,
-        correct=value["correct"][:1],
-        kind=value["kind"][:1],
-        country=value["country"][:1],
-        latest=value["latest"] == "1",
+        correct=_code(value, "correct", line),
+        kind=_code(value, "kind", line),
+        country=_code(value, "country", line),
+        latest=_code(value, "latest", line) == "1",
         registration_date=_date(value["registrationDate"], line),
         update_date=_date(value["updateDate"], line),
         disposal_date=_date(value["disposalDate"], line),

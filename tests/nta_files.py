@@ -1,15 +1,30 @@
 """NTA registry download files made by the tests, in the published layout
-(``parsers.nta_registry.COLUMNS``): a zip holding one CSV without a header line."""
+(``parsers.nta_registry.COLUMNS``): a zip holding one UTF-8 CSV without a header line, CRLF,
+text fields double-quoted even when empty, codes, numbers and dates bare, as the NTA writes
+them."""
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from parsers.nta_registry import COLUMNS
+
+TEXT_COLUMNS = frozenset(
+    {
+        "registratedNumber",
+        "address",
+        "addressRequest",
+        "kana",
+        "name",
+        "addressInside",
+        "tradeName",
+        "popularName_previousName",
+    }
+)
+"""The fields the NTA quotes, empty or not; every other field is a code, a number or a date."""
 
 
 def nta_row(
@@ -48,6 +63,15 @@ def nta_row(
     return [values[column] for column in COLUMNS]
 
 
+def nta_line(row: list[str]) -> str:
+    """One record as the NTA writes it (quotes doubled inside a quoted field, RFC 4180)."""
+    cells = (
+        '"' + value.replace('"', '""') + '"' if column in TEXT_COLUMNS else value
+        for column, value in zip(COLUMNS, row, strict=True)
+    )
+    return ",".join(cells) + "\r\n"
+
+
 def nta_zip(path: Path, rows: Iterable[list[str]]) -> Path:
     """Write ``rows`` as the NTA does: a zip holding one UTF-8 CSV (CRLF, no header), streamed
     row by row so that a file of millions of rows (``bench/nta.py``) needs no memory."""
@@ -56,7 +80,6 @@ def nta_zip(path: Path, rows: Iterable[list[str]]) -> Path:
         archive.open(path.stem + ".csv", "w", force_zip64=True) as member,
         io.TextIOWrapper(member, encoding="utf-8", newline="") as text,
     ):
-        writer = csv.writer(text, lineterminator="\r\n")
         for row in rows:
-            writer.writerow(row)
+            text.write(nta_line(row))
     return path
