@@ -82,19 +82,16 @@ def lookup(session: Session, number: str) -> tuple[dt.date | None, Entry | None]
     """The registry's date and a number's current entry.
 
     Intake runs this for every invoice, so it is the leanest path there is: the precompiled
-    statement on the driver's cursor of the session's own connection (same transaction),
-    skipping SQLAlchemy's per-execute cache-key, parameter and result machinery (~40 µs of
-    ~50 µs on SQLite); psycopg prepares it on the server after its fifth execution on a
-    connection. ``bench/nta.py`` measures it."""
+    statement as driver SQL on the session's own connection (same transaction), skipping
+    SQLAlchemy's per-execute compilation, cache key and ORM machinery while keeping its
+    connection events (the guard against database work on the event loop) and its error
+    translation (a busy database is a 503, not a 500); psycopg prepares it on the server after
+    its fifth execution on a connection. ``bench/nta.py`` measures it."""
     connection = session.connection()
     sql = _compiled(connection.dialect)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        qmark = connection.dialect.paramstyle == "qmark"
-        cursor.execute(sql, (number,) if qmark else {"number": number})
-        as_of, process, registered, disposed, expired, name = cursor.fetchone()
-    finally:
-        cursor.close()
+    qmark = connection.dialect.paramstyle == "qmark"
+    row = connection.exec_driver_sql(sql, (number,) if qmark else {"number": number}).one()
+    as_of, process, registered, disposed, expired, name = row
     if process is None:
         return _day(as_of), None
     entry = Entry(process, _day(registered), _day(disposed), _day(expired), name)
