@@ -99,6 +99,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.validators = args.validators or processes_per_worker(args.workers)
+    load_at_start = os.getloadavg()
 
     with bench_stack(args.postgres, Path(tempfile.mkdtemp(prefix="juryo-bench-"))) as env:
         seller = registration_number()
@@ -123,6 +124,7 @@ def main() -> None:
             ]
 
         env["JURYO_VALIDATION_PROCESSES"] = str(args.validators)
+        parsers.read(documents[0])  # compile the schemas first, as the server's validators do
         started_at, cpu_at = time.perf_counter(), time.process_time()
         for document in documents:
             assert parsers.read(document).acceptable
@@ -137,6 +139,7 @@ def main() -> None:
             send = _hand_over_all if args.bulk else _upload_all
             ingest_rate, latencies, errors = send(server.base_url, sender, documents, args)
             cpu = _CpuSnapshot.take(server).minus(before, len(documents))
+            web_ms = (_web_cpu_seconds(server) - before.web) / len(documents) * 1000
         finally:
             server.stop()
 
@@ -155,7 +158,8 @@ def main() -> None:
     ratio = ingest_rate / validation_rate
     print(f"ratio ingest / validation-only:            {ratio:8.2f}  (target >= 0.80)")
     print(
-        f"CPU ms per invoice: server {cpu.server:.1f} (parsers.read alone {read_cpu_ms:.1f}), "
+        f"CPU ms per invoice: server {cpu.server:.1f} (web worker {web_ms:.1f}, "
+        f"parsers.read alone {read_cpu_ms:.1f}), "
         f"client {cpu.client:.1f}, elsewhere {cpu.elsewhere:.1f}; "
         f"CPUs idle {cpu.idle_share:.0%}"
     )
@@ -164,6 +168,11 @@ def main() -> None:
         f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
         f"p99 {_percentile(ms, 99):.1f}  errors {len(errors)} {sorted(set(errors))}"
     )
+    print(f"load average (1, 5, 15 min): start {_load(load_at_start)}, end {_load()}")
+
+
+def _load(values: tuple[float, float, float] | None = None) -> str:
+    return " ".join(f"{value:.2f}" for value in values or os.getloadavg())
 
 
 PARTICIPANT = "0188:8010001008843"
@@ -231,6 +240,7 @@ class _CpuSnapshot:
     client: float
     busy: float
     idle: float
+    web: float
 
     @classmethod
     def take(cls, server: ServerProcess) -> _CpuSnapshot:
@@ -238,7 +248,7 @@ class _CpuSnapshot:
         per_second = os.sysconf("SC_CLK_TCK")
         idle = (ticks[3] + ticks[4]) / per_second  # idle and waiting for I/O
         busy = sum(ticks[:8]) / per_second - idle
-        return cls(server.cpu_seconds(), time.process_time(), busy, idle)
+        return cls(server.cpu_seconds(), time.process_time(), busy, idle, _web_cpu_seconds(server))
 
     def minus(self, before: _CpuSnapshot, invoices: int) -> _CpuUse:
         server, client = self.server - before.server, self.client - before.client
@@ -247,6 +257,21 @@ class _CpuSnapshot:
         return _CpuUse(
             server * per, client * per, (busy - server - client) * per, idle / (busy + idle)
         )
+
+
+def _web_cpu_seconds(server: ServerProcess) -> float:
+    """CPU time of the server's web side: its processes other than the validators (those
+    that ``multiprocessing`` started)."""
+    total = 0
+    for pid in server.process_ids():
+        try:
+            if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
