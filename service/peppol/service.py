@@ -8,10 +8,11 @@ by writing a file that ``juryo peppol watch`` ingests. Both end in :func:`hand_o
    payload's) and check the receiver is one of the city's participant ids — else refused,
    nothing stored;
 2. answer a message seen before (same SBDH instance id) with its first result;
-3. judge the payloads in the validator processes, all at once, and store each original
-   (fsynced) as it is judged;
-4. record them in groups of ``JURYO_PEPPOL_GROUP_SIZE``, one transaction each
-   (``service.intake.service.receive_group``), and only then answer.
+3. judge the payloads in the validator processes and, beside that, store each original
+   durably (fsynced, or the S3 PUT acknowledged), several at once; a store that fails for
+   one refuses only it;
+4. record them in groups of ``JURYO_PEPPOL_GROUP_SIZE``, one transaction each, a group of new
+   documents in one go (``service.intake.service.receive_group``), and only then answer.
 
 The sender is a participant id a supplier recorded; the invoice is then the supplier's, as an
 upload is (the seller must be that supplier). An unknown sender's document is kept, with its
