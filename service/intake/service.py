@@ -438,8 +438,8 @@ def record_plain(session: Session, group: Sequence[Judged]) -> list[Received] | 
     per document made once per group: one query per distinct supplier and routing, one for
     the originals, one for the numbers, one flush, one audit append. None, with nothing
     written, when any document is not the common case (a key, a correction, an unapproved
-    sender, bytes or a number seen before or twice in the group): ``record`` then takes each
-    in turn, as it decides those cases.
+    sender, bytes or a number seen before or twice in the group, a credit note for an invoice
+    of the group): ``record`` then takes each in turn, as it decides those cases.
     """
     if not all(_plain_submission(judged.submission) for judged in group):
         return None
@@ -449,6 +449,8 @@ def record_plain(session: Session, group: Sequence[Judged]) -> list[Received] | 
     with session.no_autoflush:  # read everything first, then write in one flush
         suppliers = _suppliers(session, group)
         prepared = [_plain_row(judged, suppliers[_supplier_id(judged)]) for judged in group]
+        if _corrects_within(group, [row for row, _ in prepared]):
+            return None
         if not _numbers_are_new(session, [row for row, _ in prepared if _holds_number(row)]):
             return None
         routes: dict[tuple[str | None, str | None, int], RoutingDecision] = {}
@@ -498,6 +500,23 @@ def _plain_row(judged: Judged, supplier: Supplier) -> tuple[InvoiceRecord, list[
 
 def _holds_number(row: InvoiceRecord) -> bool:
     return row.status == InvoiceStatus.PENDING and bool(row.invoice_number)
+
+
+def _corrects_within(group: Sequence[Judged], rows: list[InvoiceRecord]) -> bool:
+    """Whether a credit note names an invoice number of its own group (``record`` links it to
+    that invoice, written just before it; the group's rows are not written yet here)."""
+    numbers = {
+        (row.supplier.id, row.invoice_number)
+        for row in rows
+        if row.status != InvoiceStatus.INVALID and row.invoice_number
+    }
+    for judged, row in zip(group, rows, strict=True):
+        invoice = judged.result.invoice
+        if invoice is not None and invoice.kind is DocumentKind.CREDIT_NOTE:
+            named = {(row.supplier.id, p.number) for p in invoice.preceding_invoices if p.number}
+            if named & numbers:
+                return True
+    return False
 
 
 def _numbers_are_new(session: Session, rows: list[InvoiceRecord]) -> bool:

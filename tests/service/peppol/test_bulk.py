@@ -23,7 +23,7 @@ from service.settings import Settings
 from storage import audit
 from storage.models import AuditEvent, InvoiceRecord, PeppolMessage
 from storage.objects import ObjectStore, StorageError, StoredObject
-from tests.documents import CITY_PARTICIPANT, jp_invoice, peppol_sbd
+from tests.documents import CITY_PARTICIPANT, FIXTURES, jp_invoice, peppol_sbd
 from tests.service.peppol.conftest import access_point_token
 from tests.support import LiveServer, start_live_server
 
@@ -180,3 +180,38 @@ def test_racing_requests_with_the_same_messages_record_each_once(
             select(func.count()).select_from(PeppolMessage).where(PeppolMessage.invoice_id.in_(ids))
         )
     assert (recorded, messages) == (24, 24)
+
+
+def test_a_credit_note_for_an_invoice_of_its_own_request_is_linked_to_it(
+    access_point: httpx.Client, sender: tuple[str, str], sessions: sessionmaker[Session]
+) -> None:
+    number, participant = sender
+    invoice_number = f"INV-{uuid.uuid4().hex[:8]}"
+    credit_note = (
+        (FIXTURES / "ubl_credit_note.xml")
+        .read_text(encoding="utf-8")
+        .replace("<cbc:ID>INV-8</cbc:ID>", f"<cbc:ID>{invoice_number}</cbc:ID>")
+        .replace("<cbc:ID>CN-9</cbc:ID>", f"<cbc:ID>CN-{invoice_number}</cbc:ID>")
+        .encode()
+    )
+    sbds = [
+        peppol_sbd(jp_invoice(seller=number, number=invoice_number), sender=participant),
+        peppol_sbd(
+            credit_note,
+            sender=participant,
+            document_type=CREDIT_NOTE_TYPE,
+            process="urn:fdc:peppol.eu:2017:poacc:billing:01:1.0",
+        ),
+    ]
+    invoice, corrected = _hand_over(access_point, sbds)
+    assert (invoice["status"], corrected["status"]) == ("pending", "pending"), corrected
+    with sessions() as session:
+        row = session.get(InvoiceRecord, corrected["invoice_id"])
+        assert row is not None
+        assert row.preceding_invoice_id == invoice["invoice_id"]
+
+
+CREDIT_NOTE_TYPE = (
+    "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote"
+    "##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1"
+)
