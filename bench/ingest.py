@@ -1,7 +1,9 @@
 """Ingest benchmark: N concurrent uploaders over HTTP against a real juryo server.
 
 Prints invoices/s and p50/p95/p99 latency for end-to-end ingest, next to the validation-only
-throughput of ``parsers.read()`` over the same documents measured in the same run.
+throughput of ``parsers.read()`` (the validators' own code) over the same documents measured in
+the same run, before and after the ingest (the faster counts), and the machine's load average
+at the start and the end: on a shared machine the ratio means little without it.
 
     .venv/bin/python bench/ingest.py                      # embedded default: SQLite + files
     .venv/bin/python bench/ingest.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
@@ -71,6 +73,17 @@ def _corpus_documents() -> list[bytes]:
     return list(dict.fromkeys(documents))
 
 
+def _validation_only(documents: list[bytes]) -> tuple[float, float]:
+    """``parsers.read`` of every document in this one process, as the validators read them:
+    (invoices/s, CPU ms per invoice). Measured before and after the ingest, so that a burst
+    of other work on the machine during one of them does not flatter the ratio."""
+    started_at, cpu_at = time.perf_counter(), time.process_time()
+    for document in documents:
+        assert parsers.read(document).acceptable
+    rate = len(documents) / (time.perf_counter() - started_at)
+    return rate, (time.process_time() - cpu_at) / len(documents) * 1000
+
+
 def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
@@ -99,6 +112,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.validators = args.validators or processes_per_worker(args.workers)
+    load_at_start = os.getloadavg()
 
     with bench_stack(args.postgres, Path(tempfile.mkdtemp(prefix="juryo-bench-"))) as env:
         seller = registration_number()
@@ -123,22 +137,27 @@ def main() -> None:
             ]
 
         env["JURYO_VALIDATION_PROCESSES"] = str(args.validators)
-        started_at, cpu_at = time.perf_counter(), time.process_time()
-        for document in documents:
-            assert parsers.read(document).acceptable
-        validation_rate = len(documents) / (time.perf_counter() - started_at)
-        read_cpu_ms = (time.process_time() - cpu_at) / len(documents) * 1000
+        parsers.read(documents[0])  # compile the schemas first, as the server's validators do
+        validated_before, read_cpu_ms = _validation_only(documents)
 
         server = ServerProcess(env, workers=args.workers)
         server.start()
         try:
             server.warm_up(token, documents[0], calls=args.workers * args.validators * 4)
             before = _CpuSnapshot.take(server)
+            backends_before = _backend_cpu_seconds(env)
             send = _hand_over_all if args.bulk else _upload_all
             ingest_rate, latencies, errors = send(server.base_url, sender, documents, args)
             cpu = _CpuSnapshot.take(server).minus(before, len(documents))
+            web_ms = (_web_cpu_seconds(server) - before.web) / len(documents) * 1000
+            backend_ms = [
+                (after - earlier) / len(documents) * 1000
+                for after, earlier in zip(_backend_cpu_seconds(env), backends_before, strict=True)
+            ]
         finally:
             server.stop()
+        validated_after, _ = _validation_only(documents)
+    validation_rate = max(validated_before, validated_after)
 
     backend = "PostgreSQL + S3 (moto)" if args.postgres else "SQLite + filesystem"
     kind = "corpus examples" if args.corpus else "generated JP PINT invoices"
@@ -150,20 +169,34 @@ def main() -> None:
         f"{args.uploaders} concurrent uploaders, {args.workers} server worker processes, "
         f"{args.validators} validating process(es) each"
     )
-    print(f"validation only (parsers.read, 1 process): {validation_rate:8.1f} invoices/s")
+    print(
+        f"validation only (parsers.read, 1 process): {validation_rate:8.1f} invoices/s  "
+        f"(the faster of {validated_before:.1f} before and {validated_after:.1f} after the ingest)"
+    )
     print(f"end-to-end ingest over HTTP:               {ingest_rate:8.1f} invoices/s")
     ratio = ingest_rate / validation_rate
     print(f"ratio ingest / validation-only:            {ratio:8.2f}  (target >= 0.80)")
     print(
-        f"CPU ms per invoice: server {cpu.server:.1f} (parsers.read alone {read_cpu_ms:.1f}), "
+        f"CPU ms per invoice: server {cpu.server:.1f} (web worker {web_ms:.1f}, "
+        f"parsers.read alone {read_cpu_ms:.1f}), "
         f"client {cpu.client:.1f}, elsewhere {cpu.elsewhere:.1f}; "
         f"CPUs idle {cpu.idle_share:.0%}"
     )
+    if args.postgres:
+        print(
+            f"  of elsewhere: PostgreSQL (this database's backends) {backend_ms[0]:.1f}, "
+            f"S3 server (moto) {backend_ms[1]:.1f}"
+        )
     ms = [value * 1000 for value in latencies]
     print(
         f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
         f"p99 {_percentile(ms, 99):.1f}  errors {len(errors)} {sorted(set(errors))}"
     )
+    print(f"load average (1, 5, 15 min): start {_load(load_at_start)}, end {_load()}")
+
+
+def _load(values: tuple[float, float, float] | None = None) -> str:
+    return " ".join(f"{value:.2f}" for value in values or os.getloadavg())
 
 
 PARTICIPANT = "0188:8010001008843"
@@ -231,6 +264,7 @@ class _CpuSnapshot:
     client: float
     busy: float
     idle: float
+    web: float
 
     @classmethod
     def take(cls, server: ServerProcess) -> _CpuSnapshot:
@@ -238,7 +272,7 @@ class _CpuSnapshot:
         per_second = os.sysconf("SC_CLK_TCK")
         idle = (ticks[3] + ticks[4]) / per_second  # idle and waiting for I/O
         busy = sum(ticks[:8]) / per_second - idle
-        return cls(server.cpu_seconds(), time.process_time(), busy, idle)
+        return cls(server.cpu_seconds(), time.process_time(), busy, idle, _web_cpu_seconds(server))
 
     def minus(self, before: _CpuSnapshot, invoices: int) -> _CpuUse:
         server, client = self.server - before.server, self.client - before.client
@@ -247,6 +281,45 @@ class _CpuSnapshot:
         return _CpuUse(
             server * per, client * per, (busy - server - client) * per, idle / (busy + idle)
         )
+
+
+def _web_cpu_seconds(server: ServerProcess) -> float:
+    """CPU time of the server's web side: its processes other than the validators (those
+    that ``multiprocessing`` started)."""
+    total = 0
+    for pid in server.process_ids():
+        try:
+            if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _backend_cpu_seconds(env: dict[str, str]) -> tuple[float, float]:
+    """CPU time so far of the PostgreSQL backends serving the bench's database and of the
+    moto S3 server (0 on SQLite): the part of "elsewhere" that the backends cost."""
+    database = env["JURYO_DATABASE_URL"].rsplit("/", 1)[-1]
+    endpoint = env.get("JURYO_S3_ENDPOINT_URL", "")
+    port = endpoint.rsplit(":", 1)[-1].encode()
+    postgres = moto = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks = int(fields[11]) + int(fields[12])
+        if command.startswith(b"postgres: ") and f" {database} ".encode() in command:
+            postgres += ticks
+        elif b"moto_server" in command and endpoint and port in command.split(b"\0"):
+            moto += ticks
+    per_second = os.sysconf("SC_CLK_TCK")
+    return postgres / per_second, moto / per_second
 
 
 @dataclass(frozen=True)

@@ -1908,5 +1908,10 @@ TEXTS.update(
         "stats.key.supplier_default": ("事業者の既定部署", "Supplier's default department"),
         "stats.key.triage": ("振分け（会計課）に残留", "Still in triage"),
         "stats.key.forwarded": ("回付された", "Forwarded"),
+        # Peppol bulk hand-off
+        "peppol.original_not_stored": (
+            "原本を保存できませんでした。この文書をもう一度送信してください。",
+            "the original could not be stored: send this document again",
+        ),
     }
 )

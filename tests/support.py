@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from parsers.registration import check_digit
@@ -63,11 +64,12 @@ class LiveServer:
 
 
 @contextmanager
-def start_live_server(settings: Settings) -> Iterator[LiveServer]:
-    """Serve ``create_app(settings)`` with uvicorn in a thread until the block ends."""
+def start_live_server(settings: Settings, *, app: FastAPI | None = None) -> Iterator[LiveServer]:
+    """Serve ``create_app(settings)`` (or ``app``) with uvicorn in a thread until the block
+    ends."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        app or create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

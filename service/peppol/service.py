@@ -8,10 +8,11 @@ by writing a file that ``juryo peppol watch`` ingests. Both end in :func:`hand_o
    payload's) and check the receiver is one of the city's participant ids — else refused,
    nothing stored;
 2. answer a message seen before (same SBDH instance id) with its first result;
-3. judge the payloads in the validator processes, all at once, and store each original
-   (fsynced) as it is judged;
-4. record them in groups of ``JURYO_PEPPOL_GROUP_SIZE``, one transaction each
-   (``service.intake.service.receive_group``), and only then answer.
+3. judge the payloads in the validator processes and, beside that, store each original
+   durably (fsynced, or the S3 PUT acknowledged), several at once; a store that fails for
+   one refuses only it;
+4. record them in groups of ``JURYO_PEPPOL_GROUP_SIZE``, one transaction each, a group of new
+   documents in one go (``service.intake.service.receive_group``), and only then answer.
 
 The sender is a participant id a supplier recorded; the invoice is then the supplier's, as an
 upload is (the seller must be that supplier). An unknown sender's document is kept, with its
@@ -22,22 +23,23 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 
 from sqlalchemy.orm import Session
 
-from parsers import Finding, Severity, juryo_rules
+from parsers import Finding, Result, Severity, juryo_rules
 from parsers.envelope import Envelope, Participant, open_envelope
 from service.auth.principal import Principal
-from service.errors import AppError, Conflict
+from service.errors import AppError, Conflict, ServiceUnavailable
 from service.intake.service import Judged, Received, in_savepoint, receive_group
 from service.intake.submission import Channel, Document, Submission, media_type
 from service.runtime import Runtime
 from storage import audit
 from storage.models import FindingRecord, InvoiceStatus, Original, PeppolMessage, Supplier
+from storage.objects import StorageError, StoredObject
 from storage.repositories import invoices as invoice_repo
 from storage.repositories import peppol as repo
 
@@ -93,18 +95,28 @@ def hand_over(
     items = [_open(runtime, sbd) for sbd in sbds]
     _answer_repeats(session, items)
     waiting = [item for item in items if item.answer is None and item.first is None]
+    senders: dict[str, Principal | None] = {}  # one lookup per sender in the request
     for item in waiting:
-        item.sender = _acting_for(
-            access_point,
-            repo.supplier_by_participant(session, participant_key(item.envelope.sender)),
-        )
+        key = participant_key(item.envelope.sender)
+        if key not in senders:
+            senders[key] = _acting_for(access_point, repo.supplier_by_participant(session, key))
+        item.sender = senders[key]
     session.rollback()  # the reads above hold no lock while the payloads are judged
-    # One thread more than validators, so that storing an original overlaps judging another.
-    with ThreadPoolExecutor(runtime.settings.validation_processes + 1) as pool:
-        judged = pool.map(lambda item: _judge(runtime, access_point, item), waiting)
-        for group in _groups(zip(waiting, judged, strict=True), runtime.settings.peppol_group_size):
+    with (
+        ThreadPoolExecutor(STORING_THREADS) as storing,
+        ThreadPoolExecutor(runtime.settings.validation_processes) as judging,
+    ):
+        started = [_start(runtime, storing, judging, access_point, item) for item in waiting]
+        judged = (_finish(item, step) for item, step in zip(waiting, started, strict=True))
+        for group in _groups(judged, runtime.settings.peppol_group_size):
             _record_group(runtime, session, access_point, group)
     return [_final(items, index) for index in range(len(items))]
+
+
+STORING_THREADS = 8
+"""Originals stored at once. Storing one waits on an fsync or an S3 PUT, not on the CPU, so
+storing several at once (beside the judging, not after it) is what keeps the validators busy;
+each is durable before its group's rows are written."""
 
 
 def _acting_for(access_point: Principal, supplier: Supplier | None) -> Principal | None:
@@ -174,17 +186,49 @@ def _repeat(earlier: PeppolMessage, envelope: Envelope) -> Answer:
     return _answer_of(earlier, Outcome.REPEATED)
 
 
-def _judge(runtime: Runtime, access_point: Principal, item: _Item) -> Judged | AppError:
-    """Check, store (durably) and judge one payload, in a pool thread."""
+@dataclass(frozen=True, slots=True)
+class _Started:
+    """A payload that passed the document checks, being stored and judged in the pools."""
+
+    submission: Submission
+    media_type: str
+    stored: Future[StoredObject]
+    result: Future[Result]
+
+
+def _start(
+    runtime: Runtime,
+    storing: ThreadPoolExecutor,
+    judging: ThreadPoolExecutor,
+    access_point: Principal,
+    item: _Item,
+) -> _Started | AppError:
+    """Check a payload, then have it stored and judged at once, each in its pool."""
     document = Document(item.envelope.payload, filename=f"{item.envelope.instance_id}.xml")
-    sender = item.sender or access_point
     try:
         kind = media_type(document, runtime.settings.max_upload_bytes)
-        stored = runtime.store.put(document.data, media_type=kind)
-        result = runtime.validator.judge(document.data, runtime.settings.max_upload_bytes)
     except AppError as refusal:
         return refusal
-    return Judged(Submission(document, sender, Channel.PEPPOL), kind, stored, result)
+    limit = runtime.settings.max_upload_bytes
+    return _Started(
+        Submission(document, item.sender or access_point, Channel.PEPPOL),
+        kind,
+        storing.submit(runtime.store.put, document.data, media_type=kind),
+        judging.submit(runtime.validator.judge, document.data, limit),
+    )
+
+
+def _finish(item: _Item, started: _Started | AppError) -> tuple[_Item, Judged | AppError]:
+    """The judged document once its original is durable; a store that failed for it refuses
+    only it (the access point sends it again), not the request."""
+    if isinstance(started, AppError):
+        return item, started
+    try:
+        stored = started.stored.result()
+    except StorageError:
+        return item, ServiceUnavailable.said("peppol.original_not_stored")
+    result = started.result.result()
+    return item, Judged(started.submission, started.media_type, stored, result)
 
 
 def _groups(

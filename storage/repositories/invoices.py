@@ -405,6 +405,37 @@ def original_by_sha256(session: Session, sha256: str) -> Original | None:
     return session.execute(_ORIGINAL_BY_SHA256, {"sha256": sha256}).scalar_one_or_none()
 
 
+def originals_recorded(session: Session, sha256s: list[str]) -> bool:
+    """Whether any of these contents was recorded before (a bulk group's one check)."""
+    for start in range(0, len(sha256s), 500):  # stay under SQLite's bound-parameter limit
+        chunk = sha256s[start : start + 500]
+        if session.execute(select(Original.id).where(Original.sha256.in_(chunk)).limit(1)).first():
+            return True
+    return False
+
+
+def live_numbers(
+    session: Session, numbers: set[tuple[int, str]]
+) -> set[tuple[int, str, dt.date | None]]:
+    """Of these (supplier, invoice number) pairs, the (supplier, number, issue date) of each
+    live invoice that has them (not invalid, not returned: those hold no number)."""
+    found: set[tuple[int, str, dt.date | None]] = set()
+    pairs = sorted(numbers)
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        rows = session.execute(
+            select(
+                InvoiceRecord.supplier_id, InvoiceRecord.invoice_number, InvoiceRecord.issue_date
+            ).where(
+                InvoiceRecord.supplier_id.in_({supplier for supplier, _ in chunk}),
+                InvoiceRecord.invoice_number.in_({number for _, number in chunk}),
+                InvoiceRecord.status.not_in([InvoiceStatus.INVALID, InvoiceStatus.RETURNED]),
+            )
+        )
+        found.update((r.supplier_id, r.invoice_number or "", r.issue_date) for r in rows)
+    return found
+
+
 def by_supplier_and_original(
     session: Session, supplier_id: int, original_id: int
 ) -> InvoiceRecord | None:
