@@ -32,11 +32,11 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, text
-from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.databases import kept_postgres  # noqa: E402
 from bench.inbox import SEED  # noqa: E402
 from service import clock  # noqa: E402
 from service.settings import Settings  # noqa: E402
@@ -201,15 +201,7 @@ def _build(url: str, seed: Callable[[Connection], None]) -> None:
 def _postgres(admin_url: str, database: str, invoices: int) -> str:
     """The named PostgreSQL database holding bench/inbox.py's data set, completed: built
     unless it is there already, kept, and migrated to the current head."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    url = make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+    url, _ = kept_postgres(admin_url, database)
     upgrade(url)
     if not _seeded(url):
         params = {"departments": 500, "suppliers": 20_000, "invoices": invoices}

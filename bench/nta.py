@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.databases import kept_postgres  # noqa: E402
 from service.registry.service import import_file, intake_findings  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from storage.db import create_db_engine, session_factory, transaction  # noqa: E402
@@ -72,19 +73,6 @@ FROM generate_series(1, :rows) AS x
 """
 BASELINE = select(NtaImport.file_date).where(NtaImport.id == bindparam("id"))
 """The baseline: a primary-key point query on a one-row table, through the same path."""
-
-
-def _postgres_database(admin_url: str, name: str) -> str:
-    """The URL of database ``name`` on the server, made empty if it does not exist yet."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        ).first()
-        if exists is None:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_postgres(admin_url: str, url: str) -> None:
@@ -243,7 +231,7 @@ def _lookup_bench(url: str, backend: str, args: argparse.Namespace) -> None:
 
 def _import_bench(args: argparse.Namespace, backend: str, workdir: Path) -> None:
     url = (
-        _postgres_database(args.postgres, f"juryo_bench_nta_import_{uuid.uuid4().hex[:8]}")
+        kept_postgres(args.postgres, f"juryo_bench_nta_import_{uuid.uuid4().hex[:8]}")[0]
         if args.postgres
         else f"sqlite:///{workdir}/import.db"
     )
@@ -276,7 +264,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if args.postgres:
-            url = _postgres_database(args.postgres, args.database)
+            url, _ = kept_postgres(args.postgres, args.database)
         else:
             url = f"sqlite:///{args.sqlite or workdir / 'nta.db'}"
         if args.rows:

@@ -35,12 +35,12 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.databases import kept_postgres  # noqa: E402
 from bench.inbox import SEED  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -87,15 +87,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 def build(admin_url: str, database: str, invoices: int) -> str:
     """The data set's database: created and seeded unless it is there already; migrated."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    url = make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+    url, exists = kept_postgres(admin_url, database)
     upgrade(url)
     engine = create_engine(url)
     if not exists:
