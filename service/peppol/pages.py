@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from service.accounts.auth import SupplierForm, SupplierPage
 from service.auth.service import BrowserSession
 from service.deps import DbSession, ReadSession
-from service.errors import AppError, Forbidden
-from service.i18n import language, translator
+from service.errors import Forbidden
+from service.i18n import language
 from service.pages import form_action, render
 from service.peppol import participants
 
@@ -39,12 +39,6 @@ def _page(
     )
 
 
-def _shown(request: Request, exc: AppError) -> str:
-    """A refusal in the reader's language."""
-    key = {409: "peppol.taken"}.get(exc.status_code, "peppol.malformed")
-    return translator(language(request))(key)
-
-
 @router.get("/account/peppol", response_class=HTMLResponse)
 def participant_page(request: Request, browser: SupplierPage, session: ReadSession) -> Response:
     """The company's Peppol participant ids and the form to record one."""
@@ -63,7 +57,7 @@ def add_participant(
 
     def act() -> list[str]:
         if principal.supplier_id is None or not principal.supplier_approved:
-            raise Forbidden("your account is not approved yet")
+            raise Forbidden.said("account.not_approved_yet")
         return participants.add_participant(
             session,
             actor=principal.actor,
@@ -76,6 +70,6 @@ def add_participant(
         act,
         done=lambda _: _page(request, session, browser, 201, added=participant_id.strip().lower()),
         refused=lambda exc: _page(
-            request, session, browser, exc.status_code, error=_shown(request, exc)
+            request, session, browser, exc.status_code, error=exc.message(language(request))
         ),
     )

@@ -24,10 +24,7 @@ def checked_participant(value: str) -> str:
     """``value`` as stored (trimmed, lower-case), or a 400 naming the expected form."""
     key = value.strip().lower()
     if not _PARTICIPANT.fullmatch(key):
-        raise BadRequest(
-            f"'{value}' is not a Peppol participant id: a four-digit scheme, a colon and the id, "
-            "e.g. 0188:8010001008843"
-        )
+        raise BadRequest.said("peppol.malformed")
     return key
 
 
@@ -43,7 +40,7 @@ def add_participant(session: Session, *, actor: Actor, supplier_id: int, value: 
         raise NotFound(f"no supplier {supplier_id}")
     holder = repo.participant(session, key)
     if holder is not None and holder.supplier_id != supplier_id:
-        raise Conflict(f"the participant id {key} belongs to another supplier")
+        raise Conflict.said("peppol.taken")
     if holder is None:
         session.add(SupplierParticipant(supplier_id=supplier_id, participant_id=key))
         session.flush()

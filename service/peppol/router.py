@@ -88,7 +88,7 @@ async def inbound(
 
 def _own(caller: Principal) -> int:
     if caller.supplier_id is None or not caller.supplier_approved:
-        raise Forbidden("your account is not approved yet")
+        raise Forbidden.said("account.not_approved_yet")
     return caller.supplier_id
 
 

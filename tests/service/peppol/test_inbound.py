@@ -195,6 +195,9 @@ def test_a_participant_id_belongs_to_one_supplier_and_admins_record_any(
         listed = client.get(path)
     assert (taken.status_code, malformed.status_code, added.status_code) == (409, 400, 200)
     assert listed.json() == {"supplier_id": other_id, "participant_ids": [own]}
+    assert "他の事業者が登録しています" in taken.json()["message_ja"]
+    assert "four-digit scheme" in malformed.json()["message_en"]
+    assert "4 桁のスキーム" in malformed.json()["message_ja"]
 
 
 def test_a_refusal_inside_a_group_costs_only_its_own_document(
