@@ -103,4 +103,9 @@ def test_metrics_count_requests_by_route_template(live_server: LiveServer) -> No
 def test_unknown_api_path_is_json_404(live_server: LiveServer) -> None:
     response = httpx.get(f"{live_server.base_url}/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.json() == {"error": "not_found", "detail": "no such resource"}
+    assert response.json() == {
+        "error": "not_found",
+        "detail": "no such resource",
+        "message_en": "no such resource",
+        "message_ja": "該当するページまたはデータはありません。",
+    }
