@@ -228,7 +228,8 @@ AWS_KEY = "testing"
 @contextmanager
 def bench_stack(postgres_admin_url: str | None, work: Path) -> Iterator[dict[str, str]]:
     """Environment for a server on a fresh store: SQLite + files, or with a PostgreSQL admin
-    URL, a new database on it and a moto S3 server (bucket with Object Lock) started here."""
+    URL, a new database on it (dropped afterwards) and a moto S3 server (bucket with Object Lock)
+    started here."""
     env = {**os.environ, "JURYO_LOG_LEVEL": "WARNING"}
     if postgres_admin_url is None:
         env["JURYO_DATABASE_URL"] = f"sqlite:///{work}/juryo.db"
@@ -264,3 +265,7 @@ def bench_stack(postgres_admin_url: str | None, work: Path) -> Iterator[dict[str
         yield env
     finally:
         moto.stop()
+        admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:  # a benchmark leaves no database behind
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
