@@ -91,6 +91,11 @@ def test_upload_approve_and_batch_with_the_keyboard_alone(
     context = chromium.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Intercept file choosers from the start. Playwright turns interception on lazily, when a
+    # first listener is added (expect_file_chooser), by a message to the browser that a key
+    # press sent right after may overtake on a loaded machine: the chooser then opens natively
+    # and the wait times out (seen once in a while on the PostgreSQL leg).
+    page.on("filechooser", lambda _chooser: None)
     try:
         # the supplier uploads
         sign_in(page, base, supplier)
