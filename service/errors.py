@@ -25,7 +25,7 @@ from typing import Any, Self
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
@@ -169,10 +169,13 @@ class DatabaseBusy(ServiceUnavailable):
 
 
 class ErrorOut(BaseModel):
-    """Every API error: a stable code and a sentence for people."""
+    """Every API error: a stable code and a sentence for people; most also carry that sentence
+    in both languages, for a client to show its own user (some add fields of their own)."""
 
     error: str
     detail: str
+    message_ja: str | None = Field(default=None, description="The sentence in Japanese.")
+    message_en: str | None = Field(default=None, description="The sentence in English.")
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
