@@ -14,9 +14,8 @@
    ``import_file`` (the code of ``juryo nta import``) into a fresh database of its own,
    printing rows/s and the peak RSS before and after, to show that memory stays flat.
 
-    flock /work/svc/bench.lock .venv/bin/python bench/nta.py --sqlite /tmp/juryo-nta-5m.db
-    flock /work/svc/bench.lock .venv/bin/python bench/nta.py \\
-        --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+    .venv/bin/python bench/nta.py --sqlite /tmp/juryo-nta-5m.db
+    .venv/bin/python bench/nta.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations

@@ -13,8 +13,7 @@ sees every invoice), for every combination of issue-date range, amount range and
 Target: p95 <= 50 ms. The load average is printed at the start and the end: on a machine shared
 with other work, read the figures beside it.
 
-    flock /work/svc/bench.lock .venv/bin/python bench/search.py \
-        --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+    .venv/bin/python bench/search.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
