@@ -26,7 +26,6 @@ import datetime as dt
 import os
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -36,11 +35,12 @@ from sqlalchemy import Connection, create_engine, text
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.databases import kept_postgres  # noqa: E402
+from bench.databases import bench_account, kept_postgres  # noqa: E402
 from bench.inbox import SEED  # noqa: E402
 from service import clock  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from storage.models import Role  # noqa: E402
 from storage.monthly_statistics import create_triggers, drop_triggers, refill  # noqa: E402
 from storage.repositories.statistics import nearest_rank  # noqa: E402
 from tests.support import signed_in, start_live_server  # noqa: E402
@@ -48,7 +48,19 @@ from tests.support import signed_in, start_live_server  # noqa: E402
 TARGET_MS = 1000
 CHANNELS = "('api', 'page', 'web_form', 'peppol', 'email', 'bulk')"
 
-COMPLETE_POSTGRES = f"""
+APPROVALS_AND_FINDINGS = """
+INSERT INTO approvals (invoice_id, user_id, approved_at, amount_revision)
+SELECT id, (SELECT min(id) FROM users WHERE login LIKE 'benchclerk%') + id % 20, approved_at, 0
+FROM invoices WHERE approved_at IS NOT NULL;
+
+INSERT INTO findings (invoice_id, rule_id, severity, message_en, message_ja)
+SELECT id, 'BR-0' || (id % 7), 'fatal', 'rule failed', '不合格'
+FROM invoices WHERE status = 'invalid';
+"""
+"""The same on both backends: the clerks' approvals and the refused invoices' findings."""
+
+COMPLETE_POSTGRES = (
+    f"""
 INSERT INTO users (login, login_key, role, active, created_at)
 SELECT 'benchclerk' || n, 'benchclerk' || n, 'clerk', true, now() FROM generate_series(1, 20) n;
 
@@ -84,16 +96,12 @@ UPDATE invoices SET paid_on = b.paid_on
 FROM batch_items i JOIN batches b ON b.id = i.batch_id
 WHERE i.invoice_id = invoices.id;
 
-INSERT INTO approvals (invoice_id, user_id, approved_at, amount_revision)
-SELECT id, (SELECT min(id) FROM users WHERE login LIKE 'benchclerk%') + id % 20, approved_at, 0
-FROM invoices WHERE approved_at IS NOT NULL;
-
-INSERT INTO findings (invoice_id, rule_id, severity, message_en, message_ja)
-SELECT id, 'BR-0' || (id % 7), 'fatal', 'rule failed', '不合格'
-FROM invoices WHERE status = 'invalid';
 """
+    + APPROVALS_AND_FINDINGS
+)
 
-SEED_SQLITE = """
+SEED_SQLITE = (
+    """
 INSERT INTO departments (code, name, approval_threshold, works_contracts, created_at)
 WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < :departments)
 SELECT 'D' || printf('%04d', n), '部署 ' || n, 1000000, n % 10 = 0, :now FROM s;
@@ -158,16 +166,10 @@ UPDATE invoices SET paid_on = (
     WHERE i.invoice_id = invoices.id)
 WHERE status = 'paid';
 
-INSERT INTO approvals (invoice_id, user_id, approved_at, amount_revision)
-SELECT id, (SELECT min(id) FROM users WHERE login LIKE 'benchclerk%') + id % 20, approved_at, 0
-FROM invoices WHERE approved_at IS NOT NULL;
-
-INSERT INTO findings (invoice_id, rule_id, severity, message_en, message_ja)
-SELECT id, 'BR-0' || (id % 7), 'fatal', 'rule failed', '不合格'
-FROM invoices WHERE status = 'invalid';
-
-ANALYZE;
 """
+    + APPROVALS_AND_FINDINGS
+    + "\nANALYZE;\n"
+)
 
 
 def _run(connection: Connection, script: str, **params: object) -> None:
@@ -234,30 +236,6 @@ def _sqlite(path: Path, invoices: int) -> str:
     return url
 
 
-def _account(url: str) -> tuple[str, str, str]:
-    """An accounting user: (login, password, token)."""
-    from service.accounts.service import add_user
-    from storage.audit import Actor
-    from storage.db import session_factory, transaction
-    from storage.models import Role
-
-    engine = create_engine(url)
-    login, password = f"benchacc{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
-    with transaction(session_factory(engine)) as session:
-        created = add_user(
-            session,
-            actor=Actor("bench", "admin"),
-            login=login,
-            role=Role.ACCOUNTING,
-            department_codes=[],
-            supplier_registration=None,
-            password=password,
-        )
-    engine.dispose()
-    assert created.token is not None
-    return login, password, created.token
-
-
 def _timed(call: Callable[[], int], samples: int) -> int:
     """p95 in ms (nearest rank) of ``samples`` calls after one to warm up."""
     call()
@@ -278,13 +256,13 @@ def _report(label: str, what: str, p95: int, baseline: int) -> None:
 
 
 def _measure(url: str, label: str, samples: int) -> None:
-    login, password, token = _account(url)
+    account = bench_account(url, Role.ACCOUNTING)
     first = clock.today().replace(day=1)
     month = (first - dt.timedelta(days=1)).strftime("%Y-%m")  # the last whole month
     settings = Settings(
         database_url=url, storage_url=f"file:{REPO}/var/bench-objects", log_level="WARNING"
     )
-    with start_live_server(settings) as server, server.client(token) as api:
+    with start_live_server(settings) as server, server.client(account.token) as api:
         api.timeout = 120
 
         def get(path: str, **params: str) -> int:
@@ -298,7 +276,7 @@ def _measure(url: str, label: str, samples: int) -> None:
         _report(label, "API, whole city", city, baseline)
         one = _timed(lambda: get("/api/v1/statistics", month=month, department="D0042"), samples)
         _report(label, "API, one department (D0042)", one, baseline)
-        with signed_in(server, login, password) as browser:
+        with signed_in(server, account.login, account.password) as browser:
             browser.timeout = 120
 
             def page(**params: str) -> int:

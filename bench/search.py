@@ -22,7 +22,6 @@ import argparse
 import datetime as dt
 import itertools
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -39,11 +38,11 @@ from sqlalchemy.orm import Session
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.databases import kept_postgres  # noqa: E402
+from bench.databases import bench_account, kept_postgres  # noqa: E402
 from bench.inbox import SEED  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import InvoiceRecord  # noqa: E402
+from storage.models import InvoiceRecord, Role  # noqa: E402
 from storage.repositories import invoices as invoice_repo  # noqa: E402
 from tests.support import signed_in, start_live_server  # noqa: E402
 
@@ -123,39 +122,6 @@ def _vacuum(engine: Engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE invoices"))
         connection.execute(text("VACUUM ANALYZE findings"))
-
-
-@dataclass(frozen=True)
-class Auditor:
-    """The bench's auditor: a token for the API, a login and password for the page."""
-
-    login: str
-    password: str
-    token: str
-
-
-def _auditor(url: str) -> Auditor:
-    from service.accounts.service import add_user
-    from storage.audit import Actor
-    from storage.db import session_factory, transaction
-    from storage.models import Role
-
-    engine = create_engine(url)
-    login = f"auditor{time.time_ns()}"
-    password = secrets.token_urlsafe(24)
-    with transaction(session_factory(engine)) as session:
-        created = add_user(
-            session,
-            actor=Actor("bench", "admin"),
-            login=login,
-            role=Role.AUDITOR,
-            department_codes=[],
-            supplier_registration=None,
-            password=password,
-        )
-    engine.dispose()
-    assert created.token is not None
-    return Auditor(login, password, created.token)
 
 
 BEFORE_INDEXES = """
@@ -266,7 +232,7 @@ def over_http(url: str, samples: int) -> dict[str, OverHttp]:
     settings = Settings(
         database_url=url, storage_url=f"file:{REPO}/var/bench-objects", log_level="WARNING"
     )
-    auditor = _auditor(url)
+    auditor = bench_account(url, Role.AUDITOR)
     results = {}
     with (
         start_live_server(settings) as server,
